@@ -1,0 +1,25 @@
+/**
+ * The one exception hierarchy of ShaleDB's public API.
+ *
+ * <p>Every failure a caller can act on is an unchecked {@link dev.shaledb.error.DbException} or a
+ * subtype; the subtype says what happened and what is safe to do next:
+ *
+ * <ul>
+ *   <li>{@link dev.shaledb.error.CorruptObjectException}: a persistent object failed a checksum or
+ *       structural check; it names the object key and byte offset. Data is never returned from it.
+ *   <li>{@link dev.shaledb.error.UnsupportedFormatException}: an object was written by a newer or
+ *       foreign format version; nothing was read from it.
+ *   <li>{@link dev.shaledb.error.OutcomeUnknownException}: a write may or may not have been applied
+ *       and the store could not tell which. Callers must re-read before deciding.
+ *   <li>{@link dev.shaledb.error.FencedException}: another writer or compactor took over; this
+ *       instance will never change the database again.
+ *   <li>{@link dev.shaledb.error.DbClosedException}: use after {@code close()}.
+ *   <li>{@code dev.shaledb.objectstore.ObjectStoreException} and its subtypes: the object store
+ *       failed or refused a request.
+ * </ul>
+ *
+ * <p>Bad arguments (null, empty or oversized keys) are reported with the JDK's {@link
+ * java.lang.NullPointerException} and {@link java.lang.IllegalArgumentException}, with a message
+ * naming the argument.
+ */
+package dev.shaledb.error;

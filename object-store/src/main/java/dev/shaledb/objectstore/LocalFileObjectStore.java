@@ -1,0 +1,228 @@
+package dev.shaledb.objectstore;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.shaledb.error.DbClosedException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * An object store in a local directory: the embedded default for demos and benchmarks, and a store
+ * that several processes on one machine may share.
+ *
+ * <p>How the contract is met:
+ *
+ * <ul>
+ *   <li>Atomic, durable puts: bytes go to a temporary file that is fsynced, then renamed over the
+ *       key's file (or hard-linked, for {@code ifAbsent}), then the directory is fsynced.
+ *   <li>{@code ifAbsent} across processes: {@link Files#createLink} fails atomically if the name
+ *       exists, so exactly one creator wins without any lock.
+ *   <li>{@code ifMatch}, unconditional puts and deletes serialize per key with a striped lock that
+ *       is both a JVM lock and an OS file lock, so a compare-and-swap in one process cannot
+ *       interleave with a write in another.
+ *   <li>Versions identify the file (inode, modification time and size), so every put changes them.
+ * </ul>
+ *
+ * <p>Keys map to paths by {@link LocalPaths}; its escaping keeps files, directories and the store's
+ * own {@code %tmp} and {@code %locks} folders from colliding.
+ */
+public final class LocalFileObjectStore implements ObjectStore {
+  private static final int DEFAULT_THREADS = 8;
+
+  private final LocalPaths paths;
+  private final KeyLocks locks;
+  private final Executor executor;
+  private final ExecutorService ownedExecutor;
+  private volatile boolean closed;
+
+  /** A store rooted at {@code root} (created if missing) with its own bounded I/O thread pool. */
+  public LocalFileObjectStore(Path root) {
+    this(root, null);
+  }
+
+  /**
+   * A store rooted at {@code root} that runs blocking file I/O on {@code executor}, which it does
+   * not shut down; null for an owned bounded pool.
+   */
+  public LocalFileObjectStore(Path root, Executor executor) {
+    this.paths = new LocalPaths(requireNonNull(root, "root is null"));
+    try {
+      Files.createDirectories(paths.tempDir());
+      Files.createDirectories(paths.lockDir());
+    } catch (IOException e) {
+      throw new ObjectStoreException("cannot create store directory " + root, false, e);
+    }
+    this.locks = KeyLocks.forDirectory(paths.lockDir());
+    if (executor == null) {
+      ThreadPoolExecutor pool =
+          new ThreadPoolExecutor(
+              DEFAULT_THREADS,
+              DEFAULT_THREADS,
+              30,
+              TimeUnit.SECONDS,
+              new ArrayBlockingQueue<>(4096),
+              runnable -> {
+                Thread thread = new Thread(runnable, "shaledb-local-store");
+                thread.setDaemon(true);
+                return thread;
+              },
+              // A full queue makes the caller do the I/O itself: backpressure, not unbounded
+              // memory.
+              new ThreadPoolExecutor.CallerRunsPolicy());
+      pool.allowCoreThreadTimeOut(true);
+      this.ownedExecutor = pool;
+      this.executor = pool;
+    } else {
+      this.ownedExecutor = null;
+      this.executor = executor;
+    }
+  }
+
+  public Path root() {
+    return paths.root();
+  }
+
+  @Override
+  public CompletableFuture<ObjectMeta> put(String key, ByteBuffer data, PutCondition condition) {
+    ObjectKeys.validate(key);
+    requireNonNull(data, "data is null");
+    requireNonNull(condition, "condition is null");
+    ByteBuffer bytes = data.duplicate();
+    return submit(() -> doPut(key, bytes, condition));
+  }
+
+  private ObjectMeta doPut(String key, ByteBuffer data, PutCondition condition) throws IOException {
+    Path target = paths.objectPath(key);
+    Path temp = writeTemp(data);
+    try {
+      Files.createDirectories(target.getParent());
+      if (condition instanceof PutCondition.IfAbsent) {
+        try {
+          Files.createLink(target, temp);
+        } catch (FileAlreadyExistsException e) {
+          throw new PreconditionFailedException(key, condition);
+        }
+      } else {
+        locks.withLock(
+            key,
+            () -> {
+              if (condition instanceof PutCondition.IfMatch match) {
+                String current = LocalMeta.read(key, target).version();
+                if (!current.equals(match.version())) {
+                  throw new PreconditionFailedException(key, condition);
+                }
+              }
+              return Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            });
+      }
+      LocalPaths.fsyncDirectory(target.getParent());
+      return LocalMeta.read(key, target);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  private Path writeTemp(ByteBuffer data) throws IOException {
+    Path temp = paths.tempDir().resolve(UUID.randomUUID() + ".tmp");
+    try (FileChannel channel =
+        FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      while (data.hasRemaining()) {
+        channel.write(data);
+      }
+      channel.force(true);
+    }
+    return temp;
+  }
+
+  @Override
+  public CompletableFuture<ObjectContent> get(String key, ByteRange range) {
+    ObjectKeys.validate(key);
+    requireNonNull(range, "range is null");
+    return submit(() -> LocalMeta.readContent(key, paths.objectPath(key), range));
+  }
+
+  @Override
+  public CompletableFuture<ObjectMeta> head(String key) {
+    ObjectKeys.validate(key);
+    return submit(() -> LocalMeta.read(key, paths.objectPath(key)));
+  }
+
+  @Override
+  public CompletableFuture<List<ObjectMeta>> list(String prefix, String startAfter) {
+    ObjectKeys.validatePrefix(prefix);
+    return submit(() -> paths.list(prefix, startAfter));
+  }
+
+  @Override
+  public CompletableFuture<Void> delete(String key) {
+    ObjectKeys.validate(key);
+    return submit(
+        () -> {
+          Path target = paths.objectPath(key);
+          return locks.withLock(
+              key,
+              () -> {
+                try {
+                  if (Files.deleteIfExists(target)) {
+                    LocalPaths.fsyncDirectory(target.getParent());
+                  }
+                } catch (NoSuchFileException e) {
+                  // the key's directory does not exist, so neither does the key
+                }
+                return null;
+              });
+        });
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdown();
+    }
+  }
+
+  /** Blocking I/O that may throw, run on the store's executor. */
+  private interface IoTask<T> {
+    T run() throws IOException;
+  }
+
+  private <T> CompletableFuture<T> submit(IoTask<T> task) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new DbClosedException("object store " + paths.root()));
+    }
+    Supplier<T> supplier =
+        () -> {
+          try {
+            return task.run();
+          } catch (IOException e) {
+            throw new ObjectStoreException("I/O error in " + paths.root() + ": " + e, true, e);
+          } catch (UncheckedIOException e) {
+            throw new ObjectStoreException(
+                "I/O error in " + paths.root() + ": " + e.getCause(), true, e.getCause());
+          }
+        };
+    try {
+      return CompletableFuture.supplyAsync(supplier, executor);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new DbClosedException("object store " + paths.root()));
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package dev.shaledb.objectstore;
+
+import dev.shaledb.error.OutcomeUnknownException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A flat namespace of immutable-once-written byte objects, shaped after S3: the only durable home
+ * of a ShaleDB database.
+ *
+ * <h2>Keys</h2>
+ *
+ * Keys are non-empty strings of at most 1,024 UTF-8 bytes made of '/'-separated segments; a segment
+ * is never empty, {@code "."} or {@code ".."}, and keys contain no control characters. {@link
+ * ObjectKeys#validate(String)} enforces this portable subset of S3 keys so that every store,
+ * including a local directory, maps keys one to one. Invalid keys fail fast with {@link
+ * IllegalArgumentException}.
+ *
+ * <h2>Atomicity and visibility</h2>
+ *
+ * <ul>
+ *   <li>A successful {@link #put} is atomic and durable: from the moment its future completes,
+ *       every reader in every process sees either the whole new object or (for a later overwrite) a
+ *       whole newer one; never a mix, a prefix or the old bytes.
+ *   <li>Reads are strongly consistent (read-after-write, list-after-write), as on S3 since 2020.
+ *   <li>{@link #list} returns keys in ascending order of their UTF-8 bytes, all pages joined.
+ * </ul>
+ *
+ * <h2>Conditional puts</h2>
+ *
+ * {@link PutCondition#ifAbsent()} creates the object only if no object has the key; {@link
+ * PutCondition#ifMatch(String)} replaces it only if its current {@link ObjectMeta#version()} is the
+ * given one. Of any number of concurrent conditional puts on one key, across threads and processes,
+ * at most one succeeds per state of the key. ShaleDB's correctness rests on {@code ifAbsent}; use
+ * {@code ifMatch} only where compare-and-swap is truly needed.
+ *
+ * <h2>Errors</h2>
+ *
+ * All methods are asynchronous; their futures complete exceptionally with unchecked exceptions:
+ *
+ * <ul>
+ *   <li>{@link ObjectNotFoundException}: the key does not exist ({@link #get}, {@link #head}, and
+ *       {@code ifMatch} on a missing key).
+ *   <li>{@link PreconditionFailedException}: the put's condition was false; nothing was written.
+ *   <li>{@link InvalidRangeException}: the requested range lies outside the object.
+ *   <li>{@link OutcomeUnknownException}: a put may or may not have been applied (for example a
+ *       timeout after the request was sent) and the store could not resolve which.
+ *   <li>{@link ObjectStoreException}: any other failure; {@link ObjectStoreException#isRetryable()}
+ *       says whether the same request may succeed later. Stores retry internally in exactly one
+ *       layer, so callers should not add a retry loop of their own for transient errors.
+ * </ul>
+ *
+ * <p>Implementations are thread-safe. {@link #close()} is idempotent; any call after it fails with
+ * {@link dev.shaledb.error.DbClosedException}.
+ */
+public interface ObjectStore extends AutoCloseable {
+
+  /**
+   * Writes {@code data} (its remaining bytes; the buffer's position is not changed) under {@code
+   * key} if {@code condition} holds, and returns the new object's metadata.
+   */
+  CompletableFuture<ObjectMeta> put(String key, ByteBuffer data, PutCondition condition);
+
+  /** Same as {@link #put(String, ByteBuffer, PutCondition)}; the array is not retained. */
+  default CompletableFuture<ObjectMeta> put(String key, byte[] data, PutCondition condition) {
+    return put(key, ByteBuffer.wrap(data), condition);
+  }
+
+  /** Reads the whole object. */
+  default CompletableFuture<ObjectContent> get(String key) {
+    return get(key, ByteRange.all());
+  }
+
+  /**
+   * Reads a range of the object; a bounded range that extends past the end is cut at the end, a
+   * suffix range longer than the object returns the whole object.
+   */
+  CompletableFuture<ObjectContent> get(String key, ByteRange range);
+
+  /** Returns the object's metadata without its bytes. */
+  CompletableFuture<ObjectMeta> head(String key);
+
+  /** Lists every object whose key starts with {@code prefix}, in ascending key order. */
+  default CompletableFuture<List<ObjectMeta>> list(String prefix) {
+    return list(prefix, null);
+  }
+
+  /**
+   * Lists every object whose key starts with {@code prefix} and sorts strictly after {@code
+   * startAfter} (null for no lower bound), in ascending key order.
+   */
+  CompletableFuture<List<ObjectMeta>> list(String prefix, String startAfter);
+
+  /** Deletes the object; deleting a missing key succeeds. */
+  CompletableFuture<Void> delete(String key);
+
+  /** Releases connections and threads; pending operations may fail. Idempotent. */
+  @Override
+  void close();
+}

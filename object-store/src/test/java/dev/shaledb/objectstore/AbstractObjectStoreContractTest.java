@@ -1,0 +1,325 @@
+package dev.shaledb.objectstore;
+
+import static dev.shaledb.objectstore.Futures.join;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shaledb.error.DbClosedException;
+import dev.shaledb.testing.Seeds;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@link ObjectStore} contract, run unchanged against every implementation. A subclass supplies
+ * a fresh, empty store per test.
+ */
+public abstract class AbstractObjectStoreContractTest {
+  protected static final int RACE_THREADS = 16;
+  protected static final int RACE_ROUNDS = 100;
+
+  protected ObjectStore store;
+
+  /** A new store with an empty namespace; closed by the suite after each test. */
+  protected abstract ObjectStore newStore() throws Exception;
+
+  /** The size above which this store switches to multipart uploads, or 0 when it has none. */
+  protected long multipartThreshold() {
+    return 0;
+  }
+
+  @BeforeEach
+  void openStore() throws Exception {
+    store = newStore();
+  }
+
+  @AfterEach
+  void closeStore() {
+    store.close();
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(UTF_8);
+  }
+
+  @Test
+  void putThenGetReturnsTheBytesAndMeta() {
+    ObjectMeta put = join(store.put("a/b", bytes("hello"), PutCondition.none()));
+    assertThat(put.key()).isEqualTo("a/b");
+    assertThat(put.size()).isEqualTo(5);
+
+    ObjectContent got = join(store.get("a/b"));
+    assertThat(got.data()).isEqualTo(bytes("hello"));
+    assertThat(got.offset()).isZero();
+    assertThat(got.meta().version()).isEqualTo(put.version());
+    assertThat(join(store.head("a/b"))).isEqualTo(got.meta());
+  }
+
+  @Test
+  void putUsesRemainingBytesOfTheBufferWithoutConsumingIt() {
+    ByteBuffer buffer = ByteBuffer.wrap(bytes("xxpayloadyy"), 2, 7);
+    join(store.put("k", buffer, PutCondition.none()));
+    assertThat(buffer.position()).isEqualTo(2);
+    assertThat(join(store.get("k")).data()).isEqualTo(bytes("payload"));
+  }
+
+  @Test
+  void emptyObjectsAreObjects() {
+    join(store.put("empty", new byte[0], PutCondition.ifAbsent()));
+    assertThat(join(store.get("empty")).data()).isEmpty();
+    assertThat(join(store.head("empty")).size()).isZero();
+    assertThatThrownBy(() -> join(store.get("empty", ByteRange.suffix(4))))
+        .isInstanceOf(InvalidRangeException.class);
+  }
+
+  @Test
+  void overwriteReplacesTheWholeObjectAndChangesTheVersion() {
+    ObjectMeta first = join(store.put("k", bytes("first version"), PutCondition.none()));
+    ObjectMeta second = join(store.put("k", bytes("2nd"), PutCondition.none()));
+    assertThat(second.version()).isNotEqualTo(first.version());
+    assertThat(join(store.get("k")).data()).isEqualTo(bytes("2nd"));
+  }
+
+  @Test
+  void rangeReads() {
+    join(store.put("r", bytes("0123456789"), PutCondition.none()));
+    assertRange(ByteRange.of(2, 3), 2, "234");
+    assertRange(ByteRange.of(7, 100), 7, "789");
+    assertRange(ByteRange.of(0, 10), 0, "0123456789");
+    assertRange(ByteRange.suffix(4), 6, "6789");
+    assertRange(ByteRange.suffix(1000), 0, "0123456789");
+    assertRange(ByteRange.all(), 0, "0123456789");
+    ObjectContent tail = join(store.get("r", ByteRange.suffix(3)));
+    assertThat(tail.meta().size()).isEqualTo(10);
+  }
+
+  private void assertRange(ByteRange range, long offset, String expected) {
+    ObjectContent got = join(store.get("r", range));
+    assertThat(got.offset()).as("offset of %s", range).isEqualTo(offset);
+    assertThat(new String(got.data(), UTF_8)).as("bytes of %s", range).isEqualTo(expected);
+  }
+
+  @Test
+  void rangeStartingAtOrPastTheEndIsInvalid() {
+    join(store.put("r", bytes("0123456789"), PutCondition.none()));
+    assertThatThrownBy(() -> join(store.get("r", ByteRange.of(10, 1))))
+        .isInstanceOf(InvalidRangeException.class);
+    assertThatThrownBy(() -> join(store.get("r", ByteRange.of(50, 5))))
+        .isInstanceOf(InvalidRangeException.class);
+  }
+
+  @Test
+  void malformedRangesAreRejectedBeforeAnyRequest() {
+    assertThatThrownBy(() -> ByteRange.of(-1, 2)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ByteRange.of(0, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ByteRange.suffix(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ByteRange.of(Long.MAX_VALUE, 2))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void missingKeysAreTyped() {
+    assertThatThrownBy(() -> join(store.get("nope")))
+        .isInstanceOf(ObjectNotFoundException.class)
+        .hasMessageContaining("nope");
+    assertThatThrownBy(() -> join(store.get("nope", ByteRange.suffix(8))))
+        .isInstanceOf(ObjectNotFoundException.class);
+    assertThatThrownBy(() -> join(store.head("nope"))).isInstanceOf(ObjectNotFoundException.class);
+  }
+
+  @Test
+  void invalidKeysAreRejected() {
+    for (String bad : List.of("", "/lead", "trail/", "a//b", "a/../b", "./a", "tab\there")) {
+      assertThatThrownBy(() -> join(store.put(bad, bytes("x"), PutCondition.none())))
+          .as("key '%s'", bad)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThatThrownBy(() -> join(store.put("k".repeat(1025), bytes("x"), PutCondition.none())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("1024");
+    assertThatThrownBy(() -> join(store.put(null, bytes("x"), PutCondition.none())))
+        .isInstanceOf(NullPointerException.class);
+    assertThat(join(store.list(""))).isEmpty();
+  }
+
+  @Test
+  void deleteIsIdempotent() {
+    join(store.put("d", bytes("x"), PutCondition.none()));
+    join(store.delete("d"));
+    join(store.delete("d"));
+    join(store.delete("never-existed"));
+    assertThatThrownBy(() -> join(store.head("d"))).isInstanceOf(ObjectNotFoundException.class);
+  }
+
+  @Test
+  void ifAbsentCreatesOnlyOnce() {
+    join(store.put("once", bytes("first"), PutCondition.ifAbsent()));
+    assertThatThrownBy(() -> join(store.put("once", bytes("second"), PutCondition.ifAbsent())))
+        .isInstanceOf(PreconditionFailedException.class)
+        .hasMessageContaining("once");
+    assertThat(join(store.get("once")).data()).isEqualTo(bytes("first"));
+    join(store.delete("once"));
+    join(store.put("once", bytes("third"), PutCondition.ifAbsent()));
+    assertThat(join(store.get("once")).data()).isEqualTo(bytes("third"));
+  }
+
+  @Test
+  void ifMatchReplacesOnlyTheExpectedVersion() {
+    ObjectMeta v1 = join(store.put("cas", bytes("v1"), PutCondition.none()));
+    ObjectMeta v2 = join(store.put("cas", bytes("v2"), PutCondition.ifMatch(v1.version())));
+    assertThatThrownBy(
+            () -> join(store.put("cas", bytes("v3"), PutCondition.ifMatch(v1.version()))))
+        .isInstanceOf(PreconditionFailedException.class);
+    assertThat(join(store.get("cas")).data()).isEqualTo(bytes("v2"));
+    assertThat(join(store.head("cas")).version()).isEqualTo(v2.version());
+  }
+
+  @Test
+  void ifMatchOnAMissingKeyIsNotFound() {
+    ObjectMeta meta = join(store.put("gone", bytes("x"), PutCondition.none()));
+    join(store.delete("gone"));
+    assertThatThrownBy(
+            () -> join(store.put("gone", bytes("y"), PutCondition.ifMatch(meta.version()))))
+        .isInstanceOf(ObjectNotFoundException.class);
+    assertThatThrownBy(() -> join(store.head("gone"))).isInstanceOf(ObjectNotFoundException.class);
+  }
+
+  @Test
+  void listIsSortedFilteredAndSupportsStartAfter() {
+    List<String> keys = List.of("p/b", "p/a/1", "p/a", "q/x", "p/c", "o", "p/a/2", "pz");
+    for (String key : keys) {
+      join(store.put(key, bytes(key), PutCondition.none()));
+    }
+    assertThat(keysOf(join(store.list("p/"))))
+        .containsExactly("p/a", "p/a/1", "p/a/2", "p/b", "p/c");
+    assertThat(keysOf(join(store.list("p/", "p/a/1")))).containsExactly("p/a/2", "p/b", "p/c");
+    assertThat(keysOf(join(store.list("p"))))
+        .containsExactly("p/a", "p/a/1", "p/a/2", "p/b", "p/c", "pz");
+    assertThat(keysOf(join(store.list("")))).hasSize(keys.size()).isSorted();
+    assertThat(join(store.list("nothing/"))).isEmpty();
+    assertThat(join(store.list("p/", "p/c"))).isEmpty();
+    ObjectMeta listed = join(store.list("q/")).get(0);
+    assertThat(listed.size()).isEqualTo(3);
+  }
+
+  @Test
+  void listReturnsAllPages() {
+    int count = 1_203;
+    List<CompletableFuture<ObjectMeta>> puts = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      puts.add(
+          store.put(String.format("many/%05d", i), new byte[] {(byte) i}, PutCondition.none()));
+    }
+    puts.forEach(Futures::join);
+    List<ObjectMeta> listed = join(store.list("many/"));
+    assertThat(listed).hasSize(count);
+    assertThat(keysOf(listed)).isSorted().doesNotHaveDuplicates();
+    assertThat(join(store.list("many/", "many/01000"))).hasSize(count - 1_001);
+  }
+
+  @Test
+  void largeObjectsRoundTrip() {
+    long size = Math.max(multipartThreshold() + 1, 6L << 20);
+    byte[] data = Seeds.gen("largeObjectsRoundTrip").bytes((int) size);
+    ObjectMeta meta = join(store.put("big", data, PutCondition.ifAbsent()));
+    assertThat(meta.size()).isEqualTo(size);
+    assertThat(join(store.get("big")).data()).isEqualTo(data);
+    ObjectContent tail = join(store.get("big", ByteRange.suffix(100)));
+    assertThat(tail.offset()).isEqualTo(size - 100);
+    assertThat(tail.data())
+        .isEqualTo(java.util.Arrays.copyOfRange(data, (int) size - 100, (int) size));
+    assertThatThrownBy(() -> join(store.put("big", data, PutCondition.ifAbsent())))
+        .isInstanceOf(PreconditionFailedException.class);
+  }
+
+  @Test
+  void ifAbsentRaceHasExactlyOneWinnerEveryRound() throws Exception {
+    race(
+        "ifAbsent",
+        round -> {
+          String key = "race/absent/" + round;
+          return thread -> store.put(key, bytes("t" + thread), PutCondition.ifAbsent());
+        });
+  }
+
+  @Test
+  void ifMatchRaceHasExactlyOneWinnerEveryRound() throws Exception {
+    ObjectMeta[] current = {join(store.put("race/match", bytes("start"), PutCondition.none()))};
+    race(
+        "ifMatch",
+        round -> {
+          String version = join(store.head("race/match")).version();
+          return thread ->
+              store.put("race/match", bytes(round + "/" + thread), PutCondition.ifMatch(version));
+        });
+    assertThat(current[0]).isNotNull();
+  }
+
+  /** One contender's attempt in a race round. */
+  protected interface Attempt {
+    CompletableFuture<ObjectMeta> run(int thread);
+  }
+
+  /** Builds a round's attempt (setup runs once per round, before the threads start). */
+  protected interface Round {
+    Attempt prepare(int round) throws Exception;
+  }
+
+  private void race(String what, Round round) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(RACE_THREADS);
+    try {
+      for (int r = 0; r < RACE_ROUNDS; r++) {
+        Attempt attempt = round.prepare(r);
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicInteger winners = new AtomicInteger();
+        List<Future<?>> tasks = new ArrayList<>();
+        for (int t = 0; t < RACE_THREADS; t++) {
+          int thread = t;
+          tasks.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    try {
+                      join(attempt.run(thread));
+                      winners.incrementAndGet();
+                    } catch (PreconditionFailedException expected) {
+                      // lost the race, as all but one must
+                    }
+                    return null;
+                  }));
+        }
+        start.countDown();
+        for (Future<?> task : tasks) {
+          task.get(60, TimeUnit.SECONDS);
+        }
+        assertThat(winners.get()).as("%s winners in round %d", what, r).isEqualTo(1);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void useAfterCloseFailsAndCloseIsIdempotent() {
+    store.close();
+    store.close();
+    assertThatThrownBy(() -> join(store.get("x"))).isInstanceOf(DbClosedException.class);
+    assertThatThrownBy(() -> join(store.put("x", bytes("y"), PutCondition.none())))
+        .isInstanceOf(DbClosedException.class);
+  }
+
+  protected static List<String> keysOf(List<ObjectMeta> metas) {
+    return metas.stream().map(ObjectMeta::key).toList();
+  }
+}
