@@ -255,7 +255,7 @@ public abstract class AbstractObjectStoreContractTest {
 
   @Test
   void ifMatchRaceHasExactlyOneWinnerEveryRound() throws Exception {
-    ObjectMeta[] current = {join(store.put("race/match", bytes("start"), PutCondition.none()))};
+    join(store.put("race/match", bytes("start"), PutCondition.none()));
     race(
         "ifMatch",
         round -> {
@@ -263,7 +263,6 @@ public abstract class AbstractObjectStoreContractTest {
           return thread ->
               store.put("race/match", bytes(round + "/" + thread), PutCondition.ifMatch(version));
         });
-    assertThat(current[0]).isNotNull();
   }
 
   /** One contender's attempt in a race round. */

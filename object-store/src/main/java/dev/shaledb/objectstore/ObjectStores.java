@@ -1,0 +1,145 @@
+package dev.shaledb.objectstore;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Opens an {@link ObjectStore} from a URI:
+ *
+ * <ul>
+ *   <li>{@code memory:} a new, empty {@link InMemoryObjectStore} (nothing survives the process);
+ *   <li>{@code file:/path/to/dir} a {@link LocalFileObjectStore} in that directory, created if
+ *       missing;
+ *   <li>{@code s3://bucket[/prefix][?endpoint=http://host:port&region=us-east-1&pathStyle=true
+ *       &accessKey=...&secretKey=...&maxConnections=64]} an S3 (or S3-compatible) bucket; without
+ *       keys, credentials come from the AWS default chain.
+ * </ul>
+ *
+ * A malformed URI, an unknown scheme or an unknown parameter fails with {@link
+ * IllegalArgumentException} naming the problem.
+ */
+public final class ObjectStores {
+  private static final Set<String> S3_PARAMETERS =
+      Set.of("endpoint", "region", "pathStyle", "accessKey", "secretKey", "maxConnections");
+
+  private ObjectStores() {}
+
+  public static ObjectStore open(String uri) {
+    requireNonNull(uri, "uri is null");
+    if (uri.equals("memory:")) {
+      return new InMemoryObjectStore();
+    }
+    URI parsed;
+    try {
+      parsed = new URI(uri);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("malformed object store URI '" + uri + "': " + e, e);
+    }
+    String scheme = parsed.getScheme();
+    if (scheme == null) {
+      throw new IllegalArgumentException(
+          "object store URI '" + uri + "' has no scheme; use memory:, file:/dir or s3://bucket");
+    }
+    switch (scheme) {
+      case "file":
+        return openFile(uri, parsed);
+      case "s3":
+        return S3ObjectStore.open(s3Config(uri, parsed));
+      default:
+        throw new IllegalArgumentException(
+            "unknown object store scheme '"
+                + scheme
+                + "' in '"
+                + uri
+                + "'; use memory:, file:/dir or s3://bucket");
+    }
+  }
+
+  private static ObjectStore openFile(String uri, URI parsed) {
+    if (parsed.getPath() == null || parsed.getPath().isEmpty() || parsed.getQuery() != null) {
+      throw new IllegalArgumentException(
+          "file URI '" + uri + "' needs an absolute directory path and no parameters");
+    }
+    return new LocalFileObjectStore(Path.of(parsed.getPath()));
+  }
+
+  static S3Config s3Config(String uri, URI parsed) {
+    String bucket = parsed.getHost();
+    if (bucket == null || bucket.isEmpty()) {
+      throw new IllegalArgumentException("s3 URI '" + uri + "' has no bucket");
+    }
+    String path = parsed.getPath() == null ? "" : parsed.getPath();
+    String prefix = path.startsWith("/") ? path.substring(1) : path;
+    Map<String, String> params = parameters(uri, parsed.getRawQuery());
+    S3Config.Builder builder = S3Config.builder(bucket).prefix(prefix);
+    if (params.containsKey("endpoint")) {
+      builder.endpoint(URI.create(params.get("endpoint")));
+    }
+    if (params.containsKey("region")) {
+      builder.region(params.get("region"));
+    }
+    if (params.containsKey("pathStyle")) {
+      builder.pathStyle(parseBoolean(uri, "pathStyle", params.get("pathStyle")));
+    }
+    if (params.containsKey("accessKey") != params.containsKey("secretKey")) {
+      throw new IllegalArgumentException(
+          "s3 URI '" + uri + "' must give both accessKey and secretKey, or neither");
+    }
+    if (params.containsKey("accessKey")) {
+      builder.credentials(params.get("accessKey"), params.get("secretKey"));
+    }
+    if (params.containsKey("maxConnections")) {
+      builder.maxConnections(parseInt(uri, "maxConnections", params.get("maxConnections")));
+    }
+    return builder.build();
+  }
+
+  private static Map<String, String> parameters(String uri, String query) {
+    Map<String, String> params = new LinkedHashMap<>();
+    if (query == null || query.isEmpty()) {
+      return params;
+    }
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException(
+            "parameter '" + pair + "' in '" + uri + "' has no value");
+      }
+      String name = URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8);
+      if (!S3_PARAMETERS.contains(name)) {
+        throw new IllegalArgumentException(
+            "unknown parameter '" + name + "' in '" + uri + "'; known: " + S3_PARAMETERS);
+      }
+      if (params.put(name, URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8))
+          != null) {
+        throw new IllegalArgumentException("parameter '" + name + "' repeated in '" + uri + "'");
+      }
+    }
+    return params;
+  }
+
+  private static boolean parseBoolean(String uri, String name, String value) {
+    if (value.equals("true") || value.equals("false")) {
+      return Boolean.parseBoolean(value);
+    }
+    throw new IllegalArgumentException(
+        "parameter '" + name + "' in '" + uri + "' must be true or false, not '" + value + "'");
+  }
+
+  private static int parseInt(String uri, String name, String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "parameter '" + name + "' in '" + uri + "' is not a number: '" + value + "'", e);
+    }
+  }
+}

@@ -1,0 +1,177 @@
+package dev.shaledb.objectstore;
+
+import dev.shaledb.error.OutcomeUnknownException;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+
+/**
+ * Puts, and the resolution of ambiguous conditional puts.
+ *
+ * <p>Every put carries a fresh random write id in its user metadata. A conditional put that failed
+ * is resolved by that id when any attempt the SDK transmitted may have been applied (see {@link
+ * AttemptLog}): a 412 after a retry can be our own earlier attempt, and a timeout or dropped
+ * connection says nothing at all. The key is then read back: if it carries our write id, the put
+ * succeeded. Otherwise the outcome is unknown, never "precondition failed" or "not found": our
+ * attempt may have been applied and then replaced or deleted by someone else, or may still be in
+ * flight somewhere and land later. Only when every attempt provably was rejected is a 412 (or a 404
+ * for {@code ifMatch}) reported as such.
+ */
+final class S3Writes {
+  /** User-metadata name of the write id (header {@code x-amz-meta-shaledb-write-id}). */
+  static final String WRITE_ID = "shaledb-write-id";
+
+  private final S3Bucket bucket;
+  private final Clock clock;
+
+  S3Writes(S3Bucket bucket, Clock clock) {
+    this.bucket = bucket;
+    this.clock = clock;
+  }
+
+  static String newWriteId() {
+    return UUID.randomUUID().toString();
+  }
+
+  CompletableFuture<ObjectMeta> putSingle(String key, byte[] data, PutCondition condition) {
+    String writeId = newWriteId();
+    AttemptLog log = new AttemptLog(data.length);
+    PutObjectRequest.Builder request =
+        PutObjectRequest.builder()
+            .bucket(bucket.name())
+            .key(bucket.s3Key(key))
+            .contentLength((long) data.length)
+            .metadata(Map.of(WRITE_ID, writeId))
+            .overrideConfiguration(withLog(log));
+    if (condition instanceof PutCondition.IfAbsent) {
+      request.ifNoneMatch("*");
+    } else if (condition instanceof PutCondition.IfMatch match) {
+      request.ifMatch(S3Responses.quoted(match.version()));
+    }
+    // Unsafe = no copy: the store already owns a private copy of the bytes.
+    AsyncRequestBody body = log.track(AsyncRequestBody.fromByteBufferUnsafe(ByteBuffer.wrap(data)));
+    return settle(
+        bucket.client().putObject(request.build(), body),
+        r -> new ObjectMeta(key, data.length, S3Responses.version(r.eTag()), serverTime(r)),
+        key,
+        condition,
+        writeId,
+        log);
+  }
+
+  static AwsRequestOverrideConfiguration withLog(AttemptLog log) {
+    return AwsRequestOverrideConfiguration.builder()
+        .putExecutionAttribute(AttemptLog.ATTRIBUTE, log)
+        .build();
+  }
+
+  /**
+   * Completes with {@code toMeta} of the response, or resolves a failure as the class comment says.
+   * Unconditional writes are resolved only when S3 lost track of a multipart upload that a retry of
+   * its completion may already have finished (NoSuchUpload).
+   */
+  <R> CompletableFuture<ObjectMeta> settle(
+      CompletableFuture<R> write,
+      Function<R, ObjectMeta> toMeta,
+      String key,
+      PutCondition condition,
+      String writeId,
+      AttemptLog log) {
+    return write
+        .handle(
+            (response, failure) -> {
+              if (failure == null) {
+                return CompletableFuture.completedFuture(toMeta.apply(response));
+              }
+              boolean conditional = !(condition instanceof PutCondition.None);
+              boolean lostUpload = S3Errors.code(failure).equals("NoSuchUpload");
+              if ((!conditional && !lostUpload) || !log.anyMayHaveApplied()) {
+                return CompletableFuture.<ObjectMeta>failedFuture(
+                    S3Errors.forPut(key, condition, failure));
+              }
+              return resolve(key, condition, writeId, log, failure);
+            })
+        .thenCompose(f -> f);
+  }
+
+  private CompletableFuture<ObjectMeta> resolve(
+      String key, PutCondition condition, String writeId, AttemptLog log, Throwable failure) {
+    return findOwn(key, writeId)
+        .handle(
+            (own, headFailure) -> {
+              if (own != null) {
+                return own;
+              }
+              String found =
+                  headFailure != null
+                      ? "reading it back failed (" + S3Errors.unwrap(headFailure) + ")"
+                      : "it does not carry this put's write id";
+              String message =
+                  "put of '"
+                      + key
+                      + "' ("
+                      + condition
+                      + ") failed after "
+                      + log.attempts()
+                      + " attempt(s) with "
+                      + S3Errors.unwrap(failure)
+                      + "; an attempt may have been applied, and "
+                      + found;
+              if (condition instanceof PutCondition.None) {
+                throw new ObjectStoreException(message, true, S3Errors.unwrap(failure));
+              }
+              throw new OutcomeUnknownException(message, S3Errors.unwrap(failure));
+            });
+  }
+
+  /** The key's metadata if its current object carries {@code writeId}, else null. */
+  private CompletableFuture<ObjectMeta> findOwn(String key, String writeId) {
+    return bucket
+        .head(key)
+        .handle(
+            (head, failure) -> {
+              if (failure != null) {
+                if (S3Errors.isNotFound(failure)) {
+                  return null;
+                }
+                throw S3Errors.generic(key, failure);
+              }
+              return writeId.equals(head.metadata().get(WRITE_ID))
+                  ? S3Responses.meta(key, head)
+                  : null;
+            });
+  }
+
+  /**
+   * When the store applied a write, by its clock: the response's Date header (S3's Last-Modified
+   * has the same one-second resolution but is only on HEAD and GET responses).
+   */
+  Instant serverTime(SdkResponse response) {
+    return response
+        .sdkHttpResponse()
+        .firstMatchingHeader("Date")
+        .flatMap(S3Writes::parseHttpDate)
+        .orElseGet(clock::instant);
+  }
+
+  private static Optional<Instant> parseHttpDate(String value) {
+    try {
+      return Optional.of(
+          ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package dev.shaledb.objectstore;
+
+import static dev.shaledb.objectstore.Futures.join;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class MeteredObjectStoreTest extends AbstractObjectStoreContractTest {
+  @Override
+  protected ObjectStore newStore() {
+    return new MeteredObjectStore(new InMemoryObjectStore());
+  }
+
+  @Test
+  void countsRequestsBytesFailuresAndLatency() {
+    AtomicLong now = new AtomicLong();
+    MeteredObjectStore metered =
+        new MeteredObjectStore(new InMemoryObjectStore(), () -> now.addAndGet(1_000_000));
+    join(metered.put("a", new byte[100], PutCondition.none()));
+    join(metered.put("b", new byte[50], PutCondition.none()));
+    assertThatThrownBy(() -> join(metered.put("a", new byte[7], PutCondition.ifAbsent())))
+        .isInstanceOf(PreconditionFailedException.class);
+    join(metered.get("a", ByteRange.suffix(10)));
+    join(metered.head("b"));
+    join(metered.list(""));
+    join(metered.delete("b"));
+    assertThatThrownBy(() -> join(metered.get("b"))).isInstanceOf(ObjectNotFoundException.class);
+
+    ObjectStoreMetrics metrics = metered.snapshot();
+    assertThat(metrics.requests(RequestType.PUT)).isEqualTo(3);
+    assertThat(metrics.byType().get(RequestType.PUT).failures()).isEqualTo(1);
+    assertThat(metrics.requests(RequestType.GET)).isEqualTo(2);
+    assertThat(metrics.byType().get(RequestType.GET).failures()).isEqualTo(1);
+    assertThat(metrics.requests(RequestType.HEAD)).isEqualTo(1);
+    assertThat(metrics.requests(RequestType.LIST)).isEqualTo(1);
+    assertThat(metrics.requests(RequestType.DELETE)).isEqualTo(1);
+    assertThat(metrics.totalRequests()).isEqualTo(8);
+    assertThat(metrics.bytesUploaded()).isEqualTo(150);
+    assertThat(metrics.bytesDownloaded()).isEqualTo(10);
+    // each request spans exactly one tick of the fake clock, 1 ms; buckets are within 3.2%
+    assertThat(metrics.byType().get(RequestType.PUT).p50Nanos()).isBetween(1_000_000L, 1_032_000L);
+  }
+
+  @Test
+  void invalidArgumentsAreNotBilled() {
+    MeteredObjectStore metered = new MeteredObjectStore(new InMemoryObjectStore());
+    assertThatThrownBy(() -> join(metered.put("", new byte[1], PutCondition.none())))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(metered.snapshot().totalRequests()).isZero();
+  }
+
+  @Test
+  void costFollowsThePriceList() {
+    MeteredObjectStore metered = new MeteredObjectStore(new InMemoryObjectStore());
+    for (int i = 0; i < 1000; i++) {
+      join(metered.put("k" + i, new byte[1], PutCondition.none()));
+      join(metered.get("k" + i));
+    }
+    ObjectStoreMetrics metrics = metered.snapshot();
+    assertThat(metrics.costUsd(RequestPricing.s3Standard())).isCloseTo(0.0054, within(1e-12));
+    assertThat(metrics.costUsd(RequestPricing.s3ExpressOneZone()))
+        .isCloseTo(0.00116, within(1e-12));
+    ObjectStoreMetrics later = metered.snapshot();
+    join(metered.put("one-more", new byte[3], PutCondition.none()));
+    ObjectStoreMetrics delta = metered.snapshot().minus(later);
+    assertThat(delta.requests(RequestType.PUT)).isEqualTo(1);
+    assertThat(delta.bytesUploaded()).isEqualTo(3);
+  }
+
+  @Test
+  void pricesMustBeNonNegative() {
+    assertThatThrownBy(() -> new RequestPricing("bad", java.util.Map.of(RequestType.PUT, -1.0)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("PUT");
+  }
+}

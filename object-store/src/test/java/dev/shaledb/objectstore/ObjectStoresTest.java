@@ -1,0 +1,67 @@
+package dev.shaledb.objectstore;
+
+import static dev.shaledb.objectstore.Futures.join;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ObjectStoresTest {
+  @TempDir Path dir;
+
+  @Test
+  void opensMemoryAndFileStores() {
+    try (ObjectStore memory = ObjectStores.open("memory:")) {
+      assertThat(memory).isInstanceOf(InMemoryObjectStore.class);
+    }
+    Path root = dir.resolve("db");
+    try (ObjectStore file = ObjectStores.open(root.toUri().toString())) {
+      assertThat(file).isInstanceOf(LocalFileObjectStore.class);
+      join(file.put("x", new byte[] {1}, PutCondition.none()));
+    }
+    try (ObjectStore again = ObjectStores.open("file:" + root)) {
+      assertThat(join(again.get("x")).data()).containsExactly(1);
+    }
+  }
+
+  @Test
+  void parsesS3Uris() {
+    String uri =
+        "s3://bucket/some/prefix/?endpoint=http://127.0.0.1:9090&region=eu-west-1"
+            + "&pathStyle=true&accessKey=AK&secretKey=SK&maxConnections=7";
+    S3Config config = ObjectStores.s3Config(uri, URI.create(uri));
+    assertThat(config.bucket()).isEqualTo("bucket");
+    assertThat(config.prefix()).isEqualTo("some/prefix/");
+    assertThat(config.endpoint()).contains(URI.create("http://127.0.0.1:9090"));
+    assertThat(config.region()).isEqualTo("eu-west-1");
+    assertThat(config.pathStyle()).isTrue();
+    assertThat(config.maxConnections()).isEqualTo(7);
+  }
+
+  @Test
+  void badUrisNameTheProblem() {
+    assertBad("nope", "no scheme");
+    assertBad("memory:x", "unknown object store scheme 'memory'");
+    assertBad("ftp://x", "unknown object store scheme 'ftp'");
+    assertBad("s3:///prefix", "no bucket");
+    assertBad("s3://b?color=red", "unknown parameter 'color'");
+    assertBad("s3://b?region", "has no value");
+    assertBad("s3://b?pathStyle=yes", "must be true or false");
+    assertBad("s3://b?maxConnections=many", "not a number");
+    assertBad("s3://b?accessKey=a", "both accessKey and secretKey");
+    assertBad("s3://b?region=a&region=b", "repeated");
+    assertBad("file:/tmp/x?y=1", "no parameters");
+    assertBad("a b:c", "malformed");
+    assertThatThrownBy(() -> ObjectStores.open(null)).isInstanceOf(NullPointerException.class);
+  }
+
+  private static void assertBad(String uri, String message) {
+    assertThatThrownBy(() -> ObjectStores.open(uri))
+        .as(uri)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(message);
+  }
+}
