@@ -1,0 +1,143 @@
+package dev.shaledb.sst;
+
+import dev.shaledb.error.CorruptObjectException;
+import dev.shaledb.error.UnsupportedFormatException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+
+/**
+ * The fixed-size footer at the end of every table (layout in docs/formats/sst.md). Its last 20
+ * bytes (footer length, format version, CRC32C, magic) keep their place in every format version, so
+ * any reader can check the magic, verify the checksum and only then judge the version.
+ */
+record Footer(
+    long objectLength,
+    long indexOffset,
+    int indexLength,
+    int filterLength,
+    int metaLength,
+    int bodyCrc,
+    int formatVersion) {
+  static final int FORMAT_VERSION = 1;
+  static final int SIZE_V1 = 52;
+  static final int STABLE_SUFFIX = 20;
+  static final int MAX_SIZE = 4096;
+  static final byte[] MAGIC = "ShaleSST".getBytes(StandardCharsets.US_ASCII);
+  static final String FORMAT_NAME = "SST";
+  static final int MAX_TAIL_LENGTH = Integer.MAX_VALUE - 64;
+
+  long filterOffset() {
+    return indexOffset + Integer.toUnsignedLong(indexLength);
+  }
+
+  long metaOffset() {
+    return filterOffset() + Integer.toUnsignedLong(filterLength);
+  }
+
+  int tailLength() {
+    return (int) (objectLength - indexOffset);
+  }
+
+  long start() {
+    return objectLength - SIZE_V1;
+  }
+
+  byte[] encode() {
+    byte[] b = new byte[SIZE_V1];
+    Bytes.putLongLE(b, 0, objectLength);
+    Bytes.putLongLE(b, 8, indexOffset);
+    Bytes.putIntLE(b, 16, indexLength);
+    Bytes.putIntLE(b, 20, filterLength);
+    Bytes.putIntLE(b, 24, metaLength);
+    Bytes.putIntLE(b, 28, bodyCrc);
+    Bytes.putIntLE(b, 32, SIZE_V1);
+    Bytes.putIntLE(b, 36, formatVersion);
+    Bytes.putIntLE(b, 40, crc(b, 0, 40));
+    System.arraycopy(MAGIC, 0, b, 44, MAGIC.length);
+    return b;
+  }
+
+  /**
+   * Checks the magic at {@code tail[end - 8, end)}, which is the end of an object of {@code
+   * objectSize} bytes, and returns the footer length it announces.
+   */
+  static int footerLength(String key, byte[] tail, int end, long objectSize) {
+    if (objectSize < STABLE_SUFFIX || end < STABLE_SUFFIX) {
+      throw new CorruptObjectException(
+          key, 0, "object of " + objectSize + " bytes is too short to be an " + FORMAT_NAME);
+    }
+    if (!Arrays.equals(tail, end - 8, end, MAGIC, 0, MAGIC.length)) {
+      throw new CorruptObjectException(
+          key, objectSize - 8, "no " + FORMAT_NAME + " magic: truncated or not an " + FORMAT_NAME);
+    }
+    long length = Bytes.getUnsignedIntLE(tail, end - STABLE_SUFFIX);
+    if (length < STABLE_SUFFIX || length > MAX_SIZE || length > objectSize) {
+      throw new CorruptObjectException(
+          key, objectSize - STABLE_SUFFIX, "implausible footer length " + length);
+    }
+    return (int) length;
+  }
+
+  /** Decodes the footer ending at {@code tail[end]}; {@code footerLength} bytes must be there. */
+  static Footer decode(String key, byte[] tail, int end, long objectSize, int footerLength) {
+    int start = end - footerLength;
+    long at = objectSize - footerLength;
+    int stored = Bytes.getIntLE(tail, end - 12);
+    if (crc(tail, start, footerLength - 12) != stored) {
+      throw new CorruptObjectException(key, at, "footer checksum mismatch");
+    }
+    int version = Bytes.getIntLE(tail, end - 16);
+    if (version > FORMAT_VERSION || version < 0) {
+      throw new UnsupportedFormatException(key, FORMAT_NAME, version, FORMAT_VERSION);
+    }
+    if (version == 0 || footerLength != SIZE_V1) {
+      throw new CorruptObjectException(
+          key, at, "footer of version " + version + " has length " + footerLength);
+    }
+    Footer f =
+        new Footer(
+            Bytes.getLongLE(tail, start),
+            Bytes.getLongLE(tail, start + 8),
+            Bytes.getIntLE(tail, start + 16),
+            Bytes.getIntLE(tail, start + 20),
+            Bytes.getIntLE(tail, start + 24),
+            Bytes.getIntLE(tail, start + 28),
+            version);
+    f.validate(key, objectSize);
+    return f;
+  }
+
+  private void validate(String key, long objectSize) {
+    long at = objectSize - SIZE_V1;
+    if (objectLength != objectSize) {
+      throw new CorruptObjectException(
+          key,
+          at,
+          "footer says the object has "
+              + objectLength
+              + " bytes but it has "
+              + objectSize
+              + ": truncated or extended");
+    }
+    long indexLen = Integer.toUnsignedLong(indexLength);
+    long filterLen = Integer.toUnsignedLong(filterLength);
+    long metaLen = Integer.toUnsignedLong(metaLength);
+    boolean ok =
+        indexOffset >= 0
+            && indexLen >= BlockEnvelope.TRAILER_SIZE
+            && metaLen >= BlockEnvelope.TRAILER_SIZE
+            && (filterLen == 0 || filterLen >= BlockEnvelope.TRAILER_SIZE)
+            && indexOffset + indexLen + filterLen + metaLen == start()
+            && objectLength - indexOffset <= MAX_TAIL_LENGTH;
+    if (!ok) {
+      throw new CorruptObjectException(key, at, "footer block handles are inconsistent: " + this);
+    }
+  }
+
+  private static int crc(byte[] b, int off, int len) {
+    CRC32C crc = new CRC32C();
+    crc.update(b, off, len);
+    return (int) crc.getValue();
+  }
+}

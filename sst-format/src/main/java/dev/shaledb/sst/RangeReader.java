@@ -1,0 +1,71 @@
+package dev.shaledb.sst;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Arrays;
+
+/**
+ * Reads byte ranges of one stored table. The engine implements it over the object store (and its
+ * caches); {@link #of(byte[])} serves a table held in memory.
+ *
+ * <p>Calls may block. Implementations must be thread-safe: one {@link SstReader} serves many
+ * threads. Store failures (a missing object, I/O errors) propagate unchanged as unchecked
+ * exceptions; the reader adds {@link dev.shaledb.error.CorruptObjectException} when the bytes it
+ * gets are wrong.
+ */
+public interface RangeReader {
+
+  /**
+   * Returns the bytes {@code [offset, offset + length)} of the object, or fewer if the object ends
+   * earlier (the reader reports that as a truncated object).
+   */
+  byte[] read(long offset, int length);
+
+  /**
+   * Returns the last {@code min(length, size)} bytes of the object together with its size, in one
+   * request (an HTTP suffix range on S3).
+   */
+  Tail readTail(int length);
+
+  /**
+   * The end of an object.
+   *
+   * @param objectSize the whole object's size in bytes
+   * @param bytes its last {@code bytes.length} bytes
+   */
+  record Tail(long objectSize, byte[] bytes) {
+    public Tail {
+      requireNonNull(bytes, "bytes is null");
+      if (bytes.length > objectSize) {
+        throw new IllegalArgumentException(
+            bytes.length + " tail bytes exceed the object size " + objectSize);
+      }
+    }
+  }
+
+  /** A reader over a table held in memory; the array is not copied and must not change. */
+  static RangeReader of(byte[] object) {
+    requireNonNull(object, "object is null");
+    return new RangeReader() {
+      @Override
+      public byte[] read(long offset, int length) {
+        if (offset < 0 || length < 0) {
+          throw new IllegalArgumentException("bad range " + offset + "+" + length);
+        }
+        int from = (int) Math.min(offset, object.length);
+        int to = (int) Math.min(offset + length, object.length);
+        return Arrays.copyOfRange(object, from, to);
+      }
+
+      @Override
+      public Tail readTail(int length) {
+        if (length <= 0) {
+          throw new IllegalArgumentException("length is not positive: " + length);
+        }
+        int n = Math.min(length, object.length);
+        return new Tail(
+            object.length, Arrays.copyOfRange(object, object.length - n, object.length));
+      }
+    };
+  }
+}

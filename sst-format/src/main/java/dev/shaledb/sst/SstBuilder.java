@@ -1,0 +1,282 @@
+package dev.shaledb.sst;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * Writes one table from entries added in table order (key ascending, then sequence number
+ * descending). Data blocks stream out as they fill, so the builder holds one block, the index and
+ * the filter's key hashes, never the table itself (except, of course, an in-memory builder's
+ * output).
+ *
+ * <pre>{@code
+ * try (SstBuilder builder = SstBuilder.inMemory(SstOptions.defaults())) {
+ *   builder.add(SstEntry.put(key, seq, value));
+ *   SstInfo info = builder.finish();
+ *   store.put(objectKey, builder.bytes(), PutCondition.ifAbsent());
+ * }
+ * }</pre>
+ *
+ * <p>An entry out of order, or invalid, is rejected with {@link IllegalArgumentException} and
+ * leaves the builder as it was. Any other failure (for example an {@link
+ * java.io.UncheckedIOException} from the stream) makes the builder unusable. Not thread-safe.
+ */
+public final class SstBuilder implements AutoCloseable {
+  private enum State {
+    OPEN,
+    FINISHED,
+    FAILED,
+    CLOSED
+  }
+
+  private final SstOptions options;
+  private final ObjectOutput out;
+  private final BlockWriter writer;
+  private final DataBlockBuilder block;
+  private final IndexBuilder index = new IndexBuilder();
+  private final boolean hashKeys;
+  private State state = State.OPEN;
+
+  private long[] keyHashes = new long[256];
+  private byte[] lastKey = new byte[64];
+  private int lastKeyLen;
+  private long lastSeq;
+  private byte[] firstKey;
+  private BlockHandle pendingBlock;
+  private final TableStats stats = new TableStats();
+
+  private SstBuilder(SstOptions options, ObjectOutput out) {
+    this.options = requireNonNull(options, "options is null");
+    this.out = out;
+    this.writer = new BlockWriter(out, options.compression());
+    this.block = new DataBlockBuilder(options.restartInterval(), options.blockSize());
+    this.hashKeys = options.bloomBitsPerKey() > 0;
+  }
+
+  /** A builder that writes the table to {@code out} as it goes; the stream is not closed. */
+  public static SstBuilder create(SstOptions options, OutputStream out) {
+    requireNonNull(out, "out is null");
+    return new SstBuilder(options, ObjectOutput.toStream(out));
+  }
+
+  /** A builder that keeps the table in memory; get it from {@link #bytes()} after finishing. */
+  public static SstBuilder inMemory(SstOptions options) {
+    return new SstBuilder(options, ObjectOutput.inMemory());
+  }
+
+  /** Adds {@code entry}, which must sort after the previous one. */
+  public SstBuilder add(SstEntry entry) {
+    requireNonNull(entry, "entry is null");
+    return append(entry.key(), entry.seq(), entry.kind(), entry.value(), entry.expireAtMillis());
+  }
+
+  /**
+   * Adds an entry without allocating an {@link SstEntry}; the arguments obey the same rules. The
+   * arrays are copied into the table before this returns, so the caller may reuse them.
+   */
+  public SstBuilder add(byte[] key, long seq, EntryKind kind, byte[] value, long expireAtMillis) {
+    SstEntry.checkKey(key);
+    SstEntry.checkSeq(seq);
+    requireNonNull(kind, "kind is null");
+    SstEntry.checkValue(kind, value);
+    SstEntry.checkExpiry(expireAtMillis);
+    return append(key, seq, kind, value, expireAtMillis);
+  }
+
+  /** Entries added so far. */
+  public long entryCount() {
+    return stats.entries;
+  }
+
+  /** Bytes written so far plus the open block: a lower bound of the table's final size. */
+  public long estimatedSize() {
+    return out.position() + (block.isEmpty() ? 0 : block.estimatedSize());
+  }
+
+  private SstBuilder append(byte[] key, long seq, EntryKind kind, byte[] value, long expiry) {
+    checkState(State.OPEN);
+    boolean first = stats.entries == 0;
+    int common = first ? 0 : commonPrefixInOrder(key, seq);
+    boolean newKey = first || common < key.length || key.length != lastKeyLen;
+    try {
+      if (pendingBlock != null) {
+        index.add(Separators.between(lastKey, lastKeyLen, key, key.length), pendingBlock);
+        pendingBlock = null;
+      }
+      if (newKey && hashKeys) {
+        addHash(KeyHash.hash64(key));
+      }
+      int valueLen = value == null ? 0 : value.length;
+      block.add(key, common, kind, seq, expiry, value, valueLen);
+      stats.add(kind, seq, key.length, valueLen, newKey);
+      if (first) {
+        firstKey = key.clone();
+      }
+      rememberLast(key, seq);
+      if (block.estimatedSize() >= options.blockSize()) {
+        flushBlock();
+      }
+    } catch (RuntimeException | Error e) {
+      state = State.FAILED;
+      throw e;
+    }
+    return this;
+  }
+
+  /** The prefix {@code key} shares with the previous key; rejects entries out of order. */
+  private int commonPrefixInOrder(byte[] key, long seq) {
+    int m = Arrays.mismatch(lastKey, 0, lastKeyLen, key, 0, key.length);
+    if (m < 0) {
+      if (seq >= lastSeq) {
+        throw new IllegalArgumentException(
+            "entries out of order: seq "
+                + seq
+                + " of key "
+                + Bytes.describe(key)
+                + " must be below the previous seq "
+                + lastSeq
+                + " of the same key");
+      }
+      return key.length;
+    }
+    boolean before = m == key.length || (m < lastKeyLen && (key[m] & 0xFF) < (lastKey[m] & 0xFF));
+    if (before) {
+      throw new IllegalArgumentException(
+          "entries out of order: key "
+              + Bytes.describe(key)
+              + " sorts before the previous key "
+              + Bytes.describe(Arrays.copyOf(lastKey, lastKeyLen)));
+    }
+    return m;
+  }
+
+  private void rememberLast(byte[] key, long seq) {
+    if (lastKey.length < key.length) {
+      lastKey = new byte[Math.max(key.length, lastKey.length * 2)];
+    }
+    System.arraycopy(key, 0, lastKey, 0, key.length);
+    lastKeyLen = key.length;
+    lastSeq = seq;
+  }
+
+  private void addHash(long hash) {
+    int n = (int) stats.distinctKeys;
+    if (n == keyHashes.length) {
+      keyHashes = Arrays.copyOf(keyHashes, n * 2);
+    }
+    keyHashes[n] = hash;
+  }
+
+  private void flushBlock() {
+    ByteSink raw = block.finish();
+    pendingBlock = writer.writeData(raw.array(), raw.size());
+    block.reset();
+  }
+
+  /**
+   * Writes the open block, the index, the filter, the metadata and the footer, and returns what the
+   * manifest needs to know about the table.
+   *
+   * @throws IllegalStateException if no entry was added, or the builder is finished or closed
+   */
+  public SstInfo finish() {
+    checkState(State.OPEN);
+    if (stats.entries == 0) {
+      throw new IllegalStateException("cannot finish a table without entries");
+    }
+    try {
+      if (!block.isEmpty()) {
+        flushBlock();
+      }
+      index.add(Separators.successor(lastKey, lastKeyLen), pendingBlock);
+      long indexOffset = out.position();
+      ByteSink indexRaw = index.finish();
+      BlockHandle indexHandle = writer.writeMeta(indexRaw.array(), indexRaw.size());
+      int filterLength = writeFilter();
+      ByteSink meta = new ByteSink(256);
+      metadata().encode(meta);
+      BlockHandle metaHandle = writer.writeMeta(meta.array(), meta.size());
+      Footer footer =
+          new Footer(
+              out.position() + Footer.SIZE_V1,
+              indexOffset,
+              indexHandle.length(),
+              filterLength,
+              metaHandle.length(),
+              out.crc(),
+              Footer.FORMAT_VERSION);
+      byte[] footerBytes = footer.encode();
+      out.write(footerBytes, 0, footerBytes.length);
+      out.flush();
+      state = State.FINISHED;
+      return new SstInfo(
+          out.position(),
+          firstKey,
+          Arrays.copyOf(lastKey, lastKeyLen),
+          stats.minSeq,
+          stats.maxSeq,
+          stats.entries,
+          out.crc(),
+          footer.tailLength());
+    } catch (RuntimeException | Error e) {
+      state = State.FAILED;
+      throw e;
+    } finally {
+      writer.close();
+    }
+  }
+
+  private int writeFilter() {
+    boolean wanted = hashKeys && stats.distinctKeys >= options.bloomMinKeys();
+    if (!wanted) {
+      return 0;
+    }
+    ByteSink filter = new ByteSink(BloomFilter.HEADER_SIZE + (int) (stats.distinctKeys * 2));
+    BloomFilter.write(keyHashes, (int) stats.distinctKeys, options.bloomBitsPerKey(), filter);
+    keyHashes = null;
+    return writer.writeMeta(filter.array(), filter.size()).length();
+  }
+
+  private SstMetadata metadata() {
+    return stats.toMetadata(
+        firstKey,
+        Arrays.copyOf(lastKey, lastKeyLen),
+        index.count(),
+        writer.rawDataBytes(),
+        writer.storedDataBytes(),
+        options);
+  }
+
+  /**
+   * The finished table of an {@link #inMemory} builder: a read-only view of the builder's buffer
+   * (no copy), positioned at 0.
+   *
+   * @throws IllegalStateException if the builder is not finished or writes to a stream
+   */
+  public ByteBuffer bytes() {
+    if (!out.isInMemory()) {
+      throw new IllegalStateException("the builder writes to a stream; it holds no bytes");
+    }
+    checkState(State.FINISHED);
+    return out.buffered();
+  }
+
+  /** Releases native compression state; an unfinished table is abandoned. Idempotent. */
+  @Override
+  public void close() {
+    writer.close();
+    if (state == State.OPEN || state == State.FAILED) {
+      state = State.CLOSED;
+    }
+  }
+
+  private void checkState(State expected) {
+    if (state != expected) {
+      throw new IllegalStateException(
+          "builder is " + state.name().toLowerCase(java.util.Locale.ROOT));
+    }
+  }
+}

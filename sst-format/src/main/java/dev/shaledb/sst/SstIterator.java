@@ -1,0 +1,160 @@
+package dev.shaledb.sst;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Arrays;
+
+/**
+ * A cursor over a table's entries in table order (key ascending, then sequence number descending),
+ * skipping entries newer than its {@code maxSeq} and stopping at its upper bound. Every visible
+ * version of a key is returned; callers wanting only the newest skip equal keys.
+ *
+ * <pre>{@code
+ * SstIterator it = reader.scan(from, to, snapshotSeq);
+ * for (; it.isValid(); it.next()) {
+ *   use(it.key(), it.kind(), it.value());
+ * }
+ * }</pre>
+ *
+ * <p>Accessors copy what they return; {@link #keyLength()}, {@link #compareKey(byte[])} and {@link
+ * #valueLength()} allocate nothing. Not thread-safe.
+ */
+public final class SstIterator {
+  private final SstReader reader;
+  private final long maxSeq;
+  private final byte[] lower;
+  private final byte[] upper;
+  private final BlockCursor cursor = new BlockCursor();
+  private int block = -1;
+  private boolean valid;
+
+  SstIterator(SstReader reader, long maxSeq, byte[] lower, byte[] upper) {
+    this.reader = reader;
+    this.maxSeq = maxSeq;
+    this.lower = lower;
+    this.upper = upper;
+  }
+
+  /** Positions at the first visible entry (at or after the lower bound, if any). */
+  public void seekToFirst() {
+    if (lower != null) {
+      seekTo(lower);
+      return;
+    }
+    enterBlock(0);
+    cursor.seekToFirst();
+    settle();
+  }
+
+  /** Positions at the first visible entry whose key is {@code >= target} (and in bounds). */
+  public void seek(byte[] target) {
+    requireNonNull(target, "target is null");
+    seekTo(lower != null && Arrays.compareUnsigned(target, lower) < 0 ? lower : target);
+  }
+
+  /** Whether the iterator is on an entry; false past the end or the upper bound. */
+  public boolean isValid() {
+    return valid;
+  }
+
+  /** Moves to the next visible entry. */
+  public void next() {
+    checkValid();
+    cursor.next();
+    settle();
+  }
+
+  public byte[] key() {
+    checkValid();
+    return cursor.keyCopy();
+  }
+
+  public int keyLength() {
+    checkValid();
+    return cursor.keyLength();
+  }
+
+  /** Compares the current key with {@code other}, unsigned lexicographically. */
+  public int compareKey(byte[] other) {
+    checkValid();
+    return cursor.compareKey(requireNonNull(other, "other is null"));
+  }
+
+  public long seq() {
+    checkValid();
+    return cursor.seq();
+  }
+
+  public EntryKind kind() {
+    checkValid();
+    return cursor.kind();
+  }
+
+  /** The value, or null for a DELETE. */
+  public byte[] value() {
+    checkValid();
+    return cursor.valueCopy();
+  }
+
+  public int valueLength() {
+    checkValid();
+    return cursor.valueLength();
+  }
+
+  public long expireAtMillis() {
+    checkValid();
+    return cursor.expireAtMillis();
+  }
+
+  public SstEntry entry() {
+    checkValid();
+    return cursor.entry();
+  }
+
+  private void seekTo(byte[] target) {
+    int b = reader.index().find(target);
+    if (b >= reader.index().count()) {
+      valid = false;
+      return;
+    }
+    enterBlock(b);
+    cursor.seek(target);
+    settle();
+  }
+
+  private void enterBlock(int b) {
+    valid = false;
+    block = b;
+    cursor.reset(reader.block(b));
+  }
+
+  /** Moves forward to the first visible entry in bounds, or becomes invalid. */
+  private void settle() {
+    while (true) {
+      if (!cursor.isValid()) {
+        if (block + 1 >= reader.index().count()) {
+          valid = false;
+          return;
+        }
+        enterBlock(block + 1);
+        cursor.seekToFirst();
+        continue;
+      }
+      if (upper != null && cursor.compareKey(upper) >= 0) {
+        valid = false;
+        return;
+      }
+      if (cursor.seq() <= maxSeq) {
+        valid = true;
+        return;
+      }
+      cursor.next();
+    }
+  }
+
+  private void checkValid() {
+    if (!valid) {
+      throw new IllegalStateException("iterator is not positioned on an entry");
+    }
+  }
+}

@@ -1,0 +1,269 @@
+package dev.shaledb.sst;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.shaledb.error.CorruptObjectException;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * An open table: its index, bloom filter and metadata stay resident; data blocks are fetched
+ * through the {@link RangeReader} and {@link BlockCache} on demand.
+ *
+ * <p>Opening costs one suffix read of {@link SstReaderOptions#tailReadSize()} bytes, plus one more
+ * read if the table's tail is longer ({@link SstInfo#tailLength()} tells its exact length). A point
+ * lookup then costs at most one block fetch, none when the filter rules the key out.
+ *
+ * <p>Every byte is verified before use: checksum failures, truncated or extended objects, objects
+ * that are not tables and malformed structures raise {@link CorruptObjectException} naming the
+ * object key and offset; a table written in a newer format raises {@link
+ * dev.shaledb.error.UnsupportedFormatException}. Readers are immutable and thread-safe; their
+ * iterators are not.
+ */
+public final class SstReader {
+  private final String objectKey;
+  private final RangeReader reader;
+  private final BlockCache cache;
+  private final Footer footer;
+  private final BlockIndex index;
+  private final BloomFilter filter;
+  private final SstMetadata metadata;
+
+  private SstReader(
+      String objectKey,
+      RangeReader reader,
+      BlockCache cache,
+      Footer footer,
+      BlockIndex index,
+      BloomFilter filter,
+      SstMetadata metadata) {
+    this.objectKey = objectKey;
+    this.reader = reader;
+    this.cache = cache;
+    this.footer = footer;
+    this.index = index;
+    this.filter = filter;
+    this.metadata = metadata;
+  }
+
+  /** Opens the table {@code objectKey} with the default options. */
+  public static SstReader open(String objectKey, RangeReader reader) {
+    return open(objectKey, reader, SstReaderOptions.defaults());
+  }
+
+  /** Opens the table {@code objectKey}, reading it through {@code reader}. */
+  public static SstReader open(String objectKey, RangeReader reader, SstReaderOptions options) {
+    requireNonNull(objectKey, "objectKey is null");
+    requireNonNull(reader, "reader is null");
+    requireNonNull(options, "options is null");
+    TailBuffer tail = TailBuffer.read(objectKey, reader, options.tailReadSize());
+    long size = tail.objectSize();
+    int footerLength = Footer.footerLength(objectKey, tail.bytes(), tail.bytes().length, size);
+    tail.extendTo(size - footerLength);
+    Footer footer = Footer.decode(objectKey, tail.bytes(), tail.bytes().length, size, footerLength);
+    tail.extendTo(footer.indexOffset());
+    BlockIndex index = readIndex(objectKey, tail, footer);
+    BloomFilter filter = footer.filterLength() == 0 ? null : readFilter(objectKey, tail, footer);
+    SstMetadata metadata = readMetadata(objectKey, tail, footer);
+    if (metadata.dataBlockCount() != index.count()) {
+      throw new CorruptObjectException(
+          objectKey,
+          footer.metaOffset(),
+          "metadata counts "
+              + metadata.dataBlockCount()
+              + " data blocks, the index "
+              + index.count());
+    }
+    return new SstReader(objectKey, reader, options.blockCache(), footer, index, filter, metadata);
+  }
+
+  private static ByteReader openBlock(String key, TailBuffer tail, long offset, int len, String w) {
+    BlockEnvelope.Raw raw =
+        BlockEnvelope.open(key, offset, w, tail.bytes(), tail.indexOf(offset), len);
+    return new ByteReader(key, offset, w, raw.data(), raw.offset(), raw.offset() + raw.length());
+  }
+
+  private static BlockIndex readIndex(String key, TailBuffer tail, Footer footer) {
+    BlockEnvelope.Raw raw =
+        BlockEnvelope.open(
+            key,
+            footer.indexOffset(),
+            "index block",
+            tail.bytes(),
+            tail.indexOf(footer.indexOffset()),
+            footer.indexLength());
+    int end = raw.offset() + raw.length();
+    ByteReader in =
+        new ByteReader(key, footer.indexOffset(), "index block", raw.data(), raw.offset(), end);
+    return BlockIndex.decode(in, raw.data(), raw.offset(), end, footer.indexOffset());
+  }
+
+  private static BloomFilter readFilter(String key, TailBuffer tail, Footer footer) {
+    BlockEnvelope.Raw raw =
+        BlockEnvelope.open(
+            key,
+            footer.filterOffset(),
+            "filter block",
+            tail.bytes(),
+            tail.indexOf(footer.filterOffset()),
+            footer.filterLength());
+    // A copy, so the reader keeps only the filter, not the whole tail buffer.
+    byte[] bits = Arrays.copyOfRange(raw.data(), raw.offset(), raw.offset() + raw.length());
+    ByteReader in =
+        new ByteReader(key, footer.filterOffset(), "filter block", bits, 0, bits.length);
+    return BloomFilter.read(in, bits, bits.length);
+  }
+
+  private static SstMetadata readMetadata(String key, TailBuffer tail, Footer footer) {
+    return SstMetadata.decode(
+        openBlock(key, tail, footer.metaOffset(), footer.metaLength(), "metadata block"));
+  }
+
+  /**
+   * Returns the newest entry for {@code key} whose sequence number is at most {@code maxSeq}
+   * (DELETE tombstones included), or empty if the table has none.
+   */
+  public Optional<SstEntry> get(byte[] key, long maxSeq) {
+    requireNonNull(key, "key is null");
+    checkMaxSeq(maxSeq);
+    if (!mayContain(key)) {
+      return Optional.empty();
+    }
+    BlockCursor cursor = new BlockCursor();
+    for (int b = index.find(key); b < index.count(); b++) {
+      cursor.reset(block(b));
+      cursor.seek(key);
+      for (; cursor.isValid(); cursor.next()) {
+        if (!cursor.keyEquals(key)) {
+          return Optional.empty();
+        }
+        if (cursor.seq() <= maxSeq) {
+          return Optional.of(cursor.entry());
+        }
+      }
+      // Only a key whose versions span blocks has the block's separator equal to it.
+      if (index.compareSeparator(b, key) != 0) {
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * False if the table certainly has no entry for {@code key} (outside its key range, or ruled out
+   * by the bloom filter); true if it may have one.
+   */
+  public boolean mayContain(byte[] key) {
+    requireNonNull(key, "key is null");
+    if (Arrays.compareUnsigned(key, metadata.smallestKey()) < 0
+        || Arrays.compareUnsigned(key, metadata.largestKey()) > 0) {
+      return false;
+    }
+    return filter == null || filter.mayContain(KeyHash.hash64(key));
+  }
+
+  /**
+   * An iterator over all entries with sequence number at most {@code maxSeq}, every such version of
+   * every key, in table order. It starts unpositioned: call {@link SstIterator#seekToFirst()} or
+   * {@link SstIterator#seek(byte[])}.
+   */
+  public SstIterator iterator(long maxSeq) {
+    checkMaxSeq(maxSeq);
+    return new SstIterator(this, maxSeq, null, null);
+  }
+
+  /**
+   * An iterator over the entries with keys in {@code [fromInclusive, toExclusive)} (null for
+   * unbounded) and sequence number at most {@code maxSeq}, positioned at the first of them.
+   */
+  public SstIterator scan(byte[] fromInclusive, byte[] toExclusive, long maxSeq) {
+    checkMaxSeq(maxSeq);
+    SstIterator it =
+        new SstIterator(
+            this,
+            maxSeq,
+            fromInclusive == null ? null : fromInclusive.clone(),
+            toExclusive == null ? null : toExclusive.clone());
+    it.seekToFirst();
+    return it;
+  }
+
+  public String objectKey() {
+    return objectKey;
+  }
+
+  public long objectSize() {
+    return footer.objectLength();
+  }
+
+  public int formatVersion() {
+    return footer.formatVersion();
+  }
+
+  /** The length of the table's tail: a suffix read of this size opens it in one request. */
+  public int tailLength() {
+    return footer.tailLength();
+  }
+
+  public boolean hasFilter() {
+    return filter != null;
+  }
+
+  public SstMetadata metadata() {
+    return metadata;
+  }
+
+  /** Checks the whole object and describes it as its builder did; see {@link SstVerifier}. */
+  public static SstInfo verify(String objectKey, byte[] object) {
+    return SstVerifier.verify(objectKey, object);
+  }
+
+  BlockIndex index() {
+    return index;
+  }
+
+  Footer footer() {
+    return footer;
+  }
+
+  /** The decoded data block {@code b}, through the cache. */
+  DecodedBlock block(int b) {
+    long offset = index.offset(b);
+    DecodedBlock block = cache.get(objectKey, offset, () -> load(b));
+    if (block == null || block.blockOffset != offset || !block.objectKey.equals(objectKey)) {
+      throw new IllegalStateException(
+          "block cache returned the wrong block for " + objectKey + " at " + offset);
+    }
+    return block;
+  }
+
+  private DecodedBlock load(int b) {
+    long offset = index.offset(b);
+    int length = index.length(b);
+    byte[] stored = reader.read(offset, length);
+    if (stored == null || stored.length != length) {
+      throw new CorruptObjectException(
+          objectKey,
+          offset,
+          "data block read returned "
+              + (stored == null ? "null" : stored.length + " bytes")
+              + " instead of "
+              + length
+              + ": object truncated?");
+    }
+    BlockEnvelope.Raw raw = BlockEnvelope.open(objectKey, offset, "data block", stored, 0, length);
+    return DecodedBlock.decode(
+        objectKey,
+        offset,
+        raw.data(),
+        raw.length(),
+        b == 0 ? null : index.separator(b - 1),
+        index.separator(b));
+  }
+
+  private static void checkMaxSeq(long maxSeq) {
+    if (maxSeq < 0) {
+      throw new IllegalArgumentException("maxSeq is negative: " + maxSeq);
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package dev.shaledb.sst;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Format v1 golden files, checked in under src/test/resources/golden/ and read by every build
+ * forever after: the format cannot drift silently. The files' checksums are pinned here too, so a
+ * regeneration shows up in review. Regenerate only for a deliberate new format version: {@code mvn
+ * -pl sst-format test -Dtest=GoldenFileTest -Dshaledb.regenerateGolden=true}.
+ */
+class GoldenFileTest {
+  private static final Path DIR = Path.of("src/test/resources/golden");
+
+  private enum Golden {
+    NONE("v1-none.sst", Compression.none(), 0x026CE591),
+    LZ4("v1-lz4.sst", Compression.lz4(), 0x92ACBEB1),
+    ZSTD("v1-zstd.sst", Compression.zstd(3), 0x2BE8C811);
+
+    final String file;
+    final Compression compression;
+    final int crc32c;
+
+    Golden(String file, Compression compression, int crc32c) {
+      this.file = file;
+      this.compression = compression;
+      this.crc32c = crc32c;
+    }
+
+    SstOptions options() {
+      return new SstOptions(512, 4, 10, 0, compression);
+    }
+  }
+
+  @Test
+  void goldenFilesReadBackExactly() {
+    List<SstEntry> expected = entries();
+    TableModel model = new TableModel(expected);
+    for (Golden g : Golden.values()) {
+      byte[] bytes = resource(g.file);
+      assertThat(crc(bytes)).as(g.file + " checksum").isEqualTo(g.crc32c);
+      SstReader reader = SstReader.open("golden/" + g.file, RangeReader.of(bytes));
+      assertThat(reader.formatVersion()).isEqualTo(1);
+      assertThat(reader.hasFilter()).isTrue();
+      assertThat(reader.metadata().options()).isEqualTo(g.options());
+      assertThat(reader.metadata().entryCount()).isEqualTo(expected.size());
+      assertThat(SstTesting.readAll(reader, Long.MAX_VALUE)).as(g.file).isEqualTo(expected);
+      for (SstEntry e : expected) {
+        assertThat(reader.get(e.key(), e.seq())).as(g.file + " " + e).contains(e);
+        assertThat(reader.get(e.key(), Long.MAX_VALUE))
+            .isEqualTo(model.get(e.key(), Long.MAX_VALUE));
+      }
+      assertThat(SstReader.verify(g.file, bytes).crc32c()).isEqualTo(g.crc32c);
+    }
+  }
+
+  @Test
+  void theWriterStillProducesTheUncompressedGoldenBytes() {
+    assertThat(SstTesting.build(Golden.NONE.options(), entries()))
+        .isEqualTo(resource(Golden.NONE.file));
+  }
+
+  @Test
+  @EnabledIfSystemProperty(named = "shaledb.regenerateGolden", matches = "true")
+  void regenerateGoldenFiles() throws IOException {
+    Files.createDirectories(DIR);
+    for (Golden g : Golden.values()) {
+      byte[] bytes = SstTesting.build(g.options(), entries());
+      Files.write(DIR.resolve(g.file), bytes);
+      System.out.printf("[golden] %s %d bytes crc32c 0x%08X%n", g.file, bytes.length, crc(bytes));
+    }
+  }
+
+  /**
+   * The golden content, from a fixed formula (no library random generator, whose algorithm could
+   * change): shared prefixes, binary keys, a key whose versions span blocks, every kind, expiries,
+   * empty and multi-block values, sequence numbers up to 2^63 - 1.
+   */
+  static List<SstEntry> entries() {
+    List<SstEntry> out = new ArrayList<>();
+    out.add(SstEntry.put(new byte[] {0x00}, 1, new byte[0]));
+    out.add(SstEntry.put(new byte[] {0x00, (byte) 0xFF, 0x00}, 2, value(2, 10)));
+    for (int i = 0; i < 120; i++) {
+      byte[] key = ascii(String.format("user/%05d/profile", i * 7));
+      long seq = 1000 + i;
+      switch (i % 10) {
+        case 0:
+          out.add(SstEntry.put(key, seq, value(i, 40)));
+          out.add(SstEntry.delete(key, seq - 500));
+          break;
+        case 3:
+          out.add(SstEntry.merge(key, seq, value(i, 5)).withExpiry(1_750_000_000_000L + i));
+          out.add(SstEntry.put(key, seq - 600, value(i + 1, 0)));
+          break;
+        case 7:
+          out.add(SstEntry.put(key, seq, value(i, 700)));
+          break;
+        default:
+          out.add(SstEntry.put(key, seq, value(i, i % 60)));
+      }
+    }
+    byte[] hot = ascii("user/hot");
+    for (int v = 40; v >= 1; v--) {
+      out.add(SstEntry.put(hot, v * 3L, value(v, 30)));
+    }
+    out.add(SstEntry.delete(ascii("user/zzz"), Long.MAX_VALUE));
+    out.add(SstEntry.put(new byte[] {(byte) 0xFF, (byte) 0xFF}, Long.MAX_VALUE - 1, value(9, 9)));
+    return out;
+  }
+
+  private static byte[] value(int seed, int length) {
+    byte[] v = new byte[length];
+    int x = seed * 2_654_435 + 12_345;
+    for (int i = 0; i < length; i++) {
+      x = x * 1_103_515_245 + 12_345;
+      v[i] = (byte) (i % 4 == 0 ? (x >>> 16) : 'a' + (i % 13));
+    }
+    return v;
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static byte[] resource(String file) {
+    try (InputStream in = GoldenFileTest.class.getResourceAsStream("/golden/" + file)) {
+      assertThat(in).as("golden file " + file + " is on the test classpath").isNotNull();
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static int crc(byte[] bytes) {
+    CRC32C crc = new CRC32C();
+    crc.update(bytes);
+    return (int) crc.getValue();
+  }
+}
