@@ -1,0 +1,180 @@
+package dev.shaledb.manifest;
+
+import dev.shaledb.error.CorruptObjectException;
+import dev.shaledb.error.UnsupportedFormatException;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.zip.CRC32C;
+
+/**
+ * The binary manifest format (see {@code docs/formats/manifest.md}): a fixed header, a sequence of
+ * tagged fields, and a CRC32C of everything before it.
+ */
+final class ManifestCodec {
+  static final int MAGIC = 0x53484D46; // "SHMF"
+  static final int MAJOR_VERSION = 1;
+  static final int MINOR_VERSION = 0;
+  static final int HEADER_BYTES = 12;
+  static final int TRAILER_BYTES = 4;
+  static final int CRITICAL = 0x8000;
+
+  static final int TAG_WRITE_ID = CRITICAL | 1;
+  static final int TAG_WRITER_EPOCH = CRITICAL | 2;
+  static final int TAG_COMPACTOR_EPOCH = CRITICAL | 3;
+  static final int TAG_FLUSHED_WAL_ID = CRITICAL | 4;
+  static final int TAG_NEXT_WAL_ID = CRITICAL | 5;
+  static final int TAG_LAST_FLUSHED_SEQ = CRITICAL | 6;
+  static final int TAG_L0 = CRITICAL | 7;
+  static final int TAG_SORTED_RUNS = CRITICAL | 8;
+  static final int TAG_CHECKPOINTS = CRITICAL | 9;
+  private static final int LAST_KNOWN_TAG = TAG_CHECKPOINTS;
+
+  /** A decoded manifest body. */
+  record Decoded(ManifestState state, UUID writeId) {}
+
+  private ManifestCodec() {}
+
+  /** Whether {@code tag} may be carried in {@link UnknownFields}: optional and unknown to us. */
+  static boolean isUnknownOptionalTag(int tag) {
+    return tag > 0 && tag < CRITICAL;
+  }
+
+  static byte[] encode(ManifestState state, UUID writeId) {
+    ByteSink out = new ByteSink(256);
+    out.u32(MAGIC).u16(MAJOR_VERSION).u16(MINOR_VERSION).u32(0);
+    field(
+        out,
+        TAG_WRITE_ID,
+        b -> b.u64(writeId.getMostSignificantBits()).u64(writeId.getLeastSignificantBits()));
+    field(out, TAG_WRITER_EPOCH, b -> b.u64(state.writerEpoch()));
+    field(out, TAG_COMPACTOR_EPOCH, b -> b.u64(state.compactorEpoch()));
+    field(out, TAG_FLUSHED_WAL_ID, b -> b.u64(state.flushedWalId()));
+    field(out, TAG_NEXT_WAL_ID, b -> b.u64(state.nextWalId()));
+    field(out, TAG_LAST_FLUSHED_SEQ, b -> b.u64(state.lastFlushedSeq()));
+    field(out, TAG_L0, b -> StateFields.writeTables(b, state.l0()));
+    field(out, TAG_SORTED_RUNS, b -> StateFields.writeRuns(b, state.sortedRuns()));
+    field(out, TAG_CHECKPOINTS, b -> StateFields.writeCheckpoints(b, state.checkpoints()));
+    for (Map.Entry<Integer, ByteBuffer> e : state.unknownFields().fields().entrySet()) {
+      byte[] value = state.unknownFields().value(e.getKey());
+      field(out, e.getKey(), b -> b.bytes(value));
+    }
+    out.patchU32(8, out.size() - HEADER_BYTES);
+    CRC32C crc = new CRC32C();
+    crc.update(out.array(), 0, out.size());
+    out.u32((int) crc.getValue());
+    return out.toByteArray();
+  }
+
+  private static void field(ByteSink out, int tag, java.util.function.Consumer<ByteSink> value) {
+    out.u16(tag).u32(0);
+    int start = out.size();
+    value.accept(out);
+    out.patchU32(start - 4, out.size() - start);
+  }
+
+  static Decoded decode(String key, byte[] data) {
+    ByteSource in = new ByteSource(key, data, 0, data.length);
+    if (data.length < HEADER_BYTES + TRAILER_BYTES) {
+      throw in.corruptAt(-1, "manifest of " + data.length + " bytes is shorter than its header");
+    }
+    if (in.u32("magic") != MAGIC) {
+      throw in.corruptAt(0, "not a ShaleDB manifest (bad magic)");
+    }
+    int crcAt = data.length - TRAILER_BYTES;
+    CRC32C crc = new CRC32C();
+    crc.update(data, 0, crcAt);
+    if ((int) crc.getValue() != new ByteSource(key, data, crcAt, data.length).u32("checksum")) {
+      throw in.corruptAt(crcAt, "manifest checksum mismatch");
+    }
+    int major = in.u16("major version");
+    int minor = in.u16("minor version");
+    if (major > MAJOR_VERSION) {
+      throw new UnsupportedFormatException(key, "manifest", major, MAJOR_VERSION);
+    }
+    if (major == 0) {
+      throw in.corruptAt(4, "manifest major version 0");
+    }
+    int bodyLength = in.length("body length", crcAt - HEADER_BYTES);
+    if (bodyLength != crcAt - HEADER_BYTES) {
+      throw in.corruptAt(8, "body length " + bodyLength + " does not match object size");
+    }
+    return decodeFields(key, minor, in.slice(bodyLength, "body"));
+  }
+
+  private static Decoded decodeFields(String key, int minor, ByteSource body) {
+    Map<Integer, ByteSource> known = new HashMap<>();
+    Map<Integer, Integer> offsets = new HashMap<>();
+    TreeMap<Integer, ByteBuffer> unknown = new TreeMap<>();
+    while (body.remaining() > 0) {
+      int at = body.position();
+      int tag = body.u16("field tag");
+      int length = body.length("field length", body.remaining());
+      ByteSource value = body.slice(length, "field value");
+      if (known.containsKey(tag) || unknown.containsKey(tag)) {
+        throw body.corruptAt(at, "field 0x" + Integer.toHexString(tag) + " appears twice");
+      }
+      if (tag >= TAG_WRITE_ID && tag <= LAST_KNOWN_TAG) {
+        known.put(tag, value);
+        offsets.put(tag, at);
+      } else if (isUnknownOptionalTag(tag)) {
+        unknown.put(tag, ByteBuffer.wrap(value.bytes(length, "unknown field")));
+      } else {
+        String format =
+            "manifest with unknown critical field 0x" + Integer.toHexString(tag) + ", minor";
+        throw new UnsupportedFormatException(key, format, minor, MINOR_VERSION);
+      }
+    }
+    return new FieldReader(body, known, offsets).read(new UnknownFields(unknown));
+  }
+
+  /** Reads the known fields, each of which must be present. */
+  private record FieldReader(
+      ByteSource body, Map<Integer, ByteSource> fields, Map<Integer, Integer> offsets) {
+
+    Decoded read(UnknownFields unknown) {
+      ByteSource id = field(TAG_WRITE_ID);
+      UUID writeId = new UUID(id.u64("write id"), id.u64("write id"));
+      id.expectEnd("write id");
+      int stateAt = offsets.getOrDefault(TAG_WRITER_EPOCH, body.position());
+      try {
+        ManifestState state =
+            new ManifestState(
+                u64(TAG_WRITER_EPOCH, "writer epoch"),
+                u64(TAG_COMPACTOR_EPOCH, "compactor epoch"),
+                u64(TAG_FLUSHED_WAL_ID, "flushed WAL id"),
+                u64(TAG_NEXT_WAL_ID, "next WAL id"),
+                u64(TAG_LAST_FLUSHED_SEQ, "last flushed seq"),
+                StateFields.readTables(field(TAG_L0)),
+                StateFields.readRuns(field(TAG_SORTED_RUNS)),
+                StateFields.readCheckpoints(field(TAG_CHECKPOINTS)),
+                unknown);
+        return new Decoded(state, writeId);
+      } catch (IllegalArgumentException invalid) {
+        throw body.corruptAt(stateAt, "invalid manifest state: " + invalid.getMessage(), invalid);
+      }
+    }
+
+    private long u64(int tag, String what) {
+      ByteSource value = field(tag);
+      long v = value.nonNegative(what);
+      value.expectEnd(what);
+      return v;
+    }
+
+    private ByteSource field(int tag) {
+      ByteSource value = fields.get(tag);
+      if (value == null) {
+        throw missing(tag);
+      }
+      return value;
+    }
+
+    private CorruptObjectException missing(int tag) {
+      return body.corruptAt(
+          body.position(), "required field 0x" + Integer.toHexString(tag) + " is missing");
+    }
+  }
+}

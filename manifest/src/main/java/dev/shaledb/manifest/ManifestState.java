@@ -1,0 +1,205 @@
+package dev.shaledb.manifest;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * One full snapshot of a database's durable state. Every manifest version holds one; changes are
+ * made by deriving a new state (see {@link #toBuilder()}) and publishing it as the next version.
+ *
+ * @param writerEpoch the epoch of the current writer; raised by every writer open, 0 before any
+ * @param compactorEpoch the epoch of the current compactor; raised by every compactor open
+ * @param flushedWalId the WAL replay anchor: 0, or the id of a WAL object whose contents, and the
+ *     contents of every WAL object before it, are in the tables below. Replay reads this object's
+ *     header and applies the objects after it. Never decreases.
+ * @param nextWalId a hint where the WAL ends: every WAL id in {@code [flushedWalId, nextWalId)}
+ *     exists. Greater than {@code flushedWalId}
+ * @param lastFlushedSeq the highest sequence number whose write is in the tables, 0 if none
+ * @param l0 the L0 tables, newest first; their key ranges may overlap
+ * @param sortedRuns the sorted runs, newest first
+ * @param checkpoints pins on older manifest versions
+ * @param unknownFields optional fields of a newer format version, carried through unchanged
+ */
+public record ManifestState(
+    long writerEpoch,
+    long compactorEpoch,
+    long flushedWalId,
+    long nextWalId,
+    long lastFlushedSeq,
+    List<TableInfo> l0,
+    List<SortedRun> sortedRuns,
+    List<Checkpoint> checkpoints,
+    UnknownFields unknownFields) {
+
+  public ManifestState {
+    requireNotNegative(writerEpoch, "writerEpoch");
+    requireNotNegative(compactorEpoch, "compactorEpoch");
+    requireNotNegative(flushedWalId, "flushedWalId");
+    requireNotNegative(lastFlushedSeq, "lastFlushedSeq");
+    if (nextWalId <= flushedWalId) {
+      throw new IllegalArgumentException(
+          "nextWalId " + nextWalId + " is not above flushedWalId " + flushedWalId);
+    }
+    l0 = List.copyOf(requireNonNull(l0, "l0 is null"));
+    sortedRuns = List.copyOf(requireNonNull(sortedRuns, "sortedRuns is null"));
+    checkpoints = List.copyOf(requireNonNull(checkpoints, "checkpoints is null"));
+    requireNonNull(unknownFields, "unknownFields is null");
+    requireUniqueTableIds(l0, sortedRuns);
+    requireUniqueCheckpointIds(checkpoints);
+  }
+
+  /** The state of a database that has just been created: everything empty, epochs 0. */
+  public static ManifestState initial() {
+    return new ManifestState(0, 0, 0, 1, 0, List.of(), List.of(), List.of(), UnknownFields.none());
+  }
+
+  /** The epoch of {@code role}. */
+  public long epoch(Role role) {
+    requireNonNull(role, "role is null");
+    return role == Role.WRITER ? writerEpoch : compactorEpoch;
+  }
+
+  /** A copy with {@code role}'s epoch set to {@code epoch}. */
+  public ManifestState withEpoch(Role role, long epoch) {
+    requireNonNull(role, "role is null");
+    Builder b = toBuilder();
+    return (role == Role.WRITER ? b.writerEpoch(epoch) : b.compactorEpoch(epoch)).build();
+  }
+
+  /** The first WAL id whose contents may be missing from the tables. */
+  public long replayStartWalId() {
+    return flushedWalId + 1;
+  }
+
+  /** A builder initialised with this state, for deriving a changed copy. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  private static void requireNotNegative(long value, String name) {
+    if (value < 0) {
+      throw new IllegalArgumentException(name + " is negative: " + value);
+    }
+  }
+
+  private static void requireUniqueTableIds(List<TableInfo> l0, List<SortedRun> runs) {
+    Set<String> ids = new HashSet<>();
+    List<TableInfo> all = new ArrayList<>(l0);
+    for (SortedRun run : runs) {
+      all.addAll(run.tables());
+    }
+    for (TableInfo table : all) {
+      if (!ids.add(table.id())) {
+        throw new IllegalArgumentException("table id " + table.id() + " is listed twice");
+      }
+    }
+  }
+
+  private static void requireUniqueCheckpointIds(List<Checkpoint> checkpoints) {
+    Set<UUID> ids = new HashSet<>();
+    for (Checkpoint checkpoint : checkpoints) {
+      if (!ids.add(checkpoint.id())) {
+        throw new IllegalArgumentException("checkpoint id " + checkpoint.id() + " is listed twice");
+      }
+    }
+  }
+
+  /** Derives a changed {@link ManifestState}; {@link #build()} validates the result. */
+  public static final class Builder {
+    private long writerEpoch;
+    private long compactorEpoch;
+    private long flushedWalId;
+    private long nextWalId;
+    private long lastFlushedSeq;
+    private List<TableInfo> l0;
+    private List<SortedRun> sortedRuns;
+    private List<Checkpoint> checkpoints;
+    private final UnknownFields unknownFields;
+
+    private Builder(ManifestState s) {
+      writerEpoch = s.writerEpoch;
+      compactorEpoch = s.compactorEpoch;
+      flushedWalId = s.flushedWalId;
+      nextWalId = s.nextWalId;
+      lastFlushedSeq = s.lastFlushedSeq;
+      l0 = s.l0;
+      sortedRuns = s.sortedRuns;
+      checkpoints = s.checkpoints;
+      unknownFields = s.unknownFields;
+    }
+
+    public Builder writerEpoch(long value) {
+      writerEpoch = value;
+      return this;
+    }
+
+    public Builder compactorEpoch(long value) {
+      compactorEpoch = value;
+      return this;
+    }
+
+    public Builder flushedWalId(long value) {
+      flushedWalId = value;
+      return this;
+    }
+
+    public Builder nextWalId(long value) {
+      nextWalId = value;
+      return this;
+    }
+
+    public Builder lastFlushedSeq(long value) {
+      lastFlushedSeq = value;
+      return this;
+    }
+
+    public Builder l0(List<TableInfo> value) {
+      l0 = requireNonNull(value, "l0 is null");
+      return this;
+    }
+
+    /** Puts {@code table} in front of the L0 list (L0 is newest first). */
+    public Builder addL0(TableInfo table) {
+      List<TableInfo> next = new ArrayList<>(l0.size() + 1);
+      next.add(requireNonNull(table, "table is null"));
+      next.addAll(l0);
+      l0 = next;
+      return this;
+    }
+
+    public Builder sortedRuns(List<SortedRun> value) {
+      sortedRuns = requireNonNull(value, "sortedRuns is null");
+      return this;
+    }
+
+    public Builder checkpoints(List<Checkpoint> value) {
+      checkpoints = requireNonNull(value, "checkpoints is null");
+      return this;
+    }
+
+    public Builder addCheckpoint(Checkpoint checkpoint) {
+      List<Checkpoint> next = new ArrayList<>(checkpoints);
+      next.add(requireNonNull(checkpoint, "checkpoint is null"));
+      checkpoints = next;
+      return this;
+    }
+
+    public ManifestState build() {
+      return new ManifestState(
+          writerEpoch,
+          compactorEpoch,
+          flushedWalId,
+          nextWalId,
+          lastFlushedSeq,
+          l0,
+          sortedRuns,
+          checkpoints,
+          unknownFields);
+    }
+  }
+}

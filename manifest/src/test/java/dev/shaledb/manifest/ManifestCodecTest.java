@@ -1,0 +1,191 @@
+package dev.shaledb.manifest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shaledb.error.CorruptObjectException;
+import dev.shaledb.error.UnsupportedFormatException;
+import dev.shaledb.testing.Seeds;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+
+class ManifestCodecTest {
+  private static final String KEY = "db/manifest/00000000000000000001.manifest";
+  private static final UUID WRITE_ID = new UUID(1, 2);
+
+  @Test
+  void randomStatesRoundTrip() {
+    Seeds.Gen gen = Seeds.gen("ManifestCodecTest.randomStatesRoundTrip");
+    for (int i = 0; i < 300; i++) {
+      ManifestState state = TestStates.random(gen);
+      UUID writeId = new UUID(gen.random().nextLong(), gen.random().nextLong());
+      ManifestCodec.Decoded decoded =
+          ManifestCodec.decode(KEY, ManifestCodec.encode(state, writeId));
+      assertThat(decoded.state()).as("%s", gen).isEqualTo(state);
+      assertThat(decoded.writeId()).isEqualTo(writeId);
+    }
+  }
+
+  @Test
+  void everySingleByteFlipIsDetected() {
+    Seeds.Gen gen = Seeds.gen("ManifestCodecTest.everySingleByteFlipIsDetected");
+    byte[] good = ManifestCodec.encode(TestStates.random(gen), WRITE_ID);
+    for (int i = 0; i < good.length; i++) {
+      byte[] bad = good.clone();
+      bad[i] ^= (byte) (1 << gen.intBetween(0, 7));
+      assertThatThrownBy(() -> ManifestCodec.decode(KEY, bad))
+          .as("flip at %d, %s", i, gen)
+          .isInstanceOf(CorruptObjectException.class)
+          .hasMessageContaining(KEY);
+    }
+  }
+
+  @Test
+  void everyTruncationIsDetected() {
+    byte[] good = ManifestCodec.encode(ManifestState.initial(), WRITE_ID);
+    for (int length = 1; length < good.length; length++) {
+      byte[] torn = Arrays.copyOf(good, length);
+      assertThatThrownBy(() -> ManifestCodec.decode(KEY, torn))
+          .as("length %d", length)
+          .isInstanceOf(CorruptObjectException.class);
+    }
+  }
+
+  @Test
+  void badMagicIsCorruptAtOffsetZero() {
+    byte[] bytes = ManifestCodec.encode(ManifestState.initial(), WRITE_ID);
+    bytes[0] = 'X';
+    assertThatThrownBy(() -> ManifestCodec.decode(KEY, bytes))
+        .isInstanceOfSatisfying(CorruptObjectException.class, e -> assertThat(e.offset()).isZero())
+        .hasMessageContaining("magic");
+  }
+
+  @Test
+  void newerMajorVersionIsUnsupported() {
+    byte[] bytes = ManifestCodec.encode(ManifestState.initial(), WRITE_ID);
+    bytes[5] = 2; // major version 2, with a valid checksum
+    reseal(bytes);
+    assertThatThrownBy(() -> ManifestCodec.decode(KEY, bytes))
+        .isInstanceOfSatisfying(
+            UnsupportedFormatException.class,
+            e -> {
+              assertThat(e.foundVersion()).isEqualTo(2);
+              assertThat(e.supportedVersion()).isEqualTo(1);
+              assertThat(e.key()).isEqualTo(KEY);
+            });
+  }
+
+  @Test
+  void unknownOptionalFieldsArePreserved() {
+    TreeMap<Integer, ByteBuffer> extra = new TreeMap<>();
+    extra.put(0x0042, ByteBuffer.wrap(new byte[] {1, 2, 3}));
+    extra.put(0x7fff, ByteBuffer.wrap(new byte[0]));
+    ManifestState state =
+        new ManifestState(
+            3,
+            4,
+            5,
+            6,
+            7,
+            java.util.List.of(),
+            java.util.List.of(),
+            java.util.List.of(),
+            new UnknownFields(extra));
+    ManifestState decoded =
+        ManifestCodec.decode(KEY, ManifestCodec.encode(state, WRITE_ID)).state();
+    assertThat(decoded).isEqualTo(state);
+    // A change made by this build carries them on.
+    ManifestState changed = decoded.toBuilder().lastFlushedSeq(99).build();
+    assertThat(
+            ManifestCodec.decode(KEY, ManifestCodec.encode(changed, WRITE_ID))
+                .state()
+                .unknownFields())
+        .isEqualTo(new UnknownFields(extra));
+  }
+
+  @Test
+  void unknownCriticalFieldIsUnsupported() {
+    byte[] bytes = withExtraField(ManifestCodec.CRITICAL | 0x0100, new byte[] {9});
+    assertThatThrownBy(() -> ManifestCodec.decode(KEY, bytes))
+        .isInstanceOf(UnsupportedFormatException.class)
+        .hasMessageContaining("critical field 0x8100");
+  }
+
+  @Test
+  void duplicateFieldIsCorrupt() {
+    byte[] bytes = withExtraField(ManifestCodec.TAG_WRITER_EPOCH, new byte[8]);
+    assertThatThrownBy(() -> ManifestCodec.decode(KEY, bytes))
+        .isInstanceOf(CorruptObjectException.class)
+        .hasMessageContaining("twice");
+  }
+
+  @Test
+  void missingFieldIsCorrupt() {
+    // Build a manifest by hand with only the write id.
+    ByteSink out = new ByteSink(64);
+    out.u32(ManifestCodec.MAGIC).u16(1).u16(0).u32(22);
+    out.u16(ManifestCodec.TAG_WRITE_ID).u32(16).u64(1).u64(2);
+    byte[] bytes = sealed(out);
+    assertThatThrownBy(() -> ManifestCodec.decode(KEY, bytes))
+        .isInstanceOf(CorruptObjectException.class)
+        .hasMessageContaining("missing");
+  }
+
+  @Test
+  void invalidStateIsCorruptNotIllegalArgument() {
+    ManifestState state = ManifestState.initial();
+    byte[] bytes = ManifestCodec.encode(state, WRITE_ID);
+    // nextWalId (1) equal to flushedWalId: patch flushedWalId to 1.
+    int at = indexOfField(bytes, ManifestCodec.TAG_FLUSHED_WAL_ID);
+    bytes[at + 6 + 7] = 1;
+    reseal(bytes);
+    assertThatThrownBy(() -> ManifestCodec.decode(KEY, bytes))
+        .isInstanceOf(CorruptObjectException.class)
+        .hasMessageContaining("nextWalId");
+  }
+
+  @Test
+  void unknownFieldsRejectKnownOrCriticalTags() {
+    TreeMap<Integer, ByteBuffer> bad = new TreeMap<>();
+    bad.put(ManifestCodec.TAG_L0, ByteBuffer.allocate(1));
+    assertThatThrownBy(() -> new UnknownFields(bad)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static byte[] withExtraField(int tag, byte[] value) {
+    byte[] base = ManifestCodec.encode(ManifestState.initial(), WRITE_ID);
+    ByteSink out = new ByteSink(base.length + 16);
+    out.bytes(base, 0, base.length - 4);
+    out.u16(tag).u32(value.length).bytes(value);
+    out.patchU32(8, out.size() - ManifestCodec.HEADER_BYTES);
+    return sealed(out);
+  }
+
+  private static byte[] sealed(ByteSink out) {
+    CRC32C crc = new CRC32C();
+    crc.update(out.array(), 0, out.size());
+    out.u32((int) crc.getValue());
+    return out.toByteArray();
+  }
+
+  private static void reseal(byte[] bytes) {
+    CRC32C crc = new CRC32C();
+    crc.update(bytes, 0, bytes.length - 4);
+    ByteBuffer.wrap(bytes).putInt(bytes.length - 4, (int) crc.getValue());
+  }
+
+  private static int indexOfField(byte[] bytes, int tag) {
+    ByteBuffer buf = ByteBuffer.wrap(bytes);
+    int pos = ManifestCodec.HEADER_BYTES;
+    while (true) {
+      int t = buf.getShort(pos) & 0xffff;
+      if (t == tag) {
+        return pos;
+      }
+      pos += 6 + buf.getInt(pos + 2);
+    }
+  }
+}

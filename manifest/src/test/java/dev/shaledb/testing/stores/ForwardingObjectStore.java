@@ -1,0 +1,51 @@
+package dev.shaledb.testing.stores;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.shaledb.objectstore.ByteRange;
+import dev.shaledb.objectstore.ObjectContent;
+import dev.shaledb.objectstore.ObjectMeta;
+import dev.shaledb.objectstore.ObjectStore;
+import dev.shaledb.objectstore.PutCondition;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** Passes every call to a delegate; subclasses override what they change. */
+public class ForwardingObjectStore implements ObjectStore {
+  protected final ObjectStore delegate;
+
+  public ForwardingObjectStore(ObjectStore delegate) {
+    this.delegate = requireNonNull(delegate, "delegate is null");
+  }
+
+  @Override
+  public CompletableFuture<ObjectMeta> put(String key, ByteBuffer data, PutCondition condition) {
+    return delegate.put(key, data, condition);
+  }
+
+  @Override
+  public CompletableFuture<ObjectContent> get(String key, ByteRange range) {
+    return delegate.get(key, range);
+  }
+
+  @Override
+  public CompletableFuture<ObjectMeta> head(String key) {
+    return delegate.head(key);
+  }
+
+  @Override
+  public CompletableFuture<List<ObjectMeta>> list(String prefix, String startAfter) {
+    return delegate.list(prefix, startAfter);
+  }
+
+  @Override
+  public CompletableFuture<Void> delete(String key) {
+    return delegate.delete(key);
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+}
