@@ -1,6 +1,7 @@
 package dev.shaledb.testing.stores;
 
 import dev.shaledb.objectstore.ByteRange;
+import dev.shaledb.objectstore.ForwardingObjectStore;
 import dev.shaledb.objectstore.ObjectContent;
 import dev.shaledb.objectstore.ObjectMeta;
 import dev.shaledb.objectstore.ObjectStore;

@@ -1,6 +1,7 @@
 package dev.shaledb.testing.stores;
 
 import dev.shaledb.error.OutcomeUnknownException;
+import dev.shaledb.objectstore.ForwardingObjectStore;
 import dev.shaledb.objectstore.ObjectMeta;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.PutCondition;

@@ -1,12 +1,7 @@
-package dev.shaledb.testing.stores;
+package dev.shaledb.objectstore;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.shaledb.objectstore.ByteRange;
-import dev.shaledb.objectstore.ObjectContent;
-import dev.shaledb.objectstore.ObjectMeta;
-import dev.shaledb.objectstore.ObjectStore;
-import dev.shaledb.objectstore.PutCondition;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

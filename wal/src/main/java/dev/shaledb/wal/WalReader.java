@@ -1,0 +1,113 @@
+package dev.shaledb.wal;
+
+import static dev.shaledb.objectstore.Futures.join;
+import static java.util.Objects.requireNonNull;
+
+import dev.shaledb.error.CorruptObjectException;
+import dev.shaledb.objectstore.ByteRange;
+import dev.shaledb.objectstore.ObjectNotFoundException;
+import dev.shaledb.objectstore.ObjectStore;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * Reads WAL objects and replays the log. Every method blocks on the object store; a torn or damaged
+ * object fails with {@link CorruptObjectException} naming its key, and is never skipped.
+ */
+public final class WalReader {
+  /** How many objects replay reads ahead of the one it is applying. */
+  static final int READ_AHEAD = 4;
+
+  private final ObjectStore store;
+  private final String dbPath;
+
+  public WalReader(ObjectStore store, String dbPath) {
+    this.store = requireNonNull(store, "store is null");
+    this.dbPath = WalKeys.validateDbPath(dbPath);
+  }
+
+  /** WAL object {@code walId}, or empty if no object has that id. */
+  public Optional<WalObject> read(long walId) {
+    return Optional.ofNullable(join(fetch(walId)));
+  }
+
+  /** The header of WAL object {@code walId} (one ranged GET), or empty if it does not exist. */
+  public Optional<WalObjectHeader> readHeader(long walId) {
+    try {
+      return Optional.of(readHeader(store, dbPath, walId));
+    } catch (ObjectNotFoundException absent) {
+      return Optional.empty();
+    }
+  }
+
+  static WalObjectHeader readHeader(ObjectStore store, String dbPath, long walId) {
+    String key = WalKeys.key(dbPath, walId);
+    byte[] head = join(store.get(key, ByteRange.of(0, WalObjectHeader.SIZE))).data();
+    return WalCodec.decodeHeader(key, walId, head);
+  }
+
+  /**
+   * Replays the log after the manifest's replay anchor and hands every surviving batch, in log
+   * order, to {@code sink}. Reads from {@code anchorId + 1} up to the first absent id.
+   *
+   * <p>The rules (why they are safe is in {@code docs/protocol.md}): the anchor's header (if {@code
+   * anchorId > 0}) gives the starting epoch and chain; an object of a lower epoch than the highest
+   * seen so far is a fenced writer's late put and is skipped; an object of a higher epoch must be
+   * that writer's fence and starts its chain; an object of the current epoch is applied only if its
+   * {@code prevId} is the last applied object of the chain, otherwise it is an orphan the writer
+   * re-placed, and is skipped.
+   *
+   * @param anchorId the manifest's {@code flushedWalId}: 0, or an existing object whose contents
+   *     are already in tables
+   */
+  public WalReplay replay(long anchorId, Consumer<? super ReplayedBatch> sink) {
+    requireNonNull(sink, "sink is null");
+    if (anchorId < 0) {
+      throw new IllegalArgumentException("anchorId is negative: " + anchorId);
+    }
+    Chain chain = new Chain(dbPath, anchorId);
+    if (anchorId > 0) {
+      WalObjectHeader anchor =
+          readHeader(anchorId)
+              .orElseThrow(
+                  () ->
+                      new CorruptObjectException(
+                          WalKeys.key(dbPath, anchorId), -1, "the WAL replay anchor is missing"));
+      chain.start(anchor);
+    }
+    ArrayDeque<CompletableFuture<WalObject>> ahead = new ArrayDeque<>();
+    long nextToFetch = anchorId + 1;
+    long id = anchorId + 1;
+    while (true) {
+      while (ahead.size() < READ_AHEAD) {
+        ahead.add(fetch(nextToFetch++));
+      }
+      WalObject object = join(ahead.poll());
+      if (object == null) {
+        return chain.result(id);
+      }
+      chain.accept(object, sink);
+      id++;
+    }
+  }
+
+  /** Reads and decodes one object; completes with null if it does not exist. */
+  private CompletableFuture<WalObject> fetch(long walId) {
+    String key = WalKeys.key(dbPath, walId);
+    return store
+        .get(key)
+        .handle(
+            (content, error) -> {
+              if (error != null) {
+                RuntimeException cause = dev.shaledb.objectstore.Futures.unwrap(error);
+                if (cause instanceof ObjectNotFoundException) {
+                  return null;
+                }
+                throw cause;
+              }
+              return WalCodec.decode(key, walId, content.data());
+            });
+  }
+}
