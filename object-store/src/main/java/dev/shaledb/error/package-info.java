@@ -14,6 +14,8 @@
  *   <li>{@link dev.shaledb.error.FencedException}: another writer or compactor took over; this
  *       instance will never change the database again.
  *   <li>{@link dev.shaledb.error.DbClosedException}: use after {@code close()}.
+ *   <li>{@link dev.shaledb.error.WriteStallException}: a write could not get memory within its
+ *       timeout because flushes fell behind; it was not applied.
  *   <li>{@code dev.shaledb.objectstore.ObjectStoreException} and its subtypes: the object store
  *       failed or refused a request.
  * </ul>

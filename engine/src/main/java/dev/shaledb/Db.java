@@ -1,0 +1,156 @@
+package dev.shaledb;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.shaledb.manifest.ManifestKeys;
+import dev.shaledb.objectstore.ObjectStore;
+
+/**
+ * A key-value database whose only durable home is an object store.
+ *
+ * <p>Keys and values are byte arrays; keys are ordered by unsigned bytes, 1 to 65,535 bytes long;
+ * values are at most 16 MiB. Every write gets a sequence number; a {@link WriteBatch} is applied
+ * atomically under one. By default a write returns once it is durable in the object store ({@link
+ * WriteOptions}). Reads see every accepted write unless {@link ReadOptions} says otherwise.
+ *
+ * <p>One process at a time may write a database: {@link #open} fences the previous writer, whose
+ * next write (and every later one) fails with {@link dev.shaledb.error.FencedException}. No write
+ * that was acknowledged as durable is ever lost, whichever writer crashes or stalls; see
+ * docs/protocol.md.
+ *
+ * <p>Thread-safe. The database does not close the {@link ObjectStore} it was opened on.
+ *
+ * <p>Exceptions: arguments are checked first ({@link NullPointerException}, {@link
+ * IllegalArgumentException}) and a rejected call changes nothing. Use after {@link #close()} throws
+ * {@link dev.shaledb.error.DbClosedException}; a corrupt object read throws {@link
+ * dev.shaledb.error.CorruptObjectException} naming it; a write blocked too long by the memory
+ * budget throws {@link dev.shaledb.error.WriteStallException}; a durable write whose upload has an
+ * unknown outcome throws {@link dev.shaledb.error.OutcomeUnknownException} (it may or may not be
+ * durable; a reopen tells).
+ */
+public final class Db implements AutoCloseable {
+  private final Engine engine;
+
+  private Db(Engine engine) {
+    this.engine = engine;
+  }
+
+  /** Opens (or creates) the database at the root of {@code store} with default options. */
+  public static Db open(ObjectStore store) {
+    return open(store, "", DbOptions.defaults());
+  }
+
+  /** Opens (or creates) the database under {@code path} in {@code store} with default options. */
+  public static Db open(ObjectStore store, String path) {
+    return open(store, path, DbOptions.defaults());
+  }
+
+  /**
+   * Opens (or creates) the database under {@code path} ("" for the store root): fences any previous
+   * writer, replays its durable WAL objects, and starts serving. Blocks until that is done.
+   *
+   * @throws dev.shaledb.error.FencedException if another writer opened the database meanwhile
+   * @throws dev.shaledb.error.UnsupportedFormatException if the path holds another format version
+   */
+  public static Db open(ObjectStore store, String path, DbOptions options) {
+    requireNonNull(store, "store is null");
+    requireNonNull(path, "path is null");
+    requireNonNull(options, "options is null");
+    ManifestKeys.validateDbPath(path);
+    return new Db(Engine.open(store, path, options));
+  }
+
+  /** Stores {@code value} under {@code key}; returns when durable. */
+  public void put(byte[] key, byte[] value) {
+    put(key, value, WriteOptions.durable());
+  }
+
+  /** Stores {@code value} under {@code key}. */
+  public void put(byte[] key, byte[] value, WriteOptions options) {
+    write(new WriteBatch().put(key, value), options);
+  }
+
+  /** Removes {@code key} (a no-op if absent); returns when durable. */
+  public void delete(byte[] key) {
+    delete(key, WriteOptions.durable());
+  }
+
+  /** Removes {@code key} (a no-op if absent). */
+  public void delete(byte[] key, WriteOptions options) {
+    write(new WriteBatch().delete(key), options);
+  }
+
+  /** Applies {@code batch} atomically; returns when durable. */
+  public void write(WriteBatch batch) {
+    write(batch, WriteOptions.durable());
+  }
+
+  /** Applies {@code batch} atomically: all of its operations become visible together, or none. */
+  public void write(WriteBatch batch, WriteOptions options) {
+    requireNonNull(batch, "batch is null");
+    requireNonNull(options, "options is null");
+    engine.write(batch, options);
+  }
+
+  /** The value of {@code key}, or null if absent. */
+  public byte[] get(byte[] key) {
+    return get(key, ReadOptions.defaults());
+  }
+
+  /** The value of {@code key} as {@code options} sees the database, or null if absent. */
+  public byte[] get(byte[] key, ReadOptions options) {
+    Keys.checkKey(key);
+    requireNonNull(options, "options is null");
+    return engine.get(key, options);
+  }
+
+  /** The keys in {@code [startInclusive, endExclusive)}; a null bound is unbounded. */
+  public DbIterator scan(byte[] startInclusive, byte[] endExclusive) {
+    return scan(startInclusive, endExclusive, ReadOptions.defaults());
+  }
+
+  /** The keys in {@code [startInclusive, endExclusive)} as {@code options} sees the database. */
+  public DbIterator scan(byte[] startInclusive, byte[] endExclusive, ReadOptions options) {
+    Keys.checkBound(startInclusive, "startInclusive");
+    Keys.checkBound(endExclusive, "endExclusive");
+    requireNonNull(options, "options is null");
+    return engine.scan(startInclusive, endExclusive, options);
+  }
+
+  /** The keys starting with {@code prefix}. */
+  public DbIterator scanPrefix(byte[] prefix) {
+    return scanPrefix(prefix, ReadOptions.defaults());
+  }
+
+  /** The keys starting with {@code prefix} as {@code options} sees the database. */
+  public DbIterator scanPrefix(byte[] prefix, ReadOptions options) {
+    requireNonNull(prefix, "prefix is null");
+    Keys.checkBound(prefix, "prefix");
+    return scan(prefix, Keys.prefixEnd(prefix), options);
+  }
+
+  /** A consistent view of the database as of now, for repeatable reads. */
+  public Snapshot snapshot() {
+    return engine.snapshot();
+  }
+
+  /** Makes every write accepted so far durable; returns when it is. */
+  public void flush() {
+    engine.flush();
+  }
+
+  /** Counters since open. */
+  public DbStats stats() {
+    return engine.stats();
+  }
+
+  /**
+   * Stops accepting writes, makes accepted ones durable, flushes the memtables to tables (unless
+   * {@link DbOptions#flushOnClose()} is false), stops background work and releases caches.
+   * Idempotent; the first failure is thrown once and the database is closed regardless.
+   */
+  @Override
+  public void close() {
+    engine.close();
+  }
+}

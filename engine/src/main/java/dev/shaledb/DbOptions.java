@@ -1,0 +1,165 @@
+package dev.shaledb;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.shaledb.sst.SstOptions;
+import dev.shaledb.wal.WalWriterOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * How a {@link Db} behaves. Immutable; make one with {@link #builder()} or take {@link
+ * #defaults()}.
+ *
+ * @param memtableBytes the memtable is frozen and flushed to a table when it reaches this size
+ *     (default 64 MiB)
+ * @param maxUnflushedBytes the most bytes the memtables may hold before writes block (default 256
+ *     MiB); writes slow down from half of it on, so memory stays bounded
+ * @param writeStallTimeout how long a write may block on a full memory budget before it fails with
+ *     {@link dev.shaledb.error.WriteStallException} (default 30 s)
+ * @param blockCacheBytes the capacity of the in-memory block cache, weighed by decoded block size
+ *     (default 256 MiB; 0 disables it)
+ * @param tableOptions block size, compression and bloom filter of the tables written (default
+ *     {@link SstOptions#defaults()})
+ * @param walOptions WAL object size, pipelining and flush interval (default {@link
+ *     WalWriterOptions#defaults()}; its scheduler is replaced by the database's)
+ * @param flushOnClose whether {@link Db#close()} uploads the memtables as tables, so that the next
+ *     open replays nothing (default true); the WAL is made durable either way
+ * @param clock the clock for table ids and statistics (default the system UTC clock); injectable so
+ *     tests replay
+ * @param scheduler runs the WAL uploads and memtable flushes; null (the default) makes the database
+ *     own a two-thread scheduler that {@link Db#close()} shuts down
+ */
+public record DbOptions(
+    long memtableBytes,
+    long maxUnflushedBytes,
+    Duration writeStallTimeout,
+    long blockCacheBytes,
+    SstOptions tableOptions,
+    WalWriterOptions walOptions,
+    boolean flushOnClose,
+    Clock clock,
+    ScheduledExecutorService scheduler) {
+
+  public DbOptions {
+    if (memtableBytes < 1024) {
+      throw new IllegalArgumentException("memtableBytes is below 1024: " + memtableBytes);
+    }
+    if (maxUnflushedBytes < 2 * memtableBytes) {
+      throw new IllegalArgumentException(
+          "maxUnflushedBytes "
+              + maxUnflushedBytes
+              + " is below twice memtableBytes "
+              + memtableBytes);
+    }
+    requireNonNull(writeStallTimeout, "writeStallTimeout is null");
+    if (writeStallTimeout.isNegative()) {
+      throw new IllegalArgumentException("writeStallTimeout is negative: " + writeStallTimeout);
+    }
+    if (blockCacheBytes < 0) {
+      throw new IllegalArgumentException("blockCacheBytes is negative: " + blockCacheBytes);
+    }
+    requireNonNull(tableOptions, "tableOptions is null");
+    requireNonNull(walOptions, "walOptions is null");
+    requireNonNull(clock, "clock is null");
+  }
+
+  /** The documented defaults. */
+  public static DbOptions defaults() {
+    return builder().build();
+  }
+
+  /** A builder starting from the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from these options. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.memtableBytes = memtableBytes;
+    b.maxUnflushedBytes = maxUnflushedBytes;
+    b.writeStallTimeout = writeStallTimeout;
+    b.blockCacheBytes = blockCacheBytes;
+    b.tableOptions = tableOptions;
+    b.walOptions = walOptions;
+    b.flushOnClose = flushOnClose;
+    b.clock = clock;
+    b.scheduler = scheduler;
+    return b;
+  }
+
+  /** Makes {@link DbOptions}; every setter documents its default on the record. */
+  public static final class Builder {
+    private long memtableBytes = 64L << 20;
+    private long maxUnflushedBytes = 256L << 20;
+    private Duration writeStallTimeout = Duration.ofSeconds(30);
+    private long blockCacheBytes = 256L << 20;
+    private SstOptions tableOptions = SstOptions.defaults();
+    private WalWriterOptions walOptions = WalWriterOptions.defaults();
+    private boolean flushOnClose = true;
+    private Clock clock = Clock.systemUTC();
+    private ScheduledExecutorService scheduler;
+
+    private Builder() {}
+
+    public Builder memtableBytes(long value) {
+      this.memtableBytes = value;
+      return this;
+    }
+
+    public Builder maxUnflushedBytes(long value) {
+      this.maxUnflushedBytes = value;
+      return this;
+    }
+
+    public Builder writeStallTimeout(Duration value) {
+      this.writeStallTimeout = value;
+      return this;
+    }
+
+    public Builder blockCacheBytes(long value) {
+      this.blockCacheBytes = value;
+      return this;
+    }
+
+    public Builder tableOptions(SstOptions value) {
+      this.tableOptions = value;
+      return this;
+    }
+
+    public Builder walOptions(WalWriterOptions value) {
+      this.walOptions = value;
+      return this;
+    }
+
+    public Builder flushOnClose(boolean value) {
+      this.flushOnClose = value;
+      return this;
+    }
+
+    public Builder clock(Clock value) {
+      this.clock = value;
+      return this;
+    }
+
+    public Builder scheduler(ScheduledExecutorService value) {
+      this.scheduler = value;
+      return this;
+    }
+
+    public DbOptions build() {
+      return new DbOptions(
+          memtableBytes,
+          maxUnflushedBytes,
+          writeStallTimeout,
+          blockCacheBytes,
+          tableOptions,
+          walOptions,
+          flushOnClose,
+          clock,
+          scheduler);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package dev.shaledb;
+
+import dev.shaledb.objectstore.ObjectStoreMetrics;
+
+/**
+ * Counters of a {@link Db} since it was opened, taken at one moment by {@link Db#stats()}.
+ *
+ * @param puts put operations accepted (each put of a batch counts)
+ * @param deletes delete operations accepted (each delete of a batch counts)
+ * @param batches write calls accepted
+ * @param bytesWritten key and value bytes accepted
+ * @param gets point reads
+ * @param scans iterators opened
+ * @param lastSequence the sequence number of the last accepted write
+ * @param durableSequence every write up to this sequence number is durable
+ * @param memtableBytes bytes in the active memtable
+ * @param immutableMemtables frozen memtables waiting to be flushed
+ * @param unflushedBytes bytes in all memtables (what the memory budget bounds)
+ * @param flushes memtables flushed to tables
+ * @param l0Tables tables in level 0
+ * @param sortedRuns sorted runs below level 0
+ * @param tableBytesWritten bytes of tables uploaded by flushes
+ * @param writeStallNanos total time writers spent slowed down or blocked by the memory budget
+ * @param cacheHits block cache hits
+ * @param cacheMisses block cache misses (each one a ranged GET)
+ * @param cacheBytes bytes held by the block cache
+ * @param durableAckP50Micros median time from a durable write call to its acknowledgement
+ * @param durableAckP99Micros 99th percentile of the same
+ * @param durableAckP999Micros 99.9th percentile of the same
+ * @param objectStore requests, failures, bytes and latencies of this database's object-store calls
+ */
+public record DbStats(
+    long puts,
+    long deletes,
+    long batches,
+    long bytesWritten,
+    long gets,
+    long scans,
+    long lastSequence,
+    long durableSequence,
+    long memtableBytes,
+    int immutableMemtables,
+    long unflushedBytes,
+    long flushes,
+    int l0Tables,
+    int sortedRuns,
+    long tableBytesWritten,
+    long writeStallNanos,
+    long cacheHits,
+    long cacheMisses,
+    long cacheBytes,
+    long durableAckP50Micros,
+    long durableAckP99Micros,
+    long durableAckP999Micros,
+    ObjectStoreMetrics objectStore) {}

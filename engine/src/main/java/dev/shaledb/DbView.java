@@ -1,0 +1,61 @@
+package dev.shaledb;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.shaledb.engine.Memtable;
+import dev.shaledb.manifest.ManifestState;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything a read consults, as one immutable value: the active memtable, the frozen ones waiting
+ * for their flush (newest first), and the manifest state listing the tables. Writers and the
+ * flusher replace the whole view, so a reader that took it sees one consistent database.
+ */
+record DbView(Memtable active, List<Frozen> frozen, ManifestState manifest) {
+  DbView {
+    requireNonNull(active, "active is null");
+    frozen = List.copyOf(frozen);
+    requireNonNull(manifest, "manifest is null");
+  }
+
+  /**
+   * A memtable that no longer takes writes.
+   *
+   * @param lastSeq the highest sequence number it holds (and every lower one is in it or older)
+   * @param anchorWalId a WAL id whose object and all before it hold only writes up to {@code
+   *     lastSeq}: the replay anchor to publish once this memtable is in a table
+   */
+  record Frozen(Memtable memtable, long lastSeq, long anchorWalId) {}
+
+  /** This view with the active memtable frozen and {@code next} taking writes. */
+  DbView freeze(Memtable next, long lastSeq, long anchorWalId) {
+    List<Frozen> list = new ArrayList<>(frozen.size() + 1);
+    list.add(new Frozen(active, lastSeq, anchorWalId));
+    list.addAll(frozen);
+    return new DbView(next, list, manifest);
+  }
+
+  /** This view after the oldest frozen memtable became a table listed in {@code next}. */
+  DbView flushed(Frozen done, ManifestState next) {
+    List<Frozen> list = new ArrayList<>(frozen);
+    if (!list.remove(done)) {
+      throw new IllegalStateException("flushed memtable is not frozen");
+    }
+    return new DbView(active, list, next);
+  }
+
+  /** The oldest frozen memtable, or null. */
+  Frozen oldestFrozen() {
+    return frozen.isEmpty() ? null : frozen.get(frozen.size() - 1);
+  }
+
+  /** Bytes held by all memtables. */
+  long unflushedBytes() {
+    long bytes = active.approximateBytes();
+    for (Frozen f : frozen) {
+      bytes += f.memtable().approximateBytes();
+    }
+    return bytes;
+  }
+}

@@ -1,0 +1,148 @@
+package dev.shaledb;
+
+import dev.shaledb.engine.EntryIterator;
+import dev.shaledb.error.FencedException;
+import dev.shaledb.manifest.FenceableManifest;
+import dev.shaledb.manifest.ManifestState;
+import dev.shaledb.manifest.TableInfo;
+import dev.shaledb.sst.SstBuilder;
+import dev.shaledb.sst.SstEntry;
+import dev.shaledb.sst.SstInfo;
+import dev.shaledb.sst.SstOptions;
+import dev.shaledb.wal.WalWriter;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Turns frozen memtables into L0 tables, oldest first, one at a time: build the table, upload it,
+ * then publish a manifest listing it together with the new replay anchor. The order (table durable,
+ * then manifest, then the WAL objects become garbage) is what makes the WAL objects below the
+ * anchor unnecessary. A failed upload is retried after a pause; the data stays in the WAL and the
+ * memtable meanwhile, and writers feel it through the memory budget. Fencing stops it for good.
+ */
+final class Flusher {
+  private static final Logger LOG = Logger.getLogger(Flusher.class.getName());
+  private static final long RETRY_DELAY_MILLIS = 500;
+
+  private final ViewRef view;
+  private final FenceableManifest manifest;
+  private final WalWriter wal;
+  private final TableStore tables;
+  private final TableIds ids;
+  private final SstOptions tableOptions;
+  private final ScheduledExecutorService scheduler;
+  private final Counters counters;
+  private final WritePath writes;
+  private final MemoryBudget budget;
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private volatile CompletableFuture<Void> idle = CompletableFuture.completedFuture(null);
+  private volatile boolean stopped;
+
+  Flusher(
+      ViewRef view,
+      FenceableManifest manifest,
+      WalWriter wal,
+      TableStore tables,
+      TableIds ids,
+      SstOptions tableOptions,
+      ScheduledExecutorService scheduler,
+      Counters counters,
+      WritePath writes,
+      MemoryBudget budget) {
+    this.view = view;
+    this.manifest = manifest;
+    this.wal = wal;
+    this.tables = tables;
+    this.ids = ids;
+    this.tableOptions = tableOptions;
+    this.scheduler = scheduler;
+    this.counters = counters;
+    this.writes = writes;
+    this.budget = budget;
+  }
+
+  /** Makes sure a flush runs soon if a frozen memtable waits. */
+  void wakeUp() {
+    schedule(0);
+  }
+
+  /** Flushes every frozen memtable now and waits; throws the failure that stopped it, if any. */
+  void drain() {
+    while (!stopped && view.get().oldestFrozen() != null && writes.failure() == null) {
+      flushOldest();
+    }
+  }
+
+  /** Stops scheduling flushes; a flush in progress completes. */
+  void stop() {
+    stopped = true;
+  }
+
+  private void schedule(long delayMillis) {
+    if (stopped || !scheduled.compareAndSet(false, true)) {
+      return;
+    }
+    scheduler.schedule(this::run, delayMillis, TimeUnit.MILLISECONDS);
+  }
+
+  private void run() {
+    scheduled.set(false);
+    try {
+      drain();
+    } catch (FencedException e) {
+      writes.fail(e);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "memtable flush failed; retrying", e);
+      schedule(RETRY_DELAY_MILLIS);
+    }
+  }
+
+  private synchronized void flushOldest() {
+    DbView.Frozen frozen = view.get().oldestFrozen();
+    if (frozen == null) {
+      return;
+    }
+    TableInfo table = buildAndUpload(frozen);
+    long hint = wal.nextWalIdHint();
+    ManifestState next =
+        manifest
+            .update(
+                s ->
+                    s.toBuilder()
+                        .addL0(table)
+                        .flushedWalId(Math.max(s.flushedWalId(), frozen.anchorWalId()))
+                        .lastFlushedSeq(Math.max(s.lastFlushedSeq(), frozen.lastSeq()))
+                        .nextWalId(Math.max(s.nextWalId(), hint))
+                        .build())
+            .state();
+    view.update(v -> v.flushed(frozen, next));
+    writes.durableThrough(frozen.lastSeq());
+    counters.flushes.increment();
+    counters.tableBytesWritten.add(table.sizeBytes());
+    budget.released();
+  }
+
+  private TableInfo buildAndUpload(DbView.Frozen frozen) {
+    String id = ids.next();
+    try (SstBuilder builder = SstBuilder.inMemory(tableOptions);
+        EntryIterator it = frozen.memtable().iterator(Long.MAX_VALUE)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        builder.add(it.key(), it.seq(), it.kind(), it.value(), SstEntry.NO_EXPIRY);
+      }
+      SstInfo info = builder.finish();
+      tables.upload(id, builder.bytes());
+      return new TableInfo(
+          id,
+          info.size(),
+          info.smallestKey(),
+          info.largestKey(),
+          info.minSeq(),
+          info.maxSeq(),
+          info.crc32c());
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package dev.shaledb;
+
+import dev.shaledb.error.WriteStallException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+
+/**
+ * Bounds the bytes held by memtables. Below half the limit writes pass; from half on each write is
+ * delayed by up to a millisecond, growing with the fill, so writers slow down smoothly while
+ * flushes catch up; at the limit writes wait for a flush and fail with {@link WriteStallException}
+ * after the stall timeout, before the process runs out of memory.
+ */
+final class MemoryBudget {
+  private static final long MAX_SLOWDOWN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  private final long limit;
+  private final long softLimit;
+  private final long timeoutNanos;
+  private final LongSupplier used;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition freed = lock.newCondition();
+  private final LongAdder stallNanos = new LongAdder();
+
+  MemoryBudget(long limit, Duration timeout, LongSupplier used) {
+    this.limit = limit;
+    this.softLimit = limit / 2;
+    this.timeoutNanos = timeout.toNanos();
+    this.used = used;
+  }
+
+  /** Waits until a write may proceed; throws if the budget stays exhausted past the timeout. */
+  void admit() {
+    long inUse = used.getAsLong();
+    if (inUse < softLimit) {
+      return;
+    }
+    long start = System.nanoTime();
+    try {
+      if (inUse < limit) {
+        long delay = MAX_SLOWDOWN_NANOS * (inUse - softLimit) / (limit - softLimit);
+        TimeUnit.NANOSECONDS.sleep(Math.max(delay, 1_000));
+        return;
+      }
+      awaitRoom(start);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WriteStallException("interrupted while waiting for memtable space");
+    } finally {
+      stallNanos.add(System.nanoTime() - start);
+    }
+  }
+
+  /** Called after a flush released memory. */
+  void released() {
+    lock.lock();
+    try {
+      freed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  long stallNanos() {
+    return stallNanos.sum();
+  }
+
+  private void awaitRoom(long start) throws InterruptedException {
+    lock.lock();
+    try {
+      while (used.getAsLong() >= limit) {
+        long left = timeoutNanos - (System.nanoTime() - start);
+        if (left <= 0) {
+          throw new WriteStallException(
+              "memtables hold "
+                  + used.getAsLong()
+                  + " bytes, at the limit of "
+                  + limit
+                  + ", and flushes did not free space within "
+                  + Duration.ofNanos(timeoutNanos));
+        }
+        freed.awaitNanos(left);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.shaledb;
+
+import dev.shaledb.engine.Memtable;
+import dev.shaledb.error.FencedException;
+import dev.shaledb.manifest.FenceableManifest;
+import dev.shaledb.manifest.Manifest;
+import dev.shaledb.manifest.ManifestState;
+import dev.shaledb.manifest.ManifestStore;
+import dev.shaledb.objectstore.ObjectStore;
+import dev.shaledb.sst.EntryKind;
+import dev.shaledb.wal.ReplayedBatch;
+import dev.shaledb.wal.WalEntry;
+import dev.shaledb.wal.WalFence;
+import dev.shaledb.wal.WalReader;
+import dev.shaledb.wal.WalReplay;
+import dev.shaledb.wal.WalWriter;
+import dev.shaledb.wal.WalWriterOptions;
+import java.util.List;
+
+/**
+ * Opening as the writer, in the order docs/protocol.md §5 requires: raise the writer epoch, fence
+ * the WAL at the manifest's {@code nextWalId}, re-check the epoch, replay the WAL from the
+ * manifest's anchor into a fresh memtable, and only then start the WAL writer after the fence.
+ */
+final class Recovery {
+  /** What an open leaves behind. */
+  record Recovered(
+      FenceableManifest manifest,
+      ManifestState state,
+      WalWriter wal,
+      Memtable memtable,
+      long lastSeq,
+      WalReplay replay) {}
+
+  private Recovery() {}
+
+  static Recovered open(ObjectStore store, String path, WalWriterOptions walOptions) {
+    FenceableManifest manifest = FenceableManifest.openWriter(new ManifestStore(store, path));
+    ManifestState bumped = manifest.latest().state();
+    WalFence fence = WalFence.place(store, path, manifest.epoch(), bumped.nextWalId());
+    Manifest current = manifest.refresh();
+    if (current.state().writerEpoch() != manifest.epoch()) {
+      throw new FencedException(
+          "another writer opened the database while this one was opening (epoch "
+              + current.state().writerEpoch()
+              + " > "
+              + manifest.epoch()
+              + ")");
+    }
+    ManifestState state = current.state();
+    Memtable memtable = new Memtable();
+    long flushedSeq = state.lastFlushedSeq();
+    WalReplay replay =
+        new WalReader(store, path)
+            .replay(state.flushedWalId(), batch -> apply(batch, flushedSeq, memtable));
+    WalWriter wal = WalWriter.open(store, path, walOptions, fence, replay);
+    long lastSeq = Math.max(flushedSeq, replay.lastSeq());
+    return new Recovered(manifest, state, wal, memtable, lastSeq, replay);
+  }
+
+  /** Re-applies a replayed batch, skipping what the tables already hold. */
+  private static void apply(ReplayedBatch replayed, long flushedSeq, Memtable memtable) {
+    List<WalEntry> entries = replayed.batch().entries();
+    long first = replayed.batch().firstSeq();
+    for (int i = 0; i < entries.size(); i++) {
+      long seq = first + i;
+      if (seq <= flushedSeq) {
+        continue;
+      }
+      WalEntry e = entries.get(i);
+      boolean put = e.kind() == WalEntry.Kind.PUT;
+      memtable.add(e.key(), seq, put ? EntryKind.PUT : EntryKind.DELETE, e.value());
+    }
+  }
+}

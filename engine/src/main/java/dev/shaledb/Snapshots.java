@@ -1,0 +1,69 @@
+package dev.shaledb;
+
+import dev.shaledb.error.DbClosedException;
+import java.util.TreeMap;
+
+/**
+ * The open snapshots of a database, so that flushes and compactions know the oldest sequence number
+ * someone may still read at. Thread-safe.
+ */
+final class Snapshots {
+  private final TreeMap<Long, Integer> open = new TreeMap<>();
+
+  synchronized SnapshotImpl take(long seq) {
+    open.merge(seq, 1, Integer::sum);
+    return new SnapshotImpl(seq);
+  }
+
+  /** The oldest open snapshot's sequence number, or {@code ifNone}. */
+  synchronized long oldest(long ifNone) {
+    return open.isEmpty() ? ifNone : open.firstKey();
+  }
+
+  /** The sequence number {@code snapshot} reads at, checking that it is one of ours and open. */
+  long sequenceOf(Snapshot snapshot) {
+    if (!(snapshot instanceof SnapshotImpl s) || s.owner() != this) {
+      throw new IllegalArgumentException("snapshot was not taken from this database");
+    }
+    if (s.closed) {
+      throw new DbClosedException("snapshot");
+    }
+    return s.seq;
+  }
+
+  private synchronized void release(long seq) {
+    open.computeIfPresent(seq, (k, n) -> n == 1 ? null : n - 1);
+  }
+
+  /** A snapshot of this registry. */
+  final class SnapshotImpl implements Snapshot {
+    private final long seq;
+    private volatile boolean closed;
+
+    private SnapshotImpl(long seq) {
+      this.seq = seq;
+    }
+
+    private Snapshots owner() {
+      return Snapshots.this;
+    }
+
+    @Override
+    public long sequence() {
+      return seq;
+    }
+
+    @Override
+    public synchronized void close() {
+      if (!closed) {
+        closed = true;
+        release(seq);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "Snapshot[seq=" + seq + (closed ? ", closed]" : "]");
+    }
+  }
+}

@@ -1,0 +1,198 @@
+package dev.shaledb;
+
+import dev.shaledb.engine.Memtable;
+import dev.shaledb.error.DbClosedException;
+import dev.shaledb.error.DbException;
+import dev.shaledb.objectstore.Futures;
+import dev.shaledb.sst.EntryKind;
+import dev.shaledb.wal.WalBatch;
+import dev.shaledb.wal.WalEntry;
+import dev.shaledb.wal.WalWriter;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Orders writes: under one lock a batch gets its sequence numbers (one per operation, consecutive),
+ * is appended to the WAL and inserted into the active memtable, and only then becomes visible, so
+ * WAL order, sequence order and visibility agree and no reader sees half a batch. Waiting for
+ * durability happens outside the lock, so concurrent durable writers share WAL uploads.
+ */
+final class WritePath {
+  private final WalWriter wal;
+  private final ViewRef view;
+  private final MemoryBudget budget;
+  private final Counters counters;
+  private final long memtableBytes;
+  private final Runnable onFreeze;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final AtomicLong durableSeq;
+  private long lastSeq;
+  private volatile long visibleSeq;
+  private volatile RuntimeException failure;
+  private volatile boolean closed;
+
+  WritePath(
+      WalWriter wal,
+      ViewRef view,
+      MemoryBudget budget,
+      Counters counters,
+      long memtableBytes,
+      long lastSeq,
+      Runnable onFreeze) {
+    this.wal = wal;
+    this.view = view;
+    this.budget = budget;
+    this.counters = counters;
+    this.memtableBytes = memtableBytes;
+    this.lastSeq = lastSeq;
+    this.visibleSeq = lastSeq;
+    this.durableSeq = new AtomicLong(lastSeq);
+    this.onFreeze = onFreeze;
+  }
+
+  void write(WriteBatch batch, WriteOptions options) {
+    checkUsable();
+    if (batch.isEmpty()) {
+      return;
+    }
+    budget.admit();
+    long start = System.nanoTime();
+    long[] seq = new long[1];
+    CompletableFuture<Long> appended = append(batch.entries(), options.awaitDurable(), seq);
+    countWrite(batch);
+    if (options.awaitDurable()) {
+      try {
+        Futures.join(appended);
+      } catch (DbException e) {
+        fail(e);
+        throw e;
+      }
+      // Dependent callbacks of a future run in no promised order, so do not rely on the one
+      // registered in append() having run yet.
+      durableThrough(seq[0]);
+      counters.durableAcks.record(System.nanoTime() - start);
+    }
+  }
+
+  /** Makes every accepted write durable. */
+  void flush() {
+    checkUsable();
+    long target = visibleSeq;
+    try {
+      Futures.join(wal.flush());
+      durableThrough(target);
+    } catch (DbException e) {
+      fail(e);
+      throw e;
+    }
+  }
+
+  /** Freezes the active memtable if it holds anything, e.g. before close. */
+  void freezeNow() {
+    lock.lock();
+    try {
+      if (!view.get().active().isEmpty()) {
+        freeze();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Refuses every later write. */
+  void close() {
+    lock.lock();
+    try {
+      closed = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Records a failure that ends this writer (fenced, or the WAL failed). */
+  void fail(RuntimeException cause) {
+    if (failure == null) {
+      failure = cause;
+    }
+  }
+
+  RuntimeException failure() {
+    return failure;
+  }
+
+  long visibleSeq() {
+    return visibleSeq;
+  }
+
+  long durableSeq() {
+    return durableSeq.get();
+  }
+
+  /** Every write up to {@code seq} is durable some other way (it is in a table). */
+  void durableThrough(long seq) {
+    durableSeq.accumulateAndGet(seq, Math::max);
+  }
+
+  /** Appends under the lock; {@code lastSeqOut[0]} receives the batch's last sequence number. */
+  private CompletableFuture<Long> append(
+      List<WalEntry> entries, boolean durable, long[] lastSeqOut) {
+    lock.lock();
+    try {
+      checkUsable();
+      long first = lastSeq + 1;
+      WalBatch walBatch = new WalBatch(first, entries);
+      CompletableFuture<Long> appended = wal.append(walBatch, durable);
+      Memtable memtable = view.get().active();
+      for (int i = 0; i < entries.size(); i++) {
+        WalEntry e = entries.get(i);
+        boolean put = e.kind() == WalEntry.Kind.PUT;
+        memtable.add(e.key(), first + i, put ? EntryKind.PUT : EntryKind.DELETE, e.value());
+      }
+      lastSeq = walBatch.lastSeq();
+      visibleSeq = lastSeq;
+      long last = lastSeq;
+      lastSeqOut[0] = last;
+      appended.whenComplete(
+          (id, error) -> {
+            if (error == null) {
+              durableSeq.accumulateAndGet(last, Math::max);
+            } else {
+              fail(Futures.unwrap(error));
+            }
+          });
+      if (memtable.approximateBytes() >= memtableBytes) {
+        freeze();
+      }
+      return appended;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void freeze() {
+    long anchor = wal.durableWalId();
+    long last = lastSeq;
+    view.update(v -> v.freeze(new Memtable(), last, anchor));
+    onFreeze.run();
+  }
+
+  private void countWrite(WriteBatch batch) {
+    counters.batches.increment();
+    counters.bytesWritten.add(batch.approximateBytes());
+    for (WalEntry e : batch.entries()) {
+      (e.kind() == WalEntry.Kind.PUT ? counters.puts : counters.deletes).increment();
+    }
+  }
+
+  private void checkUsable() {
+    if (closed) {
+      throw new DbClosedException("database");
+    }
+    RuntimeException f = failure;
+    if (f != null) {
+      throw Errors.rethrowable(f);
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package dev.shaledb.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.shaledb.sst.EntryKind;
+import dev.shaledb.sst.SstIterator;
+
+/** Factories for {@link EntryIterator}s over other sources. */
+public final class Iterators {
+  private static final EntryIterator EMPTY = new Empty();
+
+  private Iterators() {}
+
+  /**
+   * An adapter over a table iterator, which already filters by its own {@code maxSeq}. The table
+   * iterator copies keys and values; the adapter does so at most once per entry and only when
+   * asked.
+   */
+  public static EntryIterator of(SstIterator it) {
+    return new SstAdapter(requireNonNull(it, "it is null"));
+  }
+
+  /** An iterator with no entries; it is never valid. */
+  public static EntryIterator empty() {
+    return EMPTY;
+  }
+
+  private static final class SstAdapter implements EntryIterator {
+    private final SstIterator it;
+    private byte[] key;
+    private byte[] value;
+    private boolean valueLoaded;
+
+    SstAdapter(SstIterator it) {
+      this.it = it;
+    }
+
+    @Override
+    public boolean isValid() {
+      return it.isValid();
+    }
+
+    @Override
+    public void next() {
+      it.next();
+      moved();
+    }
+
+    @Override
+    public void seekToFirst() {
+      it.seekToFirst();
+      moved();
+    }
+
+    @Override
+    public void seek(byte[] target) {
+      it.seek(target);
+      moved();
+    }
+
+    private void moved() {
+      key = null;
+      value = null;
+      valueLoaded = false;
+    }
+
+    @Override
+    public byte[] key() {
+      if (key == null) {
+        key = it.key();
+      }
+      return key;
+    }
+
+    @Override
+    public long seq() {
+      return it.seq();
+    }
+
+    @Override
+    public EntryKind kind() {
+      return it.kind();
+    }
+
+    @Override
+    public byte[] value() {
+      if (!valueLoaded) {
+        value = it.value();
+        valueLoaded = true;
+      }
+      return value;
+    }
+  }
+
+  private static final class Empty implements EntryIterator {
+    @Override
+    public boolean isValid() {
+      return false;
+    }
+
+    @Override
+    public void next() {
+      throw notPositioned();
+    }
+
+    @Override
+    public void seekToFirst() {}
+
+    @Override
+    public void seek(byte[] target) {
+      requireNonNull(target, "target is null");
+    }
+
+    @Override
+    public byte[] key() {
+      throw notPositioned();
+    }
+
+    @Override
+    public long seq() {
+      throw notPositioned();
+    }
+
+    @Override
+    public EntryKind kind() {
+      throw notPositioned();
+    }
+
+    @Override
+    public byte[] value() {
+      throw notPositioned();
+    }
+
+    private static IllegalStateException notPositioned() {
+      return new IllegalStateException("iterator is not positioned on an entry");
+    }
+  }
+}

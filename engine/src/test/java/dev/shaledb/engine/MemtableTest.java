@@ -1,0 +1,254 @@
+package dev.shaledb.engine;
+
+import static dev.shaledb.engine.EngineTesting.ORDER;
+import static dev.shaledb.engine.EngineTesting.key;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shaledb.sst.EntryKind;
+import dev.shaledb.sst.SstEntry;
+import dev.shaledb.testing.Seeds;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class MemtableTest {
+  private static final boolean LONG = Boolean.getBoolean("shaledb.long");
+
+  @Test
+  void getReturnsTheNewestVersionAtOrBelowMaxSeq() {
+    Memtable m = new Memtable();
+    byte[] k = key("k");
+    m.add(k, 9, EntryKind.PUT, key("v9"));
+    m.add(k, 1, EntryKind.PUT, key("v1"));
+    m.add(k, 7, EntryKind.DELETE, null);
+    m.add(k, 5, EntryKind.PUT, key("v5"));
+    m.add(key("j"), 3, EntryKind.PUT, key("j3"));
+
+    assertThat(m.get(k, 0)).isNull();
+    assertThat(m.get(k, 1)).isEqualTo(SstEntry.put(k, 1, key("v1")));
+    assertThat(m.get(k, 4)).isEqualTo(SstEntry.put(k, 1, key("v1")));
+    assertThat(m.get(k, 5)).isEqualTo(SstEntry.put(k, 5, key("v5")));
+    assertThat(m.get(k, 7)).isEqualTo(SstEntry.delete(k, 7));
+    assertThat(m.get(k, 8)).isEqualTo(SstEntry.delete(k, 7));
+    assertThat(m.get(k, Long.MAX_VALUE)).isEqualTo(SstEntry.put(k, 9, key("v9")));
+    assertThat(m.get(key("j"), 2)).isNull();
+    assertThat(m.get(key("k\0"), Long.MAX_VALUE)).isNull();
+    assertThat(m.get(key("a"), Long.MAX_VALUE)).isNull();
+    assertThat(m.get(key("z"), Long.MAX_VALUE)).isNull();
+  }
+
+  @Test
+  void tracksSizeCountAndMaxSeq() {
+    Memtable m = new Memtable();
+    assertThat(m.isEmpty()).isTrue();
+    assertThat(m.maxSeq()).isZero();
+    assertThat(m.approximateBytes()).isZero();
+
+    m.add(key("abc"), 10, EntryKind.PUT, new byte[100]);
+    m.add(key("abc"), 4, EntryKind.DELETE, null);
+    m.add(key("x"), 7, EntryKind.PUT, new byte[0]);
+
+    assertThat(m.isEmpty()).isFalse();
+    assertThat(m.entryCount()).isEqualTo(3);
+    assertThat(m.maxSeq()).isEqualTo(10);
+    assertThat(m.approximateBytes()).isEqualTo(3 + 100 + 3 + 1 + 3 * Memtable.ENTRY_OVERHEAD_BYTES);
+  }
+
+  @Test
+  void rejectsInvalidEntriesWithoutChangingState() {
+    Memtable m = new Memtable();
+    m.add(key("k"), 1, EntryKind.PUT, key("v"));
+
+    assertThatThrownBy(() -> m.add(key("k"), 2, EntryKind.MERGE, key("v")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("MERGE");
+    assertThatThrownBy(() -> m.add(key("k"), 2, EntryKind.PUT, null))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> m.add(key("k"), 2, EntryKind.DELETE, key("v")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> m.add(key("k"), -1, EntryKind.PUT, key("v")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> m.add(new byte[0], 2, EntryKind.PUT, key("v")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> m.add(null, 2, EntryKind.PUT, key("v")))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> m.add(key("k"), 1, EntryKind.DELETE, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("already");
+
+    assertThat(m.entryCount()).isEqualTo(1);
+    assertThat(m.maxSeq()).isEqualTo(1);
+    assertThat(m.get(key("k"), 5)).isEqualTo(SstEntry.put(key("k"), 1, key("v")));
+  }
+
+  @Test
+  void iteratorFiltersBySnapshotAndSeeksPastInvisibleVersions() {
+    Memtable m = new Memtable();
+    m.add(key("b"), 2, EntryKind.PUT, key("b2"));
+    m.add(key("b"), 8, EntryKind.PUT, key("b8"));
+    m.add(key("a"), 9, EntryKind.PUT, key("a9"));
+    m.add(key("c"), 3, EntryKind.DELETE, null);
+    m.add(key("c"), 1, EntryKind.PUT, key("c1"));
+
+    EntryIterator it = m.iterator(5);
+    assertThat(it.isValid()).as("unpositioned").isFalse();
+    assertThat(EngineTesting.drainFromFirst(it))
+        .containsExactly(
+            SstEntry.put(key("b"), 2, key("b2")),
+            SstEntry.delete(key("c"), 3),
+            SstEntry.put(key("c"), 1, key("c1")));
+
+    it.seek(key("b"));
+    assertThat(it.seq()).isEqualTo(2);
+    it.seek(key("bb"));
+    assertThat(it.key()).isEqualTo(key("c"));
+    it.seek(new byte[0]);
+    assertThat(it.key()).isEqualTo(key("b"));
+    it.seek(key("d"));
+    assertThat(it.isValid()).isFalse();
+    assertThatThrownBy(it::next).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(it::key).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void randomOperationsMatchTheModel() {
+    Seeds.Gen g = Seeds.gen("MemtableTest.randomOperationsMatchTheModel");
+    Memtable m = new Memtable();
+    List<SstEntry> versions = new ArrayList<>();
+    for (long seq = 1; seq <= 2000; seq++) {
+      byte[] k = EngineTesting.bytes(g.intBetween(0, 255), g.intBetween(0, 3));
+      SstEntry e = g.chance(0.3) ? SstEntry.delete(k, seq) : SstEntry.put(k, seq, g.bytes(4));
+      m.add(e.key(), e.seq(), e.kind(), e.value());
+      versions.add(e);
+    }
+    versions.sort(ORDER);
+    for (int i = 0; i < 50; i++) {
+      long maxSeq = g.intBetween(0, 2001);
+      assertThat(EngineTesting.drainFromFirst(m.iterator(maxSeq)))
+          .as(g + " maxSeq " + maxSeq)
+          .isEqualTo(EngineTesting.versionsAt(versions, maxSeq));
+      for (int j = 0; j < 20; j++) {
+        byte[] k = EngineTesting.bytes(g.intBetween(0, 255), g.intBetween(0, 3));
+        assertThat(m.get(k, maxSeq)).as(g + " get").isEqualTo(newest(versions, k, maxSeq));
+      }
+    }
+  }
+
+  /**
+   * Writers add versions above a published snapshot while readers iterate and look up at that
+   * snapshot: the readers must see exactly the versions at or below it, every time.
+   */
+  @Test
+  void readersAtASnapshotSeeExactlyItsVersionsWhileWritersAdd() throws Exception {
+    Seeds.Gen gen =
+        Seeds.gen("MemtableTest.readersAtASnapshotSeeExactlyItsVersionsWhileWritersAdd");
+    int rounds = LONG ? 1000 : 100;
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      for (int round = 0; round < rounds; round++) {
+        raceRound(gen, pool, gen + " round " + round);
+      }
+    } finally {
+      pool.shutdownNow();
+      assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  private static void raceRound(Seeds.Gen gen, ExecutorService pool, String label)
+      throws Exception {
+    Memtable m = new Memtable();
+    List<SstEntry> visible = new ArrayList<>();
+    long snapshot = 300;
+    for (long seq = 1; seq <= snapshot; seq++) {
+      byte[] k = EngineTesting.bytes(gen.intBetween(0, 40));
+      SstEntry e = gen.chance(0.2) ? SstEntry.delete(k, seq) : SstEntry.put(k, seq, key("v" + seq));
+      m.add(e.key(), e.seq(), e.kind(), e.value());
+      visible.add(e);
+    }
+    visible.sort(ORDER);
+    AtomicLong nextSeq = new AtomicLong(snapshot + 1);
+    AtomicBoolean writing = new AtomicBoolean(true);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<?>> writers = new ArrayList<>();
+    List<Future<?>> readers = new ArrayList<>();
+    for (int w = 0; w < 2; w++) {
+      SplittableRandom r = gen.random().split();
+      writers.add(
+          pool.submit(
+              () -> {
+                go.await();
+                for (int i = 0; i < 1000; i++) {
+                  // Newer versions of visible keys land right before their visible versions;
+                  // two-byte keys land between visible keys.
+                  byte[] k =
+                      r.nextBoolean()
+                          ? EngineTesting.bytes(r.nextInt(42))
+                          : EngineTesting.bytes(r.nextInt(42), r.nextInt(3));
+                  m.add(k, nextSeq.getAndIncrement(), EntryKind.PUT, key("new"));
+                }
+                return null;
+              }));
+    }
+    for (int rd = 0; rd < 2; rd++) {
+      SplittableRandom r = gen.random().split();
+      readers.add(
+          pool.submit(
+              () -> {
+                go.await();
+                do {
+                  assertThat(EngineTesting.drainFromFirst(m.iterator(snapshot)))
+                      .as(label + " full scan")
+                      .isEqualTo(visible);
+                  byte[] k = EngineTesting.bytes(r.nextInt(42));
+                  assertThat(m.get(k, snapshot))
+                      .as(label + " get")
+                      .isEqualTo(newest(visible, k, snapshot));
+                  EntryIterator it = m.iterator(snapshot);
+                  it.seek(k);
+                  int from = firstAtOrAfter(visible, k);
+                  assertThat(EngineTesting.drain(it))
+                      .as(label + " seek")
+                      .isEqualTo(visible.subList(from, visible.size()));
+                } while (writing.get());
+                return null;
+              }));
+    }
+    go.countDown();
+    for (Future<?> f : writers) {
+      f.get(30, TimeUnit.SECONDS);
+    }
+    writing.set(false);
+    for (Future<?> f : readers) {
+      f.get(30, TimeUnit.SECONDS);
+    }
+    assertThat(m.entryCount()).isEqualTo(snapshot + 2000);
+    assertThat(m.maxSeq()).isEqualTo(snapshot + 2000);
+  }
+
+  private static int firstAtOrAfter(List<SstEntry> sorted, byte[] k) {
+    int i = 0;
+    while (i < sorted.size() && Arrays.compareUnsigned(sorted.get(i).key(), k) < 0) {
+      i++;
+    }
+    return i;
+  }
+
+  private static SstEntry newest(List<SstEntry> sorted, byte[] k, long maxSeq) {
+    for (SstEntry e : sorted) {
+      if (Arrays.equals(e.key(), k) && e.seq() <= maxSeq) {
+        return e;
+      }
+    }
+    return null;
+  }
+}
