@@ -63,9 +63,10 @@ final class ReadPath {
   }
 
   private Optional<SstEntry> getFromTables(ManifestState m, byte[] key, long seq) {
-    for (TableInfo t : m.l0()) {
-      if (t.minSeq() <= seq && contains(t, key)) {
-        Optional<SstEntry> e = lookup(t, key, seq);
+    for (TableInfo info : m.l0()) {
+      TableStore.OpenTable t = tables.table(info);
+      if (t.minSeq() <= seq && t.contains(key)) {
+        Optional<SstEntry> e = lookup(t.reader(), key, seq);
         if (e.isPresent()) {
           return e;
         }
@@ -74,7 +75,7 @@ final class ReadPath {
     for (SortedRun run : m.sortedRuns()) {
       TableInfo t = find(run.tables(), key);
       if (t != null && t.minSeq() <= seq) {
-        Optional<SstEntry> e = lookup(t, key, seq);
+        Optional<SstEntry> e = lookup(tables.reader(t), key, seq);
         if (e.isPresent()) {
           return e;
         }
@@ -83,8 +84,7 @@ final class ReadPath {
     return Optional.empty();
   }
 
-  private Optional<SstEntry> lookup(TableInfo t, byte[] key, long seq) {
-    SstReader reader = tables.reader(t);
+  private static Optional<SstEntry> lookup(SstReader reader, byte[] key, long seq) {
     return reader.mayContain(key) ? reader.get(key, seq) : Optional.empty();
   }
 
@@ -104,11 +104,6 @@ final class ReadPath {
       }
     }
     return null;
-  }
-
-  private static boolean contains(TableInfo t, byte[] key) {
-    return Arrays.compareUnsigned(t.smallestKey(), key) <= 0
-        && Arrays.compareUnsigned(key, t.largestKey()) <= 0;
   }
 
   private static boolean overlaps(TableInfo t, byte[] start, byte[] end) {

@@ -12,9 +12,7 @@ import dev.shaledb.sst.RangeReader;
 import dev.shaledb.sst.SstReader;
 import dev.shaledb.sst.SstReaderOptions;
 import java.nio.ByteBuffer;
-import java.util.Collection;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -27,7 +25,18 @@ final class TableStore {
   private final ObjectStore store;
   private final String dbPath;
   private final SstReaderOptions readerOptions;
-  private final ConcurrentHashMap<String, SstReader> open = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, OpenTable> open = new ConcurrentHashMap<>();
+
+  /**
+   * An open table with its key range, kept as arrays so the read path's range checks do not copy
+   * them (TableInfo's accessors return copies).
+   */
+  record OpenTable(SstReader reader, byte[] smallestKey, byte[] largestKey, long minSeq) {
+    boolean contains(byte[] key) {
+      return Arrays.compareUnsigned(smallestKey, key) <= 0
+          && Arrays.compareUnsigned(key, largestKey) <= 0;
+    }
+  }
 
   TableStore(ObjectStore store, String dbPath, CaffeineBlockCache cache) {
     this.store = store;
@@ -48,18 +57,20 @@ final class TableStore {
 
   /** The open reader of {@code table}, opening it with one suffix GET on first use. */
   SstReader reader(TableInfo table) {
-    SstReader reader = open.get(table.id());
-    if (reader != null) {
-      return reader;
-    }
-    return open.computeIfAbsent(table.id(), id -> openReader(table));
+    return table(table).reader();
   }
 
-  /** Closes the readers of tables that are no longer live. */
-  void retainOnly(Collection<TableInfo> live) {
-    Set<String> ids = new HashSet<>();
-    live.forEach(t -> ids.add(t.id()));
-    open.keySet().retainAll(ids);
+  /** {@code table}, opened with one suffix GET on first use. */
+  OpenTable table(TableInfo table) {
+    OpenTable t = open.get(table.id());
+    if (t != null) {
+      return t;
+    }
+    return open.computeIfAbsent(
+        table.id(),
+        id ->
+            new OpenTable(
+                openReader(table), table.smallestKey(), table.largestKey(), table.minSeq()));
   }
 
   private SstReader openReader(TableInfo table) {
