@@ -1,8 +1,6 @@
 package dev.shaledb.wal;
 
-import static java.util.Objects.requireNonNull;
-
-import dev.shaledb.objectstore.ObjectKeys;
+import dev.shaledb.objectstore.NumberedKeys;
 import java.util.OptionalLong;
 
 /**
@@ -13,57 +11,30 @@ public final class WalKeys {
   /** The folder, relative to the database path. */
   public static final String FOLDER = "wal/";
 
-  /** The suffix of every WAL key. */
+  /** The suffix of every key. */
   public static final String SUFFIX = ".wal";
 
-  private static final int ID_DIGITS = 20;
+  private static final NumberedKeys KEYS = new NumberedKeys(FOLDER, SUFFIX, "WAL");
 
   private WalKeys() {}
 
-  /** Returns {@code dbPath} if it is empty or a valid key prefix without a trailing '/'. */
+  /** See {@link NumberedKeys#validateDbPath(String)}. */
   public static String validateDbPath(String dbPath) {
-    requireNonNull(dbPath, "dbPath is null");
-    if (dbPath.isEmpty()) {
-      return dbPath;
-    }
-    if (dbPath.endsWith("/")) {
-      throw new IllegalArgumentException("dbPath ends with '/': '" + dbPath + "'");
-    }
-    ObjectKeys.validate(dbPath + "/" + FOLDER + "0".repeat(ID_DIGITS) + SUFFIX);
-    return dbPath;
+    return KEYS.validateDbPath(dbPath);
   }
 
-  /** The key prefix shared by all WAL objects of the database at {@code dbPath}. */
+  /** The key prefix shared by all these objects of the database at {@code dbPath}. */
   public static String prefix(String dbPath) {
-    validateDbPath(dbPath);
-    return dbPath.isEmpty() ? FOLDER : dbPath + "/" + FOLDER;
+    return KEYS.prefix(dbPath);
   }
 
-  /** The key of WAL object {@code id} ({@code id >= 1}). */
+  /** The key of object {@code id} ({@code id >= 1}). */
   public static String key(String dbPath, long id) {
-    if (id < 1) {
-      throw new IllegalArgumentException("WAL id is not positive: " + id);
-    }
-    return prefix(dbPath) + String.format("%020d", id) + SUFFIX;
+    return KEYS.key(dbPath, id);
   }
 
-  /** The WAL id named by {@code key}, or empty if it is not a WAL key of {@code dbPath}. */
+  /** The id named by {@code key}, or empty if it is not such a key of {@code dbPath}. */
   public static OptionalLong parseId(String dbPath, String key) {
-    requireNonNull(key, "key is null");
-    String prefix = prefix(dbPath);
-    if (!key.startsWith(prefix)
-        || !key.endsWith(SUFFIX)
-        || key.length() != prefix.length() + ID_DIGITS + SUFFIX.length()) {
-      return OptionalLong.empty();
-    }
-    long id = 0;
-    for (int i = prefix.length(); i < prefix.length() + ID_DIGITS; i++) {
-      char c = key.charAt(i);
-      if (c < '0' || c > '9' || id > (Long.MAX_VALUE - (c - '0')) / 10) {
-        return OptionalLong.empty();
-      }
-      id = id * 10 + (c - '0');
-    }
-    return id >= 1 ? OptionalLong.of(id) : OptionalLong.empty();
+    return KEYS.parseId(dbPath, key);
   }
 }
