@@ -3,25 +3,36 @@ package dev.shaledb.bench;
 import java.util.Arrays;
 
 /**
- * Entry point of {@code shaledb-bench.jar}. With no arguments it runs the default demo workload on
- * the embedded default store (a temporary directory); {@code jmh [JMH arguments]} runs the JMH
- * suite instead, e.g. {@code java -jar shaledb-bench.jar jmh 'Sst.*' -f 1}.
+ * Entry point of {@code shaledb-bench.jar}:
+ *
+ * <ul>
+ *   <li>no arguments or options: the db_bench-style run on ShaleDB ({@link DbBench});
+ *   <li>{@code jmh [JMH arguments]}: the JMH suite, e.g. {@code jmh 'Fill.*' -p engine=rocksdb};
+ *   <li>{@code store-latency [--store URI]...}: raw object-store latency ({@link StoreLatency}).
+ * </ul>
  */
 public final class Driver {
   private Driver() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length > 0 && args[0].equals("jmh")) {
-      org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
-      return;
+    String command = args.length > 0 ? args[0] : "";
+    String[] rest = args.length > 0 ? Arrays.copyOfRange(args, 1, args.length) : args;
+    switch (command) {
+      case "jmh" -> org.openjdk.jmh.Main.main(rest);
+      case "store-latency" -> StoreLatency.main(rest);
+      case "--help", "-h", "help" -> System.out.println(DbBenchOptions.USAGE);
+      default -> {
+        DbBenchOptions options;
+        try {
+          options = DbBenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+          System.err.println(e.getMessage());
+          System.err.println(DbBenchOptions.USAGE);
+          System.exit(2);
+          return;
+        }
+        DbBench.run(options);
+      }
     }
-    if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
-      System.out.println(
-          "usage: java -jar shaledb-bench.jar [--store URI]... [--ops N] [--size BYTES]\n"
-              + "       java -jar shaledb-bench.jar jmh [JMH options] [benchmark regex]\n"
-              + "Without --store, measures memory: and file: (a temporary directory).");
-      return;
-    }
-    StoreLatency.main(args);
   }
 }

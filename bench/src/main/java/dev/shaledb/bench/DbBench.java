@@ -1,0 +1,326 @@
+package dev.shaledb.bench;
+
+import dev.shaledb.Db;
+import dev.shaledb.DbOptions;
+import dev.shaledb.DbStats;
+import dev.shaledb.WriteOptions;
+import dev.shaledb.bench.db.BenchData;
+import dev.shaledb.objectstore.LocalFileObjectStore;
+import dev.shaledb.objectstore.MeteredObjectStore;
+import dev.shaledb.objectstore.ObjectStore;
+import dev.shaledb.objectstore.ObjectStoreMetrics;
+import dev.shaledb.objectstore.ObjectStores;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+
+/**
+ * The driver's db_bench-style run on ShaleDB: a fill, durable overwrites at each concurrency,
+ * uncached and cached random reads, an idle spell and a reopen that replays WAL objects, each phase
+ * measured separately through a {@link MeteredObjectStore} wrapped around the (optionally
+ * latency-simulating) store. Prints the report, and writes JSON and a chart if asked.
+ */
+final class DbBench {
+  private final DbBenchOptions options;
+  private final MeteredObjectStore store;
+  private final String path;
+  private final byte[][] values;
+  private final List<PhaseResult> phases = new ArrayList<>();
+  private final List<PhaseResult> sweep = new ArrayList<>();
+  private final Report report;
+  private long userBytes;
+
+  private DbBench(DbBenchOptions options, MeteredObjectStore store, String path, Report report) {
+    this.options = options;
+    this.store = store;
+    this.path = path;
+    this.values = BenchData.values(options.valueSize(), options.seed());
+    this.report = report;
+  }
+
+  static void run(DbBenchOptions options) {
+    Path temp = options.store() == null ? BenchData.tempDir("shaledb-bench-") : null;
+    ObjectStore base =
+        temp != null ? new LocalFileObjectStore(temp) : ObjectStores.open(options.store());
+    String where = temp != null ? temp.toUri().toString() : options.store();
+    if (options.simulateS3()) {
+      base =
+          new SimulatedS3Store(
+              base,
+              LatencyModel.s3Like(options.putLatencyMillis()),
+              LatencyModel.s3Like(options.getLatencyMillis()),
+              options.seed());
+    }
+    // a fresh path per run, so runs against a shared bucket never meet
+    String path = temp != null ? "db" : "shaledb-bench/" + System.currentTimeMillis();
+    Report report = new Report(options, where, path);
+    try (MeteredObjectStore metered = new MeteredObjectStore(base)) {
+      DbBench bench = new DbBench(options, metered, path, report);
+      bench.runPhases();
+      report.summary(bench.phases, bench.sweep, bench.writeAmplification());
+      if (options.json() != null) {
+        Json.write(options.json(), report.toJson(bench.phases, bench.sweep));
+        System.out.println("wrote " + options.json());
+      }
+      if (options.chart() != null) {
+        Chart.render(options.chart(), bench.sweep, report.title());
+        System.out.println("wrote " + options.chart());
+      }
+    } finally {
+      BenchData.deleteTree(temp);
+    }
+  }
+
+  private void runPhases() {
+    report.header();
+    Db db = open("open (empty)", DbOptions.defaults());
+    try {
+      fill(db);
+      for (int threads : options.concurrencies()) {
+        PhaseResult durable = durableWrites(db, threads);
+        sweep.add(durable);
+      }
+      db = reopen(db, "reopen, no block cache", DbOptions.builder().blockCacheBytes(0).build());
+      reads(db, "readrandom, uncached");
+      db = reopen(db, "reopen", DbOptions.defaults());
+      reads(db, "readrandom, cached");
+      idle(db);
+    } finally {
+      db.close();
+    }
+    if (options.replayObjects() > 0) {
+      replay();
+    }
+  }
+
+  private Db open(String name, DbOptions dbOptions) {
+    return timed(name, () -> Db.open(store, path, dbOptions));
+  }
+
+  private <T> T timed(String name, Supplier<T> action) {
+    ObjectStoreMetrics before = store.snapshot();
+    long start = System.nanoTime();
+    T result = action.get();
+    long nanos = System.nanoTime() - start;
+    add(
+        new PhaseResult(
+            name, 1, 1, 0, nanos, nanos, nanos, nanos, store.snapshot().minus(before), ""));
+    return result;
+  }
+
+  private Db reopen(Db db, String name, DbOptions dbOptions) {
+    timed(
+        "close (memtable to tables)",
+        () -> {
+          db.close();
+          return null;
+        });
+    return open(name, dbOptions);
+  }
+
+  private void fill(Db db) {
+    int num = options.num();
+    int[] order = shuffled(num, new SplittableRandom(options.seed()));
+    int threads = Math.min(maxConcurrency(), Runtime.getRuntime().availableProcessors());
+    byte[][] keys = keyBuffers(threads);
+    ObjectStoreMetrics before = store.snapshot();
+    LoadRunner.Outcome outcome =
+        LoadRunner.run(
+            "fillrandom",
+            threads,
+            num,
+            Double.MAX_VALUE,
+            (t, n) ->
+                db.put(
+                    BenchData.setKey(keys[t], order[(int) n]),
+                    BenchData.value(values, n),
+                    WriteOptions.noWait()));
+    long flushStart = System.nanoTime();
+    db.flush();
+    double flushMillis = (System.nanoTime() - flushStart) / 1e6;
+    userBytes += outcome.ops() * entryBytes();
+    add(
+        PhaseResult.of(
+            "fillrandom, no wait",
+            threads,
+            outcome,
+            true,
+            store.snapshot().minus(before),
+            String.format("final flush() %.1f ms", flushMillis)));
+  }
+
+  private PhaseResult durableWrites(Db db, int threads) {
+    SplittableRandom[] randoms = randoms(threads, 100);
+    byte[][] keys = keyBuffers(threads);
+    ObjectStoreMetrics before = store.snapshot();
+    LoadRunner.Outcome outcome =
+        LoadRunner.run(
+            "durable c=" + threads,
+            threads,
+            Long.MAX_VALUE,
+            options.seconds(),
+            (t, n) ->
+                db.put(
+                    BenchData.setKey(keys[t], randoms[t].nextInt(options.num())),
+                    BenchData.value(values, n)));
+    userBytes += outcome.ops() * entryBytes();
+    DbStats stats = db.stats();
+    PhaseResult result =
+        PhaseResult.of(
+            "durable put c=" + threads,
+            threads,
+            outcome,
+            true,
+            store.snapshot().minus(before),
+            String.format(
+                "engine's own durable-ack p50/p99 since open: %s / %s",
+                Report.millis(stats.durableAckP50Micros() * 1000),
+                Report.millis(stats.durableAckP99Micros() * 1000)));
+    add(result);
+    return result;
+  }
+
+  private void reads(Db db, String name) {
+    int threads = maxConcurrency();
+    SplittableRandom[] randoms = randoms(threads, 200);
+    byte[][] keys = keyBuffers(threads);
+    DbStats start = db.stats();
+    ObjectStoreMetrics before = store.snapshot();
+    LoadRunner.Outcome outcome =
+        LoadRunner.run(
+            name,
+            threads,
+            Long.MAX_VALUE,
+            options.seconds(),
+            (t, n) -> {
+              if (db.get(BenchData.setKey(keys[t], randoms[t].nextInt(options.num()))) == null) {
+                throw new IllegalStateException("a key written by the fill is missing");
+              }
+            });
+    DbStats end = db.stats();
+    long hits = end.cacheHits() - start.cacheHits();
+    long misses = end.cacheMisses() - start.cacheMisses();
+    add(
+        PhaseResult.of(
+            name,
+            threads,
+            outcome,
+            false,
+            store.snapshot().minus(before),
+            String.format(
+                "block cache hits %,d, misses %,d (%.1f %% hits)",
+                hits, misses, hits + misses == 0 ? 0.0 : 100.0 * hits / (hits + misses))));
+  }
+
+  private void idle(Db db) {
+    ObjectStoreMetrics before = store.snapshot();
+    long start = System.nanoTime();
+    try {
+      Thread.sleep((long) (options.idleSeconds() * 1000));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+    long nanos = System.nanoTime() - start;
+    add(new PhaseResult("idle", 0, 0, 0, nanos, 0, 0, 0, store.snapshot().minus(before), ""));
+  }
+
+  /**
+   * Leaves {@code replayObjects} WAL objects behind (one serial durable put each, memtables not
+   * flushed on close) and times the open that replays them.
+   */
+  private void replay() {
+    String replayPath = path + "-replay";
+    DbOptions noFlush = DbOptions.builder().flushOnClose(false).build();
+    byte[] key = BenchData.newKey(options.keySize());
+    ObjectStoreMetrics before = store.snapshot();
+    LoadRunner.Outcome outcome;
+    try (Db db = Db.open(store, replayPath, noFlush)) {
+      outcome =
+          LoadRunner.run(
+              "replay setup",
+              1,
+              options.replayObjects(),
+              Double.MAX_VALUE,
+              (t, n) -> db.put(BenchData.setKey(key, n), BenchData.value(values, n)));
+    }
+    userBytes += outcome.ops() * entryBytes();
+    add(
+        PhaseResult.of(
+            "serial durable put",
+            1,
+            outcome,
+            true,
+            store.snapshot().minus(before),
+            "writes the WAL objects the next open replays"));
+    ObjectStoreMetrics beforeOpen = store.snapshot();
+    long start = System.nanoTime();
+    try (Db db = Db.open(store, replayPath, noFlush)) {
+      long nanos = System.nanoTime() - start;
+      byte[] last = db.get(BenchData.setKey(key, options.replayObjects() - 1));
+      if (last == null) {
+        throw new IllegalStateException("the last durable write was not replayed");
+      }
+      add(
+          new PhaseResult(
+              "open, replaying " + options.replayObjects() + " writes",
+              1,
+              1,
+              0,
+              nanos,
+              nanos,
+              nanos,
+              nanos,
+              store.snapshot().minus(beforeOpen),
+              ""));
+    }
+  }
+
+  private void add(PhaseResult phase) {
+    phases.add(phase);
+    report.phase(phase);
+  }
+
+  private double writeAmplification() {
+    return userBytes == 0 ? 0 : (double) store.snapshot().bytesUploaded() / userBytes;
+  }
+
+  private long entryBytes() {
+    return options.keySize() + options.valueSize();
+  }
+
+  private int maxConcurrency() {
+    return options.concurrencies().stream().mapToInt(Integer::intValue).max().orElseThrow();
+  }
+
+  private byte[][] keyBuffers(int threads) {
+    byte[][] keys = new byte[threads][];
+    for (int t = 0; t < threads; t++) {
+      keys[t] = BenchData.newKey(options.keySize());
+    }
+    return keys;
+  }
+
+  private SplittableRandom[] randoms(int threads, long salt) {
+    SplittableRandom[] randoms = new SplittableRandom[threads];
+    for (int t = 0; t < threads; t++) {
+      randoms[t] = new SplittableRandom(options.seed() * 1_000_003 + salt + t);
+    }
+    return randoms;
+  }
+
+  private static int[] shuffled(int n, SplittableRandom random) {
+    int[] order = new int[n];
+    Arrays.setAll(order, i -> i);
+    for (int i = n - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int tmp = order[i];
+      order[i] = order[j];
+      order[j] = tmp;
+    }
+    return order;
+  }
+}

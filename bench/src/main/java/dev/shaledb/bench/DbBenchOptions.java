@@ -1,0 +1,157 @@
+package dev.shaledb.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The driver's command line, parsed and checked. Every option has a default so that the bare {@code
+ * java -jar shaledb-bench.jar} runs in well under two minutes on a laptop.
+ *
+ * @param store the object-store URI, or null for a fresh temporary directory
+ * @param simulateS3 whether to inject S3-like latency in front of the store
+ * @param putLatencyMillis median simulated PUT (and DELETE) latency
+ * @param getLatencyMillis median simulated time to first byte of GET, HEAD and LIST
+ * @param seed seeds the keys, values and simulated latencies
+ * @param concurrencies writer (and reader) thread counts; more than one is a sweep
+ * @param seconds the length of each timed phase
+ * @param num keys written by the fill; reads draw from them
+ * @param keySize key bytes
+ * @param valueSize value bytes
+ * @param replayObjects WAL objects left for the reopen-time phase (0 skips it)
+ * @param idleSeconds how long the idle phase watches background requests (0 skips it)
+ * @param json where to write the results as JSON, or null
+ * @param chart where to draw the PNG chart, or null
+ */
+record DbBenchOptions(
+    String store,
+    boolean simulateS3,
+    double putLatencyMillis,
+    double getLatencyMillis,
+    long seed,
+    List<Integer> concurrencies,
+    double seconds,
+    int num,
+    int keySize,
+    int valueSize,
+    int replayObjects,
+    double idleSeconds,
+    Path json,
+    Path chart) {
+
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: java -jar shaledb-bench.jar [options]            db_bench-style run on ShaleDB",
+          "       java -jar shaledb-bench.jar jmh [JMH options]    JMH suite, e.g. jmh 'Fill.*' -f 1",
+          "       java -jar shaledb-bench.jar store-latency [--store URI]... [--ops N] [--size B]",
+          "options:",
+          "  --store URI          object store (memory:, file:/dir, s3://bucket/prefix?...);",
+          "                       default: a LocalFileObjectStore in a temporary directory",
+          "  --simulate-s3        add S3-like latency (median PUT 25 ms, GET 15 ms, lognormal,",
+          "                       1 % of requests 3-6x slower, 100 MB/s per request)",
+          "  --put-latency MS     median simulated PUT latency (default 25)",
+          "  --get-latency MS     median simulated GET first-byte latency (default 15)",
+          "  --concurrency N      writer/reader threads (default 8)",
+          "  --sweep 1,8,64       run the durable-write phase at each concurrency",
+          "  --seconds S          length of each timed phase (default 4)",
+          "  --num N              keys written by the fill (default 100000)",
+          "  --kv 16/100          key and value bytes (default 16/100)",
+          "  --replay-objects N   WAL objects replayed by the reopen phase (default 100; 0 skips)",
+          "  --idle-seconds S     how long to watch an idle database (default 3; 0 skips)",
+          "  --seed N             seed of keys, values and simulated latency (default 42)",
+          "  --json FILE          write the results as JSON",
+          "  --chart FILE         draw throughput and durable latency vs concurrency as PNG");
+
+  DbBenchOptions {
+    if (concurrencies.isEmpty() || concurrencies.stream().anyMatch(c -> c < 1 || c > 1024)) {
+      throw new IllegalArgumentException("concurrency must be in [1, 1024]: " + concurrencies);
+    }
+    concurrencies = List.copyOf(concurrencies);
+    if (!(seconds > 0) || num < 1 || keySize < 8 || valueSize < 0 || replayObjects < 0) {
+      throw new IllegalArgumentException(
+          "need seconds > 0, num >= 1, key size >= 8, value size >= 0, replay objects >= 0");
+    }
+    if (!(putLatencyMillis >= 0) || !(getLatencyMillis >= 0) || !(idleSeconds >= 0)) {
+      throw new IllegalArgumentException("latencies and idle seconds must be >= 0");
+    }
+  }
+
+  static DbBenchOptions parse(String[] args) {
+    String store = null;
+    boolean simulate = false;
+    double put = 25;
+    double get = 15;
+    long seed = 42;
+    List<Integer> concurrencies = List.of(8);
+    double seconds = 4;
+    int num = 100_000;
+    int keySize = 16;
+    int valueSize = 100;
+    int replay = 100;
+    double idle = 3;
+    Path json = null;
+    Path chart = null;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("--simulate-s3")) {
+        simulate = true;
+        continue;
+      }
+      String value = value(args, ++i);
+      switch (arg) {
+        case "--store" -> store = value;
+        case "--put-latency" -> put = Double.parseDouble(value);
+        case "--get-latency" -> get = Double.parseDouble(value);
+        case "--seed" -> seed = Long.parseLong(value);
+        case "--concurrency" -> concurrencies = List.of(Integer.parseInt(value));
+        case "--sweep" -> concurrencies = list(value);
+        case "--seconds" -> seconds = Double.parseDouble(value);
+        case "--num" -> num = Integer.parseInt(value);
+        case "--kv" -> {
+          String[] parts = value.split("/");
+          if (parts.length != 2) {
+            throw new IllegalArgumentException("--kv wants keyBytes/valueBytes, not " + value);
+          }
+          keySize = Integer.parseInt(parts[0]);
+          valueSize = Integer.parseInt(parts[1]);
+        }
+        case "--replay-objects" -> replay = Integer.parseInt(value);
+        case "--idle-seconds" -> idle = Double.parseDouble(value);
+        case "--json" -> json = Path.of(value);
+        case "--chart" -> chart = Path.of(value);
+        default -> throw new IllegalArgumentException("unknown option '" + arg + "'; try --help");
+      }
+    }
+    return new DbBenchOptions(
+        store,
+        simulate,
+        put,
+        get,
+        seed,
+        concurrencies,
+        seconds,
+        num,
+        keySize,
+        valueSize,
+        replay,
+        idle,
+        json,
+        chart);
+  }
+
+  private static List<Integer> list(String value) {
+    List<Integer> result = new ArrayList<>();
+    for (String part : value.split(",")) {
+      result.add(Integer.parseInt(part.trim()));
+    }
+    return result;
+  }
+
+  private static String value(String[] args, int i) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException("missing value after '" + args[i - 1] + "'");
+    }
+    return args[i];
+  }
+}

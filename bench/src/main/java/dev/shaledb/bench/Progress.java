@@ -1,0 +1,85 @@
+package dev.shaledb.bench;
+
+import dev.shaledb.objectstore.LatencyHistogram;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+
+/**
+ * A progress line on standard error while a phase runs: elapsed time, operations, current rate and
+ * median latency. On a terminal it rewrites one line every half second; otherwise (a pipe, CI) it
+ * prints a line every two seconds so logs stay short.
+ */
+final class Progress implements AutoCloseable {
+  private final String label;
+  private final double seconds;
+  private final LongSupplier ops;
+  private final LatencyHistogram latency;
+  private final boolean terminal = System.console() != null;
+  private final PrintStream out = System.err;
+  private final long start = System.nanoTime();
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  private Progress(String label, double seconds, LongSupplier ops, LatencyHistogram latency) {
+    this.label = label;
+    this.seconds = seconds;
+    this.ops = ops;
+    this.latency = latency;
+    this.thread = new Thread(this::loop, "bench-progress");
+    thread.setDaemon(true);
+  }
+
+  static Progress start(String label, double seconds, LongSupplier ops, LatencyHistogram latency) {
+    Progress progress = new Progress(label, seconds, ops, latency);
+    progress.thread.start();
+    return progress;
+  }
+
+  private void loop() {
+    long period = terminal ? 500 : 2000;
+    long lastOps = 0;
+    long lastNanos = start;
+    while (running) {
+      try {
+        Thread.sleep(period);
+      } catch (InterruptedException e) {
+        return;
+      }
+      long now = System.nanoTime();
+      long count = ops.getAsLong();
+      double rate = (count - lastOps) * 1e9 / Math.max(1, now - lastNanos);
+      lastOps = count;
+      lastNanos = now;
+      String line =
+          String.format(
+              Locale.ROOT,
+              "  %-22s %5.1f/%.0f s %,12d ops %,11.0f ops/s  p50 %s",
+              label,
+              (now - start) / 1e9,
+              seconds,
+              count,
+              rate,
+              Report.millis(latency.quantileNanos(0.5)));
+      if (running) {
+        out.print(terminal ? "\r" + line : line + "\n");
+        out.flush();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (terminal) {
+      out.print("\r" + " ".repeat(100) + "\r");
+      out.flush();
+    }
+  }
+}

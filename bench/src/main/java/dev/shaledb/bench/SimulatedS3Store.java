@@ -1,0 +1,133 @@
+package dev.shaledb.bench;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.shaledb.objectstore.ByteRange;
+import dev.shaledb.objectstore.ForwardingObjectStore;
+import dev.shaledb.objectstore.ObjectContent;
+import dev.shaledb.objectstore.ObjectMeta;
+import dev.shaledb.objectstore.ObjectStore;
+import dev.shaledb.objectstore.PutCondition;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Adds seeded, jittered S3-like latency to every request of a delegate store, so that durable-write
+ * and cold-read numbers mean something without a network. Requests overlap as on S3: each is
+ * delayed on its own, never queued behind another.
+ *
+ * <p>A put (or delete) reaches the delegate when its latency has passed and is acknowledged when
+ * the delegate is done, so it becomes visible no earlier than it is acknowledged. A get, head or
+ * list runs at once and is answered after its first-byte latency plus the transfer time of what it
+ * returned. Thread-safe; owns one scheduler thread, released by {@link #close()} (which also closes
+ * the delegate).
+ */
+final class SimulatedS3Store extends ForwardingObjectStore {
+  private final LatencyModel writes;
+  private final LatencyModel reads;
+  private final SplittableRandom random;
+  private final ScheduledExecutorService scheduler;
+
+  SimulatedS3Store(ObjectStore delegate, LatencyModel writes, LatencyModel reads, long seed) {
+    super(delegate);
+    this.writes = requireNonNull(writes, "writes is null");
+    this.reads = requireNonNull(reads, "reads is null");
+    this.random = new SplittableRandom(seed);
+    ScheduledThreadPoolExecutor pool =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread thread = new Thread(r, "simulated-s3");
+              thread.setDaemon(true);
+              return thread;
+            });
+    pool.setRemoveOnCancelPolicy(true);
+    this.scheduler = pool;
+  }
+
+  @Override
+  public CompletableFuture<ObjectMeta> put(String key, ByteBuffer data, PutCondition condition) {
+    ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
+    return after(sample(writes, copy.remaining()), () -> delegate.put(key, copy, condition));
+  }
+
+  @Override
+  public CompletableFuture<ObjectContent> get(String key, ByteRange range) {
+    long start = System.nanoTime();
+    long firstByte = sample(reads, 0);
+    return delegate
+        .get(key, range)
+        .handle(
+            (content, failure) -> {
+              long bytes = content == null ? 0 : content.data().length;
+              long due = firstByte + (long) (bytes * 1e9 / reads.bytesPerSecond());
+              return after(
+                  due - (System.nanoTime() - start),
+                  () ->
+                      failure == null
+                          ? CompletableFuture.completedFuture(content)
+                          : CompletableFuture.<ObjectContent>failedFuture(failure));
+            })
+        .thenCompose(f -> f);
+  }
+
+  @Override
+  public CompletableFuture<ObjectMeta> head(String key) {
+    return after(sample(reads, 0), () -> delegate.head(key));
+  }
+
+  @Override
+  public CompletableFuture<List<ObjectMeta>> list(String prefix, String startAfter) {
+    return after(sample(reads, 0), () -> delegate.list(prefix, startAfter));
+  }
+
+  @Override
+  public CompletableFuture<Void> delete(String key) {
+    return after(sample(writes, 0), () -> delegate.delete(key));
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+    delegate.close();
+  }
+
+  private long sample(LatencyModel model, long bytes) {
+    synchronized (random) {
+      return model.sampleNanos(random, bytes);
+    }
+  }
+
+  private <T> CompletableFuture<T> after(long nanos, Supplier<CompletableFuture<T>> request) {
+    if (nanos <= 0) {
+      return request.get();
+    }
+    CompletableFuture<T> result = new CompletableFuture<>();
+    scheduler.schedule(
+        () -> {
+          try {
+            request
+                .get()
+                .whenComplete(
+                    (value, failure) -> {
+                      if (failure != null) {
+                        result.completeExceptionally(failure);
+                      } else {
+                        result.complete(value);
+                      }
+                    });
+          } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+          }
+        },
+        nanos,
+        TimeUnit.NANOSECONDS);
+    return result;
+  }
+}

@@ -1,0 +1,70 @@
+package dev.shaledb.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole driver on a tiny workload: every phase runs and the outputs are written. */
+class DbBenchTest {
+  @Test
+  void tinyRunWritesJsonAndChart(@TempDir Path dir) throws IOException {
+    Path json = dir.resolve("out/run.json");
+    Path chart = dir.resolve("out/run.png");
+    DbBench.run(
+        DbBenchOptions.parse(
+            new String[] {
+              "--num",
+              "2000",
+              "--seconds",
+              "0.3",
+              "--sweep",
+              "1,2",
+              "--replay-objects",
+              "5",
+              "--idle-seconds",
+              "0.2",
+              "--json",
+              json.toString(),
+              "--chart",
+              chart.toString()
+            }));
+    String text = Files.readString(json);
+    assertThat(text)
+        .contains("\"name\": \"fillrandom, no wait\"")
+        .contains("\"name\": \"durable put c=1\"")
+        .contains("\"name\": \"durable put c=2\"")
+        .contains("\"name\": \"readrandom, uncached\"")
+        .contains("\"name\": \"idle\"")
+        .contains("\"name\": \"open, replaying 5 writes\"");
+    assertThat(Files.size(chart)).isGreaterThan(1000);
+  }
+
+  @Test
+  void simulatedS3OnAMemoryStore() {
+    DbBench.run(
+        DbBenchOptions.parse(
+            new String[] {
+              "--store",
+              "memory:",
+              "--simulate-s3",
+              "--put-latency",
+              "5",
+              "--get-latency",
+              "2",
+              "--num",
+              "1000",
+              "--seconds",
+              "0.3",
+              "--concurrency",
+              "4",
+              "--replay-objects",
+              "0",
+              "--idle-seconds",
+              "0"
+            }));
+  }
+}
