@@ -76,16 +76,16 @@ final class DbBench {
 
   private void runPhases() {
     report.header();
-    Db db = open("open (empty)", DbOptions.defaults());
+    Db db = open("open (empty)", dbOptions());
     try {
       fill(db);
       for (int threads : options.concurrencies()) {
         PhaseResult durable = durableWrites(db, threads);
         sweep.add(durable);
       }
-      db = reopen(db, "reopen, no block cache", DbOptions.builder().blockCacheBytes(0).build());
+      db = reopen(db, "reopen, no block cache", dbOptions().toBuilder().blockCacheBytes(0).build());
       reads(db, "readrandom, uncached");
-      db = reopen(db, "reopen", DbOptions.defaults());
+      db = reopen(db, "reopen", dbOptions());
       reads(db, "readrandom, cached");
       idle(db);
     } finally {
@@ -94,6 +94,17 @@ final class DbBench {
     if (options.replayObjects() > 0) {
       replay();
     }
+  }
+
+  /** The engine's defaults, but for the WAL pipelining depth if one was asked for. */
+  private DbOptions dbOptions() {
+    DbOptions defaults = DbOptions.defaults();
+    if (options.walInFlight() == 0) {
+      return defaults;
+    }
+    return defaults.toBuilder()
+        .walOptions(defaults.walOptions().withMaxInFlight(options.walInFlight()))
+        .build();
   }
 
   private Db open(String name, DbOptions dbOptions) {
@@ -234,7 +245,7 @@ final class DbBench {
    */
   private void replay() {
     String replayPath = path + "-replay";
-    DbOptions noFlush = DbOptions.builder().flushOnClose(false).build();
+    DbOptions noFlush = dbOptions().toBuilder().flushOnClose(false).build();
     byte[] key = BenchData.newKey(options.keySize());
     ObjectStoreMetrics before = store.snapshot();
     LoadRunner.Outcome outcome;

@@ -3,6 +3,7 @@ package dev.shaledb.bench;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The driver's command line, parsed and checked. Every option has a default so that the bare {@code
@@ -20,6 +21,7 @@ import java.util.List;
  * @param valueSize value bytes
  * @param replayObjects WAL objects left for the reopen-time phase (0 skips it)
  * @param idleSeconds how long the idle phase watches background requests (0 skips it)
+ * @param walInFlight WAL uploads allowed in flight at once, or 0 for the engine's default
  * @param json where to write the results as JSON, or null
  * @param chart where to draw the PNG chart, or null
  */
@@ -36,8 +38,26 @@ record DbBenchOptions(
     int valueSize,
     int replayObjects,
     double idleSeconds,
+    int walInFlight,
     Path json,
     Path chart) {
+
+  private static final Set<String> VALUED =
+      Set.of(
+          "--store",
+          "--put-latency",
+          "--get-latency",
+          "--seed",
+          "--concurrency",
+          "--sweep",
+          "--seconds",
+          "--num",
+          "--kv",
+          "--replay-objects",
+          "--idle-seconds",
+          "--wal-in-flight",
+          "--json",
+          "--chart");
 
   static final String USAGE =
       String.join(
@@ -59,6 +79,7 @@ record DbBenchOptions(
           "  --kv 16/100          key and value bytes (default 16/100)",
           "  --replay-objects N   WAL objects replayed by the reopen phase (default 100; 0 skips)",
           "  --idle-seconds S     how long to watch an idle database (default 3; 0 skips)",
+          "  --wal-in-flight K    WAL uploads in flight at once (default: the engine's, 1)",
           "  --seed N             seed of keys, values and simulated latency (default 42)",
           "  --json FILE          write the results as JSON",
           "  --chart FILE         draw throughput and durable latency vs concurrency as PNG");
@@ -71,6 +92,9 @@ record DbBenchOptions(
     if (!(seconds > 0) || num < 1 || keySize < 8 || valueSize < 0 || replayObjects < 0) {
       throw new IllegalArgumentException(
           "need seconds > 0, num >= 1, key size >= 8, value size >= 0, replay objects >= 0");
+    }
+    if (walInFlight < 0) {
+      throw new IllegalArgumentException("walInFlight is negative: " + walInFlight);
     }
     if (!(putLatencyMillis >= 0) || !(getLatencyMillis >= 0) || !(idleSeconds >= 0)) {
       throw new IllegalArgumentException("latencies and idle seconds must be >= 0");
@@ -90,6 +114,7 @@ record DbBenchOptions(
     int valueSize = 100;
     int replay = 100;
     double idle = 3;
+    int walInFlight = 0;
     Path json = null;
     Path chart = null;
     for (int i = 0; i < args.length; i++) {
@@ -97,6 +122,9 @@ record DbBenchOptions(
       if (arg.equals("--simulate-s3")) {
         simulate = true;
         continue;
+      }
+      if (!VALUED.contains(arg)) {
+        throw new IllegalArgumentException("unknown option '" + arg + "'; try --help");
       }
       String value = value(args, ++i);
       switch (arg) {
@@ -118,9 +146,15 @@ record DbBenchOptions(
         }
         case "--replay-objects" -> replay = Integer.parseInt(value);
         case "--idle-seconds" -> idle = Double.parseDouble(value);
+        case "--wal-in-flight" -> {
+          walInFlight = Integer.parseInt(value);
+          if (walInFlight < 1) {
+            throw new IllegalArgumentException("--wal-in-flight must be >= 1: " + value);
+          }
+        }
         case "--json" -> json = Path.of(value);
         case "--chart" -> chart = Path.of(value);
-        default -> throw new IllegalArgumentException("unknown option '" + arg + "'; try --help");
+        default -> throw new AssertionError(arg);
       }
     }
     return new DbBenchOptions(
@@ -136,6 +170,7 @@ record DbBenchOptions(
         valueSize,
         replay,
         idle,
+        walInFlight,
         json,
         chart);
   }

@@ -62,7 +62,7 @@ final class LoadRunner {
       workers.add(worker);
       worker.start();
     }
-    Progress progress = Progress.start(label, seconds, done::get, latency);
+    Progress progress = Progress.start(label, seconds, maxOps, done::get, latency);
     try {
       for (Thread worker : workers) {
         worker.join();

@@ -13,6 +13,7 @@ import java.util.function.LongSupplier;
 final class Progress implements AutoCloseable {
   private final String label;
   private final double seconds;
+  private final long maxOps;
   private final LongSupplier ops;
   private final LatencyHistogram latency;
   private final boolean terminal = System.console() != null;
@@ -21,17 +22,24 @@ final class Progress implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
 
-  private Progress(String label, double seconds, LongSupplier ops, LatencyHistogram latency) {
+  private Progress(
+      String label, double seconds, long maxOps, LongSupplier ops, LatencyHistogram latency) {
     this.label = label;
     this.seconds = seconds;
+    this.maxOps = maxOps;
     this.ops = ops;
     this.latency = latency;
     this.thread = new Thread(this::loop, "bench-progress");
     thread.setDaemon(true);
   }
 
-  static Progress start(String label, double seconds, LongSupplier ops, LatencyHistogram latency) {
-    Progress progress = new Progress(label, seconds, ops, latency);
+  /**
+   * Starts printing; {@code seconds} and {@code maxOps} are the run's limits, shown when they are
+   * finite (below 10^9 seconds, below {@code Long.MAX_VALUE} operations).
+   */
+  static Progress start(
+      String label, double seconds, long maxOps, LongSupplier ops, LatencyHistogram latency) {
+    Progress progress = new Progress(label, seconds, maxOps, ops, latency);
     progress.thread.start();
     return progress;
   }
@@ -54,11 +62,14 @@ final class Progress implements AutoCloseable {
       String line =
           String.format(
               Locale.ROOT,
-              "  %-22s %5.1f/%.0f s %,12d ops %,11.0f ops/s  p50 %s",
+              "  %-22s %10s %16s ops %,9.0f ops/s  p50 %s",
               label,
-              (now - start) / 1e9,
-              seconds,
-              count,
+              seconds < 1e9
+                  ? String.format(Locale.ROOT, "%.1f/%.0f s", (now - start) / 1e9, seconds)
+                  : String.format(Locale.ROOT, "%.1f s", (now - start) / 1e9),
+              maxOps < Long.MAX_VALUE
+                  ? String.format(Locale.ROOT, "%,d/%,d", count, maxOps)
+                  : String.format(Locale.ROOT, "%,d", count),
               rate,
               Report.millis(latency.quantileNanos(0.5)));
       if (running) {

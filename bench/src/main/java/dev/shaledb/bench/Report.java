@@ -29,10 +29,11 @@ final class Report {
   String title() {
     return String.format(
         Locale.ROOT,
-        "ShaleDB %s, %d/%d-byte entries%s",
+        "ShaleDB %s, %d/%d-byte entries%s%s",
         options.simulateS3() ? "on simulated S3" : "on " + schemeOf(where),
         options.keySize(),
         options.valueSize(),
+        options.walInFlight() > 0 ? ", " + options.walInFlight() + " WAL PUTs in flight" : "",
         options.simulateS3()
             ? String.format(
                 Locale.ROOT,
@@ -173,6 +174,7 @@ final class Report {
     config.put("num", options.num());
     config.put("secondsPerPhase", options.seconds());
     config.put("seed", options.seed());
+    config.put("walInFlight", options.walInFlight());
     config.put("availableProcessors", Runtime.getRuntime().availableProcessors());
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("config", config);

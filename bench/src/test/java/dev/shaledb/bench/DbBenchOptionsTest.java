@@ -45,6 +45,8 @@ class DbBenchOptionsTest {
               "0",
               "--seed",
               "7",
+              "--wal-in-flight",
+              "4",
               "--json",
               "r.json",
               "--chart",
@@ -62,20 +64,24 @@ class DbBenchOptionsTest {
     assertThat(options.replayObjects()).isEqualTo(1000);
     assertThat(options.idleSeconds()).isZero();
     assertThat(options.seed()).isEqualTo(7);
+    assertThat(options.walInFlight()).isEqualTo(4);
+    assertThat(options.walInFlight()).isEqualTo(4);
     assertThat(options.json()).isEqualTo(Path.of("r.json"));
     assertThat(options.chart()).isEqualTo(Path.of("c.png"));
   }
 
   @Test
   void rejectsWhatItCannotRun() {
-    assertThatThrownBy(() -> DbBenchOptions.parse(new String[] {"--bogus", "1"}))
-        .hasMessageContaining("--bogus");
+    assertThatThrownBy(() -> DbBenchOptions.parse(new String[] {"--bogus"}))
+        .hasMessageContaining("unknown option '--bogus'");
     assertThatThrownBy(() -> DbBenchOptions.parse(new String[] {"--num"}))
         .hasMessageContaining("missing value after '--num'");
     assertThatThrownBy(() -> DbBenchOptions.parse(new String[] {"--sweep", "1,0"}))
         .hasMessageContaining("concurrency");
     assertThatThrownBy(() -> DbBenchOptions.parse(new String[] {"--kv", "4/100"}))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DbBenchOptions.parse(new String[] {"--wal-in-flight", "0"}))
+        .hasMessageContaining("--wal-in-flight");
     assertThatThrownBy(() -> DbBenchOptions.parse(new String[] {"--seconds", "x"}))
         .isInstanceOf(NumberFormatException.class);
   }

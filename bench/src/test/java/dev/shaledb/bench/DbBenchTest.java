@@ -51,6 +51,8 @@ class DbBenchTest {
               "--store",
               "memory:",
               "--simulate-s3",
+              "--wal-in-flight",
+              "2",
               "--put-latency",
               "5",
               "--get-latency",
