@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.shaledb.manifest.ManifestKeys;
 import dev.shaledb.objectstore.ObjectStore;
+import java.time.Duration;
 
 /**
  * A key-value database whose only durable home is an object store.
@@ -137,6 +138,17 @@ public final class Db implements AutoCloseable {
   /** Makes every write accepted so far durable; returns when it is. */
   public void flush() {
     engine.flush();
+  }
+
+  /**
+   * Waits until this process's compactor has nothing left to do (for example before measuring space
+   * or read amplification). Returns false on timeout, and at once if compaction is disabled here.
+   *
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public boolean awaitCompactions(Duration timeout) throws InterruptedException {
+    requireNonNull(timeout, "timeout is null");
+    return engine.awaitCompactions(timeout);
   }
 
   /** Counters since open. */

@@ -26,6 +26,8 @@ import java.util.concurrent.ScheduledExecutorService;
  *     WalWriterOptions#defaults()}; its scheduler is replaced by the database's)
  * @param flushOnClose whether {@link Db#close()} uploads the memtables as tables, so that the next
  *     open replays nothing (default true); the WAL is made durable either way
+ * @param compaction how tables are compacted, and whether in this process (default {@link
+ *     CompactionOptions#defaults()})
  * @param clock the clock for table ids and statistics (default the system UTC clock); injectable so
  *     tests replay
  * @param scheduler runs the WAL uploads and memtable flushes; null (the default) makes the database
@@ -39,6 +41,7 @@ public record DbOptions(
     SstOptions tableOptions,
     WalWriterOptions walOptions,
     boolean flushOnClose,
+    CompactionOptions compaction,
     Clock clock,
     ScheduledExecutorService scheduler) {
 
@@ -62,6 +65,7 @@ public record DbOptions(
     }
     requireNonNull(tableOptions, "tableOptions is null");
     requireNonNull(walOptions, "walOptions is null");
+    requireNonNull(compaction, "compaction is null");
     requireNonNull(clock, "clock is null");
   }
 
@@ -85,6 +89,7 @@ public record DbOptions(
     b.tableOptions = tableOptions;
     b.walOptions = walOptions;
     b.flushOnClose = flushOnClose;
+    b.compaction = compaction;
     b.clock = clock;
     b.scheduler = scheduler;
     return b;
@@ -99,6 +104,7 @@ public record DbOptions(
     private SstOptions tableOptions = SstOptions.defaults();
     private WalWriterOptions walOptions = WalWriterOptions.defaults();
     private boolean flushOnClose = true;
+    private CompactionOptions compaction = CompactionOptions.defaults();
     private Clock clock = Clock.systemUTC();
     private ScheduledExecutorService scheduler;
 
@@ -139,6 +145,11 @@ public record DbOptions(
       return this;
     }
 
+    public Builder compaction(CompactionOptions value) {
+      this.compaction = value;
+      return this;
+    }
+
     public Builder clock(Clock value) {
       this.clock = value;
       return this;
@@ -158,6 +169,7 @@ public record DbOptions(
           tableOptions,
           walOptions,
           flushOnClose,
+          compaction,
           clock,
           scheduler);
     }

@@ -20,7 +20,11 @@ import dev.shaledb.objectstore.ObjectStoreMetrics;
  * @param l0Tables tables in level 0
  * @param sortedRuns sorted runs below level 0
  * @param tableBytesWritten bytes of tables uploaded by flushes
- * @param writeStallNanos total time writers spent slowed down or blocked by the memory budget
+ * @param writeStallNanos total time writers spent slowed down or blocked by the memory budget or a
+ *     large L0
+ * @param compactions compactions published by this process
+ * @param compactionBytesRead table bytes read by those compactions
+ * @param compactionBytesWritten table bytes they uploaded
  * @param cacheHits block cache hits
  * @param cacheMisses block cache misses (each one a ranged GET)
  * @param cacheBytes bytes held by the block cache
@@ -46,6 +50,9 @@ public record DbStats(
     int sortedRuns,
     long tableBytesWritten,
     long writeStallNanos,
+    long compactions,
+    long compactionBytesRead,
+    long compactionBytesWritten,
     long cacheHits,
     long cacheMisses,
     long cacheBytes,

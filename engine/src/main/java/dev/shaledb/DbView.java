@@ -3,6 +3,7 @@ package dev.shaledb;
 import static java.util.Objects.requireNonNull;
 
 import dev.shaledb.engine.Memtable;
+import dev.shaledb.manifest.Manifest;
 import dev.shaledb.manifest.ManifestState;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,11 +13,15 @@ import java.util.List;
  * for their flush (newest first), and the manifest state listing the tables. Writers and the
  * flusher replace the whole view, so a reader that took it sees one consistent database.
  */
-record DbView(Memtable active, List<Frozen> frozen, ManifestState manifest) {
+record DbView(Memtable active, List<Frozen> frozen, ManifestState manifest, long manifestId) {
   DbView {
     requireNonNull(active, "active is null");
     frozen = List.copyOf(frozen);
     requireNonNull(manifest, "manifest is null");
+  }
+
+  DbView(Memtable active, Manifest manifest) {
+    this(active, List.of(), manifest.state(), manifest.id());
   }
 
   /**
@@ -33,16 +38,24 @@ record DbView(Memtable active, List<Frozen> frozen, ManifestState manifest) {
     List<Frozen> list = new ArrayList<>(frozen.size() + 1);
     list.add(new Frozen(active, lastSeq, anchorWalId));
     list.addAll(frozen);
-    return new DbView(next, list, manifest);
+    return new DbView(next, list, manifest, manifestId);
   }
 
   /** This view after the oldest frozen memtable became a table listed in {@code next}. */
-  DbView flushed(Frozen done, ManifestState next) {
+  DbView flushed(Frozen done, Manifest next) {
     List<Frozen> list = new ArrayList<>(frozen);
     if (!list.remove(done)) {
       throw new IllegalStateException("flushed memtable is not frozen");
     }
-    return new DbView(active, list, next);
+    return new DbView(active, list, manifest, manifestId).withManifest(next);
+  }
+
+  /**
+   * This view reading the tables of {@code m}, unless the view already has a later version: the
+   * flusher and the compactor publish concurrently, and every version includes all earlier ones.
+   */
+  DbView withManifest(Manifest m) {
+    return m.id() <= manifestId ? this : new DbView(active, frozen, m.state(), m.id());
   }
 
   /** The oldest frozen memtable, or null. */

@@ -3,19 +3,28 @@ package dev.shaledb;
 import dev.shaledb.engine.CaffeineBlockCache;
 import dev.shaledb.engine.VisibleIterator;
 import dev.shaledb.error.DbClosedException;
+import dev.shaledb.error.FencedException;
+import dev.shaledb.manifest.FenceableManifest;
+import dev.shaledb.manifest.Manifest;
+import dev.shaledb.manifest.ManifestStore;
 import dev.shaledb.objectstore.Futures;
 import dev.shaledb.objectstore.MeteredObjectStore;
 import dev.shaledb.objectstore.ObjectStore;
 import java.security.SecureRandom;
-import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** The parts of an open database and their lifecycle; {@link Db} is its public face. */
 final class Engine {
+  private static final Logger LOG = Logger.getLogger(Engine.class.getName());
+
   private final DbOptions options;
   private final MeteredObjectStore store;
   private final ScheduledExecutorService scheduler;
@@ -30,6 +39,9 @@ final class Engine {
   private final Flusher flusher;
   private final ReadPath reads;
   private final TableStore tables;
+  private final TableIds tableIds;
+  private volatile Compactions compactions;
+  private volatile ScheduledFuture<?> manifestPoll;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Engine(
@@ -47,12 +59,17 @@ final class Engine {
     this.cache =
         options.blockCacheBytes() == 0 ? null : new CaffeineBlockCache(options.blockCacheBytes());
     this.tables = new TableStore(store, path, cache);
-    this.view = new ViewRef(new DbView(recovered.memtable(), List.of(), recovered.state()));
+    this.view = new ViewRef(new DbView(recovered.memtable(), recovered.manifest().latest()));
+    CompactionOptions compaction = options.compaction();
     this.budget =
         new MemoryBudget(
             options.maxUnflushedBytes(),
             options.writeStallTimeout(),
-            () -> view.get().unflushedBytes());
+            () -> view.get().unflushedBytes(),
+            () -> view.get().manifest().l0().size(),
+            compaction.l0SlowdownTables(),
+            compaction.l0StopTables());
+    this.tableIds = new TableIds(options.clock(), new SecureRandom());
     Flusher[] flusherRef = new Flusher[1];
     this.writes =
         new WritePath(
@@ -69,12 +86,14 @@ final class Engine {
             recovered.manifest(),
             recovered.wal(),
             tables,
-            new TableIds(options.clock(), new SecureRandom()),
+            tableIds,
             options.tableOptions(),
             scheduler,
             counters,
             writes,
-            budget);
+            budget,
+            compaction.l0StopTables(),
+            this::flushed);
     flusherRef[0] = flusher;
     this.reads = new ReadPath(tables);
   }
@@ -87,6 +106,7 @@ final class Engine {
       Recovery.Recovered recovered =
           Recovery.open(store, path, options.walOptions().withScheduler(scheduler));
       Engine engine = new Engine(options, store, scheduler, owns, path, recovered);
+      engine.startCompaction(store, path);
       if (recovered.memtable().approximateBytes() >= options.memtableBytes()) {
         engine.writes.freezeNow();
       }
@@ -97,6 +117,61 @@ final class Engine {
       }
       throw e;
     }
+  }
+
+  /**
+   * Starts the in-process compactor, which fences any other compactor; or, with compaction
+   * elsewhere, polls the manifest so reads move to the tables another process compacted.
+   */
+  private void startCompaction(ObjectStore store, String path) {
+    CompactionOptions compaction = options.compaction();
+    if (compaction.enabled()) {
+      compactions =
+          new Compactions(
+              FenceableManifest.openCompactor(new ManifestStore(store, path)),
+              tables,
+              tableIds,
+              options.tableOptions(),
+              compaction,
+              () -> snapshots.oldest(Long.MAX_VALUE),
+              this::adopt,
+              scheduler);
+      compactions.wake();
+    } else {
+      long millis = compaction.pollInterval().toMillis();
+      manifestPoll =
+          scheduler.scheduleWithFixedDelay(
+              this::pollManifest, millis, millis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** After a flush published {@code m}: compaction may have work. */
+  private void flushed(Manifest m) {
+    if (compactions != null) {
+      compactions.offer(m);
+    }
+  }
+
+  /** Reads from the tables of {@code m} (if newer) and closes tables no longer listed. */
+  private void adopt(Manifest m) {
+    DbView now = view.update(v -> v.withManifest(m));
+    tables.retainOnly(TableStore.referenced(now.manifest()));
+  }
+
+  private void pollManifest() {
+    try {
+      adopt(recovered.manifest().refresh());
+    } catch (FencedException e) {
+      writes.fail(e);
+      manifestPoll.cancel(false);
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "manifest poll failed; next poll retries", e);
+    }
+  }
+
+  /** Waits until compaction has nothing to do; false on timeout or if it does not run here. */
+  boolean awaitCompactions(Duration timeout) throws InterruptedException {
+    return compactions != null && compactions.awaitIdle(timeout);
   }
 
   void write(WriteBatch batch, WriteOptions writeOptions) {
@@ -145,6 +220,9 @@ final class Engine {
         v.manifest().sortedRuns().size(),
         counters.tableBytesWritten.sum(),
         budget.stallNanos(),
+        compactions == null ? 0 : compactions.completed.sum(),
+        compactions == null ? 0 : compactions.bytesRead.sum(),
+        compactions == null ? 0 : compactions.bytesWritten.sum(),
         cache == null ? 0 : cache.hits(),
         cache == null ? 0 : cache.misses(),
         cache == null ? 0 : cache.weightedBytes(),
@@ -172,6 +250,12 @@ final class Engine {
         }
       }
     } finally {
+      if (compactions != null) {
+        compactions.close();
+      }
+      if (manifestPoll != null) {
+        manifestPoll.cancel(false);
+      }
       flusher.stop();
       recovered.wal().close();
       if (ownsScheduler) {

@@ -3,17 +3,17 @@ package dev.shaledb;
 import dev.shaledb.engine.EntryIterator;
 import dev.shaledb.error.FencedException;
 import dev.shaledb.manifest.FenceableManifest;
-import dev.shaledb.manifest.ManifestState;
+import dev.shaledb.manifest.Manifest;
 import dev.shaledb.manifest.TableInfo;
 import dev.shaledb.sst.SstBuilder;
 import dev.shaledb.sst.SstEntry;
-import dev.shaledb.sst.SstInfo;
 import dev.shaledb.sst.SstOptions;
 import dev.shaledb.wal.WalWriter;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -27,6 +27,7 @@ import java.util.logging.Logger;
 final class Flusher {
   private static final Logger LOG = Logger.getLogger(Flusher.class.getName());
   private static final long RETRY_DELAY_MILLIS = 500;
+  private static final long L0_WAIT_MILLIS = 50;
 
   private final ViewRef view;
   private final FenceableManifest manifest;
@@ -38,6 +39,8 @@ final class Flusher {
   private final Counters counters;
   private final WritePath writes;
   private final MemoryBudget budget;
+  private final int l0StopTables;
+  private final Consumer<Manifest> onFlushed;
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private volatile CompletableFuture<Void> idle = CompletableFuture.completedFuture(null);
   private volatile boolean stopped;
@@ -52,7 +55,9 @@ final class Flusher {
       ScheduledExecutorService scheduler,
       Counters counters,
       WritePath writes,
-      MemoryBudget budget) {
+      MemoryBudget budget,
+      int l0StopTables,
+      Consumer<Manifest> onFlushed) {
     this.view = view;
     this.manifest = manifest;
     this.wal = wal;
@@ -63,6 +68,8 @@ final class Flusher {
     this.counters = counters;
     this.writes = writes;
     this.budget = budget;
+    this.l0StopTables = l0StopTables;
+    this.onFlushed = onFlushed;
   }
 
   /** Makes sure a flush runs soon if a frozen memtable waits. */
@@ -92,6 +99,12 @@ final class Flusher {
   private void run() {
     scheduled.set(false);
     try {
+      // With L0 at its limit another table would only slow reads further: wait for compaction.
+      // Memtables fill meanwhile and the memory budget slows and then blocks writers.
+      if (view.get().manifest().l0().size() >= l0StopTables) {
+        schedule(L0_WAIT_MILLIS);
+        return;
+      }
       drain();
     } catch (FencedException e) {
       writes.fail(e);
@@ -108,18 +121,17 @@ final class Flusher {
     }
     TableInfo table = buildAndUpload(frozen);
     long hint = wal.nextWalIdHint();
-    ManifestState next =
-        manifest
-            .update(
-                s ->
-                    s.toBuilder()
-                        .addL0(table)
-                        .flushedWalId(Math.max(s.flushedWalId(), frozen.anchorWalId()))
-                        .lastFlushedSeq(Math.max(s.lastFlushedSeq(), frozen.lastSeq()))
-                        .nextWalId(Math.max(s.nextWalId(), hint))
-                        .build())
-            .state();
+    Manifest next =
+        manifest.update(
+            s ->
+                s.toBuilder()
+                    .addL0(table)
+                    .flushedWalId(Math.max(s.flushedWalId(), frozen.anchorWalId()))
+                    .lastFlushedSeq(Math.max(s.lastFlushedSeq(), frozen.lastSeq()))
+                    .nextWalId(Math.max(s.nextWalId(), hint))
+                    .build());
     view.update(v -> v.flushed(frozen, next));
+    onFlushed.accept(next);
     writes.durableThrough(frozen.lastSeq());
     counters.flushes.increment();
     counters.tableBytesWritten.add(table.sizeBytes());
@@ -133,16 +145,9 @@ final class Flusher {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         builder.add(it.key(), it.seq(), it.kind(), it.value(), SstEntry.NO_EXPIRY);
       }
-      SstInfo info = builder.finish();
+      TableInfo table = TableStore.describe(id, builder.finish());
       tables.upload(id, builder.bytes());
-      return new TableInfo(
-          id,
-          info.size(),
-          info.smallestKey(),
-          info.largestKey(),
-          info.minSeq(),
-          info.maxSeq(),
-          info.crc32c());
+      return table;
     }
   }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -13,6 +14,10 @@ import java.util.function.LongSupplier;
  * delayed by up to a millisecond, growing with the fill, so writers slow down smoothly while
  * flushes catch up; at the limit writes wait for a flush and fail with {@link WriteStallException}
  * after the stall timeout, before the process runs out of memory.
+ *
+ * <p>A growing L0 slows writes the same way: from {@code l0Slowdown} tables on, by up to a
+ * millisecond as L0 nears {@code l0Stop}, where flushes wait for compaction and the memory limit
+ * takes over. So a compaction backlog shows as gradually slower writes, not a sudden stop.
  */
 final class MemoryBudget {
   private static final long MAX_SLOWDOWN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -21,27 +26,47 @@ final class MemoryBudget {
   private final long softLimit;
   private final long timeoutNanos;
   private final LongSupplier used;
+  private final IntSupplier l0Tables;
+  private final int l0Slowdown;
+  private final int l0Stop;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition freed = lock.newCondition();
   private final LongAdder stallNanos = new LongAdder();
 
-  MemoryBudget(long limit, Duration timeout, LongSupplier used) {
+  MemoryBudget(
+      long limit,
+      Duration timeout,
+      LongSupplier used,
+      IntSupplier l0Tables,
+      int l0Slowdown,
+      int l0Stop) {
     this.limit = limit;
     this.softLimit = limit / 2;
     this.timeoutNanos = timeout.toNanos();
     this.used = used;
+    this.l0Tables = l0Tables;
+    this.l0Slowdown = l0Slowdown;
+    this.l0Stop = l0Stop;
   }
 
   /** Waits until a write may proceed; throws if the budget stays exhausted past the timeout. */
   void admit() {
     long inUse = used.getAsLong();
-    if (inUse < softLimit) {
+    int l0 = l0Tables.getAsInt();
+    if (inUse < softLimit && l0 < l0Slowdown) {
       return;
     }
     long start = System.nanoTime();
     try {
       if (inUse < limit) {
-        long delay = MAX_SLOWDOWN_NANOS * (inUse - softLimit) / (limit - softLimit);
+        long delay = 0;
+        if (inUse >= softLimit) {
+          delay = MAX_SLOWDOWN_NANOS * (inUse - softLimit) / (limit - softLimit);
+        }
+        if (l0 >= l0Slowdown) {
+          long over = Math.min(l0, l0Stop) - l0Slowdown + 1;
+          delay = Math.max(delay, MAX_SLOWDOWN_NANOS * over / (l0Stop - l0Slowdown + 1));
+        }
         TimeUnit.NANOSECONDS.sleep(Math.max(delay, 1_000));
         return;
       }

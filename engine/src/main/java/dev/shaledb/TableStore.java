@@ -2,17 +2,24 @@ package dev.shaledb;
 
 import dev.shaledb.engine.CaffeineBlockCache;
 import dev.shaledb.error.CorruptObjectException;
+import dev.shaledb.manifest.ManifestState;
+import dev.shaledb.manifest.SortedRun;
 import dev.shaledb.manifest.TableInfo;
 import dev.shaledb.objectstore.ByteRange;
 import dev.shaledb.objectstore.Futures;
 import dev.shaledb.objectstore.ObjectContent;
+import dev.shaledb.objectstore.ObjectMeta;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.PutCondition;
 import dev.shaledb.sst.RangeReader;
+import dev.shaledb.sst.SstInfo;
 import dev.shaledb.sst.SstReader;
 import dev.shaledb.sst.SstReaderOptions;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -25,6 +32,8 @@ final class TableStore {
   private final ObjectStore store;
   private final String dbPath;
   private final SstReaderOptions readerOptions;
+  private static final int CHUNK_BYTES = 4 << 20;
+
   private final ConcurrentHashMap<String, OpenTable> open = new ConcurrentHashMap<>();
 
   /**
@@ -52,7 +61,54 @@ final class TableStore {
 
   /** Uploads a finished table; a table id is fresh, so it must be absent. */
   void upload(String id, ByteBuffer bytes) {
-    Futures.join(store.put(key(id), bytes, PutCondition.ifAbsent()));
+    Futures.join(uploadAsync(id, bytes));
+  }
+
+  /** Starts uploading a finished table; see {@link #upload}. */
+  CompletableFuture<ObjectMeta> uploadAsync(String id, ByteBuffer bytes) {
+    return store.put(key(id), bytes, PutCondition.ifAbsent());
+  }
+
+  /** The manifest's description of a table just built under {@code id}. */
+  static TableInfo describe(String id, SstInfo info) {
+    return new TableInfo(
+        id,
+        info.size(),
+        info.smallestKey(),
+        info.largestKey(),
+        info.minSeq(),
+        info.maxSeq(),
+        info.crc32c());
+  }
+
+  /**
+   * A private reader for compacting {@code table}: it bypasses the block cache (a merge reads each
+   * block once) and fetches the object in large sequential chunks, so reading a table costs a few
+   * GETs instead of one per block.
+   */
+  SstReader openForCompaction(TableInfo table) {
+    String key = key(table.id());
+    return checkSize(
+        table, SstReader.open(key, new ChunkedRangeReader(key), SstReaderOptions.defaults()));
+  }
+
+  /** The ids of the tables {@code state} lists. */
+  static Set<String> referenced(ManifestState state) {
+    Set<String> ids = new HashSet<>();
+    for (TableInfo t : state.l0()) {
+      ids.add(t.id());
+    }
+    for (SortedRun run : state.sortedRuns()) {
+      for (TableInfo t : run.tables()) {
+        ids.add(t.id());
+      }
+    }
+    return ids;
+  }
+
+  /** Closes the tables not in {@code live}, e.g. after a compaction replaced them. */
+  void retainOnly(Set<String> live) {
+    open.keySet().retainAll(live);
   }
 
   /** The open reader of {@code table}, opening it with one suffix GET on first use. */
@@ -75,7 +131,11 @@ final class TableStore {
 
   private SstReader openReader(TableInfo table) {
     String key = key(table.id());
-    SstReader reader = SstReader.open(key, new StoreRangeReader(key), readerOptions);
+    return checkSize(table, SstReader.open(key, new StoreRangeReader(key), readerOptions));
+  }
+
+  private SstReader checkSize(TableInfo table, SstReader reader) {
+    String key = reader.objectKey();
     if (reader.objectSize() != table.sizeBytes()) {
       throw new CorruptObjectException(
           key,
@@ -86,8 +146,8 @@ final class TableStore {
   }
 
   /** Byte ranges of one table object, read with ranged GETs. */
-  private final class StoreRangeReader implements RangeReader {
-    private final String key;
+  private class StoreRangeReader implements RangeReader {
+    final String key;
 
     StoreRangeReader(String key) {
       this.key = key;
@@ -102,6 +162,29 @@ final class TableStore {
     public Tail readTail(int length) {
       ObjectContent content = Futures.join(store.get(key, ByteRange.suffix(length)));
       return new Tail(content.meta().size(), content.data());
+    }
+  }
+
+  /**
+   * Serves sequential reads from one buffered chunk of at least {@link #CHUNK_BYTES}; not
+   * thread-safe, so each compaction opens its own.
+   */
+  private final class ChunkedRangeReader extends StoreRangeReader {
+    private long chunkStart;
+    private byte[] chunk = new byte[0];
+
+    ChunkedRangeReader(String key) {
+      super(key);
+    }
+
+    @Override
+    public byte[] read(long offset, int length) {
+      if (offset < chunkStart || offset + length > chunkStart + chunk.length) {
+        chunk = super.read(offset, Math.max(length, CHUNK_BYTES));
+        chunkStart = offset;
+      }
+      int from = (int) (offset - chunkStart);
+      return Arrays.copyOfRange(chunk, from, Math.min(chunk.length, from + length));
     }
   }
 }

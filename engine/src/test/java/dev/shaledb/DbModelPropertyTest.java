@@ -9,6 +9,7 @@ import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.sst.SstOptions;
 import dev.shaledb.testing.Seeds;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,7 +52,22 @@ class DbModelPropertyTest {
         .maxUnflushedBytes(1 << 20)
         .tableOptions(SstOptions.defaults().withBlockSize(128))
         .blockCacheBytes(64 << 10)
+        .compaction(tinyCompaction().build())
         .build();
+  }
+
+  /** Thresholds so small that every policy rule fires and runs span many tables. */
+  static CompactionOptions.Builder tinyCompaction() {
+    return CompactionOptions.builder()
+        .l0Trigger(2)
+        .maxL0PerJob(4)
+        .l0SlowdownTables(6)
+        .l0StopTables(10)
+        .baseRunBytes(8 << 10)
+        .tierFanout(3)
+        .maxRuns(4)
+        .targetTableBytes(1024)
+        .subcompactions(2);
   }
 
   private void runHistory(Seeds.Gen gen, ObjectStore base) {
@@ -108,10 +124,25 @@ class DbModelPropertyTest {
       checkScan(gen, db, model);
       // The tiny memtable must have produced tables, or this test exercised only memtables.
       assertThat(Futures.join(base.list("db/sst/"))).isNotEmpty();
+      db.flush();
+      awaitCompactions(db);
+      DbStats stats = db.stats();
+      assertThat(stats.sortedRuns()).as("compaction made runs").isBetween(1, 4);
+      assertThat(stats.l0Tables()).as("L0 below the trigger once idle").isLessThan(2);
+      checkScan(gen, db, model);
     } catch (AssertionError | RuntimeException e) {
       throw new AssertionError("history failed; replay with -Dseed=" + gen.seed(), e);
     } finally {
       db.close();
+    }
+  }
+
+  static void awaitCompactions(Db db) {
+    try {
+      assertThat(db.awaitCompactions(Duration.ofSeconds(30))).as("compaction settles").isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
     }
   }
 
@@ -147,10 +178,16 @@ class DbModelPropertyTest {
   private static void checkSnapshot(Seeds.Gen gen, Db db, TreeMap<Key, byte[]> model) {
     TreeMap<Key, byte[]> frozen = new TreeMap<>(model);
     try (Snapshot snapshot = db.snapshot()) {
-      for (int i = gen.intBetween(1, 10); i > 0; i--) {
+      // Sometimes enough writes to flush and compact while the snapshot is open.
+      int writes = gen.chance(0.3) ? 200 : gen.intBetween(1, 10);
+      for (int i = writes; i > 0; i--) {
         byte[] k = key(gen);
-        db.put(k, gen.bytes(3), WriteOptions.noWait());
+        db.put(k, gen.bytes(gen.intBetween(3, 60)), WriteOptions.noWait());
         model.put(new Key(k), db.get(k));
+      }
+      if (writes == 200) {
+        db.flush();
+        awaitCompactions(db);
       }
       ReadOptions at = ReadOptions.defaults().withSnapshot(snapshot);
       for (int i = 0; i < 10; i++) {

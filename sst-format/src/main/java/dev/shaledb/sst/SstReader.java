@@ -3,7 +3,9 @@ package dev.shaledb.sst;
 import static java.util.Objects.requireNonNull;
 
 import dev.shaledb.error.CorruptObjectException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -186,6 +188,29 @@ public final class SstReader {
             toExclusive == null ? null : toExclusive.clone());
     it.seekToFirst();
     return it;
+  }
+
+  /**
+   * Up to {@code parts - 1} strictly ascending keys that divide the table's data blocks into about
+   * equal parts, from the resident index (no I/O). Compaction splits its work at them; every
+   * version of a key is on one side of each split key.
+   */
+  public List<byte[]> splitKeys(int parts) {
+    if (parts < 1) {
+      throw new IllegalArgumentException("parts is not positive: " + parts);
+    }
+    List<byte[]> keys = new ArrayList<>();
+    int blocks = index.count();
+    for (int i = 1; i < parts; i++) {
+      int block = (int) ((long) blocks * i / parts) - 1;
+      if (block >= 0 && block < blocks - 1) {
+        byte[] key = index.separator(block);
+        if (keys.isEmpty() || Arrays.compareUnsigned(keys.get(keys.size() - 1), key) < 0) {
+          keys.add(key);
+        }
+      }
+    }
+    return keys;
   }
 
   public String objectKey() {

@@ -1,0 +1,221 @@
+package dev.shaledb;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+/**
+ * How compaction merges tables; see docs/compaction.md for the strategy and what each knob trades.
+ * Immutable; make one with {@link #builder()} or take {@link #defaults()}.
+ *
+ * @param enabled whether a {@link Db} compacts in its own process (default true). Turn it off when
+ *     a {@link Compactor} runs elsewhere: every compactor open fences the previous compactor
+ * @param l0Trigger L0 tables that start an L0 compaction (default 4)
+ * @param maxL0PerJob the most L0 tables one L0 compaction takes (default 16)
+ * @param l0SlowdownTables from this many L0 tables on, writes are delayed a little, more as L0
+ *     grows (default 12)
+ * @param l0StopTables at this many L0 tables, flushes wait for compaction, so memtables fill and
+ *     writes block under the memory budget (default 24)
+ * @param baseRunBytes runs up to this size form the smallest size tier (default 256 MiB)
+ * @param tierFanout each size tier holds runs up to this many times larger than the previous
+ *     (default 10)
+ * @param maxSpaceAmplification when the runs above the oldest hold more than {@code (this - 1)}
+ *     times the oldest run's bytes, all runs are merged into one (default 1.25)
+ * @param maxRuns more runs than this are merged even if their sizes do not ask for it (default 8)
+ * @param targetTableBytes compaction output is cut into tables of about this size (default 32 MiB)
+ * @param subcompactions key ranges one compaction splits into and merges in parallel (default 2)
+ * @param maxConcurrentJobs compactions running at once, besides one L0 compaction that never waits
+ *     for them (default 1)
+ * @param pollInterval how often a standalone {@link Compactor} probes for a new manifest (default 1
+ *     s); a compactor inside a {@link Db} is told directly and does not poll
+ */
+public record CompactionOptions(
+    boolean enabled,
+    int l0Trigger,
+    int maxL0PerJob,
+    int l0SlowdownTables,
+    int l0StopTables,
+    long baseRunBytes,
+    int tierFanout,
+    double maxSpaceAmplification,
+    int maxRuns,
+    long targetTableBytes,
+    int subcompactions,
+    int maxConcurrentJobs,
+    Duration pollInterval) {
+
+  public CompactionOptions {
+    atLeast(l0Trigger, 2, "l0Trigger");
+    atLeast(maxL0PerJob, l0Trigger, "maxL0PerJob");
+    atLeast(l0SlowdownTables, l0Trigger, "l0SlowdownTables");
+    atLeast(l0StopTables, l0SlowdownTables + 1, "l0StopTables");
+    if (baseRunBytes < 1) {
+      throw new IllegalArgumentException("baseRunBytes is not positive: " + baseRunBytes);
+    }
+    atLeast(tierFanout, 2, "tierFanout");
+    if (!(maxSpaceAmplification > 1.0)) {
+      throw new IllegalArgumentException(
+          "maxSpaceAmplification is not above 1.0: " + maxSpaceAmplification);
+    }
+    atLeast(maxRuns, 2, "maxRuns");
+    if (targetTableBytes < 1024) {
+      throw new IllegalArgumentException("targetTableBytes is below 1024: " + targetTableBytes);
+    }
+    atLeast(subcompactions, 1, "subcompactions");
+    atLeast(maxConcurrentJobs, 1, "maxConcurrentJobs");
+    requireNonNull(pollInterval, "pollInterval is null");
+    if (pollInterval.isNegative() || pollInterval.isZero()) {
+      throw new IllegalArgumentException("pollInterval is not positive: " + pollInterval);
+    }
+  }
+
+  private static void atLeast(long value, long min, String name) {
+    if (value < min) {
+      throw new IllegalArgumentException(name + " is " + value + ", below " + min);
+    }
+  }
+
+  /** The documented defaults. */
+  public static CompactionOptions defaults() {
+    return builder().build();
+  }
+
+  /** Compaction off in the writer's process (run a {@link Compactor} elsewhere). */
+  public static CompactionOptions disabled() {
+    return builder().enabled(false).build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from these options. */
+  public Builder toBuilder() {
+    return builder()
+        .enabled(enabled)
+        .l0Trigger(l0Trigger)
+        .maxL0PerJob(maxL0PerJob)
+        .l0SlowdownTables(l0SlowdownTables)
+        .l0StopTables(l0StopTables)
+        .baseRunBytes(baseRunBytes)
+        .tierFanout(tierFanout)
+        .maxSpaceAmplification(maxSpaceAmplification)
+        .maxRuns(maxRuns)
+        .targetTableBytes(targetTableBytes)
+        .subcompactions(subcompactions)
+        .maxConcurrentJobs(maxConcurrentJobs)
+        .pollInterval(pollInterval);
+  }
+
+  /**
+   * The size tier of a run of {@code bytes}: 0 up to {@link #baseRunBytes}, then one per fanout.
+   */
+  int tier(long bytes) {
+    int tier = 0;
+    for (double limit = baseRunBytes; bytes > limit; limit *= tierFanout) {
+      tier++;
+    }
+    return tier;
+  }
+
+  /** Makes {@link CompactionOptions}; the record documents each default. */
+  public static final class Builder {
+    private boolean enabled = true;
+    private int l0Trigger = 4;
+    private int maxL0PerJob = 16;
+    private int l0SlowdownTables = 12;
+    private int l0StopTables = 24;
+    private long baseRunBytes = 256L << 20;
+    private int tierFanout = 10;
+    private double maxSpaceAmplification = 1.25;
+    private int maxRuns = 8;
+    private long targetTableBytes = 32L << 20;
+    private int subcompactions = 2;
+    private int maxConcurrentJobs = 1;
+    private Duration pollInterval = Duration.ofSeconds(1);
+
+    private Builder() {}
+
+    public Builder enabled(boolean value) {
+      enabled = value;
+      return this;
+    }
+
+    public Builder l0Trigger(int value) {
+      l0Trigger = value;
+      return this;
+    }
+
+    public Builder maxL0PerJob(int value) {
+      maxL0PerJob = value;
+      return this;
+    }
+
+    public Builder l0SlowdownTables(int value) {
+      l0SlowdownTables = value;
+      return this;
+    }
+
+    public Builder l0StopTables(int value) {
+      l0StopTables = value;
+      return this;
+    }
+
+    public Builder baseRunBytes(long value) {
+      baseRunBytes = value;
+      return this;
+    }
+
+    public Builder tierFanout(int value) {
+      tierFanout = value;
+      return this;
+    }
+
+    public Builder maxSpaceAmplification(double value) {
+      maxSpaceAmplification = value;
+      return this;
+    }
+
+    public Builder maxRuns(int value) {
+      maxRuns = value;
+      return this;
+    }
+
+    public Builder targetTableBytes(long value) {
+      targetTableBytes = value;
+      return this;
+    }
+
+    public Builder subcompactions(int value) {
+      subcompactions = value;
+      return this;
+    }
+
+    public Builder maxConcurrentJobs(int value) {
+      maxConcurrentJobs = value;
+      return this;
+    }
+
+    public Builder pollInterval(Duration value) {
+      pollInterval = value;
+      return this;
+    }
+
+    public CompactionOptions build() {
+      return new CompactionOptions(
+          enabled,
+          l0Trigger,
+          maxL0PerJob,
+          l0SlowdownTables,
+          l0StopTables,
+          baseRunBytes,
+          tierFanout,
+          maxSpaceAmplification,
+          maxRuns,
+          targetTableBytes,
+          subcompactions,
+          maxConcurrentJobs,
+          pollInterval);
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package dev.shaledb;
+
+import dev.shaledb.engine.EntryIterator;
+import dev.shaledb.engine.Iterators;
+import dev.shaledb.engine.MergingIterator;
+import dev.shaledb.engine.SortedRunIterator;
+import dev.shaledb.manifest.SortedRun;
+import dev.shaledb.manifest.TableInfo;
+import dev.shaledb.objectstore.Futures;
+import dev.shaledb.objectstore.ObjectMeta;
+import dev.shaledb.sst.EntryKind;
+import dev.shaledb.sst.SstBuilder;
+import dev.shaledb.sst.SstEntry;
+import dev.shaledb.sst.SstOptions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Executes one {@link CompactionJob}: splits the key space into ranges, merges each range on its
+ * own thread (newest version first, dropping what no reader can see) into tables of about the
+ * target size, uploads them while the next one is built, and returns the output run. Publishing it
+ * is the caller's; until then the outputs are unreferenced objects that GC removes if the process
+ * dies.
+ */
+final class CompactionRunner {
+  private final TableStore tables;
+  private final TableIds ids;
+  private final SstOptions tableOptions;
+  private final CompactionOptions options;
+  private final Executor parts;
+  private final BooleanSupplier stopped;
+
+  /** What a compaction produced. */
+  record Output(SortedRun run, long bytesRead, long bytesWritten, long entriesDropped) {}
+
+  CompactionRunner(
+      TableStore tables,
+      TableIds ids,
+      SstOptions tableOptions,
+      CompactionOptions options,
+      Executor parts,
+      BooleanSupplier stopped) {
+    this.tables = tables;
+    this.ids = ids;
+    this.tableOptions = tableOptions;
+    this.options = options;
+    this.parts = parts;
+    this.stopped = stopped;
+  }
+
+  /**
+   * Runs {@code job}, keeping every version newer than {@code retainSeq} and, below it, only the
+   * newest version of each key (not even that if it is a tombstone and the job is at the bottom).
+   */
+  Output run(CompactionJob job, long retainSeq) {
+    List<byte[]> splits = CompactionSplits.choose(job, options.subcompactions(), tables);
+    List<CompletableFuture<Part>> futures = new ArrayList<>();
+    for (int i = 0; i <= splits.size(); i++) {
+      byte[] from = i == 0 ? null : splits.get(i - 1);
+      byte[] to = i == splits.size() ? null : splits.get(i);
+      futures.add(CompletableFuture.supplyAsync(() -> mergeRange(job, from, to, retainSeq), parts));
+    }
+    List<TableInfo> outputs = new ArrayList<>();
+    long written = 0;
+    long dropped = 0;
+    for (CompletableFuture<Part> f : futures) {
+      Part part = Futures.join(f);
+      outputs.addAll(part.tables());
+      written += part.bytesWritten();
+      dropped += part.dropped();
+    }
+    SortedRun run = outputs.isEmpty() ? null : new SortedRun(outputs);
+    return new Output(run, job.inputBytes(), written, dropped);
+  }
+
+  private record Part(List<TableInfo> tables, long bytesWritten, long dropped) {}
+
+  private Part mergeRange(CompactionJob job, byte[] from, byte[] to, long retainSeq) {
+    List<TableInfo> out = new ArrayList<>();
+    List<CompletableFuture<ObjectMeta>> uploads = new ArrayList<>();
+    long written = 0;
+    long dropped = 0;
+    Retention retention = new Retention(retainSeq, job.bottom());
+    SstBuilder builder = null;
+    byte[] lastKey = null;
+    try (EntryIterator it = open(job)) {
+      if (from == null) {
+        it.seekToFirst();
+      } else {
+        it.seek(from);
+      }
+      for (long n = 0; it.isValid(); it.next(), n++) {
+        byte[] key = it.key();
+        if (to != null && Arrays.compareUnsigned(key, to) >= 0) {
+          break;
+        }
+        if ((n & 1023) == 0 && stopped.getAsBoolean()) {
+          throw new CancellationException("compaction stopped");
+        }
+        if (!retention.keep(key, it.seq(), it.kind())) {
+          dropped++;
+          continue;
+        }
+        boolean newKey = lastKey == null || !Arrays.equals(lastKey, key);
+        if (builder != null && newKey && builder.estimatedSize() >= options.targetTableBytes()) {
+          written += finish(builder, out, uploads);
+          builder = null;
+        }
+        if (builder == null) {
+          builder = SstBuilder.inMemory(tableOptions);
+        }
+        builder.add(key, it.seq(), it.kind(), it.value(), SstEntry.NO_EXPIRY);
+        lastKey = key;
+      }
+      if (builder != null) {
+        written += finish(builder, out, uploads);
+        builder = null;
+      }
+      for (CompletableFuture<ObjectMeta> upload : uploads) {
+        Futures.join(upload);
+      }
+      return new Part(out, written, dropped);
+    } finally {
+      if (builder != null) {
+        builder.close();
+      }
+    }
+  }
+
+  /**
+   * Finishes {@code builder}'s table and starts its upload once the previous one is done, so one
+   * table uploads while the next is built and memory stays at two tables per part.
+   */
+  private long finish(
+      SstBuilder builder, List<TableInfo> out, List<CompletableFuture<ObjectMeta>> uploads) {
+    try (builder) {
+      String id = ids.next();
+      TableInfo table = TableStore.describe(id, builder.finish());
+      if (!uploads.isEmpty()) {
+        Futures.join(uploads.get(uploads.size() - 1));
+      }
+      uploads.add(tables.uploadAsync(id, builder.bytes()));
+      out.add(table);
+      return table.sizeBytes();
+    }
+  }
+
+  private EntryIterator open(CompactionJob job) {
+    List<EntryIterator> sources = new ArrayList<>();
+    for (TableInfo t : job.l0()) {
+      sources.add(Iterators.of(tables.openForCompaction(t).iterator(Long.MAX_VALUE)));
+    }
+    for (SortedRun run : job.runs()) {
+      sources.add(
+          new SortedRunIterator(
+              run.tables(),
+              t -> Iterators.of(tables.openForCompaction(t).iterator(Long.MAX_VALUE))));
+    }
+    return new MergingIterator(sources);
+  }
+
+  /** Which versions of a key a compaction keeps; fed every version in internal order. */
+  static final class Retention {
+    private final long retainSeq;
+    private final boolean bottom;
+    private byte[] key;
+    private boolean settled;
+
+    Retention(long retainSeq, boolean bottom) {
+      this.retainSeq = retainSeq;
+      this.bottom = bottom;
+    }
+
+    boolean keep(byte[] k, long seq, EntryKind kind) {
+      if (key == null || !Arrays.equals(key, k)) {
+        key = k;
+        settled = false;
+      }
+      if (seq > retainSeq) {
+        return true;
+      }
+      if (settled) {
+        return false;
+      }
+      settled = true;
+      // Below the oldest reader nothing older than this version can be seen; at the bottom a
+      // tombstone hides nothing, so it goes too.
+      return !(bottom && kind == EntryKind.DELETE);
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package dev.shaledb;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.shaledb.error.DbClosedException;
+import dev.shaledb.error.FencedException;
+import dev.shaledb.manifest.FenceableManifest;
+import dev.shaledb.manifest.ManifestKeys;
+import dev.shaledb.manifest.ManifestStore;
+import dev.shaledb.objectstore.ObjectStore;
+import dev.shaledb.sst.SstOptions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A compactor running on its own, in another process or machine than the writer: open it with
+ * {@link CompactionOptions#disabled()} in the writer's {@link DbOptions}.
+ *
+ * <p>{@link #open} raises the compactor epoch, which fences every earlier compactor (including one
+ * inside a {@link Db}): a fenced compactor's next manifest update fails and its outputs are never
+ * referenced. It then probes for a new manifest version every {@link
+ * CompactionOptions#pollInterval()} (one GET of the next id when nothing changed) and compacts as
+ * the policy says. Outputs are uploaded before the manifest references them, so a compactor that
+ * dies midway leaves only unreferenced objects for GC.
+ *
+ * <p>Versions older than the newest of each key are dropped as soon as they are compacted: a {@link
+ * Snapshot} of the writer's process is honoured only by a compactor in that process. Thread-safe;
+ * {@link #close()} is idempotent and abandons running jobs.
+ */
+public final class Compactor implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Compactor.class.getName());
+
+  private final FenceableManifest manifest;
+  private final Compactions compactions;
+  private final ScheduledExecutorService scheduler;
+  private final ScheduledFuture<?> poll;
+  private volatile boolean closed;
+
+  private Compactor(
+      FenceableManifest manifest,
+      TableStore tables,
+      SstOptions tableOptions,
+      CompactionOptions options) {
+    this.manifest = manifest;
+    this.scheduler = newScheduler();
+    this.compactions =
+        new Compactions(
+            manifest,
+            tables,
+            new TableIds(Clock.systemUTC(), new SecureRandom()),
+            tableOptions,
+            options,
+            () -> Long.MAX_VALUE,
+            m -> {},
+            scheduler);
+    long millis = options.pollInterval().toMillis();
+    this.poll = scheduler.scheduleWithFixedDelay(this::poll, millis, millis, TimeUnit.MILLISECONDS);
+    compactions.wake();
+  }
+
+  /** Opens a compactor for the database at the root of {@code store}, with default tables. */
+  public static Compactor open(ObjectStore store, String path, CompactionOptions options) {
+    return open(store, path, options, SstOptions.defaults());
+  }
+
+  /**
+   * Opens a compactor for the database under {@code path}, writing tables with {@code
+   * tableOptions}. The database must exist.
+   *
+   * @throws IllegalArgumentException if no database exists at {@code path}
+   */
+  public static Compactor open(
+      ObjectStore store, String path, CompactionOptions options, SstOptions tableOptions) {
+    requireNonNull(store, "store is null");
+    requireNonNull(path, "path is null");
+    requireNonNull(options, "options is null");
+    requireNonNull(tableOptions, "tableOptions is null");
+    ManifestKeys.validateDbPath(path);
+    ManifestStore manifests = new ManifestStore(store, path);
+    if (manifests.readLatest().isEmpty()) {
+      throw new IllegalArgumentException("no database at path '" + path + "'");
+    }
+    return new Compactor(
+        FenceableManifest.openCompactor(manifests),
+        new TableStore(store, path, null),
+        tableOptions,
+        options);
+  }
+
+  /** This compactor's epoch. */
+  public long epoch() {
+    return manifest.epoch();
+  }
+
+  /** Whether a newer compactor took over; a fenced compactor does nothing more. */
+  public boolean isFenced() {
+    return compactions.isFenced() || manifest.isFenced();
+  }
+
+  /** Compactions published so far. */
+  public long compactions() {
+    return compactions.completed.sum();
+  }
+
+  /**
+   * Reads the latest manifest now and waits until nothing is left to compact; false on timeout.
+   *
+   * @throws FencedException if a newer compactor took over
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public boolean compactNow(Duration timeout) throws InterruptedException {
+    requireNonNull(timeout, "timeout is null");
+    if (closed) {
+      throw new DbClosedException("compactor");
+    }
+    compactions.offer(manifest.refresh());
+    return compactions.awaitIdle(timeout);
+  }
+
+  private void poll() {
+    try {
+      compactions.offer(manifest.refresh());
+    } catch (FencedException e) {
+      LOG.log(Level.INFO, "compactor fenced; stopping", e);
+      poll.cancel(false);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "manifest poll failed; next poll retries", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    poll.cancel(false);
+    compactions.close();
+    scheduler.shutdownNow();
+  }
+
+  private static ScheduledExecutorService newScheduler() {
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = Executors.defaultThreadFactory().newThread(r);
+              t.setName("shaledb-compactor-" + t.getName());
+              t.setDaemon(true);
+              return t;
+            });
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
+  }
+}
