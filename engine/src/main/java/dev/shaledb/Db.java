@@ -151,6 +151,11 @@ public final class Db implements AutoCloseable {
     return engine.awaitCompactions(timeout);
   }
 
+  /** For tests in this package. */
+  Engine engine() {
+    return engine;
+  }
+
   /** Counters since open. */
   public DbStats stats() {
     return engine.stats();

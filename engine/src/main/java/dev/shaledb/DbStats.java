@@ -19,6 +19,7 @@ import dev.shaledb.objectstore.ObjectStoreMetrics;
  * @param flushes memtables flushed to tables
  * @param l0Tables tables in level 0
  * @param sortedRuns sorted runs below level 0
+ * @param tableBytes bytes of all tables the current manifest lists (the database's stored size)
  * @param tableBytesWritten bytes of tables uploaded by flushes
  * @param writeStallNanos total time writers spent slowed down or blocked by the memory budget or a
  *     large L0
@@ -48,6 +49,7 @@ public record DbStats(
     long flushes,
     int l0Tables,
     int sortedRuns,
+    long tableBytes,
     long tableBytesWritten,
     long writeStallNanos,
     long compactions,

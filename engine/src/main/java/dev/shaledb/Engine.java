@@ -169,6 +169,13 @@ final class Engine {
     }
   }
 
+  /** Makes every accepted write durable and turns the memtables into tables now. */
+  void flushMemtables() {
+    flush();
+    writes.freezeNow();
+    flusher.drain();
+  }
+
   /** Waits until compaction has nothing to do; false on timeout or if it does not run here. */
   boolean awaitCompactions(Duration timeout) throws InterruptedException {
     return compactions != null && compactions.awaitIdle(timeout);
@@ -218,6 +225,7 @@ final class Engine {
         counters.flushes.sum(),
         v.manifest().l0().size(),
         v.manifest().sortedRuns().size(),
+        TableStore.totalBytes(v.manifest()),
         counters.tableBytesWritten.sum(),
         budget.stallNanos(),
         compactions == null ? 0 : compactions.completed.sum(),

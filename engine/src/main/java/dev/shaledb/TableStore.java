@@ -106,6 +106,18 @@ final class TableStore {
     return ids;
   }
 
+  /** The bytes of all tables {@code state} lists. */
+  static long totalBytes(ManifestState state) {
+    long total = 0;
+    for (TableInfo t : state.l0()) {
+      total += t.sizeBytes();
+    }
+    for (SortedRun run : state.sortedRuns()) {
+      total += run.sizeBytes();
+    }
+    return total;
+  }
+
   /** Closes the tables not in {@code live}, e.g. after a compaction replaced them. */
   void retainOnly(Set<String> live) {
     open.keySet().retainAll(live);
