@@ -123,7 +123,10 @@ class DbReaderTest {
         assertThat(counting.count(Op.GET)).isEqualTo(1);
         assertThat(counting.total()).isEqualTo(2);
         db.put(b("b"), b("2"));
+        counting.reset();
         reader.refresh();
+        System.out.println(
+            "[cost] " + counting.count(Op.HEAD) + " HEAD " + counting.count(Op.GET) + " GET");
         assertThat(reader.get(b("b"))).isEqualTo(b("2"));
         assertThat(counting.count(Op.PUT) + counting.count(Op.DELETE) + counting.count(Op.LIST))
             .isZero();
