@@ -46,7 +46,8 @@ final class ReaderCatchUp {
   private volatile Instant lastRefreshAt;
   private boolean stopped; // guarded by this
   private long chainTail; // guarded by this: the last WAL object the chain applied (or its anchor)
-  private long nextWalId; // guarded by this: the first id the last replay found absent
+  // Written under this lock, volatile so stats() need not wait for a running refresh.
+  private volatile long nextWalId; // the first id the last replay found absent
 
   final LongAdder refreshes = new LongAdder();
   final LongAdder manifestSwitches = new LongAdder();
@@ -71,7 +72,7 @@ final class ReaderCatchUp {
     return lastRefreshAt;
   }
 
-  synchronized long nextWalId() {
+  long nextWalId() {
     return nextWalId;
   }
 
