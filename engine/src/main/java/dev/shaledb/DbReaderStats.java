@@ -1,0 +1,49 @@
+package dev.shaledb;
+
+import dev.shaledb.objectstore.ObjectStoreMetrics;
+import java.time.Instant;
+
+/**
+ * The state and counters of a {@link DbReader} since it was opened, taken at one moment by {@link
+ * DbReader#stats()}.
+ *
+ * @param manifestId the manifest version whose tables the reader reads
+ * @param sequence reads see every write up to this sequence number
+ * @param nextWalId the WAL id the next refresh probes (0 for a checkpoint reader)
+ * @param memtableBytes bytes of replayed WAL writes held in memory (newer than the manifest's
+ *     tables)
+ * @param memtableEntries versions held in memory
+ * @param l0Tables tables in level 0 of the current manifest
+ * @param sortedRuns sorted runs of the current manifest
+ * @param refreshes refreshes completed (by polling or {@link DbReader#refresh()})
+ * @param refreshFailures background polls that failed (the reader keeps its last view and retries
+ *     at the next poll)
+ * @param manifestSwitches newer manifest versions adopted
+ * @param walObjectsApplied WAL objects whose batches were replayed (fences included)
+ * @param lastRefreshAt when the last refresh completed, or null if none did since open
+ * @param gets point reads
+ * @param scans iterators opened
+ * @param cacheHits block cache hits
+ * @param cacheMisses block cache misses (each one a ranged GET)
+ * @param cacheBytes bytes held by the block cache
+ * @param objectStore requests, failures, bytes and latencies of this reader's object-store calls
+ */
+public record DbReaderStats(
+    long manifestId,
+    long sequence,
+    long nextWalId,
+    long memtableBytes,
+    long memtableEntries,
+    int l0Tables,
+    int sortedRuns,
+    long refreshes,
+    long refreshFailures,
+    long manifestSwitches,
+    long walObjectsApplied,
+    Instant lastRefreshAt,
+    long gets,
+    long scans,
+    long cacheHits,
+    long cacheMisses,
+    long cacheBytes,
+    ObjectStoreMetrics objectStore) {}
