@@ -46,6 +46,7 @@ public final class DbReader implements AutoCloseable {
   private final MeteredObjectStore store;
   private final CaffeineBlockCache cache;
   private final ReadPath reads;
+  private final TableStore tables;
   private final ReaderCatchUp catchUp; // null for a checkpoint reader
   private final ReaderView pinned; // the checkpoint's view, null when following
   private final ScheduledExecutorService scheduler;
@@ -65,7 +66,8 @@ public final class DbReader implements AutoCloseable {
     this.store = store;
     this.cache =
         options.blockCacheBytes() == 0 ? null : new CaffeineBlockCache(options.blockCacheBytes());
-    this.reads = new ReadPath(new TableStore(store, path, cache));
+    this.tables = new TableStore(store, path, cache);
+    this.reads = new ReadPath(tables);
     this.catchUp = catchUp;
     this.pinned = pinned;
     boolean polls = catchUp != null && !options.pollInterval().isZero();
@@ -176,7 +178,7 @@ public final class DbReader implements AutoCloseable {
       if (catchUp == null) {
         throw tableGone;
       }
-      view = catchUp.refresh();
+      view = catchUp();
       return reads.get(view.dbView(), key, view.seq());
     }
   }
@@ -215,7 +217,7 @@ public final class DbReader implements AutoCloseable {
    */
   public long refresh() {
     checkOpen();
-    return catchUp == null ? pinned.manifestId() : catchUp.refresh().manifestId();
+    return catchUp == null ? pinned.manifestId() : catchUp().manifestId();
   }
 
   /** The id of the manifest version whose tables the reader reads. */
@@ -273,12 +275,19 @@ public final class DbReader implements AutoCloseable {
   }
 
   /** One background catch-up; a failure keeps the current view and is retried at the next poll. */
+  /** Catches up and closes the tables the new view no longer lists (compacted away). */
+  private ReaderView catchUp() {
+    ReaderView v = catchUp.refresh();
+    tables.retainOnly(TableStore.referenced(v.dbView().manifest()));
+    return v;
+  }
+
   private void poll() {
     if (closed.get()) {
       return;
     }
     try {
-      catchUp.refresh();
+      catchUp();
     } catch (DbClosedException closing) {
       // close() won the race; nothing to do
     } catch (RuntimeException e) {

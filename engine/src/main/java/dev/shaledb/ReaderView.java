@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.shaledb.engine.Memtable;
 import dev.shaledb.manifest.Manifest;
-import java.util.List;
 
 /**
  * What a {@link DbReader} reads, as one immutable value: a manifest version (its tables), the
@@ -31,8 +30,7 @@ record ReaderView(Manifest manifest, Memtable memtable, long seq, DbView dbView)
   /** The view over {@code manifest}'s tables and {@code memtable}, read at {@code seq}. */
   static ReaderView of(Manifest manifest, Memtable memtable, long seq) {
     // The one place a reader builds a DbView: if DbView gains fields, only this line changes.
-    return new ReaderView(
-        manifest, memtable, seq, new DbView(memtable, List.of(), manifest.state()));
+    return new ReaderView(manifest, memtable, seq, new DbView(memtable, manifest));
   }
 
   long manifestId() {
