@@ -93,6 +93,7 @@ final class Engine {
             writes,
             budget,
             compaction.l0StopTables(),
+            this::retainSeq,
             this::flushed);
     flusherRef[0] = flusher;
     this.reads = new ReadPath(tables);
@@ -133,7 +134,7 @@ final class Engine {
               tableIds,
               options.tableOptions(),
               compaction,
-              () -> snapshots.oldest(Long.MAX_VALUE),
+              this::retainSeq,
               this::adopt,
               scheduler);
       compactions.wake();
@@ -143,6 +144,11 @@ final class Engine {
           scheduler.scheduleWithFixedDelay(
               this::pollManifest, millis, millis, TimeUnit.MILLISECONDS);
     }
+  }
+
+  /** The oldest sequence number a reader may read at: every newer version must be kept. */
+  private long retainSeq() {
+    return snapshots.oldest(Long.MAX_VALUE);
   }
 
   /** After a flush published {@code m}: compaction may have work. */
@@ -200,7 +206,7 @@ final class Engine {
 
   Snapshot snapshot() {
     checkOpen();
-    return snapshots.take(writes.visibleSeq());
+    return snapshots.take(writes::visibleSeq);
   }
 
   void flush() {

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -40,6 +41,7 @@ final class Flusher {
   private final WritePath writes;
   private final MemoryBudget budget;
   private final int l0StopTables;
+  private final LongSupplier retainSeq;
   private final Consumer<Manifest> onFlushed;
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private volatile CompletableFuture<Void> idle = CompletableFuture.completedFuture(null);
@@ -57,6 +59,7 @@ final class Flusher {
       WritePath writes,
       MemoryBudget budget,
       int l0StopTables,
+      LongSupplier retainSeq,
       Consumer<Manifest> onFlushed) {
     this.view = view;
     this.manifest = manifest;
@@ -69,6 +72,7 @@ final class Flusher {
     this.writes = writes;
     this.budget = budget;
     this.l0StopTables = l0StopTables;
+    this.retainSeq = retainSeq;
     this.onFlushed = onFlushed;
   }
 
@@ -140,9 +144,16 @@ final class Flusher {
 
   private TableInfo buildAndUpload(DbView.Frozen frozen) {
     String id = ids.next();
+    // Versions no snapshot can see are dropped already here: an overwrite-heavy memtable holds
+    // many versions of few keys, and each one flushed would be uploaded and compacted again.
+    CompactionRunner.Retention retention =
+        new CompactionRunner.Retention(retainSeq.getAsLong(), false);
     try (SstBuilder builder = SstBuilder.inMemory(tableOptions);
         EntryIterator it = frozen.memtable().iterator(Long.MAX_VALUE)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
+        if (!retention.keep(it.key(), it.seq(), it.kind())) {
+          continue;
+        }
         builder.add(it.key(), it.seq(), it.kind(), it.value(), SstEntry.NO_EXPIRY);
       }
       TableInfo table = TableStore.describe(id, builder.finish());

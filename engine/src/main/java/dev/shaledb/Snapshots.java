@@ -2,6 +2,7 @@ package dev.shaledb;
 
 import dev.shaledb.error.DbClosedException;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 
 /**
  * The open snapshots of a database, so that flushes and compactions know the oldest sequence number
@@ -10,7 +11,13 @@ import java.util.TreeMap;
 final class Snapshots {
   private final TreeMap<Long, Integer> open = new TreeMap<>();
 
-  synchronized SnapshotImpl take(long seq) {
+  /**
+   * Registers a snapshot at the sequence number {@code seq} gives, read under the same lock as
+   * {@link #oldest}: a flush or compaction that asked for the oldest snapshot before this one
+   * registered sees only versions this snapshot's number is at or above.
+   */
+  synchronized SnapshotImpl take(LongSupplier seqNow) {
+    long seq = seqNow.getAsLong();
     open.merge(seq, 1, Integer::sum);
     return new SnapshotImpl(seq);
   }
