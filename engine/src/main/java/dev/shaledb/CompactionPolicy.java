@@ -34,7 +34,7 @@ final class CompactionPolicy {
   /** An L0 compaction to start, or null. */
   CompactionJob planL0(ManifestState state, Set<String> busy) {
     List<TableInfo> l0 = state.l0();
-    if (l0.size() < options.l0Trigger()) {
+    if (l0.isEmpty() || (l0.size() < options.l0Trigger() && !l0OverSpaceBound(state))) {
       return null;
     }
     List<TableInfo> inputs =
@@ -53,6 +53,23 @@ final class CompactionPolicy {
       return new CompactionJob(inputs, List.of(runs.get(0)), runs.size() == 1);
     }
     return new CompactionJob(inputs, List.of(), runs.isEmpty());
+  }
+
+  /**
+   * Whether L0 alone holds more than the space bound allows on top of the runs: in a small,
+   * overwrite-heavy database every L0 table repeats most keys, so waiting for the trigger would
+   * multiply the space taken.
+   */
+  private boolean l0OverSpaceBound(ManifestState state) {
+    long runBytes = 0;
+    for (SortedRun run : state.sortedRuns()) {
+      runBytes += run.sizeBytes();
+    }
+    long l0Bytes = 0;
+    for (TableInfo t : state.l0()) {
+      l0Bytes += t.sizeBytes();
+    }
+    return runBytes > 0 && l0Bytes > (options.maxSpaceAmplification() - 1.0) * runBytes;
   }
 
   /** A compaction of runs to start, or null. */

@@ -47,6 +47,15 @@ class CompactionPolicyTest {
   }
 
   @Test
+  void l0BelowTheTriggerIsCompactedWhenItBreaksTheSpaceBound() {
+    SortedRun run = run(1000);
+    assertThat(policy.planL0(state(tables(2, 100), run), Set.of())).as("200 <= 250").isNull();
+    CompactionJob job = policy.planL0(state(tables(2, 130), run), Set.of());
+    assertThat(job).as("260 > 250").isNotNull();
+    assertThat(job.l0()).hasSize(2);
+  }
+
+  @Test
   void l0AbsorbsASmallFreeNewestRunButNeverWaitsForABusyOne() {
     List<TableInfo> l0 = tables(4, 10);
     SortedRun small = run(20);

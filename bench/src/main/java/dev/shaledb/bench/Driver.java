@@ -8,7 +8,9 @@ import java.util.Arrays;
  * <ul>
  *   <li>no arguments or options: the db_bench-style run on ShaleDB ({@link DbBench});
  *   <li>{@code jmh [JMH arguments]}: the JMH suite, e.g. {@code jmh 'Fill.*' -p engine=rocksdb};
- *   <li>{@code store-latency [--store URI]...}: raw object-store latency ({@link StoreLatency}).
+ *   <li>{@code store-latency [--store URI]...}: raw object-store latency ({@link StoreLatency});
+ *   <li>{@code overwrite [--keys N] [--writes N] ...}: sustained overwrites with compaction ({@link
+ *       OverwriteBench}).
  * </ul>
  */
 public final class Driver {
@@ -20,6 +22,7 @@ public final class Driver {
     switch (command) {
       case "jmh" -> org.openjdk.jmh.Main.main(rest);
       case "store-latency" -> StoreLatency.main(rest);
+      case "overwrite" -> OverwriteBench.main(rest);
       case "--help", "-h", "help" -> System.out.println(DbBenchOptions.USAGE);
       default -> {
         DbBenchOptions options;
