@@ -30,6 +30,9 @@ import java.util.concurrent.ScheduledExecutorService;
  *     tests replay
  * @param scheduler runs the WAL uploads and memtable flushes; null (the default) makes the database
  *     own a two-thread scheduler that {@link Db#close()} shuts down
+ * @param gc garbage collection by this writer (default {@link GcOptions#defaults()}: runs every
+ *     minute and keeps what was superseded less than 15 minutes ago; an interval of {@link
+ *     Duration#ZERO} leaves only {@link Db#collectGarbage()})
  */
 public record DbOptions(
     long memtableBytes,
@@ -40,7 +43,8 @@ public record DbOptions(
     WalWriterOptions walOptions,
     boolean flushOnClose,
     Clock clock,
-    ScheduledExecutorService scheduler) {
+    ScheduledExecutorService scheduler,
+    GcOptions gc) {
 
   public DbOptions {
     if (memtableBytes < 1024) {
@@ -63,6 +67,7 @@ public record DbOptions(
     requireNonNull(tableOptions, "tableOptions is null");
     requireNonNull(walOptions, "walOptions is null");
     requireNonNull(clock, "clock is null");
+    requireNonNull(gc, "gc is null");
   }
 
   /** The documented defaults. */
@@ -87,6 +92,7 @@ public record DbOptions(
     b.flushOnClose = flushOnClose;
     b.clock = clock;
     b.scheduler = scheduler;
+    b.gc = gc;
     return b;
   }
 
@@ -101,6 +107,7 @@ public record DbOptions(
     private boolean flushOnClose = true;
     private Clock clock = Clock.systemUTC();
     private ScheduledExecutorService scheduler;
+    private GcOptions gc = GcOptions.defaults();
 
     private Builder() {}
 
@@ -149,6 +156,11 @@ public record DbOptions(
       return this;
     }
 
+    public Builder gc(GcOptions value) {
+      this.gc = value;
+      return this;
+    }
+
     public DbOptions build() {
       return new DbOptions(
           memtableBytes,
@@ -159,7 +171,8 @@ public record DbOptions(
           walOptions,
           flushOnClose,
           clock,
-          scheduler);
+          scheduler,
+          gc);
     }
   }
 }

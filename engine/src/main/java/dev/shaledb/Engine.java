@@ -3,11 +3,15 @@ package dev.shaledb;
 import dev.shaledb.engine.CaffeineBlockCache;
 import dev.shaledb.engine.VisibleIterator;
 import dev.shaledb.error.DbClosedException;
+import dev.shaledb.error.DbException;
+import dev.shaledb.manifest.Checkpoint;
 import dev.shaledb.objectstore.Futures;
 import dev.shaledb.objectstore.MeteredObjectStore;
 import dev.shaledb.objectstore.ObjectStore;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -31,6 +35,8 @@ final class Engine {
   private final ReadPath reads;
   private final TableStore tables;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Checkpoints checkpoints;
+  private final GarbageCollector gc;
 
   private Engine(
       DbOptions options,
@@ -77,6 +83,9 @@ final class Engine {
             budget);
     flusherRef[0] = flusher;
     this.reads = new ReadPath(tables);
+    this.checkpoints = new Checkpoints(recovered.manifest(), store, path, UUID::randomUUID);
+    this.gc =
+        GarbageCollector.create(store, path, options.gc(), scheduler, checkpoints::pruneExpired);
   }
 
   static Engine open(ObjectStore userStore, String path, DbOptions options) {
@@ -162,6 +171,7 @@ final class Engine {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    gc.close();
     try {
       writes.close();
       if (writes.failure() == null) {
@@ -178,6 +188,46 @@ final class Engine {
         scheduler.shutdown();
         awaitTermination();
       }
+    }
+  }
+
+  GcResult collectGarbage() {
+    checkOpen();
+    return gc.run();
+  }
+
+  Checkpoint createCheckpoint(String name, Duration lifetime, boolean flushFirst) {
+    checkOpen();
+    if (flushFirst) {
+      flushMemtables();
+    }
+    return checkpoints.create(name, lifetime);
+  }
+
+  List<Checkpoint> listCheckpoints() {
+    checkOpen();
+    return checkpoints.list();
+  }
+
+  boolean deleteCheckpoint(UUID id) {
+    checkOpen();
+    return checkpoints.delete(id);
+  }
+
+  /** Uploads every write accepted so far as tables listed in the latest manifest. */
+  private void flushMemtables() {
+    long target = writes.visibleSeq();
+    writes.freezeNow();
+    flusher.drain();
+    RuntimeException failure = writes.failure();
+    if (failure != null) {
+      throw Errors.rethrowable(failure);
+    }
+    checkOpen();
+    long flushed = view.get().manifest().lastFlushedSeq();
+    if (flushed < target) {
+      throw new DbException(
+          "memtables were not flushed: tables hold writes up to " + flushed + ", not " + target);
     }
   }
 
