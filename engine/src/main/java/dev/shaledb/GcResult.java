@@ -16,7 +16,8 @@ import java.time.Instant;
  * @param tablesDeleted table objects deleted
  * @param walObjectsDeleted WAL objects deleted
  * @param bytesDeleted bytes of the deleted tables and WAL objects
- * @param requests object-store requests the run made
+ * @param requests object-store requests the run made (not counting the writer's publish that
+ *     removes expired checkpoints)
  */
 public record GcResult(
     Instant storeTime,
