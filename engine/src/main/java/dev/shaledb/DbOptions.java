@@ -28,8 +28,9 @@ import java.util.concurrent.ScheduledExecutorService;
  *     open replays nothing (default true); the WAL is made durable either way
  * @param clock the clock for table ids and statistics (default the system UTC clock); injectable so
  *     tests replay
- * @param scheduler runs the WAL uploads and memtable flushes; null (the default) makes the database
- *     own a two-thread scheduler that {@link Db#close()} shuts down
+ * @param scheduler runs the WAL uploads, memtable flushes and periodic garbage collection; null
+ *     (the default) makes the database own a two-thread scheduler that {@link Db#close()} shuts
+ *     down
  * @param gc garbage collection by this writer (default {@link GcOptions#defaults()}: runs every
  *     minute and keeps what was superseded less than 15 minutes ago; an interval of {@link
  *     Duration#ZERO} leaves only {@link Db#collectGarbage()})
