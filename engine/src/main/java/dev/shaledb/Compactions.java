@@ -39,6 +39,7 @@ final class Compactions implements AutoCloseable {
   private final LongSupplier retainSeq;
   private final Consumer<Manifest> published;
   private final ScheduledExecutorService scheduler;
+  private final long publishWithinNanos;
   private final ThreadPoolExecutor jobs;
   private final ThreadPoolExecutor parts;
   private final Set<String> busy = new HashSet<>();
@@ -58,6 +59,9 @@ final class Compactions implements AutoCloseable {
    * @param retainSeq the oldest sequence number a reader may still read at (versions newer than it
    *     are all kept)
    * @param published told about every version this service publishes
+   * @param publishWithin the longest a job may take from start to publishing: garbage collection
+   *     deletes unreferenced tables older than its {@code minAge}, so a job's first outputs must be
+   *     referenced well before that (half of it, by convention)
    */
   Compactions(
       FenceableManifest manifest,
@@ -67,13 +71,15 @@ final class Compactions implements AutoCloseable {
       CompactionOptions options,
       LongSupplier retainSeq,
       Consumer<Manifest> published,
-      ScheduledExecutorService scheduler) {
+      ScheduledExecutorService scheduler,
+      Duration publishWithin) {
     this.manifest = manifest;
     this.options = options;
     this.policy = new CompactionPolicy(options);
     this.retainSeq = retainSeq;
     this.published = published;
     this.scheduler = scheduler;
+    this.publishWithinNanos = publishWithin.toNanos();
     int jobThreads = options.maxConcurrentJobs() + 1;
     this.jobs = pool("compaction", jobThreads);
     this.parts = pool("compaction-part", jobThreads * options.subcompactions());
@@ -143,10 +149,19 @@ final class Compactions implements AutoCloseable {
 
   private void execute(CompactionJob job) {
     Manifest result = null;
+    long started = System.nanoTime();
     try {
       CompactionRunner.Output out = runner.run(job, retainSeq.getAsLong());
       if (closed) {
         return;
+      }
+      long took = System.nanoTime() - started;
+      if (took > publishWithinNanos) {
+        throw new IllegalStateException(
+            "compaction took "
+                + Duration.ofNanos(took)
+                + ", longer than GC's minAge allows before publishing; its outputs are abandoned"
+                + " (raise GcOptions.minAge or lower targetTableBytes/maxL0PerJob)");
       }
       // The plan may come from a version (a writer's flush) newer than this compactor's cached
       // one; the change must see at least that version, so read the latest first.

@@ -31,6 +31,10 @@ import java.util.logging.Logger;
  * the policy says. Outputs are uploaded before the manifest references them, so a compactor that
  * dies midway leaves only unreferenced objects for GC.
  *
+ * <p>A job must publish within half of the default {@link GcOptions#minAge()} (7.5 minutes) of
+ * starting, or its outputs are abandoned, because garbage collection may delete unreferenced tables
+ * older than that.
+ *
  * <p>Versions older than the newest of each key are dropped as soon as they are compacted: a {@link
  * Snapshot} of the writer's process is honoured only by a compactor in that process. Thread-safe;
  * {@link #close()} is idempotent and abandons running jobs.
@@ -60,7 +64,8 @@ public final class Compactor implements AutoCloseable {
             options,
             () -> Long.MAX_VALUE,
             m -> {},
-            scheduler);
+            scheduler,
+            GcOptions.defaults().minAge().dividedBy(2));
     long millis = options.pollInterval().toMillis();
     this.poll = scheduler.scheduleWithFixedDelay(this::poll, millis, millis, TimeUnit.MILLISECONDS);
     compactions.wake();

@@ -2,9 +2,12 @@ package dev.shaledb;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shaledb.manifest.Checkpoint;
 import dev.shaledb.manifest.ManifestKeys;
 import dev.shaledb.objectstore.ObjectStore;
 import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
 
 /**
  * A key-value database whose only durable home is an object store.
@@ -154,6 +157,62 @@ public final class Db implements AutoCloseable {
   /** For tests in this package. */
   Engine engine() {
     return engine;
+  }
+
+  /**
+   * Collects garbage now, on the calling thread (see {@link GarbageCollector} and docs/gc.md):
+   * removes expired checkpoints, retires old manifest versions and deletes unreferenced tables and
+   * WAL objects, keeping everything {@link DbOptions#gc()}'s {@code minAge} protects. Runs are
+   * serialised with the periodic ones.
+   *
+   * @throws dev.shaledb.error.FencedException if another writer opened the database
+   */
+  public GcResult collectGarbage() {
+    return engine.collectGarbage();
+  }
+
+  /**
+   * Flushes the memtables, then pins the resulting manifest version with a checkpoint; as {@link
+   * #createCheckpoint(String, Duration, boolean)} with {@code flushFirst} true.
+   */
+  public Checkpoint createCheckpoint(String name, Duration lifetime) {
+    return createCheckpoint(name, lifetime, true);
+  }
+
+  /**
+   * Publishes a checkpoint: a pin on the manifest version it is published in, so that version and
+   * every table it lists survive garbage collection until the checkpoint expires or is deleted. The
+   * pinned version is {@link Checkpoint#manifestId()}; it holds the tables only (open it with a
+   * reader of that manifest version), not the WAL.
+   *
+   * @param name a label, at most {@value Checkpoint#MAX_NAME_BYTES} UTF-8 bytes; may be empty
+   * @param lifetime how long the pin lasts, measured with the object store's clock, positive and at
+   *     most 36,500 days; null for a checkpoint that never expires
+   * @param flushFirst true: upload every write accepted before this call as tables first, so the
+   *     checkpoint holds all of them; false: pin the tables as they are (writes still only in the
+   *     memtables or the WAL are not in the checkpoint)
+   * @throws dev.shaledb.error.FencedException if another writer opened the database
+   */
+  public Checkpoint createCheckpoint(String name, Duration lifetime, boolean flushFirst) {
+    Checkpoints.checkArguments(name, lifetime);
+    return engine.createCheckpoint(name, lifetime, flushFirst);
+  }
+
+  /**
+   * The checkpoints of the latest manifest version, oldest first. Expired checkpoints stay listed
+   * until garbage collection removes them; {@link Checkpoint#isExpired} tells.
+   */
+  public List<Checkpoint> listCheckpoints() {
+    return engine.listCheckpoints();
+  }
+
+  /**
+   * Removes checkpoint {@code id}; its version and tables become garbage unless something else
+   * keeps them. Returns false (publishing nothing) if there is no such checkpoint.
+   */
+  public boolean deleteCheckpoint(UUID id) {
+    requireNonNull(id, "id is null");
+    return engine.deleteCheckpoint(id);
   }
 
   /** Counters since open. */

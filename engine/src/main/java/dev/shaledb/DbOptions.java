@@ -30,8 +30,12 @@ import java.util.concurrent.ScheduledExecutorService;
  *     CompactionOptions#defaults()})
  * @param clock the clock for table ids and statistics (default the system UTC clock); injectable so
  *     tests replay
- * @param scheduler runs the WAL uploads and memtable flushes; null (the default) makes the database
- *     own a two-thread scheduler that {@link Db#close()} shuts down
+ * @param scheduler runs the WAL uploads, memtable flushes and periodic garbage collection; null
+ *     (the default) makes the database own a two-thread scheduler that {@link Db#close()} shuts
+ *     down
+ * @param gc garbage collection by this writer (default {@link GcOptions#defaults()}: runs every
+ *     minute and keeps what was superseded less than 15 minutes ago; an interval of {@link
+ *     Duration#ZERO} leaves only {@link Db#collectGarbage()})
  */
 public record DbOptions(
     long memtableBytes,
@@ -43,7 +47,8 @@ public record DbOptions(
     boolean flushOnClose,
     CompactionOptions compaction,
     Clock clock,
-    ScheduledExecutorService scheduler) {
+    ScheduledExecutorService scheduler,
+    GcOptions gc) {
 
   public DbOptions {
     if (memtableBytes < 1024) {
@@ -67,6 +72,7 @@ public record DbOptions(
     requireNonNull(walOptions, "walOptions is null");
     requireNonNull(compaction, "compaction is null");
     requireNonNull(clock, "clock is null");
+    requireNonNull(gc, "gc is null");
   }
 
   /** The documented defaults. */
@@ -92,6 +98,7 @@ public record DbOptions(
     b.compaction = compaction;
     b.clock = clock;
     b.scheduler = scheduler;
+    b.gc = gc;
     return b;
   }
 
@@ -107,6 +114,7 @@ public record DbOptions(
     private CompactionOptions compaction = CompactionOptions.defaults();
     private Clock clock = Clock.systemUTC();
     private ScheduledExecutorService scheduler;
+    private GcOptions gc = GcOptions.defaults();
 
     private Builder() {}
 
@@ -160,6 +168,11 @@ public record DbOptions(
       return this;
     }
 
+    public Builder gc(GcOptions value) {
+      this.gc = value;
+      return this;
+    }
+
     public DbOptions build() {
       return new DbOptions(
           memtableBytes,
@@ -171,7 +184,8 @@ public record DbOptions(
           flushOnClose,
           compaction,
           clock,
-          scheduler);
+          scheduler,
+          gc);
     }
   }
 }

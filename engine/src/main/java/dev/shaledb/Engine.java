@@ -3,7 +3,9 @@ package dev.shaledb;
 import dev.shaledb.engine.CaffeineBlockCache;
 import dev.shaledb.engine.VisibleIterator;
 import dev.shaledb.error.DbClosedException;
+import dev.shaledb.error.DbException;
 import dev.shaledb.error.FencedException;
+import dev.shaledb.manifest.Checkpoint;
 import dev.shaledb.manifest.FenceableManifest;
 import dev.shaledb.manifest.Manifest;
 import dev.shaledb.manifest.ManifestStore;
@@ -12,6 +14,8 @@ import dev.shaledb.objectstore.MeteredObjectStore;
 import dev.shaledb.objectstore.ObjectStore;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -43,6 +47,8 @@ final class Engine {
   private volatile Compactions compactions;
   private volatile ScheduledFuture<?> manifestPoll;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Checkpoints checkpoints;
+  private final GarbageCollector gc;
 
   private Engine(
       DbOptions options,
@@ -97,6 +103,9 @@ final class Engine {
             this::flushed);
     flusherRef[0] = flusher;
     this.reads = new ReadPath(tables);
+    this.checkpoints = new Checkpoints(recovered.manifest(), store, path, UUID::randomUUID);
+    this.gc =
+        GarbageCollector.create(store, path, options.gc(), scheduler, checkpoints::pruneExpired);
   }
 
   static Engine open(ObjectStore userStore, String path, DbOptions options) {
@@ -136,7 +145,8 @@ final class Engine {
               compaction,
               this::retainSeq,
               this::adopt,
-              scheduler);
+              scheduler,
+              publishWithin(options.gc()));
       compactions.wake();
     } else {
       long millis = compaction.pollInterval().toMillis();
@@ -144,6 +154,14 @@ final class Engine {
           scheduler.scheduleWithFixedDelay(
               this::pollManifest, millis, millis, TimeUnit.MILLISECONDS);
     }
+  }
+
+  /**
+   * How long a compaction may run before publishing: half the GC's minAge. A zero minAge is only
+   * safe when nothing runs concurrently with GC (tests that quiesce first), so it sets no limit.
+   */
+  static Duration publishWithin(GcOptions gc) {
+    return gc.minAge().isZero() ? Duration.ofDays(365) : gc.minAge().dividedBy(2);
   }
 
   /** The oldest sequence number a reader may read at: every newer version must be kept. */
@@ -173,13 +191,6 @@ final class Engine {
     } catch (RuntimeException e) {
       LOG.log(Level.FINE, "manifest poll failed; next poll retries", e);
     }
-  }
-
-  /** Makes every accepted write durable and turns the memtables into tables now. */
-  void flushMemtables() {
-    flush();
-    writes.freezeNow();
-    flusher.drain();
   }
 
   /** Waits until compaction has nothing to do; false on timeout or if it does not run here. */
@@ -254,6 +265,7 @@ final class Engine {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    gc.close();
     try {
       writes.close();
       if (writes.failure() == null) {
@@ -276,6 +288,46 @@ final class Engine {
         scheduler.shutdown();
         awaitTermination();
       }
+    }
+  }
+
+  GcResult collectGarbage() {
+    checkOpen();
+    return gc.run();
+  }
+
+  Checkpoint createCheckpoint(String name, Duration lifetime, boolean flushFirst) {
+    checkOpen();
+    if (flushFirst) {
+      flushMemtables();
+    }
+    return checkpoints.create(name, lifetime);
+  }
+
+  List<Checkpoint> listCheckpoints() {
+    checkOpen();
+    return checkpoints.list();
+  }
+
+  boolean deleteCheckpoint(UUID id) {
+    checkOpen();
+    return checkpoints.delete(id);
+  }
+
+  /** Uploads every write accepted so far as tables listed in the latest manifest. */
+  void flushMemtables() {
+    long target = writes.visibleSeq();
+    writes.freezeNow();
+    flusher.drain();
+    RuntimeException failure = writes.failure();
+    if (failure != null) {
+      throw Errors.rethrowable(failure);
+    }
+    checkOpen();
+    long flushed = view.get().manifest().lastFlushedSeq();
+    if (flushed < target) {
+      throw new DbException(
+          "memtables were not flushed: tables hold writes up to " + flushed + ", not " + target);
     }
   }
 

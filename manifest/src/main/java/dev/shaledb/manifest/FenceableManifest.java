@@ -3,6 +3,8 @@ package dev.shaledb.manifest;
 import static java.util.Objects.requireNonNull;
 
 import dev.shaledb.error.FencedException;
+import java.time.Instant;
+import java.util.UUID;
 import java.util.function.UnaryOperator;
 
 /**
@@ -100,6 +102,38 @@ public final class FenceableManifest {
               epoch,
               base -> {
                 ManifestState next = requireNonNull(change.apply(base), "change returned null");
+                Ownership.check(role, base, next);
+                return next;
+              });
+      return latest;
+    } catch (FencedException e) {
+      throw fence(e);
+    }
+  }
+
+  /**
+   * Publishes a checkpoint that pins the very version this call publishes, so the pinned version
+   * exists, holds the latest state at publication (everything published before this call) and,
+   * being the latest when it appears, can never be retired before the checkpoint protects it.
+   * Returns the new version; the checkpoint is {@code new Checkpoint(id, version.id(), expireAt,
+   * name)}. Throws {@link FencedException} if another holder took over.
+   */
+  public synchronized Manifest addCheckpoint(UUID id, Instant expireAt, String name) {
+    requireNonNull(id, "id is null");
+    requireNonNull(name, "name is null");
+    // Fail on a bad name before any request.
+    new Checkpoint(id, 1, expireAt, name);
+    requireNotFenced();
+    try {
+      latest =
+          store.publishAt(
+              role,
+              epoch,
+              (versionId, base) -> {
+                ManifestState next =
+                    base.toBuilder()
+                        .addCheckpoint(new Checkpoint(id, versionId, expireAt, name))
+                        .build();
                 Ownership.check(role, base, next);
                 return next;
               });

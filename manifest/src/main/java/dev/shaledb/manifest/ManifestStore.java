@@ -157,6 +157,21 @@ public final class ManifestStore {
    * FencedException} once the latest state's epoch for it exceeds {@code epoch}.
    */
   Manifest publish(Role role, long epoch, UnaryOperator<ManifestState> change) {
+    return publishAt(role, epoch, (id, base) -> change.apply(base));
+  }
+
+  /**
+   * A change that also learns the id of the version it will be published as, e.g. to pin that very
+   * version with a checkpoint. Like every change it may be applied several times, each time with
+   * the id its result would get.
+   */
+  @FunctionalInterface
+  interface VersionedChange {
+    ManifestState apply(long id, ManifestState base);
+  }
+
+  /** As {@link #publish(Role, long, UnaryOperator)}, telling the change its version's id. */
+  Manifest publishAt(Role role, long epoch, VersionedChange change) {
     Manifest base = cache.get();
     if (base == null) {
       base = readLatest().orElse(null);
@@ -166,8 +181,8 @@ public final class ManifestStore {
       if (role != null && baseState.epoch(role) > epoch) {
         throw fenced(role, epoch, base);
       }
-      ManifestState next = requireNonNull(change.apply(baseState), "change returned null");
       long id = base == null ? 1 : base.id() + 1;
+      ManifestState next = requireNonNull(change.apply(id, baseState), "change returned null");
       UUID writeId = requireNonNull(writeIds.get(), "write id is null");
       byte[] bytes = ManifestCodec.encode(next, writeId);
       if (land(id, bytes, writeId)) {

@@ -122,4 +122,29 @@ class FenceableManifestTest {
     assertThat(writer.isFenced()).isFalse();
     assertThat(compactor.refresh().id()).isEqualTo(3);
   }
+
+  @Test
+  void addCheckpointPinsTheVersionItPublishesEvenAfterLosingARace() {
+    FenceableManifest writer = FenceableManifest.openWriter(newStore());
+    // Another publisher moves the chain on behind the writer's cached latest (id 1).
+    newStore().publish(s -> s);
+    java.util.UUID id = new java.util.UUID(1, 2);
+    java.time.Instant expireAt = java.time.Instant.parse("2030-01-01T00:00:00Z");
+    Manifest published = writer.addCheckpoint(id, expireAt, "nightly");
+    assertThat(published.id()).isEqualTo(3);
+    assertThat(published.state().checkpoints())
+        .containsExactly(new Checkpoint(id, 3, expireAt, "nightly"));
+    assertThat(newStore().read(3)).contains(published);
+  }
+
+  @Test
+  void addCheckpointRejectsABadNameWithoutARequest() {
+    CountingObjectStore counting = new CountingObjectStore(memory);
+    FenceableManifest writer = FenceableManifest.openWriter(new ManifestStore(counting, "db"));
+    counting.reset();
+    assertThatThrownBy(() -> writer.addCheckpoint(new java.util.UUID(0, 1), null, "x".repeat(256)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("256 UTF-8 bytes");
+    assertThat(counting.total()).isZero();
+  }
 }

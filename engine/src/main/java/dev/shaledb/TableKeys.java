@@ -1,0 +1,27 @@
+package dev.shaledb;
+
+/**
+ * Keys of table objects: {@code <path>/sst/<id>.sst} ({@code sst/<id>.sst} at the store root), the
+ * layout {@link TableStore} writes.
+ */
+final class TableKeys {
+  static final String FOLDER = "sst/";
+  static final String SUFFIX = ".sst";
+
+  private TableKeys() {}
+
+  /** The prefix shared by every table of the database at {@code path}. */
+  static String prefix(String path) {
+    return path.isEmpty() ? FOLDER : path + "/" + FOLDER;
+  }
+
+  /** The table id named by {@code key}, or null if it is not a table key of {@code path}. */
+  static String parseId(String path, String key) {
+    String prefix = prefix(path);
+    if (!key.startsWith(prefix) || !key.endsWith(SUFFIX)) {
+      return null;
+    }
+    String id = key.substring(prefix.length(), key.length() - SUFFIX.length());
+    return id.isEmpty() || id.indexOf('/') >= 0 ? null : id;
+  }
+}
