@@ -82,6 +82,15 @@ final class OverwriteBench {
     }
   }
 
+  /** Runs on {@code store} and returns the figures it printed, by name. */
+  static Map<String, Object> measure(Options options, ObjectStore store) throws Exception {
+    try (MeteredObjectStore metered = new MeteredObjectStore(store)) {
+      OverwriteBench bench = new OverwriteBench();
+      bench.run(options, metered, "bench");
+      return bench.results;
+    }
+  }
+
   private void run(Options o, MeteredObjectStore store, String path) throws Exception {
     DbOptions dbOptions =
         DbOptions.builder()
