@@ -2,9 +2,12 @@ package dev.shaledb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shaledb.manifest.ManifestState;
+import dev.shaledb.manifest.ManifestStore;
 import dev.shaledb.objectstore.Futures;
 import dev.shaledb.objectstore.InMemoryObjectStore;
 import dev.shaledb.objectstore.LocalFileObjectStore;
+import dev.shaledb.objectstore.ObjectMeta;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.sst.SstOptions;
 import dev.shaledb.testing.Seeds;
@@ -12,8 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +58,13 @@ class DbModelPropertyTest {
         .tableOptions(SstOptions.defaults().withBlockSize(128))
         .blockCacheBytes(64 << 10)
         .compaction(tinyCompaction().build())
+        // GC runs concurrently with flushes and compactions; a tiny job publishes in
+        // milliseconds, far within half the minAge.
+        .gc(
+            GcOptions.builder()
+                .minAge(Duration.ofMillis(400))
+                .interval(Duration.ofMillis(30))
+                .build())
         .build();
   }
 
@@ -130,11 +142,36 @@ class DbModelPropertyTest {
       assertThat(stats.sortedRuns()).as("compaction made runs").isBetween(1, 4);
       assertThat(stats.l0Tables()).as("L0 below the trigger once idle").isLessThan(2);
       checkScan(gen, db, model);
+      checkGarbageCollected(db, base);
     } catch (AssertionError | RuntimeException e) {
       throw new AssertionError("history failed; replay with -Dseed=" + gen.seed(), e);
     } finally {
       db.close();
     }
+  }
+
+  /**
+   * Once everything is older than minAge, GC leaves exactly the tables the latest manifest lists:
+   * the crashed processes' leftovers and compacted inputs are gone, nothing referenced is.
+   */
+  private static void checkGarbageCollected(Db db, ObjectStore base) {
+    try {
+      Thread.sleep(500);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+    db.collectGarbage();
+    Set<String> stored = new HashSet<>();
+    for (ObjectMeta m : Futures.join(base.list("db/sst/"))) {
+      stored.add(m.key());
+    }
+    Set<String> referenced = new HashSet<>();
+    ManifestState state = new ManifestStore(base, "db").readLatest().orElseThrow().state();
+    for (String id : TableStore.referenced(state)) {
+      referenced.add("db/sst/" + id + ".sst");
+    }
+    assertThat(stored).isEqualTo(referenced);
   }
 
   static void awaitCompactions(Db db) {
