@@ -8,6 +8,7 @@ import dev.shaledb.objectstore.ObjectStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A key-value database whose only durable home is an object store.
@@ -94,6 +95,20 @@ public final class Db implements AutoCloseable {
     requireNonNull(batch, "batch is null");
     requireNonNull(options, "options is null");
     engine.write(batch, options);
+  }
+
+  /**
+   * Applies {@code batch} atomically as {@link #write(WriteBatch)} does, without waiting for
+   * durability: the batch is visible to reads when this returns, and the future completes when it
+   * is durable, or exceptionally with the error a durable {@link #write} would have thrown (a
+   * {@link dev.shaledb.error.DbException}). One thread can so keep many durable writes in flight;
+   * they share WAL uploads, which is how a few threads reach tens of thousands of durable writes a
+   * second on S3. Like {@link #write}, the call itself may block when the memory budget is
+   * exhausted.
+   */
+  public CompletableFuture<Void> writeAsync(WriteBatch batch) {
+    requireNonNull(batch, "batch is null");
+    return engine.writeAsync(batch);
   }
 
   /** The value of {@code key}, or null if absent. */

@@ -16,6 +16,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -196,6 +197,10 @@ final class Engine {
   /** Waits until compaction has nothing to do; false on timeout or if it does not run here. */
   boolean awaitCompactions(Duration timeout) throws InterruptedException {
     return compactions != null && compactions.awaitIdle(timeout);
+  }
+
+  CompletableFuture<Void> writeAsync(WriteBatch batch) {
+    return writes.writeAsync(batch);
   }
 
   void write(WriteBatch batch, WriteOptions writeOptions) {

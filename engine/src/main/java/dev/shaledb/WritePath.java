@@ -76,6 +76,28 @@ final class WritePath {
     }
   }
 
+  /**
+   * Applies {@code batch} now and returns a future completing when it is durable, so one caller can
+   * keep many durable writes in flight and they share WAL uploads.
+   */
+  CompletableFuture<Void> writeAsync(WriteBatch batch) {
+    checkUsable();
+    if (batch.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    budget.admit();
+    long start = System.nanoTime();
+    long[] seq = new long[1];
+    CompletableFuture<Long> appended = append(batch.entries(), true, seq);
+    countWrite(batch);
+    return appended.thenApply(
+        id -> {
+          durableThrough(seq[0]);
+          counters.durableAcks.record(System.nanoTime() - start);
+          return null;
+        });
+  }
+
   /** Makes every accepted write durable. */
   void flush() {
     checkUsable();
