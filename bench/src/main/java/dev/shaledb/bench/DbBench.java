@@ -3,6 +3,7 @@ package dev.shaledb.bench;
 import dev.shaledb.Db;
 import dev.shaledb.DbOptions;
 import dev.shaledb.DbStats;
+import dev.shaledb.WriteBatch;
 import dev.shaledb.WriteOptions;
 import dev.shaledb.bench.db.BenchData;
 import dev.shaledb.objectstore.LocalFileObjectStore;
@@ -11,10 +12,12 @@ import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.ObjectStoreMetrics;
 import dev.shaledb.objectstore.ObjectStores;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -167,16 +170,34 @@ final class DbBench {
     SplittableRandom[] randoms = randoms(threads, 100);
     byte[][] keys = keyBuffers(threads);
     ObjectStoreMetrics before = store.snapshot();
+    int window = options.window();
+    List<ArrayDeque<CompletableFuture<Void>>> inFlight = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      inFlight.add(new ArrayDeque<>());
+    }
     LoadRunner.Outcome outcome =
         LoadRunner.run(
-            "durable c=" + threads,
+            "durable c=" + threads + (window > 1 ? " w=" + window : ""),
             threads,
             Long.MAX_VALUE,
             options.seconds(),
-            (t, n) ->
-                db.put(
-                    BenchData.setKey(keys[t], randoms[t].nextInt(options.num())),
-                    BenchData.value(values, n)));
+            (t, n) -> {
+              byte[] key = BenchData.setKey(keys[t], randoms[t].nextInt(options.num()));
+              if (window == 1) {
+                db.put(key, BenchData.value(values, n));
+                return;
+              }
+              // A sliding window: the call returns once the oldest of its thread's writes is
+              // durable, so each thread keeps `window` durable writes in flight.
+              ArrayDeque<CompletableFuture<Void>> mine = inFlight.get(t);
+              mine.add(db.writeAsync(new WriteBatch().put(key, BenchData.value(values, n))));
+              if (mine.size() >= window) {
+                mine.poll().join();
+              }
+            });
+    for (ArrayDeque<CompletableFuture<Void>> mine : inFlight) {
+      mine.forEach(CompletableFuture::join);
+    }
     userBytes += outcome.ops() * entryBytes();
     DbStats stats = db.stats();
     PhaseResult result =

@@ -22,6 +22,8 @@ import java.util.Set;
  * @param replayObjects WAL objects left for the reopen-time phase (0 skips it)
  * @param idleSeconds how long the idle phase watches background requests (0 skips it)
  * @param walInFlight WAL uploads allowed in flight at once, or 0 for the engine's default
+ * @param window durable writes each writer thread keeps in flight ({@link
+ *     dev.shaledb.Db#writeAsync}); 1 is a blocking {@code put}
  * @param json where to write the results as JSON, or null
  * @param chart where to draw the PNG chart, or null
  */
@@ -39,6 +41,7 @@ record DbBenchOptions(
     int replayObjects,
     double idleSeconds,
     int walInFlight,
+    int window,
     Path json,
     Path chart) {
 
@@ -56,6 +59,7 @@ record DbBenchOptions(
           "--replay-objects",
           "--idle-seconds",
           "--wal-in-flight",
+          "--window",
           "--json",
           "--chart");
 
@@ -80,6 +84,7 @@ record DbBenchOptions(
           "  --replay-objects N   WAL objects replayed by the reopen phase (default 100; 0 skips)",
           "  --idle-seconds S     how long to watch an idle database (default 3; 0 skips)",
           "  --wal-in-flight K    WAL uploads in flight at once (default: the engine's, 1)",
+          "  --window W           durable writes in flight per writer thread (default 1)",
           "  --seed N             seed of keys, values and simulated latency (default 42)",
           "  --json FILE          write the results as JSON",
           "  --chart FILE         draw throughput and durable latency vs concurrency as PNG");
@@ -92,6 +97,9 @@ record DbBenchOptions(
     if (!(seconds > 0) || num < 1 || keySize < 8 || valueSize < 0 || replayObjects < 0) {
       throw new IllegalArgumentException(
           "need seconds > 0, num >= 1, key size >= 8, value size >= 0, replay objects >= 0");
+    }
+    if (window < 1 || window > 4096) {
+      throw new IllegalArgumentException("window must be in [1, 4096]: " + window);
     }
     if (walInFlight < 0) {
       throw new IllegalArgumentException("walInFlight is negative: " + walInFlight);
@@ -115,6 +123,7 @@ record DbBenchOptions(
     int replay = 100;
     double idle = 3;
     int walInFlight = 0;
+    int window = 1;
     Path json = null;
     Path chart = null;
     for (int i = 0; i < args.length; i++) {
@@ -152,6 +161,7 @@ record DbBenchOptions(
             throw new IllegalArgumentException("--wal-in-flight must be >= 1: " + value);
           }
         }
+        case "--window" -> window = Integer.parseInt(value);
         case "--json" -> json = Path.of(value);
         case "--chart" -> chart = Path.of(value);
         default -> throw new AssertionError(arg);
@@ -171,6 +181,7 @@ record DbBenchOptions(
         replay,
         idle,
         walInFlight,
+        window,
         json,
         chart);
   }
