@@ -15,6 +15,11 @@ final class TableKeys {
     return path.isEmpty() ? FOLDER : path + "/" + FOLDER;
   }
 
+  /** The key of table {@code id} of the database at {@code path}. */
+  static String key(String path, String id) {
+    return prefix(path) + id + SUFFIX;
+  }
+
   /** The table id named by {@code key}, or null if it is not a table key of {@code path}. */
   static String parseId(String path, String key) {
     String prefix = prefix(path);

@@ -56,7 +56,7 @@ final class TableStore {
 
   /** The key of table {@code id}. */
   String key(String id) {
-    return dbPath.isEmpty() ? "sst/" + id + ".sst" : dbPath + "/sst/" + id + ".sst";
+    return TableKeys.key(dbPath, id);
   }
 
   /** Uploads a finished table; a table id is fresh, so it must be absent. */
