@@ -271,6 +271,11 @@ final class Engine {
       return;
     }
     gc.close();
+    // Running compactions are abandoned (their outputs become garbage) rather than awaited; the
+    // next open's compactor redoes them.
+    if (compactions != null) {
+      compactions.close();
+    }
     try {
       writes.close();
       if (writes.failure() == null) {
@@ -281,9 +286,6 @@ final class Engine {
         }
       }
     } finally {
-      if (compactions != null) {
-        compactions.close();
-      }
       if (manifestPoll != null) {
         manifestPoll.cancel(false);
       }
