@@ -9,7 +9,6 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -259,12 +258,7 @@ final class Compactions implements AutoCloseable {
             30,
             TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(64),
-            r -> {
-              Thread t = Executors.defaultThreadFactory().newThread(r);
-              t.setName("shaledb-" + name + "-" + t.getName());
-              t.setDaemon(true);
-              return t;
-            });
+            Threads.daemon(name));
     pool.allowCoreThreadTimeOut(true);
     return pool;
   }

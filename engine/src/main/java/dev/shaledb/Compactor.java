@@ -12,10 +12,8 @@ import dev.shaledb.sst.SstOptions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -54,7 +52,7 @@ public final class Compactor implements AutoCloseable {
       SstOptions tableOptions,
       CompactionOptions options) {
     this.manifest = manifest;
-    this.scheduler = newScheduler();
+    this.scheduler = Threads.scheduler("compactor", 1);
     this.compactions =
         new Compactions(
             manifest,
@@ -150,19 +148,5 @@ public final class Compactor implements AutoCloseable {
     poll.cancel(false);
     compactions.close();
     scheduler.shutdownNow();
-  }
-
-  private static ScheduledExecutorService newScheduler() {
-    ScheduledThreadPoolExecutor executor =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread t = Executors.defaultThreadFactory().newThread(r);
-              t.setName("shaledb-compactor-" + t.getName());
-              t.setDaemon(true);
-              return t;
-            });
-    executor.setRemoveOnCancelPolicy(true);
-    return executor;
   }
 }

@@ -30,12 +30,10 @@ import java.util.concurrent.ScheduledExecutorService;
  *     CompactionOptions#defaults()})
  * @param clock the clock for table ids and statistics (default the system UTC clock); injectable so
  *     tests replay
- * @param scheduler runs the WAL uploads, memtable flushes and periodic garbage collection; null
- *     (the default) makes the database own a two-thread scheduler that {@link Db#close()} shuts
- *     down
- * @param gc garbage collection by this writer (default {@link GcOptions#defaults()}: runs every
- *     minute and keeps what was superseded less than 15 minutes ago; an interval of {@link
- *     Duration#ZERO} leaves only {@link Db#collectGarbage()})
+ * @param scheduler runs the WAL's upload timers and completions, and may be shared with the object
+ *     store's own retries; the engine never blocks it (flushes, compaction, GC and manifest polls
+ *     run on the database's own two background threads). Null (the default) makes the database own
+ *     a two-thread scheduler that {@link Db#close()} shuts down
  */
 public record DbOptions(
     long memtableBytes,

@@ -17,10 +17,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -33,6 +31,7 @@ final class Engine {
   private final DbOptions options;
   private final MeteredObjectStore store;
   private final ScheduledExecutorService scheduler;
+  private final ScheduledExecutorService background;
   private final boolean ownsScheduler;
   private final CaffeineBlockCache cache;
   private final Recovery.Recovered recovered;
@@ -55,12 +54,14 @@ final class Engine {
       DbOptions options,
       MeteredObjectStore store,
       ScheduledExecutorService scheduler,
+      ScheduledExecutorService background,
       boolean ownsScheduler,
       String path,
       Recovery.Recovered recovered) {
     this.options = options;
     this.store = store;
     this.scheduler = scheduler;
+    this.background = background;
     this.ownsScheduler = ownsScheduler;
     this.recovered = recovered;
     this.cache =
@@ -95,7 +96,7 @@ final class Engine {
             tables,
             tableIds,
             options.tableOptions(),
-            scheduler,
+            background,
             counters,
             writes,
             budget,
@@ -106,23 +107,28 @@ final class Engine {
     this.reads = new ReadPath(tables);
     this.checkpoints = new Checkpoints(recovered.manifest(), store, path, UUID::randomUUID);
     this.gc =
-        GarbageCollector.create(store, path, options.gc(), scheduler, checkpoints::pruneExpired);
+        GarbageCollector.create(store, path, options.gc(), background, checkpoints::pruneExpired);
   }
 
   static Engine open(ObjectStore userStore, String path, DbOptions options) {
     MeteredObjectStore store = new MeteredObjectStore(userStore);
     boolean owns = options.scheduler() == null;
-    ScheduledExecutorService scheduler = owns ? newScheduler() : options.scheduler();
+    ScheduledExecutorService scheduler = owns ? Threads.scheduler("wal", 2) : options.scheduler();
+    // Flushes, compaction retries, GC and manifest polls block on the store, so they run on the
+    // engine's own threads: blocking the WAL's scheduler, which may also run the store's retries
+    // and completions, could leave nothing to complete what they wait for.
+    ScheduledExecutorService background = Threads.scheduler("background", 2);
     try {
       Recovery.Recovered recovered =
           Recovery.open(store, path, options.walOptions().withScheduler(scheduler));
-      Engine engine = new Engine(options, store, scheduler, owns, path, recovered);
+      Engine engine = new Engine(options, store, scheduler, background, owns, path, recovered);
       engine.startCompaction(store, path);
       if (recovered.memtable().approximateBytes() >= options.memtableBytes()) {
         engine.writes.freezeNow();
       }
       return engine;
     } catch (RuntimeException e) {
+      background.shutdownNow();
       if (owns) {
         scheduler.shutdownNow();
       }
@@ -146,13 +152,13 @@ final class Engine {
               compaction,
               this::retainSeq,
               this::adopt,
-              scheduler,
+              background,
               publishWithin(options.gc()));
       compactions.wake();
     } else {
       long millis = compaction.pollInterval().toMillis();
       manifestPoll =
-          scheduler.scheduleWithFixedDelay(
+          background.scheduleWithFixedDelay(
               this::pollManifest, millis, millis, TimeUnit.MILLISECONDS);
     }
   }
@@ -290,10 +296,12 @@ final class Engine {
         manifestPoll.cancel(false);
       }
       flusher.stop();
+      background.shutdown();
+      awaitTermination(background);
       recovered.wal().close();
       if (ownsScheduler) {
         scheduler.shutdown();
-        awaitTermination();
+        awaitTermination(scheduler);
       }
     }
   }
@@ -338,9 +346,9 @@ final class Engine {
     }
   }
 
-  private void awaitTermination() {
+  private void awaitTermination(ScheduledExecutorService executor) {
     try {
-      scheduler.awaitTermination(
+      executor.awaitTermination(
           options.walOptions().closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -363,20 +371,5 @@ final class Engine {
     if (closed.get()) {
       throw new DbClosedException("database");
     }
-  }
-
-  private static ScheduledExecutorService newScheduler() {
-    ScheduledThreadPoolExecutor executor =
-        new ScheduledThreadPoolExecutor(
-            2,
-            r -> {
-              Thread t = Executors.defaultThreadFactory().newThread(r);
-              t.setName("shaledb-" + t.getName());
-              t.setDaemon(true);
-              return t;
-            });
-    executor.setRemoveOnCancelPolicy(true);
-    executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    return executor;
   }
 }
