@@ -34,6 +34,9 @@ import java.util.concurrent.ScheduledExecutorService;
  *     store's own retries; the engine never blocks it (flushes, compaction, GC and manifest polls
  *     run on the database's own two background threads). Null (the default) makes the database own
  *     a two-thread scheduler that {@link Db#close()} shuts down
+ * @param gc garbage collection by this writer (default {@link GcOptions#defaults()}: runs every
+ *     minute and keeps what was superseded less than 15 minutes ago; an interval of {@link
+ *     Duration#ZERO} leaves only {@link Db#collectGarbage()})
  */
 public record DbOptions(
     long memtableBytes,
