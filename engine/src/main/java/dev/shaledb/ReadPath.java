@@ -24,6 +24,27 @@ import java.util.Optional;
  */
 final class ReadPath {
   private final TableStore tables;
+  // The key ranges of the last manifest state's runs as arrays: TableInfo's accessors copy, and a
+  // point read binary-searches every run. Rebuilt when the state changes (a flush or compaction).
+  private volatile RunIndex runIndex = new RunIndex(null, new byte[0][][], new byte[0][][]);
+
+  private record RunIndex(ManifestState state, byte[][][] smallest, byte[][][] largest) {
+    static RunIndex of(ManifestState state) {
+      List<SortedRun> runs = state.sortedRuns();
+      byte[][][] smallest = new byte[runs.size()][][];
+      byte[][][] largest = new byte[runs.size()][][];
+      for (int r = 0; r < runs.size(); r++) {
+        List<TableInfo> tables = runs.get(r).tables();
+        smallest[r] = new byte[tables.size()][];
+        largest[r] = new byte[tables.size()][];
+        for (int i = 0; i < tables.size(); i++) {
+          smallest[r][i] = tables.get(i).smallestKey();
+          largest[r][i] = tables.get(i).largestKey();
+        }
+      }
+      return new RunIndex(state, smallest, largest);
+    }
+  }
 
   ReadPath(TableStore tables) {
     this.tables = tables;
@@ -55,9 +76,15 @@ final class ReadPath {
         sources.add(Iterators.of(tables.reader(t).scan(start, end, seq)));
       }
     }
-    for (SortedRun run : m.sortedRuns()) {
+    RunIndex index = runIndex(m);
+    List<SortedRun> runs = m.sortedRuns();
+    for (int r = 0; r < runs.size(); r++) {
       sources.add(
-          new SortedRunIterator(run.tables(), t -> Iterators.of(tables.reader(t).iterator(seq))));
+          new SortedRunIterator(
+              runs.get(r).tables(),
+              index.smallest()[r],
+              index.largest()[r],
+              t -> Iterators.of(tables.reader(t).iterator(seq))));
     }
     return new VisibleIterator(new MergingIterator(sources), start, end, seq);
   }
@@ -72,8 +99,11 @@ final class ReadPath {
         }
       }
     }
-    for (SortedRun run : m.sortedRuns()) {
-      TableInfo t = find(run.tables(), key);
+    RunIndex index = runIndex(m);
+    List<SortedRun> runs = m.sortedRuns();
+    for (int r = 0; r < runs.size(); r++) {
+      int i = find(index.smallest()[r], index.largest()[r], key);
+      TableInfo t = i < 0 ? null : runs.get(r).tables().get(i);
       if (t != null && t.minSeq() <= seq) {
         Optional<SstEntry> e = lookup(tables.reader(t), key, seq);
         if (e.isPresent()) {
@@ -84,26 +114,34 @@ final class ReadPath {
     return Optional.empty();
   }
 
+  private RunIndex runIndex(ManifestState m) {
+    RunIndex index = runIndex;
+    if (index.state() != m) {
+      index = RunIndex.of(m);
+      runIndex = index;
+    }
+    return index;
+  }
+
   private static Optional<SstEntry> lookup(SstReader reader, byte[] key, long seq) {
     return reader.mayContain(key) ? reader.get(key, seq) : Optional.empty();
   }
 
-  /** The table of a sorted run whose range holds {@code key}, by binary search, or null. */
-  private static TableInfo find(List<TableInfo> run, byte[] key) {
+  /** The index of the run table whose range holds {@code key}, by binary search, or -1. */
+  private static int find(byte[][] smallest, byte[][] largest, byte[] key) {
     int lo = 0;
-    int hi = run.size() - 1;
+    int hi = smallest.length - 1;
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
-      TableInfo t = run.get(mid);
-      if (Arrays.compareUnsigned(t.largestKey(), key) < 0) {
+      if (Arrays.compareUnsigned(largest[mid], key) < 0) {
         lo = mid + 1;
-      } else if (Arrays.compareUnsigned(t.smallestKey(), key) > 0) {
+      } else if (Arrays.compareUnsigned(smallest[mid], key) > 0) {
         hi = mid - 1;
       } else {
-        return t;
+        return mid;
       }
     }
-    return null;
+    return -1;
   }
 
   private static boolean overlaps(TableInfo t, byte[] start, byte[] end) {

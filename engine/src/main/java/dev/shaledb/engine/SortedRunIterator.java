@@ -52,6 +52,25 @@ public final class SortedRunIterator implements EntryIterator {
     }
   }
 
+  /**
+   * As {@link #SortedRunIterator(List, Function)}, with the tables' smallest and largest keys
+   * already copied out by the caller, who must not change them; for readers that open many
+   * iterators over the same run. Trusts the order (a {@code SortedRun} checked it).
+   */
+  public SortedRunIterator(
+      List<TableInfo> tables,
+      byte[][] smallest,
+      byte[][] largest,
+      Function<TableInfo, EntryIterator> opener) {
+    this.tables = requireNonNull(tables, "tables is null").toArray(new TableInfo[0]);
+    this.smallest = requireNonNull(smallest, "smallest is null");
+    this.largest = requireNonNull(largest, "largest is null");
+    this.opener = requireNonNull(opener, "opener is null");
+    if (smallest.length != this.tables.length || largest.length != this.tables.length) {
+      throw new IllegalArgumentException("key arrays do not match the tables");
+    }
+  }
+
   @Override
   public boolean isValid() {
     return current != null && current.isValid();
