@@ -145,6 +145,7 @@ final class CompactionRunner {
         Futures.join(uploads.get(uploads.size() - 1));
       }
       uploads.add(tables.uploadAsync(id, builder.bytes()));
+      tables.warm(id, builder.bytes());
       out.add(table);
       return table.sizeBytes();
     }

@@ -8,6 +8,7 @@ import dev.shaledb.error.FencedException;
 import dev.shaledb.manifest.Checkpoint;
 import dev.shaledb.manifest.FenceableManifest;
 import dev.shaledb.manifest.Manifest;
+import dev.shaledb.manifest.ManifestState;
 import dev.shaledb.manifest.ManifestStore;
 import dev.shaledb.objectstore.Futures;
 import dev.shaledb.objectstore.MeteredObjectStore;
@@ -327,6 +328,11 @@ final class Engine {
   boolean deleteCheckpoint(UUID id) {
     checkOpen();
     return checkpoints.delete(id);
+  }
+
+  /** The manifest state reads currently use; for tests. */
+  ManifestState manifestState() {
+    return view.get().manifest();
   }
 
   /** Uploads every write accepted so far as tables listed in the latest manifest. */

@@ -158,6 +158,7 @@ final class Flusher {
       }
       TableInfo table = TableStore.describe(id, builder.finish());
       tables.upload(id, builder.bytes());
+      tables.warm(id, builder.bytes());
       return table;
     }
   }

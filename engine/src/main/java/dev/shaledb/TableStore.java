@@ -32,6 +32,7 @@ final class TableStore {
   private final ObjectStore store;
   private final String dbPath;
   private final SstReaderOptions readerOptions;
+  private final CaffeineBlockCache cache;
   private static final int CHUNK_BYTES = 4 << 20;
 
   private final ConcurrentHashMap<String, OpenTable> open = new ConcurrentHashMap<>();
@@ -50,6 +51,7 @@ final class TableStore {
   TableStore(ObjectStore store, String dbPath, CaffeineBlockCache cache) {
     this.store = store;
     this.dbPath = dbPath;
+    this.cache = cache;
     SstReaderOptions options = SstReaderOptions.defaults();
     this.readerOptions = cache == null ? options : options.withBlockCache(cache);
   }
@@ -67,6 +69,25 @@ final class TableStore {
   /** Starts uploading a finished table; see {@link #upload}. */
   CompletableFuture<ObjectMeta> uploadAsync(String id, ByteBuffer bytes) {
     return store.put(key(id), bytes, PutCondition.ifAbsent());
+  }
+
+  /**
+   * Puts the blocks of table {@code id}, just built by this process, into the block cache, so that
+   * reads right after a flush or compaction do not each cost a GET. Skipped without a cache, and
+   * for tables over a quarter of its capacity. Caffeine's admission policy keeps these from pushing
+   * out blocks that are read more often.
+   */
+  void warm(String id, ByteBuffer table) {
+    if (cache == null || table.remaining() > cache.maxBytes() / 4) {
+      return;
+    }
+    byte[] bytes = new byte[table.remaining()];
+    table.duplicate().get(bytes);
+    SstReader.open(
+            key(id),
+            RangeReader.of(bytes),
+            SstReaderOptions.defaults().withBlockCache(cache.filler()))
+        .loadAllBlocks();
   }
 
   /** The manifest's description of a table just built under {@code id}. */
@@ -118,9 +139,21 @@ final class TableStore {
     return total;
   }
 
-  /** Closes the tables not in {@code live}, e.g. after a compaction replaced them. */
+  /**
+   * Closes the tables not in {@code live}, e.g. after a compaction replaced them, and drops their
+   * cached blocks. A read still on an older view reopens what it needs.
+   */
   void retainOnly(Set<String> live) {
+    Set<String> dropped = new HashSet<>();
+    for (String id : open.keySet()) {
+      if (!live.contains(id)) {
+        dropped.add(key(id));
+      }
+    }
     open.keySet().retainAll(live);
+    if (cache != null) {
+      cache.invalidateTables(dropped);
+    }
   }
 
   /** The open reader of {@code table}, opening it with one suffix GET on first use. */

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import dev.shaledb.sst.BlockCache;
 import dev.shaledb.sst.DecodedBlock;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -16,12 +17,14 @@ public final class CaffeineBlockCache implements BlockCache {
   private record Key(String objectKey, long blockOffset) {}
 
   private final Cache<Key, DecodedBlock> cache;
+  private final long maxBytes;
 
   /** A cache holding at most {@code maxBytes} of decoded blocks. */
   public CaffeineBlockCache(long maxBytes) {
     if (maxBytes <= 0) {
       throw new IllegalArgumentException("maxBytes is not positive: " + maxBytes);
     }
+    this.maxBytes = maxBytes;
     this.cache =
         Caffeine.newBuilder()
             .maximumWeight(maxBytes)
@@ -33,6 +36,24 @@ public final class CaffeineBlockCache implements BlockCache {
   @Override
   public DecodedBlock get(String objectKey, long blockOffset, Supplier<DecodedBlock> loader) {
     return cache.get(new Key(objectKey, blockOffset), k -> loader.get());
+  }
+
+  /**
+   * A view that adds blocks without counting hits or misses, for filling the cache with tables this
+   * process just wrote.
+   */
+  public BlockCache filler() {
+    // putIfAbsent, unlike computeIfAbsent, records no hit or miss.
+    return (objectKey, blockOffset, loader) -> {
+      DecodedBlock block = loader.get();
+      DecodedBlock present = cache.asMap().putIfAbsent(new Key(objectKey, blockOffset), block);
+      return present == null ? block : present;
+    };
+  }
+
+  /** The capacity in bytes. */
+  public long maxBytes() {
+    return maxBytes;
   }
 
   /** Hits since creation. */
@@ -52,7 +73,18 @@ public final class CaffeineBlockCache implements BlockCache {
 
   /** Drops every block of {@code objectKey}'s table, e.g. after the table was deleted. */
   public void invalidateTable(String objectKey) {
-    cache.asMap().keySet().removeIf(k -> k.objectKey().equals(objectKey));
+    invalidateTables(Set.of(objectKey));
+  }
+
+  /**
+   * Drops every block of the tables {@code objectKeys}, in one pass over the cache: blocks of
+   * tables a compaction replaced would otherwise keep the frequency that makes the cache's
+   * admission policy turn away the blocks of their replacements.
+   */
+  public void invalidateTables(Set<String> objectKeys) {
+    if (!objectKeys.isEmpty()) {
+      cache.asMap().keySet().removeIf(k -> objectKeys.contains(k.objectKey()));
+    }
   }
 
   private CacheStats stats() {
