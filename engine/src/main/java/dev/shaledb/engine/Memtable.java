@@ -31,9 +31,15 @@ public final class Memtable {
    */
   static final long ENTRY_OVERHEAD_BYTES = 96;
 
+  // The first eight key bytes, kept in the node, decide most comparisons without following the
+  // pointer to the key array: an insert into a large memtable compares against ~20 nodes, and each
+  // array dereference is a likely cache miss.
   private static final Comparator<Node> ORDER =
       (a, b) -> {
-        int c = Arrays.compareUnsigned(a.key, b.key);
+        int c = Long.compareUnsigned(a.prefix, b.prefix);
+        if (c == 0) {
+          c = Arrays.compareUnsigned(a.key, b.key);
+        }
         return c != 0 ? c : Long.compare(b.seq, a.seq);
       };
 
@@ -121,16 +127,31 @@ public final class Memtable {
 
   /** One version; also the skip list's element, so an entry costs one object besides its arrays. */
   private static final class Node {
+    final long prefix;
     final byte[] key;
     final long seq;
     final EntryKind kind;
     final byte[] value;
 
     Node(byte[] key, long seq, EntryKind kind, byte[] value) {
+      this.prefix = prefix(key);
       this.key = key;
       this.seq = seq;
       this.kind = kind;
       this.value = value;
+    }
+
+    /**
+     * The first eight bytes big-endian, zero-padded: unsigned comparison of prefixes agrees with
+     * unsigned lexicographic comparison of the keys whenever the prefixes differ.
+     */
+    static long prefix(byte[] key) {
+      long p = 0;
+      int n = Math.min(8, key.length);
+      for (int i = 0; i < n; i++) {
+        p |= (key[i] & 0xFFL) << (56 - 8 * i);
+      }
+      return p;
     }
 
     /** A search key that sorts just before the first version of {@code key} with seq <= maxSeq. */

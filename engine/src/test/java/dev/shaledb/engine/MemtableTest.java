@@ -25,6 +25,58 @@ class MemtableTest {
   private static final boolean LONG = Boolean.getBoolean("shaledb.long");
 
   @Test
+  void ordersKeysByUnsignedBytesAroundTheEightBytePrefix() {
+    byte[][] keys = {
+      {1},
+      {1, 0},
+      {1, 0, 0, 0, 0, 0, 0, 0},
+      {1, 0, 0, 0, 0, 0, 0, 0, 0},
+      {1, 0, 0, 0, 0, 0, 0, 0, 1},
+      {1, 2, 3, 4, 5, 6, 7, 8, 9},
+      {1, 2, 3, 4, 5, 6, 7, 8, (byte) 0xFF},
+      {1, 2, 3, 4, 5, 6, 7, 9},
+      {(byte) 0x80},
+      {
+        (byte) 0xFF,
+        (byte) 0xFF,
+        (byte) 0xFF,
+        (byte) 0xFF,
+        (byte) 0xFF,
+        (byte) 0xFF,
+        (byte) 0xFF,
+        (byte) 0xFF,
+        0
+      },
+      {0x7F, (byte) 0xFF},
+      {0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+    };
+    List<byte[]> shuffled = new ArrayList<>(Arrays.asList(keys));
+    java.util.Collections.shuffle(shuffled, new java.util.Random(7));
+    Memtable memtable = new Memtable();
+    long seq = 1;
+    for (byte[] k : shuffled) {
+      memtable.add(k, seq++, EntryKind.PUT, new byte[] {1});
+    }
+    List<byte[]> expected = new ArrayList<>(Arrays.asList(keys));
+    expected.sort(Arrays::compareUnsigned);
+    List<byte[]> actual = new ArrayList<>();
+    try (EntryIterator it = memtable.iterator(Long.MAX_VALUE)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        actual.add(it.key());
+      }
+    }
+    assertThat(actual).containsExactlyElementsOf(expected);
+    for (byte[] k : keys) {
+      assertThat(memtable.get(k, Long.MAX_VALUE)).isNotNull();
+      assertThat(memtable.get(Arrays.copyOf(k, k.length + 1), Long.MAX_VALUE))
+          .as("a key one zero byte longer is another key")
+          .satisfiesAnyOf(
+              e -> assertThat(e).isNull(),
+              e -> assertThat(Arrays.asList(keys)).anyMatch(x -> Arrays.equals(x, e.key())));
+    }
+  }
+
+  @Test
   void getReturnsTheNewestVersionAtOrBelowMaxSeq() {
     Memtable m = new Memtable();
     byte[] k = key("k");
