@@ -1,0 +1,440 @@
+package dev.shaledb.chaos;
+
+import dev.shaledb.Db;
+import dev.shaledb.DbIterator;
+import dev.shaledb.KeyValue;
+import dev.shaledb.objectstore.InMemoryObjectStore;
+import dev.shaledb.objectstore.MeteredObjectStore;
+import dev.shaledb.objectstore.ObjectNotFoundException;
+import dev.shaledb.objectstore.ObjectStoreMetrics;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One seed of the in-process tier: a fresh in-memory store, a {@link FaultPlan} drawn from the seed
+ * (every tenth seed the no-fault baseline), and cycles of process lifetimes until the operation
+ * budget is spent. A cycle opens a process (with a crash point armed, maybe), runs the {@link
+ * Workload}, ends it by the armed crash, a kill at an operation count or a clean close, and then
+ * verifies the whole database against the {@link ExpectedState} through a fault-free reopen. Some
+ * cycles instead pause a zombie writer while a second one opens, or open two writers at once.
+ *
+ * <p>The operations, the plan and every crash decision follow from the seed; which request meets
+ * which fault and the threads' interleaving do not (see docs/testing.md on determinism).
+ */
+public final class SeedRun {
+  static final String PATH = "db";
+  private static final CrashPoint[] STORE_POINTS = {
+    CrashPoint.BEFORE_WAL_PUT,
+    CrashPoint.AFTER_WAL_PUT,
+    CrashPoint.BEFORE_TABLE_PUT,
+    CrashPoint.AFTER_TABLE_PUT,
+    CrashPoint.BEFORE_MANIFEST_PUT,
+    CrashPoint.AFTER_MANIFEST_PUT,
+    CrashPoint.BEFORE_DELETE
+  };
+
+  private final long seed;
+  private final int ops;
+  private final int keys;
+  private final SplittableRandom random;
+  private final FaultPlan plan;
+  private final List<String> faultClasses;
+  private final MeteredObjectStore shared = new MeteredObjectStore(new InMemoryObjectStore());
+  private final ExpectedState oracle = new ExpectedState();
+  private final Tally tally = new Tally();
+  private final Map<FaultKind, Long> faults =
+      java.util.Collections.synchronizedMap(new EnumMap<>(FaultKind.class));
+  private int nextProcess = 1;
+
+  /** A run of {@code ops} operations over {@code keys} keys. */
+  public SeedRun(long seed, int ops, int keys) {
+    this.seed = seed;
+    this.ops = ops;
+    this.keys = keys;
+    this.random = new SplittableRandom(seed);
+    this.plan = planFor(seed);
+    this.faultClasses = faultClasses(plan);
+  }
+
+  /** The plan of {@code seed}: the baseline every tenth seed, else a random one, latency scaled. */
+  public static FaultPlan planFor(long seed) {
+    if (Math.floorMod(seed, 10) == 0) {
+      return FaultPlan.none();
+    }
+    FaultPlan p = FaultPlan.random(seed);
+    // Real S3 latency would make thousands of seeds take hours; a tenth keeps the reordering.
+    return p.withLatency(p.latency().dividedBy(10), p.latencyJitter().dividedBy(10));
+  }
+
+  /** The fault classes {@code plan} enables, for the per-class latency rows. */
+  public static List<String> faultClasses(FaultPlan plan) {
+    List<String> out = new ArrayList<>();
+    if (plan.errorRate() > 0) {
+      out.add("errors");
+    }
+    if (plan.putBurstRate() > 0) {
+      out.add("put-bursts");
+    }
+    if (plan.timeoutBeforeApplyRate() > 0 || plan.timeoutAfterApplyRate() > 0) {
+      out.add("timeouts");
+    }
+    if (plan.phantomConflictRate() > 0) {
+      out.add("phantom-412");
+    }
+    if (plan.corruptReadRate() > 0) {
+      out.add("corrupt-reads");
+    }
+    if (plan.latency().toNanos() > 0 || plan.latencyJitter().toNanos() > 0) {
+      out.add("latency");
+    }
+    if (out.isEmpty()) {
+      out.add("none");
+    }
+    return out;
+  }
+
+  public FaultPlan plan() {
+    return plan;
+  }
+
+  /** Runs the seed; the returned tally holds its counters and findings (none if it passed). */
+  public Tally run() {
+    tally.inc(Stat.SEEDS_RUN);
+    int done = 0;
+    try {
+      while (done < ops && tally.findings().isEmpty()) {
+        int budget = Math.min(ops - done, 50 + random.nextInt(400));
+        int kind = random.nextInt(100);
+        if (kind < 6) {
+          done += zombieCycle(budget);
+        } else if (kind < 10) {
+          done += twinCycle(budget);
+        } else {
+          done += crashCycle(budget);
+        }
+        verify();
+      }
+    } catch (RuntimeException | AssertionError e) {
+      tally.finding("harness or engine failure: " + stackHead(e));
+    }
+    tally.faults(faults);
+    return tally;
+  }
+
+  /** Requests that reached the shared store, for the cost rows. */
+  public ObjectStoreMetrics requests() {
+    return shared.snapshot();
+  }
+
+  private int crashCycle(int budget) {
+    int r = random.nextInt(100);
+    CrashPoint point;
+    int nth;
+    if (r < 55) {
+      point = STORE_POINTS[random.nextInt(STORE_POINTS.length)];
+      nth = 1 + random.nextInt(point.name().contains("WAL") ? 40 : 4);
+    } else if (r < 65) {
+      point = CrashPoint.DURING_RECOVERY;
+      nth = 1 + random.nextInt(12);
+    } else if (r < 90) {
+      point = CrashPoint.AT_OP_COUNT;
+      nth = 1 + random.nextInt(budget);
+    } else {
+      point = null;
+      nth = 0;
+    }
+    boolean late = random.nextInt(4) == 0;
+    ChaosProcess p = openWithRetries(point, nth, late);
+    Workload w = workload(p);
+    int done = 0;
+    while (done < budget && !p.isDead()) {
+      if (point == CrashPoint.AT_OP_COUNT && done == nth) {
+        break;
+      }
+      done++;
+      if (!w.step()) {
+        if (!p.isDead()) {
+          tally.inc(Stat.RESTARTS_AFTER_WRITE_FAILURE);
+        }
+        break;
+      }
+    }
+    end(p, point == null && !p.isDead() && w.writeFailure() == null, point);
+    return Math.max(done, 1);
+  }
+
+  /** A writer paused past its fencing, then resumed: none of its later writes may succeed. */
+  private int zombieCycle(int budget) {
+    ChaosProcess zombie = openWithRetries(null, 0, false);
+    Workload zw = workload(zombie);
+    int done = runOps(zw, zombie, budget / 3);
+    zombie.boundary().pause();
+    ExecutorService pending = Executors.newSingleThreadExecutor();
+    ChaosProcess next = null;
+    try {
+      Future<Boolean> stalled = pending.submit(() -> zw.put(Workload.key(0), true));
+      next = openWithRetries(null, 0, false);
+      long fencedAt = oracle.tick();
+      Workload nw = workload(next);
+      done += runOps(nw, next, budget / 3);
+      zombie.boundary().resume();
+      zw.skipReadChecks();
+      boolean stalledAcked = await(stalled);
+      if (stalledAcked) {
+        tally.inc(Stat.ZOMBIE_ACKS);
+        tally.finding("zombie write acknowledged after the next writer opened at tick " + fencedAt);
+      }
+      tally.inc(Stat.ZOMBIE_ATTEMPTS);
+      for (int i = 0; i < 5; i++) {
+        tally.inc(Stat.ZOMBIE_ATTEMPTS);
+        if (zw.put(Workload.key(random.nextInt(keys)), true)) {
+          tally.inc(Stat.ZOMBIE_ACKS);
+          tally.finding("zombie write acknowledged after fencing (attempt " + i + ")");
+        }
+      }
+      if (zw.sawFenced()) {
+        tally.inc(Stat.WRITERS_FENCED);
+      }
+      end(zombie, false, null);
+      done += runOps(nw, next, budget / 3);
+      end(next, random.nextBoolean() && nw.writeFailure() == null && !next.isDead(), null);
+    } finally {
+      pending.shutdownNow();
+      zombie.close();
+      if (next != null) {
+        next.close();
+      }
+    }
+    return Math.max(done, 1);
+  }
+
+  /** Two writers open at once; once both opened, at most one may still acknowledge writes. */
+  private int twinCycle(int budget) {
+    tally.inc(Stat.TWIN_OPENS);
+    ExecutorService opener = Executors.newFixedThreadPool(2);
+    List<ChaosProcess> opened = new ArrayList<>();
+    try {
+      List<Future<ChaosProcess>> futures = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        ChaosProcess.Spec spec = spec();
+        futures.add(
+            opener.submit(() -> ChaosProcess.open(shared, PATH, spec, b -> {}, faultsSync())));
+      }
+      for (Future<ChaosProcess> f : futures) {
+        try {
+          opened.add(f.get(60, TimeUnit.SECONDS));
+        } catch (java.util.concurrent.ExecutionException e) {
+          tally.inc(Stat.OPEN_FAILURES_RETRIED);
+        } catch (Exception e) {
+          throw new IllegalStateException("twin open did not finish", e);
+        }
+      }
+      List<Workload> ws = new ArrayList<>();
+      for (ChaosProcess p : opened) {
+        tally.inc(Stat.PROCESSES);
+        Workload w = workload(p);
+        w.skipReadChecks();
+        ws.add(w);
+      }
+      int ackers = 0;
+      int done = 0;
+      for (Workload w : ws) {
+        boolean acked = false;
+        for (int i = 0; i < Math.max(1, budget / 8); i++) {
+          done++;
+          acked |= w.put(Workload.key(random.nextInt(keys)), true);
+        }
+        ackers += acked ? 1 : 0;
+      }
+      if (ackers > 1) {
+        tally.inc(Stat.TWIN_DOUBLE_ACKS);
+        tally.finding("both writers opened at once acknowledged writes after both opened");
+      }
+      for (int i = 0; i < opened.size(); i++) {
+        if (ws.get(i).sawFenced()) {
+          tally.inc(Stat.WRITERS_FENCED);
+        }
+        end(opened.get(i), false, null);
+      }
+      return Math.max(done, 1);
+    } finally {
+      opener.shutdownNow();
+      for (ChaosProcess p : opened) {
+        p.close();
+      }
+    }
+  }
+
+  private int runOps(Workload w, ChaosProcess p, int n) {
+    int done = 0;
+    while (done < n && !p.isDead()) {
+      done++;
+      if (!w.step()) {
+        break;
+      }
+    }
+    return done;
+  }
+
+  private ChaosProcess openWithRetries(CrashPoint point, int nth, boolean late) {
+    for (int attempt = 0; ; attempt++) {
+      boolean arm = attempt == 0 && point != null && point != CrashPoint.AT_OP_COUNT;
+      ChaosProcess.Spec spec = attempt < 4 ? spec() : spec(FaultPlan.none());
+      try {
+        ChaosProcess p =
+            ChaosProcess.open(
+                shared,
+                PATH,
+                spec,
+                b -> {
+                  if (arm) {
+                    b.arm(point, nth);
+                  }
+                  if (late) {
+                    b.keepLatePuts(4);
+                  }
+                },
+                faultsSync());
+        tally.inc(Stat.PROCESSES);
+        return p;
+      } catch (RuntimeException e) {
+        tally.inc(Stat.PROCESSES);
+        if (arm && point == CrashPoint.DURING_RECOVERY) {
+          tally.crash(CrashPoint.DURING_RECOVERY);
+        } else if (attempt >= 4) {
+          throw new IllegalStateException("open without faults failed", e);
+        } else {
+          tally.inc(Stat.OPEN_FAILURES_RETRIED);
+        }
+      }
+    }
+  }
+
+  private void end(ChaosProcess p, boolean cleanly, CrashPoint planned) {
+    if (cleanly) {
+      try {
+        p.closeCleanly(faults);
+      } catch (RuntimeException e) {
+        tally.inc(Stat.RESTARTS_AFTER_WRITE_FAILURE);
+      }
+    } else {
+      CrashPoint fired = p.boundary().fired();
+      p.kill(faults);
+      if (fired != null) {
+        tally.crash(fired);
+      } else if (planned == CrashPoint.AT_OP_COUNT) {
+        tally.crash(CrashPoint.AT_OP_COUNT);
+      }
+    }
+    oracle.crashed(p.id());
+    pendingLate.add(p.boundary());
+  }
+
+  private final List<CrashPointStore> pendingLate = new ArrayList<>();
+
+  /** Reopens without faults, lands late puts, and checks every key against the oracle. */
+  private void verify() {
+    Map<String, byte[]> actual = new TreeMap<>();
+    Db db;
+    try {
+      db =
+          Db.open(
+              shared,
+              PATH,
+              ChaosProcess.tinyOptions().toBuilder().flushOnClose(random.nextBoolean()).build());
+    } catch (RuntimeException e) {
+      tally.inc(Stat.RECOVERIES_FAILED);
+      tally.finding("recovery without faults failed: " + stackHead(e));
+      return;
+    }
+    try {
+      for (CrashPointStore b : pendingLate) {
+        tally.add(Stat.LATE_PUTS_LANDED, b.landLate(shared));
+      }
+      pendingLate.clear();
+      try (DbIterator it = db.scan(null, null)) {
+        while (it.hasNext()) {
+          KeyValue kv = it.next();
+          actual.put(new String(kv.key(), StandardCharsets.UTF_8), kv.value());
+        }
+      }
+      for (int i = 0; i < 5; i++) {
+        String key = Workload.key(random.nextInt(keys));
+        if (!java.util.Arrays.equals(db.get(Workload.bytes(key)), actual.get(key))) {
+          tally.finding("get and full scan disagree on " + key);
+        }
+      }
+      tally.inc(Stat.RECOVERIES_OK);
+    } catch (RuntimeException e) {
+      if (Workload.causedBy(e, ObjectNotFoundException.class)) {
+        tally.inc(Stat.MISSING_OBJECTS);
+      }
+      tally.inc(Stat.RECOVERIES_FAILED);
+      tally.finding("full scan after recovery failed: " + stackHead(e));
+      db.close();
+      return;
+    }
+    db.close();
+    for (ExpectedState.Finding f : oracle.verify(actual)) {
+      switch (f.violation()) {
+        case LOST_ACKED_WRITE:
+          tally.inc(Stat.LOST_ACKED);
+          break;
+        case RESURRECTED_DELETE:
+          tally.inc(Stat.RESURRECTED);
+          break;
+        default:
+          tally.inc(Stat.PHANTOM);
+      }
+      tally.finding("after recovery: " + f);
+    }
+  }
+
+  private Workload workload(ChaosProcess p) {
+    return new Workload(oracle, tally, random.split(), keys, faultClasses, p.id(), p.db());
+  }
+
+  private ChaosProcess.Spec spec() {
+    return spec(plan);
+  }
+
+  private ChaosProcess.Spec spec(FaultPlan forThis) {
+    int id = nextProcess++;
+    return new ChaosProcess.Spec(id, forThis, seed * 1_000_003L + id, ChaosProcess.tinyOptions());
+  }
+
+  private Map<FaultKind, Long> faultsSync() {
+    return faults;
+  }
+
+  private static boolean await(Future<Boolean> f) {
+    try {
+      return f.get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      return false;
+    } catch (Exception e) {
+      throw new IllegalStateException("a resumed zombie write did not finish", e);
+    }
+  }
+
+  static String stackHead(Throwable e) {
+    StringBuilder sb = new StringBuilder(String.valueOf(e));
+    StackTraceElement[] st = e.getStackTrace();
+    for (int i = 0; i < Math.min(6, st.length); i++) {
+      sb.append("\n    at ").append(st[i]);
+    }
+    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+      sb.append("\n  caused by ").append(c);
+    }
+    return sb.toString();
+  }
+}

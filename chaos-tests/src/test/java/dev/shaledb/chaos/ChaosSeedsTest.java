@@ -1,0 +1,95 @@
+package dev.shaledb.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The in-process tier: {@link ChaosTiers#SEEDS} seeds of {@link ChaosTiers#OPS} operations, each a
+ * {@link SeedRun} with crashes, faults, zombies and twin writers, checked by the oracle. A seed
+ * that hangs past its watchdog fails like one that broke a promise.
+ */
+class ChaosSeedsTest {
+  // The flusher logs every failed upload with a stack trace; thousands of injected faults would
+  // bury the output. Held in a field so the setting is not garbage-collected.
+  static final java.util.logging.Logger ENGINE_LOG = quiet();
+
+  static java.util.logging.Logger quiet() {
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger("dev.shaledb");
+    log.setLevel(java.util.logging.Level.SEVERE);
+    return log;
+  }
+
+  @AfterAll
+  static void writeReport() {
+    System.out.println(ChaosReport.shared().write(ChaosTiers.reportDir()));
+  }
+
+  @Test
+  @Timeout(value = 24, unit = TimeUnit.HOURS)
+  void seedsKeepEveryPromise() throws Exception {
+    Long replay = ChaosTiers.replaySeed();
+    long base = replay != null ? replay : ChaosTiers.baseSeed("ChaosSeedsTest");
+    int seeds = replay != null ? 1 : ChaosTiers.SEEDS;
+    List<String> failures = new ArrayList<>();
+    ExecutorService runner = Executors.newSingleThreadExecutor();
+    long totalStart = System.nanoTime();
+    try {
+      for (int i = 0; i < seeds; i++) {
+        long seed = base + i;
+        SeedRun run = new SeedRun(seed, ChaosTiers.OPS, ChaosTiers.KEYS);
+        String how = ChaosTiers.replay("ChaosSeedsTest", seed) + "  # plan " + run.plan();
+        long start = System.nanoTime();
+        Future<Tally> f = runner.submit(run::run);
+        Tally tally;
+        try {
+          tally = f.get(ChaosTiers.SEED_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+          tally = new Tally();
+          tally.inc(Stat.SEEDS_RUN);
+          tally.finding("seed hung for " + ChaosTiers.SEED_TIMEOUT_SECONDS + " s");
+          System.out.println(threadDump());
+          f.cancel(true);
+          runner.shutdownNow();
+          runner = Executors.newSingleThreadExecutor();
+        }
+        ChaosReport.shared()
+            .add("in-process", tally, run.requests(), System.nanoTime() - start, how);
+        if (!tally.findings().isEmpty()) {
+          failures.add(how + "\n  " + String.join("\n  ", tally.findings()));
+          System.out.println("[chaos] FAILED seed " + seed + ": replay with " + how);
+          if (failures.size() >= 5) {
+            break;
+          }
+        }
+      }
+    } finally {
+      runner.shutdownNow();
+    }
+    System.out.printf(
+        "[chaos] %d seeds in %.1f s%n", seeds, (System.nanoTime() - totalStart) / 1e9);
+    assertThat(failures).as("failing seeds; replay each with the line shown").isEmpty();
+  }
+
+  private static String threadDump() {
+    StringBuilder sb = new StringBuilder("[chaos] thread dump\n");
+    Thread.getAllStackTraces()
+        .forEach(
+            (t, st) -> {
+              sb.append(t.getName()).append('\n');
+              for (int i = 0; i < Math.min(st.length, 25); i++) {
+                sb.append("    at ").append(st[i]).append('\n');
+              }
+            });
+    return sb.toString();
+  }
+}
