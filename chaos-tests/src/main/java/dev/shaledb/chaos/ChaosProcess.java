@@ -48,11 +48,20 @@ public final class ChaosProcess implements AutoCloseable {
     this.db = db;
   }
 
-  /** What a process needs besides the shared store; {@code seed} drives faults and retries. */
-  public record Spec(int id, FaultPlan plan, long seed, DbOptions options) {
+  /**
+   * What a process needs besides the shared store; {@code seed} drives faults and retries. With
+   * {@code oneScheduler} the engine and the network share one pool, as a user passing one scheduler
+   * to both {@code DbOptions} and {@code RetryingObjectStore} would (see the Seed2 test).
+   */
+  public record Spec(int id, FaultPlan plan, long seed, DbOptions options, boolean oneScheduler) {
     public Spec {
       requireNonNull(plan, "plan is null");
       requireNonNull(options, "options is null");
+    }
+
+    /** Separate engine and network pools. */
+    public Spec(int id, FaultPlan plan, long seed, DbOptions options) {
+      this(id, plan, seed, options, false);
     }
   }
 
@@ -73,7 +82,8 @@ public final class ChaosProcess implements AutoCloseable {
     // whose SDK has its own threads: the Flusher blocks engine threads on store futures, so a
     // shared pool deadlocks once both threads wait (see docs/testing.md, known engine findings).
     ScheduledThreadPoolExecutor scheduler = newScheduler("chaos-p" + spec.id() + "-engine");
-    ScheduledThreadPoolExecutor network = newScheduler("chaos-p" + spec.id() + "-net");
+    ScheduledThreadPoolExecutor network =
+        spec.oneScheduler() ? scheduler : newScheduler("chaos-p" + spec.id() + "-net");
     FaultInjectingObjectStore faults =
         new FaultInjectingObjectStore(boundary, spec.plan(), spec.seed(), network);
     RetryingObjectStore retrying =

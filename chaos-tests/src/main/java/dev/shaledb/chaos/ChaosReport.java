@@ -105,7 +105,12 @@ public final class ChaosReport {
     Map<CrashPoint, Long> crashes = total.crashes();
     for (CrashPoint p : CrashPoint.values()) {
       long n = crashes.getOrDefault(p, 0L);
-      String note = n == 0 && !p.atRequestBoundary() && p != CrashPoint.AT_OP_COUNT ? " n/a" : "";
+      String note =
+          n > 0
+              ? ""
+              : p.atRequestBoundary()
+                  ? " (not reached: the engine sends no such request yet)"
+                  : p == CrashPoint.AT_OP_COUNT ? "" : " n/a (needs an engine hook)";
       sb.append(String.format("  %-28s %10d%s%n", p, n, note));
     }
     sb.append("\nfaults injected per kind\n");

@@ -34,6 +34,7 @@ public final class CrashPointStore extends ForwardingObjectStore {
   private CrashPoint armed;
   private int countdown;
   private int lateCapacity;
+  private int kept;
   private volatile boolean recovering;
   private volatile boolean crashed;
   private volatile CrashPoint fired;
@@ -94,6 +95,13 @@ public final class CrashPointStore extends ForwardingObjectStore {
     gate.complete(null);
   }
 
+  /** How many puts were kept to land late so far. */
+  public int latePutsKept() {
+    synchronized (lock) {
+      return kept;
+    }
+  }
+
   /**
    * Applies the kept puts to {@code store} now, as their senders meant; returns how many landed.
    */
@@ -123,6 +131,7 @@ public final class CrashPointStore extends ForwardingObjectStore {
           byte[] copy = new byte[data.remaining()];
           data.duplicate().get(copy);
           late.add(new LatePut(key, copy, condition));
+          kept++;
         }
       }
     }

@@ -6,6 +6,7 @@ import dev.shaledb.KeyValue;
 import dev.shaledb.objectstore.InMemoryObjectStore;
 import dev.shaledb.objectstore.MeteredObjectStore;
 import dev.shaledb.objectstore.ObjectNotFoundException;
+import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.ObjectStoreMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * One seed of the in-process tier: a fresh in-memory store, a {@link FaultPlan} drawn from the seed
@@ -48,7 +50,8 @@ public final class SeedRun {
   private final SplittableRandom random;
   private final FaultPlan plan;
   private final List<String> faultClasses;
-  private final MeteredObjectStore shared = new MeteredObjectStore(new InMemoryObjectStore());
+  private final MeteredObjectStore shared;
+  private boolean oneScheduler;
   private final ExpectedState oracle = new ExpectedState();
   private final Tally tally = new Tally();
   private final Map<FaultKind, Long> faults =
@@ -57,6 +60,15 @@ public final class SeedRun {
 
   /** A run of {@code ops} operations over {@code keys} keys. */
   public SeedRun(long seed, int ops, int keys) {
+    this(seed, ops, keys, UnaryOperator.identity());
+  }
+
+  /**
+   * A run whose storage is {@code storage} applied to a fresh in-memory store: lets a self-test
+   * check that the harness notices a store that breaks its promises.
+   */
+  public SeedRun(long seed, int ops, int keys, UnaryOperator<ObjectStore> storage) {
+    this.shared = new MeteredObjectStore(storage.apply(new InMemoryObjectStore()));
     this.seed = seed;
     this.ops = ops;
     this.keys = keys;
@@ -104,6 +116,12 @@ public final class SeedRun {
 
   public FaultPlan plan() {
     return plan;
+  }
+
+  /** Makes every process share one pool for engine and network (the Seed2 engine finding). */
+  public SeedRun sharingOneScheduler() {
+    oneScheduler = true;
+    return this;
   }
 
   /** Runs the seed; the returned tally holds its counters and findings (none if it passed). */
@@ -358,6 +376,7 @@ public final class SeedRun {
     }
     try {
       for (CrashPointStore b : pendingLate) {
+        tally.add(Stat.LATE_PUTS_KEPT, b.latePutsKept());
         tally.add(Stat.LATE_PUTS_LANDED, b.landLate(shared));
       }
       pendingLate.clear();
@@ -409,7 +428,8 @@ public final class SeedRun {
 
   private ChaosProcess.Spec spec(FaultPlan forThis) {
     int id = nextProcess++;
-    return new ChaosProcess.Spec(id, forThis, seed * 1_000_003L + id, ChaosProcess.tinyOptions());
+    return new ChaosProcess.Spec(
+        id, forThis, seed * 1_000_003L + id, ChaosProcess.tinyOptions(), oneScheduler);
   }
 
   private Map<FaultKind, Long> faultsSync() {
