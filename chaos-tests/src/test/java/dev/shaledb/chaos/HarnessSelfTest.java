@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The harness must fail when durability is broken underneath it: a store that acknowledges some WAL
- * puts without keeping them loses acknowledged writes, and the oracle has to say so.
+ * puts without keeping them must show up in a must-be-zero row of the report.
  */
 class HarnessSelfTest {
   static final java.util.logging.Logger ENGINE_LOG = ChaosSeedsTest.quiet();
