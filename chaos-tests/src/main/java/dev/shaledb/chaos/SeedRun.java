@@ -143,6 +143,10 @@ public final class SeedRun {
       }
     } catch (RuntimeException | AssertionError e) {
       tally.finding("harness or engine failure: " + stackHead(e));
+    } finally {
+      if (secondThread != null) {
+        secondThread.shutdownNow();
+      }
     }
     tally.faults(faults);
     return tally;
@@ -173,6 +177,8 @@ public final class SeedRun {
     boolean late = random.nextInt(4) == 0;
     ChaosProcess p = openWithRetries(point, nth, late);
     Workload w = workload(p);
+    // Sometimes a second thread writes and reads the same keys concurrently.
+    Future<Integer> second = random.nextInt(10) < 3 ? concurrently(workload(p, 1), p) : null;
     int done = 0;
     while (done < budget && !p.isDead()) {
       if (point == CrashPoint.AT_OP_COUNT && done == nth) {
@@ -186,8 +192,40 @@ public final class SeedRun {
         break;
       }
     }
+    stopSecond.set(true);
+    int secondDone = second == null ? 0 : awaitSecond(second);
+    stopSecond.set(false);
     end(p, point == null && !p.isDead() && w.writeFailure() == null, point);
-    return Math.max(done, 1);
+    return Math.max(done + secondDone, 1);
+  }
+
+  private final java.util.concurrent.atomic.AtomicBoolean stopSecond =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private ExecutorService secondThread;
+
+  private Future<Integer> concurrently(Workload w, ChaosProcess p) {
+    if (secondThread == null) {
+      secondThread = Executors.newSingleThreadExecutor();
+    }
+    return secondThread.submit(
+        () -> {
+          int n = 0;
+          while (!stopSecond.get() && !p.isDead() && n < ops) {
+            n++;
+            if (!w.step()) {
+              break;
+            }
+          }
+          return n;
+        });
+  }
+
+  private static int awaitSecond(Future<Integer> f) {
+    try {
+      return f.get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("the second workload thread did not stop", e);
+    }
   }
 
   /** A writer paused past its fencing, then resumed: none of its later writes may succeed. */
@@ -419,7 +457,12 @@ public final class SeedRun {
   }
 
   private Workload workload(ChaosProcess p) {
-    return new Workload(oracle, tally, random.split(), keys, faultClasses, p.id(), p.db());
+    return workload(p, 0);
+  }
+
+  private Workload workload(ChaosProcess p, int thread) {
+    return new Workload(
+        oracle, tally, random.split(), keys, faultClasses, p.id(), p.id() * 4 + thread, p.db());
   }
 
   private ChaosProcess.Spec spec() {

@@ -22,8 +22,9 @@ import java.util.SplittableRandom;
 /**
  * The random operations of the oracle workload on one process: durable and non-durable puts,
  * deletes, atomic batches, flushes, and reads by get, scan and snapshot, each recorded in the
- * {@link ExpectedState} and each read checked against it. Values are {@link UniqueValues} of the
- * process id and a per-workload counter. One workload per process; not thread-safe.
+ * {@link ExpectedState} and each read checked against it. Values are {@link UniqueValues} of a
+ * writer id (unique per workload) and a per-workload counter. Several workloads may run on one
+ * process, one thread each; a workload itself is not thread-safe.
  */
 public final class Workload {
   private final ExpectedState oracle;
@@ -32,6 +33,7 @@ public final class Workload {
   private final int keys;
   private final List<String> faultClasses;
   private final int process;
+  private final int writer;
   private final Db db;
   private long counter;
   private boolean checkReads = true;
@@ -45,6 +47,7 @@ public final class Workload {
       int keys,
       List<String> faultClasses,
       int process,
+      int writer,
       Db db) {
     this.oracle = requireNonNull(oracle, "oracle is null");
     this.tally = requireNonNull(tally, "tally is null");
@@ -52,6 +55,7 @@ public final class Workload {
     this.keys = keys;
     this.faultClasses = List.copyOf(faultClasses);
     this.process = process;
+    this.writer = writer;
     this.db = requireNonNull(db, "db is null");
   }
 
@@ -108,8 +112,8 @@ public final class Workload {
 
   /** One durable put; true if acknowledged. */
   public boolean put(String key, boolean durable) {
-    String id = process + ":" + counter;
-    byte[] value = UniqueValues.encode(process, counter++, key, padding());
+    String id = writer + ":" + counter;
+    byte[] value = UniqueValues.encode(writer, counter++, key, padding());
     ExpectedState.Write w = oracle.beginPut(process, key, id);
     return write(List.of(w), durable, new WriteBatch().put(bytes(key), value));
   }
@@ -132,8 +136,8 @@ public final class Workload {
         writes.add(oracle.beginDelete(process, key));
         batch.delete(bytes(key));
       } else {
-        String id = process + ":" + counter;
-        batch.put(bytes(key), UniqueValues.encode(process, counter++, key, padding()));
+        String id = writer + ":" + counter;
+        batch.put(bytes(key), UniqueValues.encode(writer, counter++, key, padding()));
         writes.add(oracle.beginPut(process, key, id));
       }
     }
