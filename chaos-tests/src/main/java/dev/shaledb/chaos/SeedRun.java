@@ -2,6 +2,7 @@ package dev.shaledb.chaos;
 
 import dev.shaledb.Db;
 import dev.shaledb.DbIterator;
+import dev.shaledb.DbOptions;
 import dev.shaledb.KeyValue;
 import dev.shaledb.objectstore.InMemoryObjectStore;
 import dev.shaledb.objectstore.MeteredObjectStore;
@@ -9,6 +10,8 @@ import dev.shaledb.objectstore.ObjectNotFoundException;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.ObjectStoreMetrics;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -471,8 +474,17 @@ public final class SeedRun {
 
   private ChaosProcess.Spec spec(FaultPlan forThis) {
     int id = nextProcess++;
-    return new ChaosProcess.Spec(
-        id, forThis, seed * 1_000_003L + id, ChaosProcess.tinyOptions(), oneScheduler);
+    DbOptions options = ChaosProcess.tinyOptions();
+    if (random.nextBoolean()) {
+      // Clock skew between processes: table ids and statistics come from the clock.
+      long skewMillis = random.nextLong(-600_000, 600_001);
+      options =
+          options.toBuilder()
+              .clock(Clock.offset(Clock.systemUTC(), Duration.ofMillis(skewMillis)))
+              .build();
+      tally.inc(Stat.SKEWED_CLOCKS);
+    }
+    return new ChaosProcess.Spec(id, forThis, seed * 1_000_003L + id, options, oneScheduler);
   }
 
   private Map<FaultKind, Long> faultsSync() {

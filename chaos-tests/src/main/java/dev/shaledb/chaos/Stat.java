@@ -29,6 +29,7 @@ public enum Stat {
   TWIN_DOUBLE_ACKS("both twin writers acknowledged after both opened", true),
   LATE_PUTS_KEPT("puts of dead processes kept to land late", false),
   LATE_PUTS_LANDED("late puts that landed (412s are fencing working)", false),
+  SKEWED_CLOCKS("processes with a skewed clock (up to ±10 min)", false),
   BANK_TRANSFERS("bank transfers acknowledged", false),
   BANK_AUDITS("bank audits run", false),
   BANK_AUDITS_FAILED("bank audits failed", true),
