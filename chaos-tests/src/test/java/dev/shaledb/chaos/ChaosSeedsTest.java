@@ -41,34 +41,48 @@ class ChaosSeedsTest {
     long base = replay != null ? replay : ChaosTiers.baseSeed("ChaosSeedsTest");
     int seeds = replay != null ? 1 : ChaosTiers.SEEDS;
     List<String> failures = new ArrayList<>();
-    ExecutorService runner = Executors.newSingleThreadExecutor();
+    // Seeds mostly wait (latency, retry backoff, thread hand-offs), so running a few at once
+    // shortens the wall time without needing more CPU.
+    int parallel = replay != null ? 1 : ChaosTiers.PARALLEL;
+    ExecutorService runner = Executors.newFixedThreadPool(parallel);
     long totalStart = System.nanoTime();
     try {
-      for (int i = 0; i < seeds; i++) {
-        long seed = base + i;
-        SeedRun run = new SeedRun(seed, ChaosTiers.OPS, ChaosTiers.KEYS);
-        String how = ChaosTiers.replay("ChaosSeedsTest", seed) + "  # plan " + run.plan();
+      for (int wave = 0; wave < seeds && failures.size() < 5; wave += parallel) {
+        List<SeedRun> runs = new ArrayList<>();
+        List<Future<Tally>> futures = new ArrayList<>();
         long start = System.nanoTime();
-        Future<Tally> f = runner.submit(run::run);
-        Tally tally;
-        try {
-          tally = f.get(ChaosTiers.SEED_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-          tally = new Tally();
-          tally.inc(Stat.SEEDS_RUN);
-          tally.finding("seed hung for " + ChaosTiers.SEED_TIMEOUT_SECONDS + " s");
-          System.out.println(threadDump());
-          f.cancel(true);
-          runner.shutdownNow();
-          runner = Executors.newSingleThreadExecutor();
+        for (int i = wave; i < Math.min(seeds, wave + parallel); i++) {
+          SeedRun run = new SeedRun(base + i, ChaosTiers.OPS, ChaosTiers.KEYS);
+          runs.add(run);
+          futures.add(runner.submit(run::run));
         }
-        ChaosReport.shared()
-            .add("in-process", tally, run.requests(), System.nanoTime() - start, how);
-        if (!tally.findings().isEmpty()) {
-          failures.add(how + "\n  " + String.join("\n  ", tally.findings()));
-          System.out.println("[chaos] FAILED seed " + seed + ": replay with " + how);
-          if (failures.size() >= 5) {
-            break;
+        long deadline = start + TimeUnit.SECONDS.toNanos(ChaosTiers.SEED_TIMEOUT_SECONDS);
+        for (int j = 0; j < runs.size(); j++) {
+          long seed = base + wave + j;
+          SeedRun run = runs.get(j);
+          String how = ChaosTiers.replay("ChaosSeedsTest", seed) + "  # plan " + run.plan();
+          Tally tally;
+          try {
+            tally =
+                futures.get(j).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          } catch (TimeoutException e) {
+            tally = new Tally();
+            tally.inc(Stat.SEEDS_RUN);
+            tally.finding("seed hung for " + ChaosTiers.SEED_TIMEOUT_SECONDS + " s");
+            System.out.println(threadDump());
+            futures.get(j).cancel(true);
+          }
+          // Each run of a wave is charged the wave's time divided among its runs.
+          ChaosReport.shared()
+              .add(
+                  "in-process",
+                  tally,
+                  run.requests(),
+                  (System.nanoTime() - start) / runs.size(),
+                  how);
+          if (!tally.findings().isEmpty()) {
+            failures.add(how + "\n  " + String.join("\n  ", tally.findings()));
+            System.out.println("[chaos] FAILED seed " + seed + ": replay with " + how);
           }
         }
       }
