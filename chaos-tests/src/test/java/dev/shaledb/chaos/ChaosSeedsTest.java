@@ -57,29 +57,27 @@ class ChaosSeedsTest {
           futures.add(runner.submit(run::run));
         }
         long deadline = start + TimeUnit.SECONDS.toNanos(ChaosTiers.SEED_TIMEOUT_SECONDS);
+        List<Tally> tallies = new ArrayList<>();
+        for (Future<Tally> f : futures) {
+          try {
+            tallies.add(f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+          } catch (TimeoutException e) {
+            Tally hung = new Tally();
+            hung.inc(Stat.SEEDS_RUN);
+            hung.finding("seed hung for " + ChaosTiers.SEED_TIMEOUT_SECONDS + " s");
+            System.out.println(threadDump());
+            f.cancel(true);
+            tallies.add(hung);
+          }
+        }
+        // Each run of a wave is charged an equal share of the wave's wall time.
+        long share = (System.nanoTime() - start) / runs.size();
         for (int j = 0; j < runs.size(); j++) {
           long seed = base + wave + j;
           SeedRun run = runs.get(j);
+          Tally tally = tallies.get(j);
           String how = ChaosTiers.replay("ChaosSeedsTest", seed) + "  # plan " + run.plan();
-          Tally tally;
-          try {
-            tally =
-                futures.get(j).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-          } catch (TimeoutException e) {
-            tally = new Tally();
-            tally.inc(Stat.SEEDS_RUN);
-            tally.finding("seed hung for " + ChaosTiers.SEED_TIMEOUT_SECONDS + " s");
-            System.out.println(threadDump());
-            futures.get(j).cancel(true);
-          }
-          // Each run of a wave is charged the wave's time divided among its runs.
-          ChaosReport.shared()
-              .add(
-                  "in-process",
-                  tally,
-                  run.requests(),
-                  (System.nanoTime() - start) / runs.size(),
-                  how);
+          ChaosReport.shared().add("in-process", tally, run.requests(), share, how);
           if (!tally.findings().isEmpty()) {
             failures.add(how + "\n  " + String.join("\n  ", tally.findings()));
             System.out.println("[chaos] FAILED seed " + seed + ": replay with " + how);
