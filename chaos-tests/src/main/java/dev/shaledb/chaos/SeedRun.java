@@ -4,6 +4,7 @@ import dev.shaledb.Db;
 import dev.shaledb.DbIterator;
 import dev.shaledb.DbOptions;
 import dev.shaledb.KeyValue;
+import dev.shaledb.error.FencedException;
 import dev.shaledb.objectstore.InMemoryObjectStore;
 import dev.shaledb.objectstore.MeteredObjectStore;
 import dev.shaledb.objectstore.ObjectNotFoundException;
@@ -258,6 +259,8 @@ public final class SeedRun {
         if (zw.put(Workload.key(random.nextInt(keys)), true)) {
           tally.inc(Stat.ZOMBIE_ACKS);
           tally.finding("zombie write acknowledged after fencing (attempt " + i + ")");
+        } else if (Workload.causedBy(zw.writeFailure(), FencedException.class)) {
+          tally.inc(Stat.ZOMBIE_FENCED);
         }
       }
       if (zw.sawFenced()) {

@@ -24,6 +24,7 @@ public enum Stat {
   RESTARTS_AFTER_WRITE_FAILURE("processes restarted after a failed write", false),
   WRITERS_FENCED("writers fenced", false),
   ZOMBIE_ATTEMPTS("zombie write attempts", false),
+  ZOMBIE_FENCED("zombie write attempts refused with FencedException", false),
   ZOMBIE_ACKS("zombie acknowledgements", true),
   TWIN_OPENS("two writers opened at once", false),
   TWIN_DOUBLE_ACKS("both twin writers acknowledged after both opened", true),
