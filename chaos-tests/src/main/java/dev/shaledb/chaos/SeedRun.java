@@ -1,16 +1,10 @@
 package dev.shaledb.chaos;
 
-import dev.shaledb.Db;
-import dev.shaledb.DbIterator;
 import dev.shaledb.DbOptions;
-import dev.shaledb.KeyValue;
-import dev.shaledb.error.FencedException;
 import dev.shaledb.objectstore.InMemoryObjectStore;
 import dev.shaledb.objectstore.MeteredObjectStore;
-import dev.shaledb.objectstore.ObjectNotFoundException;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.ObjectStoreMetrics;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +12,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -50,17 +43,18 @@ public final class SeedRun {
 
   private final long seed;
   private final int ops;
-  private final int keys;
-  private final SplittableRandom random;
+  final int keys;
+  final SplittableRandom random;
   private final FaultPlan plan;
   private final List<String> faultClasses;
-  private final MeteredObjectStore shared;
+  final MeteredObjectStore shared;
   private boolean oneScheduler;
-  private final ExpectedState oracle = new ExpectedState();
-  private final Tally tally = new Tally();
+  final ExpectedState oracle = new ExpectedState();
+  final Tally tally = new Tally();
   private final Map<FaultKind, Long> faults =
       java.util.Collections.synchronizedMap(new EnumMap<>(FaultKind.class));
   private int nextProcess = 1;
+  private final WriterRaces races = new WriterRaces(this);
 
   /** A run of {@code ops} operations over {@code keys} keys. */
   public SeedRun(long seed, int ops, int keys) {
@@ -137,13 +131,13 @@ public final class SeedRun {
         int budget = Math.min(ops - done, 50 + random.nextInt(400));
         int kind = random.nextInt(100);
         if (kind < 6) {
-          done += zombieCycle(budget);
+          done += races.zombieCycle(budget);
         } else if (kind < 10) {
-          done += twinCycle(budget);
+          done += races.twinCycle(budget);
         } else {
           done += crashCycle(budget);
         }
-        verify();
+        Verification.check(shared, oracle, tally, random, keys, pendingLate);
       }
     } catch (RuntimeException | AssertionError e) {
       tally.finding("harness or engine failure: " + stackHead(e));
@@ -232,111 +226,7 @@ public final class SeedRun {
     }
   }
 
-  /** A writer paused past its fencing, then resumed: none of its later writes may succeed. */
-  private int zombieCycle(int budget) {
-    ChaosProcess zombie = openWithRetries(null, 0, false);
-    Workload zw = workload(zombie);
-    int done = runOps(zw, zombie, budget / 3);
-    zombie.boundary().pause();
-    ExecutorService pending = Executors.newSingleThreadExecutor();
-    ChaosProcess next = null;
-    try {
-      Future<Boolean> stalled = pending.submit(() -> zw.put(Workload.key(0), true));
-      next = openWithRetries(null, 0, false);
-      long fencedAt = oracle.tick();
-      Workload nw = workload(next);
-      done += runOps(nw, next, budget / 3);
-      zombie.boundary().resume();
-      zw.skipReadChecks();
-      boolean stalledAcked = await(stalled);
-      if (stalledAcked) {
-        tally.inc(Stat.ZOMBIE_ACKS);
-        tally.finding("zombie write acknowledged after the next writer opened at tick " + fencedAt);
-      }
-      tally.inc(Stat.ZOMBIE_ATTEMPTS);
-      for (int i = 0; i < 5; i++) {
-        tally.inc(Stat.ZOMBIE_ATTEMPTS);
-        if (zw.put(Workload.key(random.nextInt(keys)), true)) {
-          tally.inc(Stat.ZOMBIE_ACKS);
-          tally.finding("zombie write acknowledged after fencing (attempt " + i + ")");
-        } else if (Workload.causedBy(zw.writeFailure(), FencedException.class)) {
-          tally.inc(Stat.ZOMBIE_FENCED);
-        }
-      }
-      if (zw.sawFenced()) {
-        tally.inc(Stat.WRITERS_FENCED);
-      }
-      end(zombie, false, null);
-      done += runOps(nw, next, budget / 3);
-      end(next, random.nextBoolean() && nw.writeFailure() == null && !next.isDead(), null);
-    } finally {
-      pending.shutdownNow();
-      zombie.close();
-      if (next != null) {
-        next.close();
-      }
-    }
-    return Math.max(done, 1);
-  }
-
-  /** Two writers open at once; once both opened, at most one may still acknowledge writes. */
-  private int twinCycle(int budget) {
-    tally.inc(Stat.TWIN_OPENS);
-    ExecutorService opener = Executors.newFixedThreadPool(2);
-    List<ChaosProcess> opened = new ArrayList<>();
-    try {
-      List<Future<ChaosProcess>> futures = new ArrayList<>();
-      for (int i = 0; i < 2; i++) {
-        ChaosProcess.Spec spec = spec();
-        futures.add(
-            opener.submit(() -> ChaosProcess.open(shared, PATH, spec, b -> {}, faultsSync())));
-      }
-      for (Future<ChaosProcess> f : futures) {
-        try {
-          opened.add(f.get(60, TimeUnit.SECONDS));
-        } catch (java.util.concurrent.ExecutionException e) {
-          tally.inc(Stat.OPEN_FAILURES_RETRIED);
-        } catch (Exception e) {
-          throw new IllegalStateException("twin open did not finish", e);
-        }
-      }
-      List<Workload> ws = new ArrayList<>();
-      for (ChaosProcess p : opened) {
-        tally.inc(Stat.PROCESSES);
-        Workload w = workload(p);
-        w.skipReadChecks();
-        ws.add(w);
-      }
-      int ackers = 0;
-      int done = 0;
-      for (Workload w : ws) {
-        boolean acked = false;
-        for (int i = 0; i < Math.max(1, budget / 8); i++) {
-          done++;
-          acked |= w.put(Workload.key(random.nextInt(keys)), true);
-        }
-        ackers += acked ? 1 : 0;
-      }
-      if (ackers > 1) {
-        tally.inc(Stat.TWIN_DOUBLE_ACKS);
-        tally.finding("both writers opened at once acknowledged writes after both opened");
-      }
-      for (int i = 0; i < opened.size(); i++) {
-        if (ws.get(i).sawFenced()) {
-          tally.inc(Stat.WRITERS_FENCED);
-        }
-        end(opened.get(i), false, null);
-      }
-      return Math.max(done, 1);
-    } finally {
-      opener.shutdownNow();
-      for (ChaosProcess p : opened) {
-        p.close();
-      }
-    }
-  }
-
-  private int runOps(Workload w, ChaosProcess p, int n) {
+  int runOps(Workload w, ChaosProcess p, int n) {
     int done = 0;
     while (done < n && !p.isDead()) {
       done++;
@@ -347,7 +237,7 @@ public final class SeedRun {
     return done;
   }
 
-  private ChaosProcess openWithRetries(CrashPoint point, int nth, boolean late) {
+  ChaosProcess openWithRetries(CrashPoint point, int nth, boolean late) {
     for (int attempt = 0; ; attempt++) {
       boolean arm = attempt == 0 && point != null && point != CrashPoint.AT_OP_COUNT;
       ChaosProcess.Spec spec = attempt < 4 ? spec() : spec(FaultPlan.none());
@@ -381,7 +271,7 @@ public final class SeedRun {
     }
   }
 
-  private void end(ChaosProcess p, boolean cleanly, CrashPoint planned) {
+  void end(ChaosProcess p, boolean cleanly, CrashPoint planned) {
     if (cleanly) {
       try {
         p.closeCleanly(faults);
@@ -403,66 +293,7 @@ public final class SeedRun {
 
   private final List<CrashPointStore> pendingLate = new ArrayList<>();
 
-  /** Reopens without faults, lands late puts, and checks every key against the oracle. */
-  private void verify() {
-    Map<String, byte[]> actual = new TreeMap<>();
-    Db db;
-    try {
-      db =
-          Db.open(
-              shared,
-              PATH,
-              ChaosProcess.tinyOptions().toBuilder().flushOnClose(random.nextBoolean()).build());
-    } catch (RuntimeException e) {
-      tally.inc(Stat.RECOVERIES_FAILED);
-      tally.finding("recovery without faults failed: " + stackHead(e));
-      return;
-    }
-    try {
-      for (CrashPointStore b : pendingLate) {
-        tally.add(Stat.LATE_PUTS_KEPT, b.latePutsKept());
-        tally.add(Stat.LATE_PUTS_LANDED, b.landLate(shared));
-      }
-      pendingLate.clear();
-      try (DbIterator it = db.scan(null, null)) {
-        while (it.hasNext()) {
-          KeyValue kv = it.next();
-          actual.put(new String(kv.key(), StandardCharsets.UTF_8), kv.value());
-        }
-      }
-      for (int i = 0; i < 5; i++) {
-        String key = Workload.key(random.nextInt(keys));
-        if (!java.util.Arrays.equals(db.get(Workload.bytes(key)), actual.get(key))) {
-          tally.finding("get and full scan disagree on " + key);
-        }
-      }
-      tally.inc(Stat.RECOVERIES_OK);
-    } catch (RuntimeException e) {
-      if (Workload.causedBy(e, ObjectNotFoundException.class)) {
-        tally.inc(Stat.MISSING_OBJECTS);
-      }
-      tally.inc(Stat.RECOVERIES_FAILED);
-      tally.finding("full scan after recovery failed: " + stackHead(e));
-      db.close();
-      return;
-    }
-    db.close();
-    for (ExpectedState.Finding f : oracle.verify(actual)) {
-      switch (f.violation()) {
-        case LOST_ACKED_WRITE:
-          tally.inc(Stat.LOST_ACKED);
-          break;
-        case RESURRECTED_DELETE:
-          tally.inc(Stat.RESURRECTED);
-          break;
-        default:
-          tally.inc(Stat.PHANTOM);
-      }
-      tally.finding("after recovery: " + f);
-    }
-  }
-
-  private Workload workload(ChaosProcess p) {
+  Workload workload(ChaosProcess p) {
     return workload(p, 0);
   }
 
@@ -471,7 +302,7 @@ public final class SeedRun {
         oracle, tally, random.split(), keys, faultClasses, p.id(), p.id() * 4 + thread, p.db());
   }
 
-  private ChaosProcess.Spec spec() {
+  ChaosProcess.Spec spec() {
     return spec(plan);
   }
 
@@ -490,18 +321,8 @@ public final class SeedRun {
     return new ChaosProcess.Spec(id, forThis, seed * 1_000_003L + id, options, oneScheduler);
   }
 
-  private Map<FaultKind, Long> faultsSync() {
+  Map<FaultKind, Long> faultsSync() {
     return faults;
-  }
-
-  private static boolean await(Future<Boolean> f) {
-    try {
-      return f.get(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      return false;
-    } catch (Exception e) {
-      throw new IllegalStateException("a resumed zombie write did not finish", e);
-    }
   }
 
   static String stackHead(Throwable e) {
