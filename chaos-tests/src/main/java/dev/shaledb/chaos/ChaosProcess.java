@@ -1,0 +1,208 @@
+package dev.shaledb.chaos;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.shaledb.Db;
+import dev.shaledb.DbOptions;
+import dev.shaledb.objectstore.ObjectStore;
+import dev.shaledb.objectstore.RetryingObjectStore;
+import dev.shaledb.sst.SstOptions;
+import dev.shaledb.wal.WalWriterOptions;
+import java.time.Duration;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One in-process "process" of the database: a {@link Db}, its own scheduler (the only threads that
+ * run its background work), and its own stack over the shared store — retries over injected faults
+ * over a {@link CrashPointStore}. {@link #kill()} is a crash: the store boundary dies first, so
+ * nothing more reaches the shared store, then the threads stop; nothing is flushed or closed.
+ *
+ * <p>Not thread-safe as a lifecycle: one harness thread opens and kills a process; the {@link Db}
+ * itself may be used from several threads.
+ */
+public final class ChaosProcess implements AutoCloseable {
+  private final int id;
+  private final CrashPointStore boundary;
+  private final FaultInjectingObjectStore faults;
+  private final ScheduledThreadPoolExecutor scheduler;
+  private final ScheduledThreadPoolExecutor network;
+  private final Db db;
+  private boolean ended;
+
+  private ChaosProcess(
+      int id,
+      CrashPointStore boundary,
+      FaultInjectingObjectStore faults,
+      ScheduledThreadPoolExecutor scheduler,
+      ScheduledThreadPoolExecutor network,
+      Db db) {
+    this.id = id;
+    this.network = network;
+    this.boundary = boundary;
+    this.faults = faults;
+    this.scheduler = scheduler;
+    this.db = db;
+  }
+
+  /**
+   * What a process needs besides the shared store; {@code seed} drives faults and retries. With
+   * {@code oneScheduler} the engine and the network share one pool, as a user passing one scheduler
+   * to both {@code DbOptions} and {@code RetryingObjectStore} would (see the Seed2 test).
+   */
+  public record Spec(int id, FaultPlan plan, long seed, DbOptions options, boolean oneScheduler) {
+    public Spec {
+      requireNonNull(plan, "plan is null");
+      requireNonNull(options, "options is null");
+    }
+
+    /** Separate engine and network pools. */
+    public Spec(int id, FaultPlan plan, long seed, DbOptions options) {
+      this(id, plan, seed, options, false);
+    }
+  }
+
+  /**
+   * Opens a process on {@code shared}; {@code prepare} may arm a crash point on its boundary first.
+   * If the open fails (a crash during recovery, or faults the retries did not absorb) the process
+   * is killed, its fault counts are added to {@code faultTotals}, and the failure is thrown.
+   */
+  public static ChaosProcess open(
+      ObjectStore shared,
+      String path,
+      Spec spec,
+      java.util.function.Consumer<CrashPointStore> prepare,
+      Map<FaultKind, Long> faultTotals) {
+    CrashPointStore boundary = new CrashPointStore(shared);
+    prepare.accept(boundary);
+    // The engine's threads and the "network" (latency, retries) are separate pools, as with S3,
+    // whose SDK has its own threads: the Flusher blocks engine threads on store futures, so a
+    // shared pool deadlocks once both threads wait (see docs/testing.md, known engine findings).
+    ScheduledThreadPoolExecutor scheduler = newScheduler("chaos-p" + spec.id() + "-engine");
+    ScheduledThreadPoolExecutor network =
+        spec.oneScheduler() ? scheduler : newScheduler("chaos-p" + spec.id() + "-net");
+    FaultInjectingObjectStore faults =
+        new FaultInjectingObjectStore(boundary, spec.plan(), spec.seed(), network);
+    RetryingObjectStore retrying =
+        new RetryingObjectStore(
+            faults,
+            network,
+            new SplittableRandom(spec.seed() ^ 0x5DEECE66DL),
+            new RetryingObjectStore.Options(8, Duration.ofMillis(1), Duration.ofMillis(20)));
+    DbOptions options = spec.options().toBuilder().scheduler(scheduler).build();
+    boundary.recovering(true);
+    try {
+      Db db = Db.open(retrying, path, options);
+      boundary.recovering(false);
+      return new ChaosProcess(spec.id(), boundary, faults, scheduler, network, db);
+    } catch (RuntimeException e) {
+      boundary.crash();
+      stop(scheduler);
+      stop(network);
+      addFaults(faultTotals, faults);
+      throw e;
+    }
+  }
+
+  /** Options small enough that a few hundred writes flush many tables. */
+  public static DbOptions tinyOptions() {
+    return DbOptions.builder()
+        .memtableBytes(4096)
+        .maxUnflushedBytes(1 << 20)
+        .writeStallTimeout(Duration.ofSeconds(5))
+        .blockCacheBytes(64 << 10)
+        .tableOptions(SstOptions.defaults().withBlockSize(256))
+        .walOptions(
+            WalWriterOptions.defaults()
+                .withFlushInterval(Duration.ofMillis(20))
+                .withCloseTimeout(Duration.ofSeconds(5)))
+        .build();
+  }
+
+  public int id() {
+    return id;
+  }
+
+  public Db db() {
+    return db;
+  }
+
+  public CrashPointStore boundary() {
+    return boundary;
+  }
+
+  public FaultInjectingObjectStore faults() {
+    return faults;
+  }
+
+  /** Whether the process died (a crash point fired or {@link #kill()} ran). */
+  public boolean isDead() {
+    return boundary.isCrashed();
+  }
+
+  /** Crashes the process: see the class comment. Idempotent. */
+  public void kill(Map<FaultKind, Long> faultTotals) {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    boundary.crash();
+    boundary.resume();
+    // Engine threads blocked on store futures are released by the network failing them fast.
+    stop(scheduler);
+    stop(network);
+    addFaults(faultTotals, faults);
+  }
+
+  /** Shuts the process down cleanly ({@link Db#close()}); a failing close is a crash. */
+  public void closeCleanly(Map<FaultKind, Long> faultTotals) {
+    if (ended) {
+      return;
+    }
+    try {
+      db.close();
+    } finally {
+      kill(faultTotals);
+    }
+  }
+
+  /** Same as {@link #kill}, without counting faults: for cleanup on the way out of a failure. */
+  @Override
+  public void close() {
+    kill(new java.util.EnumMap<>(FaultKind.class));
+  }
+
+  private static void addFaults(Map<FaultKind, Long> totals, FaultInjectingObjectStore faults) {
+    faults.stats().forEach((kind, n) -> totals.merge(kind, n, Long::sum));
+  }
+
+  private static ScheduledThreadPoolExecutor newScheduler(String name) {
+    java.util.concurrent.ThreadFactory factory = Executors.defaultThreadFactory();
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            2,
+            r -> {
+              Thread t = factory.newThread(r);
+              t.setName(name + "-" + t.getName());
+              t.setDaemon(true);
+              return t;
+            });
+    executor.setRemoveOnCancelPolicy(true);
+    executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    return executor;
+  }
+
+  private static void stop(ScheduledThreadPoolExecutor scheduler) {
+    scheduler.shutdownNow();
+    try {
+      if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("a crashed process's threads did not stop in 10 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,291 @@
+package dev.shaledb.chaos;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The expected-state oracle: what every key may hold after any crash, given what the harness saw.
+ *
+ * <p>Every write is recorded with two ticks of one logical clock: {@link #begin} before the call is
+ * made and {@link #end} after it returned (or the process died). A write is <em>acknowledged</em>
+ * once the database promised durability: a durable write that returned normally, or a non-durable
+ * one that returned before a later durable write or flush of the same process returned ({@link
+ * #durableBefore}), because the WAL is replayed as a prefix. A key may then hold the value of write
+ * {@code v} (a delete: absence) only if no acknowledged write of that key began after {@code v}
+ * returned. That single rule accepts the last acknowledged value and every write in flight or
+ * failed ambiguously since, and rejects older values (a lost acknowledged write), a value nobody
+ * wrote (phantom) and a put overwritten by an acknowledged delete (resurrection). The initial
+ * absence is a write that returned at tick 0.
+ *
+ * <p>Reads are checked the same way against the acknowledgements made before the read began: a read
+ * returning something older is <em>stale</em>. Thread-safe (one lock); the harness records from
+ * several threads.
+ */
+public final class ExpectedState {
+  /** Tick of a write whose call has not returned. */
+  static final long OPEN = Long.MAX_VALUE;
+
+  /** The kinds of broken promise {@link #verify} and {@link #checkRead} report. */
+  public enum Violation {
+    LOST_ACKED_WRITE,
+    RESURRECTED_DELETE,
+    PHANTOM_VALUE,
+    STALE_READ
+  }
+
+  /** One failed check, with enough to understand it. */
+  public record Finding(Violation violation, String key, String detail) {
+    public Finding {
+      requireNonNull(violation, "violation is null");
+      requireNonNull(key, "key is null");
+      requireNonNull(detail, "detail is null");
+    }
+  }
+
+  /** One write of one key; a batch records one per key, all begun before the call. */
+  public static final class Write {
+    final int process;
+    final String key;
+    final String id;
+    final long invoke;
+    long ret = OPEN;
+    boolean acked;
+    boolean accepted;
+
+    private Write(int process, String key, String id, long invoke) {
+      this.process = process;
+      this.key = key;
+      this.id = id;
+      this.invoke = invoke;
+    }
+
+    boolean isDelete() {
+      return id == null;
+    }
+
+    @Override
+    public String toString() {
+      return (id == null ? "delete" : "put " + id)
+          + "@p"
+          + process
+          + "["
+          + invoke
+          + ","
+          + (ret == OPEN ? "open" : ret)
+          + (acked ? ",acked" : "")
+          + "]";
+    }
+  }
+
+  /** How a write call ended. */
+  public enum Outcome {
+    /** A durable write returned normally. */
+    DURABLE,
+    /** A non-durable write returned normally: in memory, not yet promised. */
+    ACCEPTED,
+    /** The call failed: it may or may not have been applied. */
+    FAILED
+  }
+
+  private final Map<String, List<Write>> history = new TreeMap<>();
+  private final Map<String, Write> byId = new HashMap<>();
+  private final Map<Integer, List<Write>> unpromised = new HashMap<>();
+  private long clock;
+
+  /** The current tick; strictly increasing. */
+  public synchronized long tick() {
+    return ++clock;
+  }
+
+  /** Records a put of the value with token {@code id} to {@code key}, about to be sent. */
+  public synchronized Write beginPut(int process, String key, String id) {
+    requireNonNull(id, "id is null");
+    Write w = new Write(process, key, id, ++clock);
+    history.computeIfAbsent(key, k -> new ArrayList<>()).add(w);
+    byId.put(id, w);
+    return w;
+  }
+
+  /** Records a delete of {@code key}, about to be sent. */
+  public synchronized Write beginDelete(int process, String key) {
+    Write w = new Write(process, key, null, ++clock);
+    history.computeIfAbsent(key, k -> new ArrayList<>()).add(w);
+    return w;
+  }
+
+  /** Records how {@code writes} (one call: a single write or a batch) ended. */
+  public synchronized void end(List<Write> writes, Outcome outcome) {
+    long now = ++clock;
+    for (Write w : writes) {
+      w.ret = now;
+      if (outcome == Outcome.DURABLE) {
+        w.acked = true;
+      } else if (outcome == Outcome.ACCEPTED) {
+        w.accepted = true;
+        unpromised.computeIfAbsent(w.process, p -> new ArrayList<>()).add(w);
+      }
+    }
+  }
+
+  /**
+   * A durable write or flush of {@code process} that began at tick {@code began} returned normally:
+   * every write of the process accepted before that is acknowledged too.
+   */
+  public synchronized void durableBefore(int process, long began) {
+    List<Write> pending = unpromised.get(process);
+    if (pending == null) {
+      return;
+    }
+    pending.removeIf(
+        w -> {
+          if (w.ret < began) {
+            w.acked = true;
+            return true;
+          }
+          return false;
+        });
+  }
+
+  /** {@code process} died: calls it never returned end now, unacknowledged. */
+  public synchronized void crashed(int process) {
+    long now = ++clock;
+    for (List<Write> writes : history.values()) {
+      for (Write w : writes) {
+        if (w.process == process && w.ret == OPEN) {
+          w.ret = now;
+        }
+      }
+    }
+    unpromised.remove(process);
+  }
+
+  /**
+   * The threshold for a read of {@code key} beginning now: the latest begin tick of an acknowledged
+   * write of it. Pass it to {@link #checkRead}.
+   */
+  public synchronized long readStart(String key) {
+    return latestAckedInvoke(key);
+  }
+
+  /** Checks what a read of {@code key} returned; null if it is fine. */
+  public synchronized Finding checkRead(String key, byte[] value, long threshold) {
+    Finding f = judge(key, value, threshold);
+    if (f == null) {
+      return null;
+    }
+    return f.violation() == Violation.PHANTOM_VALUE
+        ? f
+        : new Finding(Violation.STALE_READ, key, f.detail());
+  }
+
+  /**
+   * Checks a recovered database whose full contents are {@code actual} (key to value). Afterwards
+   * every key's history is replaced by what it holds, acknowledged, so the next cycle starts from
+   * the observed state.
+   */
+  public synchronized List<Finding> verify(Map<String, byte[]> actual) {
+    List<Finding> findings = new ArrayList<>();
+    TreeSet<String> keys = new TreeSet<>(history.keySet());
+    keys.addAll(actual.keySet());
+    for (String key : keys) {
+      Finding f = judge(key, actual.get(key), latestAckedInvoke(key));
+      if (f != null) {
+        findings.add(f);
+      }
+    }
+    if (findings.isEmpty()) {
+      rebase(actual, keys);
+    }
+    return findings;
+  }
+
+  /** Writes recorded so far, for the report. */
+  public synchronized int keys() {
+    return history.size();
+  }
+
+  private void rebase(Map<String, byte[]> actual, TreeSet<String> keys) {
+    long now = ++clock;
+    unpromised.clear();
+    for (String key : keys) {
+      UniqueValues.Token token = UniqueValues.decode(actual.get(key));
+      List<Write> list = new ArrayList<>(1);
+      Write w = new Write(-1, key, token == null ? null : token.id(), now);
+      w.ret = now;
+      w.acked = true;
+      list.add(w);
+      history.put(key, list);
+      if (token != null) {
+        byId.put(token.id(), w);
+      }
+    }
+  }
+
+  private long latestAckedInvoke(String key) {
+    long latest = 0;
+    List<Write> writes = history.get(key);
+    if (writes != null) {
+      for (Write w : writes) {
+        if (w.acked) {
+          latest = Math.max(latest, w.invoke);
+        }
+      }
+    }
+    return latest;
+  }
+
+  /** Null if {@code key} may hold {@code value} given acknowledgements begun at or before. */
+  private Finding judge(String key, byte[] value, long threshold) {
+    List<Write> writes = history.getOrDefault(key, List.of());
+    if (value == null) {
+      if (threshold == 0) {
+        return null;
+      }
+      for (Write w : writes) {
+        if (w.isDelete() && w.ret >= threshold) {
+          return null;
+        }
+      }
+      return new Finding(
+          Violation.LOST_ACKED_WRITE, key, "absent, but acknowledged: " + ackedAfter(writes, 0));
+    }
+    UniqueValues.Token token = UniqueValues.decode(value);
+    if (token == null) {
+      return new Finding(
+          Violation.PHANTOM_VALUE, key, "undecodable value of " + value.length + "B");
+    }
+    Write w = byId.get(token.id());
+    if (w == null || !w.key.equals(key) || !token.key().equals(key)) {
+      return new Finding(Violation.PHANTOM_VALUE, key, "never written here: " + token);
+    }
+    if (w.ret >= threshold) {
+      return null;
+    }
+    boolean deleted = false;
+    for (Write later : writes) {
+      if (later.acked && later.isDelete() && later.invoke > w.ret) {
+        deleted = true;
+      }
+    }
+    return new Finding(
+        deleted ? Violation.RESURRECTED_DELETE : Violation.LOST_ACKED_WRITE,
+        key,
+        "holds " + w + " but acknowledged later: " + ackedAfter(writes, w.ret));
+  }
+
+  private static List<Write> ackedAfter(List<Write> writes, long tick) {
+    List<Write> out = new ArrayList<>();
+    for (Write w : writes) {
+      if (w.acked && w.invoke > tick) {
+        out.add(w);
+      }
+    }
+    return out.size() > 4 ? out.subList(out.size() - 4, out.size()) : out;
+  }
+}

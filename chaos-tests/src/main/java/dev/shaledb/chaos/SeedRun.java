@@ -1,0 +1,339 @@
+package dev.shaledb.chaos;
+
+import dev.shaledb.DbOptions;
+import dev.shaledb.objectstore.InMemoryObjectStore;
+import dev.shaledb.objectstore.MeteredObjectStore;
+import dev.shaledb.objectstore.ObjectStore;
+import dev.shaledb.objectstore.ObjectStoreMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * One seed of the in-process tier: a fresh in-memory store, a {@link FaultPlan} drawn from the seed
+ * (every tenth seed the no-fault baseline), and cycles of process lifetimes until the operation
+ * budget is spent. A cycle opens a process (with a crash point armed, maybe), runs the {@link
+ * Workload}, ends it by the armed crash, a kill at an operation count or a clean close, and then
+ * verifies the whole database against the {@link ExpectedState} through a fault-free reopen. Some
+ * cycles instead pause a zombie writer while a second one opens, or open two writers at once.
+ *
+ * <p>The operations, the plan and every crash decision follow from the seed; which request meets
+ * which fault and the threads' interleaving do not (see docs/testing.md on determinism).
+ */
+public final class SeedRun {
+  static final String PATH = "db";
+  private static final CrashPoint[] STORE_POINTS = {
+    CrashPoint.BEFORE_WAL_PUT,
+    CrashPoint.AFTER_WAL_PUT,
+    CrashPoint.BEFORE_TABLE_PUT,
+    CrashPoint.AFTER_TABLE_PUT,
+    CrashPoint.BEFORE_MANIFEST_PUT,
+    CrashPoint.AFTER_MANIFEST_PUT,
+    CrashPoint.BEFORE_DELETE
+  };
+
+  private final long seed;
+  private final int ops;
+  final int keys;
+  final SplittableRandom random;
+  private final FaultPlan plan;
+  private final List<String> faultClasses;
+  final MeteredObjectStore shared;
+  private boolean oneScheduler;
+  final ExpectedState oracle = new ExpectedState();
+  final Tally tally = new Tally();
+  private final Map<FaultKind, Long> faults =
+      java.util.Collections.synchronizedMap(new EnumMap<>(FaultKind.class));
+  private int nextProcess = 1;
+  private final WriterRaces races = new WriterRaces(this);
+
+  /** A run of {@code ops} operations over {@code keys} keys. */
+  public SeedRun(long seed, int ops, int keys) {
+    this(seed, ops, keys, UnaryOperator.identity());
+  }
+
+  /**
+   * A run whose storage is {@code storage} applied to a fresh in-memory store: lets a self-test
+   * check that the harness notices a store that breaks its promises.
+   */
+  public SeedRun(long seed, int ops, int keys, UnaryOperator<ObjectStore> storage) {
+    this.shared = new MeteredObjectStore(storage.apply(new InMemoryObjectStore()));
+    this.seed = seed;
+    this.ops = ops;
+    this.keys = keys;
+    this.random = new SplittableRandom(seed);
+    this.plan = planFor(seed);
+    this.faultClasses = faultClasses(plan);
+  }
+
+  /** The plan of {@code seed}: the baseline every tenth seed, else a random one, latency scaled. */
+  public static FaultPlan planFor(long seed) {
+    if (Math.floorMod(seed, 10) == 0) {
+      return FaultPlan.none();
+    }
+    FaultPlan p = FaultPlan.random(seed);
+    // Real S3 latency would make thousands of seeds take hours; a tenth keeps the reordering.
+    return p.withLatency(p.latency().dividedBy(10), p.latencyJitter().dividedBy(10));
+  }
+
+  /** The fault classes {@code plan} enables, for the per-class latency rows. */
+  public static List<String> faultClasses(FaultPlan plan) {
+    List<String> out = new ArrayList<>();
+    if (plan.errorRate() > 0) {
+      out.add("errors");
+    }
+    if (plan.putBurstRate() > 0) {
+      out.add("put-bursts");
+    }
+    if (plan.timeoutBeforeApplyRate() > 0 || plan.timeoutAfterApplyRate() > 0) {
+      out.add("timeouts");
+    }
+    if (plan.phantomConflictRate() > 0) {
+      out.add("phantom-412");
+    }
+    if (plan.corruptReadRate() > 0) {
+      out.add("corrupt-reads");
+    }
+    if (plan.latency().toNanos() > 0 || plan.latencyJitter().toNanos() > 0) {
+      out.add("latency");
+    }
+    if (out.isEmpty()) {
+      out.add("none");
+    }
+    return out;
+  }
+
+  public FaultPlan plan() {
+    return plan;
+  }
+
+  /** Makes every process share one pool for engine and network (the Seed2 engine finding). */
+  public SeedRun sharingOneScheduler() {
+    oneScheduler = true;
+    return this;
+  }
+
+  /** Runs the seed; the returned tally holds its counters and findings (none if it passed). */
+  public Tally run() {
+    tally.inc(Stat.SEEDS_RUN);
+    int done = 0;
+    try {
+      while (done < ops && tally.findings().isEmpty()) {
+        int budget = Math.min(ops - done, 50 + random.nextInt(400));
+        int kind = random.nextInt(100);
+        if (kind < 6) {
+          done += races.zombieCycle(budget);
+        } else if (kind < 10) {
+          done += races.twinCycle(budget);
+        } else {
+          done += crashCycle(budget);
+        }
+        Verification.check(shared, oracle, tally, random, keys, pendingLate);
+      }
+    } catch (RuntimeException | AssertionError e) {
+      tally.finding("harness or engine failure: " + stackHead(e));
+    } finally {
+      if (secondThread != null) {
+        secondThread.shutdownNow();
+      }
+    }
+    tally.faults(faults);
+    return tally;
+  }
+
+  /** Requests that reached the shared store, for the cost rows. */
+  public ObjectStoreMetrics requests() {
+    return shared.snapshot();
+  }
+
+  private int crashCycle(int budget) {
+    int r = random.nextInt(100);
+    CrashPoint point;
+    int nth;
+    if (r < 55) {
+      point = STORE_POINTS[random.nextInt(STORE_POINTS.length)];
+      nth = 1 + random.nextInt(point.name().contains("WAL") ? 40 : 4);
+    } else if (r < 65) {
+      point = CrashPoint.DURING_RECOVERY;
+      nth = 1 + random.nextInt(12);
+    } else if (r < 90) {
+      point = CrashPoint.AT_OP_COUNT;
+      nth = 1 + random.nextInt(budget);
+    } else {
+      point = null;
+      nth = 0;
+    }
+    boolean late = random.nextInt(4) == 0;
+    ChaosProcess p = openWithRetries(point, nth, late);
+    Workload w = workload(p);
+    // Sometimes a second thread writes and reads the same keys concurrently.
+    Future<Integer> second = random.nextInt(10) < 3 ? concurrently(workload(p, 1), p) : null;
+    int done = 0;
+    while (done < budget && !p.isDead()) {
+      if (point == CrashPoint.AT_OP_COUNT && done == nth) {
+        break;
+      }
+      done++;
+      if (!w.step()) {
+        if (!p.isDead()) {
+          tally.inc(Stat.RESTARTS_AFTER_WRITE_FAILURE);
+        }
+        break;
+      }
+    }
+    stopSecond.set(true);
+    int secondDone = second == null ? 0 : awaitSecond(second);
+    stopSecond.set(false);
+    end(p, point == null && !p.isDead() && w.writeFailure() == null, point);
+    return Math.max(done + secondDone, 1);
+  }
+
+  private final java.util.concurrent.atomic.AtomicBoolean stopSecond =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private ExecutorService secondThread;
+
+  private Future<Integer> concurrently(Workload w, ChaosProcess p) {
+    if (secondThread == null) {
+      secondThread = Executors.newSingleThreadExecutor();
+    }
+    return secondThread.submit(
+        () -> {
+          int n = 0;
+          while (!stopSecond.get() && !p.isDead() && n < ops) {
+            n++;
+            if (!w.step()) {
+              break;
+            }
+          }
+          return n;
+        });
+  }
+
+  private static int awaitSecond(Future<Integer> f) {
+    try {
+      return f.get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("the second workload thread did not stop", e);
+    }
+  }
+
+  int runOps(Workload w, ChaosProcess p, int n) {
+    int done = 0;
+    while (done < n && !p.isDead()) {
+      done++;
+      if (!w.step()) {
+        break;
+      }
+    }
+    return done;
+  }
+
+  ChaosProcess openWithRetries(CrashPoint point, int nth, boolean late) {
+    for (int attempt = 0; ; attempt++) {
+      boolean arm = attempt == 0 && point != null && point != CrashPoint.AT_OP_COUNT;
+      ChaosProcess.Spec spec = attempt < 4 ? spec() : spec(FaultPlan.none());
+      try {
+        ChaosProcess p =
+            ChaosProcess.open(
+                shared,
+                PATH,
+                spec,
+                b -> {
+                  if (arm) {
+                    b.arm(point, nth);
+                  }
+                  if (late) {
+                    b.keepLatePuts(4);
+                  }
+                },
+                faultsSync());
+        tally.inc(Stat.PROCESSES);
+        return p;
+      } catch (RuntimeException e) {
+        tally.inc(Stat.PROCESSES);
+        if (arm && point == CrashPoint.DURING_RECOVERY) {
+          tally.crash(CrashPoint.DURING_RECOVERY);
+        } else if (attempt >= 4) {
+          throw new IllegalStateException("open without faults failed", e);
+        } else {
+          tally.inc(Stat.OPEN_FAILURES_RETRIED);
+        }
+      }
+    }
+  }
+
+  void end(ChaosProcess p, boolean cleanly, CrashPoint planned) {
+    if (cleanly) {
+      try {
+        p.closeCleanly(faults);
+      } catch (RuntimeException e) {
+        tally.inc(Stat.RESTARTS_AFTER_WRITE_FAILURE);
+      }
+    } else {
+      CrashPoint fired = p.boundary().fired();
+      p.kill(faults);
+      if (fired != null) {
+        tally.crash(fired);
+      } else if (planned == CrashPoint.AT_OP_COUNT) {
+        tally.crash(CrashPoint.AT_OP_COUNT);
+      }
+    }
+    oracle.crashed(p.id());
+    pendingLate.add(p.boundary());
+  }
+
+  private final List<CrashPointStore> pendingLate = new ArrayList<>();
+
+  Workload workload(ChaosProcess p) {
+    return workload(p, 0);
+  }
+
+  private Workload workload(ChaosProcess p, int thread) {
+    return new Workload(
+        oracle, tally, random.split(), keys, faultClasses, p.id(), p.id() * 4 + thread, p.db());
+  }
+
+  ChaosProcess.Spec spec() {
+    return spec(plan);
+  }
+
+  private ChaosProcess.Spec spec(FaultPlan forThis) {
+    int id = nextProcess++;
+    DbOptions options = ChaosProcess.tinyOptions();
+    if (random.nextBoolean()) {
+      // Clock skew between processes: table ids and statistics come from the clock.
+      long skewMillis = random.nextLong(-600_000, 600_001);
+      options =
+          options.toBuilder()
+              .clock(Clock.offset(Clock.systemUTC(), Duration.ofMillis(skewMillis)))
+              .build();
+      tally.inc(Stat.SKEWED_CLOCKS);
+    }
+    return new ChaosProcess.Spec(id, forThis, seed * 1_000_003L + id, options, oneScheduler);
+  }
+
+  Map<FaultKind, Long> faultsSync() {
+    return faults;
+  }
+
+  static String stackHead(Throwable e) {
+    StringBuilder sb = new StringBuilder(String.valueOf(e));
+    StackTraceElement[] st = e.getStackTrace();
+    for (int i = 0; i < Math.min(6, st.length); i++) {
+      sb.append("\n    at ").append(st[i]);
+    }
+    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+      sb.append("\n  caused by ").append(c);
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,56 @@
+package dev.shaledb.chaos;
+
+/** A counter of the chaos report; {@link #mustBeZero()} marks the rows a passing run keeps at 0. */
+public enum Stat {
+  SEEDS_RUN("seeds run", false),
+  PROCESSES("processes started (in-process)", false),
+  OPS_ATTEMPTED("operations attempted", false),
+  WRITES_ATTEMPTED("write calls attempted", false),
+  WRITES_ACKED("write calls acknowledged durable (directly or by a later flush)", false),
+  WRITES_ACCEPTED("non-durable write calls accepted", false),
+  WRITES_FAILED("write calls failed with an error", false),
+  WRITES_UNKNOWN("write calls with outcome unknown", false),
+  READS("reads checked (get, scan, snapshot)", false),
+  READ_ERRORS("reads failed with an error", false),
+  LOST_ACKED("acknowledged writes lost", true),
+  RESURRECTED("resurrected deletes", true),
+  PHANTOM("phantom values", true),
+  STALE_READS("stale reads", true),
+  CORRUPTION_SURFACED("corruptions surfaced as CorruptObjectException", false),
+  CORRUPT_DATA_RETURNED("corrupt data returned to a caller", true),
+  RECOVERIES_OK("recoveries OK (verifying reopen)", false),
+  RECOVERIES_FAILED("recoveries failed (verifying reopen, no faults)", true),
+  OPEN_FAILURES_RETRIED("faulty opens failed and retried", false),
+  RESTARTS_AFTER_WRITE_FAILURE("processes restarted after a failed write", false),
+  WRITERS_FENCED("writers fenced", false),
+  ZOMBIE_ATTEMPTS("zombie write attempts", false),
+  ZOMBIE_FENCED("zombie write attempts refused with FencedException", false),
+  ZOMBIE_ACKS("zombie acknowledgements", true),
+  TWIN_OPENS("two writers opened at once", false),
+  TWIN_DOUBLE_ACKS("both twin writers acknowledged after both opened", true),
+  LATE_PUTS_KEPT("puts of dead processes kept to land late", false),
+  LATE_PUTS_LANDED("late puts that landed (412s are fencing working)", false),
+  SKEWED_CLOCKS("processes with a skewed clock (up to ±10 min)", false),
+  BANK_TRANSFERS("bank transfers acknowledged", false),
+  BANK_AUDITS("bank audits run", false),
+  BANK_AUDITS_FAILED("bank audits failed", true),
+  KILL_CYCLES("kill -9 cycles", false),
+  KILL_WRITES_ACKED("kill -9 writes acknowledged", false),
+  MISSING_OBJECTS("referenced-but-missing objects (full scans)", true);
+
+  private final String label;
+  private final boolean mustBeZero;
+
+  Stat(String label, boolean mustBeZero) {
+    this.label = label;
+    this.mustBeZero = mustBeZero;
+  }
+
+  public String label() {
+    return label;
+  }
+
+  public boolean mustBeZero() {
+    return mustBeZero;
+  }
+}

@@ -1,0 +1,86 @@
+package dev.shaledb.chaos;
+
+import dev.shaledb.Db;
+import dev.shaledb.DbIterator;
+import dev.shaledb.KeyValue;
+import dev.shaledb.objectstore.ObjectNotFoundException;
+import dev.shaledb.objectstore.ObjectStore;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * The check after every process lifetime of a {@link SeedRun}: reopen the store without faults
+ * (which fences every earlier writer), land the dead processes' late puts, read every key by a full
+ * scan (and a few by get, which must agree), and judge the contents with the {@link ExpectedState}.
+ * Findings go to the tally.
+ */
+final class Verification {
+  private Verification() {}
+
+  static void check(
+      ObjectStore shared,
+      ExpectedState oracle,
+      Tally tally,
+      SplittableRandom random,
+      int keys,
+      List<CrashPointStore> pendingLate) {
+    Map<String, byte[]> actual = new TreeMap<>();
+    Db db;
+    try {
+      db =
+          Db.open(
+              shared,
+              SeedRun.PATH,
+              ChaosProcess.tinyOptions().toBuilder().flushOnClose(random.nextBoolean()).build());
+    } catch (RuntimeException e) {
+      tally.inc(Stat.RECOVERIES_FAILED);
+      tally.finding("recovery without faults failed: " + SeedRun.stackHead(e));
+      return;
+    }
+    try {
+      for (CrashPointStore b : pendingLate) {
+        tally.add(Stat.LATE_PUTS_KEPT, b.latePutsKept());
+        tally.add(Stat.LATE_PUTS_LANDED, b.landLate(shared));
+      }
+      pendingLate.clear();
+      try (DbIterator it = db.scan(null, null)) {
+        while (it.hasNext()) {
+          KeyValue kv = it.next();
+          actual.put(new String(kv.key(), StandardCharsets.UTF_8), kv.value());
+        }
+      }
+      for (int i = 0; i < 5; i++) {
+        String key = Workload.key(random.nextInt(keys));
+        if (!java.util.Arrays.equals(db.get(Workload.bytes(key)), actual.get(key))) {
+          tally.finding("get and full scan disagree on " + key);
+        }
+      }
+      tally.inc(Stat.RECOVERIES_OK);
+    } catch (RuntimeException e) {
+      if (Workload.causedBy(e, ObjectNotFoundException.class)) {
+        tally.inc(Stat.MISSING_OBJECTS);
+      }
+      tally.inc(Stat.RECOVERIES_FAILED);
+      tally.finding("full scan after recovery failed: " + SeedRun.stackHead(e));
+      db.close();
+      return;
+    }
+    db.close();
+    for (ExpectedState.Finding f : oracle.verify(actual)) {
+      switch (f.violation()) {
+        case LOST_ACKED_WRITE:
+          tally.inc(Stat.LOST_ACKED);
+          break;
+        case RESURRECTED_DELETE:
+          tally.inc(Stat.RESURRECTED);
+          break;
+        default:
+          tally.inc(Stat.PHANTOM);
+      }
+      tally.finding("after recovery: " + f);
+    }
+  }
+}

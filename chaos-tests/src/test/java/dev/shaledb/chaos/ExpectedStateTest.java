@@ -1,0 +1,100 @@
+package dev.shaledb.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shaledb.chaos.ExpectedState.Outcome;
+import dev.shaledb.chaos.ExpectedState.Violation;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The oracle must catch each broken promise and accept every legal outcome. */
+class ExpectedStateTest {
+  private final ExpectedState oracle = new ExpectedState();
+
+  private ExpectedState.Write put(int p, String key, long n, Outcome outcome) {
+    ExpectedState.Write w = oracle.beginPut(p, key, p + ":" + n);
+    oracle.end(List.of(w), outcome);
+    return w;
+  }
+
+  private static byte[] value(int p, long n, String key) {
+    return UniqueValues.encode(p, n, key, 3);
+  }
+
+  private List<Violation> verify(Map<String, byte[]> actual) {
+    return oracle.verify(actual).stream().map(ExpectedState.Finding::violation).toList();
+  }
+
+  @Test
+  void lastAckedOrLaterInFlightIsAcceptedOlderIsLost() {
+    put(1, "k", 1, Outcome.DURABLE);
+    put(1, "k", 2, Outcome.DURABLE);
+    put(1, "k", 3, Outcome.FAILED);
+    assertThat(verify(Map.of("k", value(1, 3, "k")))).isEmpty();
+    put(1, "k", 4, Outcome.DURABLE);
+    ExpectedState.Write open = oracle.beginPut(1, "k", "1:5");
+    oracle.crashed(1);
+    assertThat(open.ret).isNotEqualTo(ExpectedState.OPEN);
+    assertThat(verify(Map.of("k", value(1, 4, "k")))).isEmpty();
+  }
+
+  @Test
+  void olderValueOrAbsenceIsALostWrite() {
+    put(1, "k", 1, Outcome.DURABLE);
+    put(1, "k", 2, Outcome.DURABLE);
+    assertThat(verify(Map.of("k", value(1, 1, "k")))).containsExactly(Violation.LOST_ACKED_WRITE);
+    assertThat(verify(Map.of())).containsExactly(Violation.LOST_ACKED_WRITE);
+  }
+
+  @Test
+  void acceptedWritesArePromisedByALaterDurableWrite() {
+    put(1, "a", 1, Outcome.ACCEPTED);
+    assertThat(verify(new HashMap<>())).as("not promised yet").isEmpty();
+    ExpectedState oracle2 = new ExpectedState();
+    ExpectedState.Write a = oracle2.beginPut(1, "a", "1:1");
+    oracle2.end(List.of(a), Outcome.ACCEPTED);
+    ExpectedState.Write b = oracle2.beginPut(1, "b", "1:2");
+    oracle2.end(List.of(b), Outcome.DURABLE);
+    oracle2.durableBefore(1, b.invoke);
+    assertThat(oracle2.verify(Map.of("b", value(1, 2, "b"))))
+        .extracting(ExpectedState.Finding::violation)
+        .containsExactly(Violation.LOST_ACKED_WRITE);
+  }
+
+  @Test
+  void resurrectedDeleteAndPhantomAreCaught() {
+    put(1, "k", 1, Outcome.DURABLE);
+    ExpectedState.Write d = oracle.beginDelete(1, "k");
+    oracle.end(List.of(d), Outcome.DURABLE);
+    assertThat(verify(Map.of("k", value(1, 1, "k")))).containsExactly(Violation.RESURRECTED_DELETE);
+    assertThat(verify(Map.of("k", value(7, 7, "k")))).containsExactly(Violation.PHANTOM_VALUE);
+    byte[] damaged = value(1, 1, "k");
+    damaged[0] ^= 1;
+    assertThat(verify(Map.of("k", damaged))).containsExactly(Violation.PHANTOM_VALUE);
+    assertThat(verify(Map.of("k", value(1, 1, "other")))).contains(Violation.PHANTOM_VALUE);
+    assertThat(verify(Map.of())).isEmpty();
+  }
+
+  @Test
+  void readsOlderThanAnAcknowledgementBeforeThemAreStale() {
+    put(1, "k", 1, Outcome.DURABLE);
+    long before = oracle.readStart("k");
+    put(1, "k", 2, Outcome.DURABLE);
+    assertThat(oracle.checkRead("k", value(1, 1, "k"), before)).isNull();
+    long after = oracle.readStart("k");
+    assertThat(oracle.checkRead("k", value(1, 1, "k"), after).violation())
+        .isEqualTo(Violation.STALE_READ);
+    assertThat(oracle.checkRead("k", value(1, 2, "k"), after)).isNull();
+  }
+
+  @Test
+  void valuesRoundTripAndDamageIsDetected() {
+    byte[] v = UniqueValues.encode(3, 42, "k0001", 10);
+    assertThat(UniqueValues.decode(v)).isEqualTo(new UniqueValues.Token(3, 42, "k0001"));
+    assertThat(UniqueValues.decode(java.util.Arrays.copyOf(v, v.length - 1))).isNull();
+    v[v.length - 1] = 0;
+    assertThat(UniqueValues.decode(v)).isNull();
+  }
+}

@@ -1,0 +1,163 @@
+package dev.shaledb.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shaledb.Db;
+import dev.shaledb.DbIterator;
+import dev.shaledb.KeyValue;
+import dev.shaledb.objectstore.LocalFileObjectStore;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real-kill tier: a child JVM ({@link KillChild}) writes on {@link LocalFileObjectStore} and is
+ * killed with {@code destroyForcibly} (SIGKILL) at a random moment; the parent replays the child's
+ * printed events into the oracle, reopens the directory and checks every key. Not deterministic:
+ * the moment of the kill is wall-clock time, and a failing cycle is reproduced by running the tier
+ * again with its seed, not exactly.
+ */
+class KillNineTest {
+  @AfterAll
+  static void writeReport() {
+    ChaosReport.shared().write(ChaosTiers.reportDir());
+  }
+
+  @Test
+  @Timeout(value = 24, unit = TimeUnit.HOURS)
+  void acknowledgedWritesSurviveKillNine(@TempDir Path dir) throws Exception {
+    Long replay = ChaosTiers.replaySeed();
+    long seed = replay != null ? replay : ChaosTiers.baseSeed("KillNineTest");
+    SplittableRandom random = new SplittableRandom(seed);
+    ExpectedState oracle = new ExpectedState();
+    List<String> failures = new ArrayList<>();
+    for (int cycle = 1; cycle <= ChaosTiers.KILLS && failures.size() < 3; cycle++) {
+      long start = System.nanoTime();
+      Tally tally = new Tally();
+      tally.inc(Stat.KILL_CYCLES);
+      runChild(dir, cycle, random, oracle, tally);
+      verify(dir, oracle, tally);
+      String how = ChaosTiers.replay("KillNineTest", seed) + "  # cycle " + cycle + " (not exact)";
+      ChaosReport.shared().add("kill-9", tally, null, System.nanoTime() - start, how);
+      if (!tally.findings().isEmpty()) {
+        failures.add(how + "\n  " + String.join("\n  ", tally.findings()));
+      }
+    }
+    assertThat(failures).as("kill -9 cycles that lost promises").isEmpty();
+  }
+
+  private static void runChild(
+      Path dir, int writer, SplittableRandom random, ExpectedState oracle, Tally tally)
+      throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process child =
+        new ProcessBuilder(
+                java,
+                "-Xmx256m",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                KillChild.class.getName(),
+                dir.toString(),
+                Integer.toString(writer),
+                Long.toString(random.nextLong()),
+                Integer.toString(ChaosTiers.KEYS))
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    List<String> lines = new ArrayList<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  synchronized (lines) {
+                    lines.add(line);
+                    lines.notifyAll();
+                  }
+                }
+              } catch (java.io.IOException ignored) {
+                // the pipe closes when the child dies
+              }
+            },
+            "kill9-reader");
+    reader.start();
+    long readyBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    synchronized (lines) {
+      while (!lines.contains("READY") && child.isAlive() && System.nanoTime() < readyBy) {
+        lines.wait(100);
+      }
+    }
+    Thread.sleep(50 + random.nextInt(1500));
+    child.destroyForcibly();
+    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    reader.join(30_000);
+    replay(lines, writer, oracle, tally);
+  }
+
+  /** Feeds the child's events into the oracle in the order it printed them. */
+  private static void replay(List<String> lines, int writer, ExpectedState oracle, Tally tally) {
+    Map<String, ExpectedState.Write> open = new HashMap<>();
+    for (String line : lines) {
+      String[] f = line.split(" ", 4);
+      if (f[0].equals("B")) {
+        tally.inc(Stat.WRITES_ATTEMPTED);
+        ExpectedState.Write w =
+            f[3].equals("-")
+                ? oracle.beginDelete(writer, f[2])
+                : oracle.beginPut(writer, f[2], f[3]);
+        open.put(f[1], w);
+      } else if (f[0].equals("A") || f[0].equals("F")) {
+        ExpectedState.Write w = open.remove(f[1]);
+        boolean acked = f[0].equals("A");
+        oracle.end(
+            List.of(w), acked ? ExpectedState.Outcome.DURABLE : ExpectedState.Outcome.FAILED);
+        tally.inc(acked ? Stat.KILL_WRITES_ACKED : Stat.WRITES_FAILED);
+      }
+    }
+    oracle.crashed(writer);
+  }
+
+  private static void verify(Path dir, ExpectedState oracle, Tally tally) {
+    Map<String, byte[]> actual = new TreeMap<>();
+    try (LocalFileObjectStore store = new LocalFileObjectStore(dir);
+        Db db =
+            Db.open(
+                store,
+                SeedRun.PATH,
+                ChaosProcess.tinyOptions().toBuilder().flushOnClose(false).build());
+        DbIterator it = db.scan(null, null)) {
+      while (it.hasNext()) {
+        KeyValue kv = it.next();
+        actual.put(new String(kv.key(), StandardCharsets.UTF_8), kv.value());
+      }
+      tally.inc(Stat.RECOVERIES_OK);
+    } catch (RuntimeException e) {
+      tally.inc(Stat.RECOVERIES_FAILED);
+      tally.finding("reopen after kill -9 failed: " + SeedRun.stackHead(e));
+      return;
+    }
+    for (ExpectedState.Finding f : oracle.verify(actual)) {
+      tally.inc(
+          f.violation() == ExpectedState.Violation.LOST_ACKED_WRITE
+              ? Stat.LOST_ACKED
+              : f.violation() == ExpectedState.Violation.RESURRECTED_DELETE
+                  ? Stat.RESURRECTED
+                  : Stat.PHANTOM);
+      tally.finding("after kill -9: " + f);
+    }
+  }
+}
