@@ -7,7 +7,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,14 +15,13 @@ import org.junit.jupiter.api.Test;
  * scheduler thread in {@code Futures.join} (table upload, {@code ManifestStore.land}); a wake-up
  * during that run schedules a second run, which blocks the other thread on the synchronized {@code
  * flushOldest}. With both threads blocked, the retry that would complete the joined put, and the
- * WAL completions a durable write waits for, never run. Disabled until the engine stops blocking
- * its scheduler threads (or documents that the scheduler must not be shared).
+ * WAL completions a durable write waits for, never run. Fixed by running flushes, compaction
+ * retries, GC and manifest polls on the engine's own background threads.
  */
 class Seed2SharedSchedulerDeadlockTest {
   static final java.util.logging.Logger ENGINE_LOG = ChaosSeedsTest.quiet();
 
   @Test
-  @Disabled("engine bug: Flusher blocks DbOptions.scheduler threads; see class comment")
   void durableWritesDoNotHangWhenTheSchedulerIsShared() throws Exception {
     ExecutorService runner = Executors.newSingleThreadExecutor();
     try {
