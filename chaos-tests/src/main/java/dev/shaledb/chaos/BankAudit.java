@@ -2,10 +2,15 @@ package dev.shaledb.chaos;
 
 import dev.shaledb.Db;
 import dev.shaledb.DbIterator;
+import dev.shaledb.DbReader;
+import dev.shaledb.DbReaderOptions;
 import dev.shaledb.KeyValue;
 import dev.shaledb.ReadOptions;
 import dev.shaledb.Snapshot;
+import dev.shaledb.error.DbNotFoundException;
+import dev.shaledb.objectstore.ObjectStore;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * One way of reading every account of the {@link BankRun} at one moment and summing the balances.
@@ -25,6 +30,26 @@ public interface BankAudit {
   /** The key of account {@code i}. */
   static String account(int i) {
     return String.format("acct%03d", i);
+  }
+
+  /**
+   * Sums the accounts a durable-state {@link DbReader} sees: every transfer is one batch in one WAL
+   * object, so a reader's view is a point in time too. Returns 0 for a database not created yet.
+   */
+  static long sumReader(ObjectStore store, String path, int accounts) {
+    DbReaderOptions options = DbReaderOptions.builder().pollInterval(Duration.ZERO).build();
+    try (DbReader reader = DbReader.open(store, path, options);
+        DbIterator it = reader.scanPrefix("acct".getBytes(StandardCharsets.UTF_8))) {
+      long sum = 0;
+      int seen = 0;
+      while (it.hasNext()) {
+        sum += balance(it.next().value());
+        seen++;
+      }
+      return seen == accounts ? sum : seen == 0 ? 0 : -1;
+    } catch (DbNotFoundException e) {
+      return 0;
+    }
   }
 
   /** The balance a value holds: its text up to the first ':'. */

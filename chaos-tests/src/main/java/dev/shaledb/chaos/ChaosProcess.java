@@ -2,8 +2,10 @@ package dev.shaledb.chaos;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shaledb.CompactionOptions;
 import dev.shaledb.Db;
 import dev.shaledb.DbOptions;
+import dev.shaledb.GcOptions;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.RetryingObjectStore;
 import dev.shaledb.sst.SstOptions;
@@ -115,6 +117,25 @@ public final class ChaosProcess implements AutoCloseable {
         .writeStallTimeout(Duration.ofSeconds(5))
         .blockCacheBytes(64 << 10)
         .tableOptions(SstOptions.defaults().withBlockSize(256))
+        // Tiny compaction thresholds and frequent GC, so compactions and deletions run (and are
+        // crashed) inside every seed; GC's minAge is by the store's clock, which skew does not
+        // move.
+        .compaction(
+            CompactionOptions.builder()
+                .l0Trigger(2)
+                .maxL0PerJob(4)
+                .l0SlowdownTables(8)
+                .l0StopTables(12)
+                .baseRunBytes(16 << 10)
+                .tierFanout(3)
+                .maxRuns(4)
+                .targetTableBytes(2048)
+                .build())
+        .gc(
+            GcOptions.builder()
+                .minAge(Duration.ofSeconds(4))
+                .interval(Duration.ofMillis(250))
+                .build())
         .walOptions(
             WalWriterOptions.defaults()
                 .withFlushInterval(Duration.ofMillis(20))

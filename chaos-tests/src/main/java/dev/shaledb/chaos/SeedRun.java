@@ -139,6 +139,10 @@ public final class SeedRun {
         }
         Verification.check(shared, oracle, tally, random, keys, pendingLate);
       }
+      if (tally.findings().isEmpty()) {
+        Verification.finalGc(shared, tally);
+        Verification.check(shared, oracle, tally, random, keys, pendingLate);
+      }
     } catch (RuntimeException | AssertionError e) {
       tally.finding("harness or engine failure: " + stackHead(e));
     } finally {

@@ -36,7 +36,8 @@ public enum Stat {
   BANK_AUDITS_FAILED("bank audits failed", true),
   KILL_CYCLES("kill -9 cycles", false),
   KILL_WRITES_ACKED("kill -9 writes acknowledged", false),
-  MISSING_OBJECTS("referenced-but-missing objects (full scans)", true);
+  MISSING_OBJECTS("referenced-but-missing objects (full scans, final GC check)", true),
+  ORPHANED_BYTES("orphaned table bytes after a final GC with minAge 0", false);
 
   private final String label;
   private final boolean mustBeZero;

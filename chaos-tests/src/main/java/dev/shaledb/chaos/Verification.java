@@ -2,12 +2,23 @@ package dev.shaledb.chaos;
 
 import dev.shaledb.Db;
 import dev.shaledb.DbIterator;
+import dev.shaledb.GarbageCollector;
+import dev.shaledb.GcOptions;
 import dev.shaledb.KeyValue;
+import dev.shaledb.manifest.ManifestState;
+import dev.shaledb.manifest.ManifestStore;
+import dev.shaledb.manifest.TableInfo;
+import dev.shaledb.objectstore.Futures;
+import dev.shaledb.objectstore.ObjectMeta;
 import dev.shaledb.objectstore.ObjectNotFoundException;
 import dev.shaledb.objectstore.ObjectStore;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
@@ -81,6 +92,39 @@ final class Verification {
           tally.inc(Stat.PHANTOM);
       }
       tally.finding("after recovery: " + f);
+    }
+  }
+
+  /**
+   * After the seed's last check, with no process left: a garbage collection with minAge zero must
+   * leave every table the latest manifest lists and nothing else, and the database must still read
+   * exactly as before (the caller checks again). Counts the orphaned table bytes left.
+   */
+  static void finalGc(ObjectStore shared, Tally tally) {
+    GcOptions zero = GcOptions.builder().minAge(Duration.ZERO).interval(Duration.ZERO).build();
+    try (GarbageCollector gc = GarbageCollector.open(shared, SeedRun.PATH, zero)) {
+      gc.run();
+    }
+    ManifestState state =
+        new ManifestStore(shared, SeedRun.PATH).readLatest().orElseThrow().state();
+    Set<String> referenced = new HashSet<>();
+    List<TableInfo> tables = new ArrayList<>(state.l0());
+    state.sortedRuns().forEach(run -> tables.addAll(run.tables()));
+    for (TableInfo t : tables) {
+      referenced.add(SeedRun.PATH + "/sst/" + t.id() + ".sst");
+    }
+    Set<String> stored = new HashSet<>();
+    for (ObjectMeta m : Futures.join(shared.list(SeedRun.PATH + "/sst/"))) {
+      stored.add(m.key());
+      if (!referenced.contains(m.key())) {
+        tally.add(Stat.ORPHANED_BYTES, m.size());
+      }
+    }
+    for (String key : referenced) {
+      if (!stored.contains(key)) {
+        tally.inc(Stat.MISSING_OBJECTS);
+        tally.finding("final GC deleted a referenced table: " + key);
+      }
     }
   }
 }
