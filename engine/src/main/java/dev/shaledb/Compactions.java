@@ -255,7 +255,7 @@ final class Compactions implements AutoCloseable {
         new ThreadPoolExecutor(
             threads,
             threads,
-            30,
+            5,
             TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(64),
             Threads.daemon(name));

@@ -34,6 +34,10 @@ import java.util.concurrent.ScheduledExecutorService;
  *     store's own retries; the engine never blocks it (flushes, compaction, GC and manifest polls
  *     run on the database's own two background threads). Null (the default) makes the database own
  *     a two-thread scheduler that {@link Db#close()} shuts down
+ * @param background runs flushes, compaction retries, GC and manifest polls, which block on the
+ *     object store, so it must not be (or share threads with) anything that completes store
+ *     requests, such as {@code scheduler} when the store's retries run on it; null (the default)
+ *     makes the database own two daemon threads that {@link Db#close()} shuts down
  * @param gc garbage collection by this writer (default {@link GcOptions#defaults()}: runs every
  *     minute and keeps what was superseded less than 15 minutes ago; an interval of {@link
  *     Duration#ZERO} leaves only {@link Db#collectGarbage()})
@@ -49,6 +53,7 @@ public record DbOptions(
     CompactionOptions compaction,
     Clock clock,
     ScheduledExecutorService scheduler,
+    ScheduledExecutorService background,
     GcOptions gc) {
 
   public DbOptions {
@@ -99,6 +104,7 @@ public record DbOptions(
     b.compaction = compaction;
     b.clock = clock;
     b.scheduler = scheduler;
+    b.background = background;
     b.gc = gc;
     return b;
   }
@@ -115,6 +121,7 @@ public record DbOptions(
     private CompactionOptions compaction = CompactionOptions.defaults();
     private Clock clock = Clock.systemUTC();
     private ScheduledExecutorService scheduler;
+    private ScheduledExecutorService background;
     private GcOptions gc = GcOptions.defaults();
 
     private Builder() {}
@@ -169,6 +176,11 @@ public record DbOptions(
       return this;
     }
 
+    public Builder background(ScheduledExecutorService value) {
+      this.background = value;
+      return this;
+    }
+
     public Builder gc(GcOptions value) {
       this.gc = value;
       return this;
@@ -186,6 +198,7 @@ public record DbOptions(
           compaction,
           clock,
           scheduler,
+          background,
           gc);
     }
   }

@@ -118,7 +118,9 @@ final class Engine {
     // Flushes, compaction retries, GC and manifest polls block on the store, so they run on the
     // engine's own threads: blocking the WAL's scheduler, which may also run the store's retries
     // and completions, could leave nothing to complete what they wait for.
-    ScheduledExecutorService background = Threads.scheduler("background", 2);
+    boolean ownsBackground = options.background() == null;
+    ScheduledExecutorService background =
+        ownsBackground ? Threads.scheduler("background", 2) : options.background();
     try {
       Recovery.Recovered recovered =
           Recovery.open(store, path, options.walOptions().withScheduler(scheduler));
@@ -129,7 +131,9 @@ final class Engine {
       }
       return engine;
     } catch (RuntimeException e) {
-      background.shutdownNow();
+      if (ownsBackground) {
+        background.shutdownNow();
+      }
       if (owns) {
         scheduler.shutdownNow();
       }
@@ -297,8 +301,10 @@ final class Engine {
         manifestPoll.cancel(false);
       }
       flusher.stop();
-      background.shutdown();
-      awaitTermination(background);
+      if (options.background() == null) {
+        background.shutdown();
+        awaitTermination(background);
+      }
       recovered.wal().close();
       if (ownsScheduler) {
         scheduler.shutdown();

@@ -32,6 +32,7 @@ public final class ChaosProcess implements AutoCloseable {
   private final FaultInjectingObjectStore faults;
   private final ScheduledThreadPoolExecutor scheduler;
   private final ScheduledThreadPoolExecutor network;
+  private final ScheduledThreadPoolExecutor background;
   private final Db db;
   private boolean ended;
 
@@ -41,8 +42,10 @@ public final class ChaosProcess implements AutoCloseable {
       FaultInjectingObjectStore faults,
       ScheduledThreadPoolExecutor scheduler,
       ScheduledThreadPoolExecutor network,
+      ScheduledThreadPoolExecutor background,
       Db db) {
     this.id = id;
+    this.background = background;
     this.network = network;
     this.boundary = boundary;
     this.faults = faults;
@@ -86,6 +89,10 @@ public final class ChaosProcess implements AutoCloseable {
     ScheduledThreadPoolExecutor scheduler = newScheduler("chaos-p" + spec.id() + "-engine");
     ScheduledThreadPoolExecutor network =
         spec.oneScheduler() ? scheduler : newScheduler("chaos-p" + spec.id() + "-net");
+    // A request delayed by injected latency must still run after the crash, and fail at the dead
+    // boundary: dropping it would leave the future incomplete and an engine thread blocked for
+    // good (a real dead process has no threads to leak).
+    network.setExecuteExistingDelayedTasksAfterShutdownPolicy(true);
     FaultInjectingObjectStore faults =
         new FaultInjectingObjectStore(boundary, spec.plan(), spec.seed(), network);
     RetryingObjectStore retrying =
@@ -94,14 +101,19 @@ public final class ChaosProcess implements AutoCloseable {
             network,
             new SplittableRandom(spec.seed() ^ 0x5DEECE66DL),
             new RetryingObjectStore.Options(8, Duration.ofMillis(1), Duration.ofMillis(20)));
-    DbOptions options = spec.options().toBuilder().scheduler(scheduler).build();
+    // The engine's blocking background work (flushes, compaction retries, GC) gets its own pool
+    // too, so a crash can stop every thread of the process.
+    ScheduledThreadPoolExecutor background = newScheduler("chaos-p" + spec.id() + "-bg");
+    DbOptions options =
+        spec.options().toBuilder().scheduler(scheduler).background(background).build();
     boundary.recovering(true);
     try {
       Db db = Db.open(retrying, path, options);
       boundary.recovering(false);
-      return new ChaosProcess(spec.id(), boundary, faults, scheduler, network, db);
+      return new ChaosProcess(spec.id(), boundary, faults, scheduler, network, background, db);
     } catch (RuntimeException e) {
       boundary.crash();
+      stop(background);
       stop(scheduler);
       stop(network);
       addFaults(faultTotals, faults);
@@ -173,6 +185,7 @@ public final class ChaosProcess implements AutoCloseable {
     boundary.crash();
     boundary.resume();
     // Engine threads blocked on store futures are released by the network failing them fast.
+    stop(background);
     stop(scheduler);
     stop(network);
     addFaults(faultTotals, faults);
@@ -217,7 +230,11 @@ public final class ChaosProcess implements AutoCloseable {
   }
 
   private static void stop(ScheduledThreadPoolExecutor scheduler) {
-    scheduler.shutdownNow();
+    if (scheduler.getExecuteExistingDelayedTasksAfterShutdownPolicy()) {
+      scheduler.shutdown();
+    } else {
+      scheduler.shutdownNow();
+    }
     try {
       if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
         throw new IllegalStateException("a crashed process's threads did not stop in 10 s");
