@@ -145,8 +145,8 @@ public final class ChaosProcess implements AutoCloseable {
                 .build())
         .gc(
             GcOptions.builder()
-                .minAge(Duration.ofSeconds(4))
-                .interval(Duration.ofMillis(250))
+                .minAge(Duration.ofSeconds(1))
+                .interval(Duration.ofMillis(100))
                 .build())
         .walOptions(
             WalWriterOptions.defaults()

@@ -111,7 +111,7 @@ public final class ChaosReport {
           n > 0
               ? ""
               : p.atRequestBoundary()
-                  ? " (not reached: the engine sends no such request yet)"
+                  ? " (not reached in this run)"
                   : p == CrashPoint.AT_OP_COUNT ? "" : " n/a (needs an engine hook)";
       sb.append(String.format("  %-28s %10d%s%n", p, n, note));
     }
