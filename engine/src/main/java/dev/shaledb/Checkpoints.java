@@ -31,12 +31,19 @@ final class Checkpoints {
   private final ObjectStore store;
   private final String path;
   private final Supplier<UUID> ids;
+  private final DbListener listener;
 
-  Checkpoints(FenceableManifest writer, ObjectStore store, String path, Supplier<UUID> ids) {
+  Checkpoints(
+      FenceableManifest writer,
+      ObjectStore store,
+      String path,
+      Supplier<UUID> ids,
+      DbListener listener) {
     this.writer = writer;
     this.store = store;
     this.path = path;
     this.ids = ids;
+    this.listener = listener;
   }
 
   /** Checks createCheckpoint's arguments; a rejected call makes no request. */
@@ -66,6 +73,7 @@ final class Checkpoints {
   Checkpoint create(String name, Duration lifetime) {
     Instant expireAt = lifetime == null ? null : StoreClock.now(store, path).plus(lifetime);
     UUID id = requireNonNull(ids.get(), "checkpoint id is null");
+    listener.onCheckpointPublishing(name);
     Manifest published = writer.addCheckpoint(id, expireAt, name);
     return new Checkpoint(id, published.id(), expireAt, name);
   }

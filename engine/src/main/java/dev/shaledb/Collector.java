@@ -50,9 +50,15 @@ final class Collector {
   private final ManifestSweep sweep;
   private final WalReader walReader;
   private final CheckpointPruner pruner;
+  private final DbListener listener;
 
   /** A collector; {@code pruner} is null unless this process is the writer. */
-  Collector(ObjectStore store, String path, GcOptions options, CheckpointPruner pruner) {
+  Collector(
+      ObjectStore store,
+      String path,
+      GcOptions options,
+      CheckpointPruner pruner,
+      DbListener listener) {
     this.store = new MeteredObjectStore(store);
     this.path = path;
     this.minAge = options.minAge();
@@ -60,6 +66,7 @@ final class Collector {
     this.sweep = new ManifestSweep(this.store, path, manifests, minAge);
     this.walReader = new WalReader(this.store, path);
     this.pruner = pruner;
+    this.listener = listener;
   }
 
   GcResult run() {
@@ -150,6 +157,7 @@ final class Collector {
           objects.subList(from, Math.min(objects.size(), from + DELETES_IN_FLIGHT));
       List<CompletableFuture<Void>> pending = new ArrayList<>(chunk.size());
       for (ObjectMeta meta : chunk) {
+        listener.beforeGcDelete(meta.key());
         pending.add(store.delete(meta.key()));
       }
       for (CompletableFuture<Void> f : pending) {

@@ -3,9 +3,12 @@ package dev.shaledb;
 import dev.shaledb.error.FencedException;
 import dev.shaledb.manifest.FenceableManifest;
 import dev.shaledb.manifest.Manifest;
+import dev.shaledb.manifest.TableInfo;
 import dev.shaledb.sst.SstOptions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
@@ -25,7 +28,8 @@ import java.util.logging.Logger;
  * and publishes each result with a conditional manifest update under the compactor epoch. One L0
  * job and up to {@code maxConcurrentJobs} run jobs run at once, on disjoint inputs. A failed job is
  * retried after a pause from a fresh plan; its uploaded outputs stay unreferenced for GC. Fencing
- * stops the service for good.
+ * stops the service for good. The {@link DbListener} hears of each job between its uploads and its
+ * publication (where it may fail the job) and after publication.
  */
 final class Compactions implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Compactions.class.getName());
@@ -39,6 +43,7 @@ final class Compactions implements AutoCloseable {
   private final Consumer<Manifest> published;
   private final ScheduledExecutorService scheduler;
   private final long publishWithinNanos;
+  private final DbListener listener;
   private final ThreadPoolExecutor jobs;
   private final ThreadPoolExecutor parts;
   private final Set<String> busy = new HashSet<>();
@@ -71,7 +76,8 @@ final class Compactions implements AutoCloseable {
       LongSupplier retainSeq,
       Consumer<Manifest> published,
       ScheduledExecutorService scheduler,
-      Duration publishWithin) {
+      Duration publishWithin,
+      DbListener listener) {
     this.manifest = manifest;
     this.options = options;
     this.policy = new CompactionPolicy(options);
@@ -79,6 +85,7 @@ final class Compactions implements AutoCloseable {
     this.published = published;
     this.scheduler = scheduler;
     this.publishWithinNanos = publishWithin.toNanos();
+    this.listener = listener;
     int jobThreads = options.maxConcurrentJobs() + 1;
     this.jobs = pool("compaction", jobThreads);
     this.parts = pool("compaction-part", jobThreads * options.subcompactions());
@@ -162,6 +169,8 @@ final class Compactions implements AutoCloseable {
                 + ", longer than GC's minAge allows before publishing; its outputs are abandoned"
                 + " (raise GcOptions.minAge or lower targetTableBytes/maxL0PerJob)");
       }
+      listener.onCompactionOutputsUploaded(
+          job.tableIds().stream().sorted().toList(), outputIds(out));
       // The plan may come from a version (a writer's flush) newer than this compactor's cached
       // one; the change must see at least that version, so read the latest first.
       manifest.refresh();
@@ -171,6 +180,7 @@ final class Compactions implements AutoCloseable {
       bytesWritten.add(out.bytesWritten());
       entriesDropped.add(out.entriesDropped());
       published.accept(result);
+      publishedTo(result);
     } catch (FencedException e) {
       fenced = e;
       LOG.log(Level.INFO, "compactor fenced; compaction stops", e);
@@ -183,6 +193,25 @@ final class Compactions implements AutoCloseable {
       }
     } finally {
       finished(job, result);
+    }
+  }
+
+  private static List<String> outputIds(CompactionRunner.Output out) {
+    List<String> ids = new ArrayList<>();
+    if (out.run() != null) {
+      for (TableInfo t : out.run().tables()) {
+        ids.add(t.id());
+      }
+    }
+    return List.copyOf(ids);
+  }
+
+  /** Tells the listener; the job is published already, so what it throws is only logged. */
+  private void publishedTo(Manifest result) {
+    try {
+      listener.onCompactionPublished(result.id());
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "DbListener.onCompactionPublished threw; the job stays published", e);
     }
   }
 

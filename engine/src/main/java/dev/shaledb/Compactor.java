@@ -50,7 +50,8 @@ public final class Compactor implements AutoCloseable {
       FenceableManifest manifest,
       TableStore tables,
       SstOptions tableOptions,
-      CompactionOptions options) {
+      CompactionOptions options,
+      DbListener listener) {
     this.manifest = manifest;
     this.scheduler = Threads.scheduler("compactor", 1);
     this.compactions =
@@ -63,7 +64,8 @@ public final class Compactor implements AutoCloseable {
             () -> Long.MAX_VALUE,
             m -> {},
             scheduler,
-            GcOptions.defaults().minAge().dividedBy(2));
+            GcOptions.defaults().minAge().dividedBy(2),
+            listener);
     long millis = options.pollInterval().toMillis();
     this.poll = scheduler.scheduleWithFixedDelay(this::poll, millis, millis, TimeUnit.MILLISECONDS);
     compactions.wake();
@@ -82,10 +84,25 @@ public final class Compactor implements AutoCloseable {
    */
   public static Compactor open(
       ObjectStore store, String path, CompactionOptions options, SstOptions tableOptions) {
+    return open(store, path, options, tableOptions, DbListener.NONE);
+  }
+
+  /**
+   * As {@link #open(ObjectStore, String, CompactionOptions, SstOptions)}, telling {@code listener}
+   * about each compaction ({@link DbListener#onCompactionOutputsUploaded} and {@link
+   * DbListener#onCompactionPublished}; its other methods are not called).
+   */
+  public static Compactor open(
+      ObjectStore store,
+      String path,
+      CompactionOptions options,
+      SstOptions tableOptions,
+      DbListener listener) {
     requireNonNull(store, "store is null");
     requireNonNull(path, "path is null");
     requireNonNull(options, "options is null");
     requireNonNull(tableOptions, "tableOptions is null");
+    requireNonNull(listener, "listener is null");
     ManifestKeys.validateDbPath(path);
     ManifestStore manifests = new ManifestStore(store, path);
     if (manifests.readLatest().isEmpty()) {
@@ -95,7 +112,8 @@ public final class Compactor implements AutoCloseable {
         FenceableManifest.openCompactor(manifests),
         new TableStore(store, path, null),
         tableOptions,
-        options);
+        options,
+        listener);
   }
 
   /** This compactor's epoch. */

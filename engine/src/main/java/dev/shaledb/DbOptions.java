@@ -41,6 +41,9 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param gc garbage collection by this writer (default {@link GcOptions#defaults()}: runs every
  *     minute and keeps what was superseded less than 15 minutes ago; an interval of {@link
  *     Duration#ZERO} leaves only {@link Db#collectGarbage()})
+ * @param listener told synchronously at named points of writes, compaction, GC, checkpoints and
+ *     recovery, for observability and crash testing (default {@link DbListener#NONE}); see {@link
+ *     DbListener} for threads and what an exception it throws does
  */
 public record DbOptions(
     long memtableBytes,
@@ -54,7 +57,8 @@ public record DbOptions(
     Clock clock,
     ScheduledExecutorService scheduler,
     ScheduledExecutorService background,
-    GcOptions gc) {
+    GcOptions gc,
+    DbListener listener) {
 
   public DbOptions {
     if (memtableBytes < 1024) {
@@ -79,6 +83,7 @@ public record DbOptions(
     requireNonNull(compaction, "compaction is null");
     requireNonNull(clock, "clock is null");
     requireNonNull(gc, "gc is null");
+    requireNonNull(listener, "listener is null");
   }
 
   /** The documented defaults. */
@@ -106,6 +111,7 @@ public record DbOptions(
     b.scheduler = scheduler;
     b.background = background;
     b.gc = gc;
+    b.listener = listener;
     return b;
   }
 
@@ -123,6 +129,7 @@ public record DbOptions(
     private ScheduledExecutorService scheduler;
     private ScheduledExecutorService background;
     private GcOptions gc = GcOptions.defaults();
+    private DbListener listener = DbListener.NONE;
 
     private Builder() {}
 
@@ -186,6 +193,11 @@ public record DbOptions(
       return this;
     }
 
+    public Builder listener(DbListener value) {
+      this.listener = value;
+      return this;
+    }
+
     public DbOptions build() {
       return new DbOptions(
           memtableBytes,
@@ -199,7 +211,8 @@ public record DbOptions(
           clock,
           scheduler,
           background,
-          gc);
+          gc,
+          listener);
     }
   }
 }

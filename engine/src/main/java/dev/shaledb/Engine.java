@@ -88,7 +88,8 @@ final class Engine {
             counters,
             options.memtableBytes(),
             recovered.lastSeq(),
-            () -> flusherRef[0].wakeUp());
+            () -> flusherRef[0].wakeUp(),
+            options.listener());
     this.flusher =
         new Flusher(
             view,
@@ -106,9 +107,11 @@ final class Engine {
             this::flushed);
     flusherRef[0] = flusher;
     this.reads = new ReadPath(tables);
-    this.checkpoints = new Checkpoints(recovered.manifest(), store, path, UUID::randomUUID);
+    this.checkpoints =
+        new Checkpoints(recovered.manifest(), store, path, UUID::randomUUID, options.listener());
     this.gc =
-        GarbageCollector.create(store, path, options.gc(), background, checkpoints::pruneExpired);
+        GarbageCollector.create(
+            store, path, options.gc(), background, checkpoints::pruneExpired, options.listener());
   }
 
   static Engine open(ObjectStore userStore, String path, DbOptions options) {
@@ -123,7 +126,8 @@ final class Engine {
         ownsBackground ? Threads.scheduler("background", 2) : options.background();
     try {
       Recovery.Recovered recovered =
-          Recovery.open(store, path, options.walOptions().withScheduler(scheduler));
+          Recovery.open(
+              store, path, options.walOptions().withScheduler(scheduler), options.listener());
       Engine engine = new Engine(options, store, scheduler, background, owns, path, recovered);
       engine.startCompaction(store, path);
       if (recovered.memtable().approximateBytes() >= options.memtableBytes()) {
@@ -158,7 +162,8 @@ final class Engine {
               this::retainSeq,
               this::adopt,
               background,
-              publishWithin(options.gc()));
+              publishWithin(options.gc()),
+              options.listener());
       compactions.wake();
     } else {
       long millis = compaction.pollInterval().toMillis();

@@ -45,7 +45,7 @@ public final class GarbageCollector implements AutoCloseable {
 
   /** A collector for the database under {@code path} ("" for the store root), run on demand. */
   public static GarbageCollector open(ObjectStore store, String path, GcOptions options) {
-    return create(store, path, options, null, null);
+    return create(store, path, options, null, null, DbListener.NONE);
   }
 
   /**
@@ -55,7 +55,7 @@ public final class GarbageCollector implements AutoCloseable {
   public static GarbageCollector open(
       ObjectStore store, String path, GcOptions options, ScheduledExecutorService scheduler) {
     requireNonNull(scheduler, "scheduler is null");
-    return create(store, path, options, scheduler, null);
+    return create(store, path, options, scheduler, null, DbListener.NONE);
   }
 
   /** The writer's collector, which also removes expired checkpoints. */
@@ -64,12 +64,14 @@ public final class GarbageCollector implements AutoCloseable {
       String path,
       GcOptions options,
       ScheduledExecutorService scheduler,
-      Collector.CheckpointPruner pruner) {
+      Collector.CheckpointPruner pruner,
+      DbListener listener) {
     requireNonNull(store, "store is null");
     requireNonNull(path, "path is null");
     requireNonNull(options, "options is null");
     ManifestKeys.validateDbPath(path);
-    GarbageCollector gc = new GarbageCollector(new Collector(store, path, options, pruner), path);
+    GarbageCollector gc =
+        new GarbageCollector(new Collector(store, path, options, pruner, listener), path);
     if (scheduler != null && options.periodic()) {
       long millis = Math.max(1, options.interval().toMillis());
       gc.periodic =

@@ -34,10 +34,13 @@ final class Recovery {
 
   private Recovery() {}
 
-  static Recovered open(ObjectStore store, String path, WalWriterOptions walOptions) {
+  static Recovered open(
+      ObjectStore store, String path, WalWriterOptions walOptions, DbListener listener) {
     FenceableManifest manifest = FenceableManifest.openWriter(new ManifestStore(store, path));
+    listener.onRecoveryStep(DbListener.RecoveryStep.EPOCH_RAISED);
     ManifestState bumped = manifest.latest().state();
     WalFence fence = WalFence.place(store, path, manifest.epoch(), bumped.nextWalId());
+    listener.onRecoveryStep(DbListener.RecoveryStep.WAL_FENCED);
     Manifest current = manifest.refresh();
     if (current.state().writerEpoch() != manifest.epoch()) {
       throw new FencedException(
@@ -53,6 +56,7 @@ final class Recovery {
     WalReplay replay =
         new WalReader(store, path)
             .replay(state.flushedWalId(), batch -> apply(batch, flushedSeq, memtable));
+    listener.onRecoveryStep(DbListener.RecoveryStep.WAL_REPLAYED);
     WalWriter wal = WalWriter.open(store, path, walOptions, fence, replay);
     long lastSeq = Math.max(flushedSeq, replay.lastSeq());
     return new Recovered(manifest, state, wal, memtable, lastSeq, replay);

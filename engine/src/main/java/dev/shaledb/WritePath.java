@@ -12,20 +12,26 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Orders writes: under one lock a batch gets its sequence numbers (one per operation, consecutive),
  * is appended to the WAL and inserted into the active memtable, and only then becomes visible, so
  * WAL order, sequence order and visibility agree and no reader sees half a batch. Waiting for
- * durability happens outside the lock, so concurrent durable writers share WAL uploads.
+ * durability happens outside the lock, so concurrent durable writers share WAL uploads. The {@link
+ * DbListener} hears of each acknowledgement just before and just after it.
  */
 final class WritePath {
+  private static final Logger LOG = Logger.getLogger(WritePath.class.getName());
+
   private final WalWriter wal;
   private final ViewRef view;
   private final MemoryBudget budget;
   private final Counters counters;
   private final long memtableBytes;
   private final Runnable onFreeze;
+  private final DbListener listener;
   private final ReentrantLock lock = new ReentrantLock();
   private final AtomicLong durableSeq;
   private long lastSeq;
@@ -40,7 +46,8 @@ final class WritePath {
       Counters counters,
       long memtableBytes,
       long lastSeq,
-      Runnable onFreeze) {
+      Runnable onFreeze,
+      DbListener listener) {
     this.wal = wal;
     this.view = view;
     this.budget = budget;
@@ -50,6 +57,7 @@ final class WritePath {
     this.visibleSeq = lastSeq;
     this.durableSeq = new AtomicLong(lastSeq);
     this.onFreeze = onFreeze;
+    this.listener = listener;
   }
 
   void write(WriteBatch batch, WriteOptions options) {
@@ -60,9 +68,10 @@ final class WritePath {
     budget.admit();
     long start = System.nanoTime();
     long[] seq = new long[1];
-    CompletableFuture<Long> appended = append(batch.entries(), options.awaitDurable(), seq);
+    boolean durable = options.awaitDurable();
+    CompletableFuture<Long> appended = append(batch.entries(), durable, seq);
     countWrite(batch);
-    if (options.awaitDurable()) {
+    if (durable) {
       try {
         Futures.join(appended);
       } catch (DbException e) {
@@ -74,6 +83,8 @@ final class WritePath {
       durableThrough(seq[0]);
       counters.durableAcks.record(System.nanoTime() - start);
     }
+    listener.beforeAcknowledge(seq[0], durable);
+    acknowledged(seq[0], durable);
   }
 
   /**
@@ -90,12 +101,28 @@ final class WritePath {
     long[] seq = new long[1];
     CompletableFuture<Long> appended = append(batch.entries(), true, seq);
     countWrite(batch);
-    return appended.thenApply(
-        id -> {
-          durableThrough(seq[0]);
-          counters.durableAcks.record(System.nanoTime() - start);
-          return null;
-        });
+    CompletableFuture<Void> acked =
+        appended.thenApply(
+            id -> {
+              durableThrough(seq[0]);
+              counters.durableAcks.record(System.nanoTime() - start);
+              listener.beforeAcknowledge(seq[0], true);
+              return null;
+            });
+    if (listener != DbListener.NONE) {
+      // Only with a listener: a dependent stage per write is not free.
+      acked.thenRun(() -> acknowledged(seq[0], true));
+    }
+    return acked;
+  }
+
+  /** Tells the listener; the write is acknowledged already, so what it throws is only logged. */
+  private void acknowledged(long lastSeq, boolean durable) {
+    try {
+      listener.afterAcknowledge(lastSeq, durable);
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "DbListener.afterAcknowledge threw; the write stays acknowledged", e);
+    }
   }
 
   /** Makes every accepted write durable. */

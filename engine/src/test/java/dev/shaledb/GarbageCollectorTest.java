@@ -191,7 +191,8 @@ class GarbageCollectorTest {
             "db",
             OPTIONS,
             null,
-            new Checkpoints(writer, store, "db", UUID::randomUUID)::pruneExpired)) {
+            new Checkpoints(writer, store, "db", UUID::randomUUID, DbListener.NONE)::pruneExpired,
+            DbListener.NONE)) {
       GcResult result = writers.run();
       assertThat(result.checkpointsRemoved()).isEqualTo(1);
       // Retiring v4 stamped it with a new lastModified, which makes v3 look superseded only then

@@ -1,0 +1,98 @@
+package dev.shaledb;
+
+import java.util.List;
+
+/**
+ * Told, synchronously, when a database passes one of a few named points of its protocol: for
+ * observability, and for tests that crash a process exactly there. Set it with {@link
+ * DbOptions.Builder#listener}; every method has a no-op default, so an implementation overrides
+ * only what it watches.
+ *
+ * <p>Each method runs on the thread doing the work (named per method), while that work waits for
+ * it, so it must be fast and must not call back into the database. It may be called from several
+ * threads at once.
+ *
+ * <p>An exception thrown by a method fails the operation in progress exactly as an object-store
+ * failure at that point would: the operation stops there and what it already made durable stays
+ * durable. The recovery, publication and GC protocols must tolerate a process dying at any request
+ * boundary, so they tolerate this too. A crash-testing harness uses that: it kills its process's
+ * store and throws, and the process dies mid-protocol at a point the store alone cannot tell apart
+ * (a compaction output looks like a flushed table to the store). Methods documented as called after
+ * the fact ({@link #afterAcknowledge}, {@link #onCompactionPublished}) cannot fail their operation
+ * any more; what they throw is logged and dropped.
+ */
+public interface DbListener {
+  /** The listener that does nothing, the default. */
+  DbListener NONE = new DbListener() {};
+
+  /** The steps of {@link Db#open}, in order (docs/protocol.md §5). */
+  enum RecoveryStep {
+    /** The writer epoch in the manifest is raised: earlier writers' manifest updates now fail. */
+    EPOCH_RAISED,
+    /** The WAL fence is placed: earlier writers' WAL puts now fail. */
+    WAL_FENCED,
+    /** The WAL is replayed into the memtable; the WAL writer has not started. */
+    WAL_REPLAYED
+  }
+
+  /**
+   * A write is about to be acknowledged: a durable write is durable in the WAL, a non-durable one
+   * is applied. Called on the thread that called {@link Db#write} (or, for {@link Db#writeAsync},
+   * the thread completing its WAL upload). Throwing fails the write call (its future), although the
+   * write is applied and, if durable, durable: like a write whose upload outcome is unknown, a
+   * reopen shows it whole or not at all.
+   *
+   * @param lastSeq the sequence number of the batch's last operation
+   * @param durable whether the caller asked to wait for durability
+   */
+  default void beforeAcknowledge(long lastSeq, boolean durable) {}
+
+  /**
+   * A write was acknowledged: the call returns normally (its future completed) whatever this method
+   * does. Called on the thread that called {@link Db#write} just before it returns (for {@link
+   * Db#writeAsync}, after its future completed).
+   *
+   * @param lastSeq the sequence number of the batch's last operation
+   * @param durable whether the caller asked to wait for durability
+   */
+  default void afterAcknowledge(long lastSeq, boolean durable) {}
+
+  /**
+   * Every output table of a compaction is uploaded and none is referenced yet: the manifest update
+   * that publishes them comes next. Called on a compaction thread. Throwing abandons the job as a
+   * failed manifest update would: the outputs stay unreferenced (garbage for GC) and the inputs
+   * stay published, and compaction plans again later.
+   *
+   * @param inputTableIds the tables the compaction replaces
+   * @param outputTableIds the tables it wrote (empty if everything was dropped)
+   */
+  default void onCompactionOutputsUploaded(
+      List<String> inputTableIds, List<String> outputTableIds) {}
+
+  /**
+   * A compaction was published in manifest version {@code manifestId}. Called on a compaction
+   * thread.
+   */
+  default void onCompactionPublished(long manifestId) {}
+
+  /**
+   * Garbage collection is about to delete {@code key} (a table or a WAL object). Called on the
+   * thread running the collection, once per object, after the deletes before it were issued.
+   * Throwing ends the run there, as a failed delete would: the rest stays for the next run.
+   */
+  default void beforeGcDelete(String key) {}
+
+  /**
+   * A checkpoint is about to be published: the memtables are flushed if asked and the manifest
+   * update that adds the checkpoint comes next. Called on the thread that called {@link
+   * Db#createCheckpoint}. Throwing fails the call and no checkpoint exists.
+   */
+  default void onCheckpointPublishing(String name) {}
+
+  /**
+   * {@link Db#open} finished {@code step}. Called on the opening thread. Throwing fails the open as
+   * a store failure after that step would: nothing is served, and the next open recovers from where
+   * this one stopped.
+   */
+  default void onRecoveryStep(RecoveryStep step) {}
+}
