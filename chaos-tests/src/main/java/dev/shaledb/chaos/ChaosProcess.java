@@ -33,6 +33,7 @@ public final class ChaosProcess implements AutoCloseable {
   private final ScheduledThreadPoolExecutor scheduler;
   private final ScheduledThreadPoolExecutor network;
   private final ScheduledThreadPoolExecutor background;
+  private final CrashHooks hooks;
   private final Db db;
   private boolean ended;
 
@@ -43,8 +44,10 @@ public final class ChaosProcess implements AutoCloseable {
       ScheduledThreadPoolExecutor scheduler,
       ScheduledThreadPoolExecutor network,
       ScheduledThreadPoolExecutor background,
+      CrashHooks hooks,
       Db db) {
     this.id = id;
+    this.hooks = hooks;
     this.background = background;
     this.network = network;
     this.boundary = boundary;
@@ -104,13 +107,21 @@ public final class ChaosProcess implements AutoCloseable {
     // The engine's blocking background work (flushes, compaction retries, GC) gets its own pool
     // too, so a crash can stop every thread of the process.
     ScheduledThreadPoolExecutor background = newScheduler("chaos-p" + spec.id() + "-bg");
+    // Crash points inside the engine (acknowledgements, compaction, GC, checkpoints) fire through
+    // its listener, which kills this boundary.
+    CrashHooks hooks = new CrashHooks(boundary);
     DbOptions options =
-        spec.options().toBuilder().scheduler(scheduler).background(background).build();
+        spec.options().toBuilder()
+            .scheduler(scheduler)
+            .background(background)
+            .listener(hooks)
+            .build();
     boundary.recovering(true);
     try {
       Db db = Db.open(retrying, path, options);
       boundary.recovering(false);
-      return new ChaosProcess(spec.id(), boundary, faults, scheduler, network, background, db);
+      return new ChaosProcess(
+          spec.id(), boundary, faults, scheduler, network, background, hooks, db);
     } catch (RuntimeException e) {
       boundary.crash();
       stop(background);
@@ -165,6 +176,11 @@ public final class ChaosProcess implements AutoCloseable {
 
   public CrashPointStore boundary() {
     return boundary;
+  }
+
+  /** Compactions this process's compactor published so far. */
+  public long compactionsPublished() {
+    return hooks.compactionsPublished();
   }
 
   public FaultInjectingObjectStore faults() {

@@ -17,8 +17,8 @@ import java.util.Map;
 /**
  * The chaos run's report: every tier adds its runs ({@link #add}) and {@link #write} renders the
  * whole as {@code chaos-report.txt} and {@code chaos-report.json}, ending with {@code N passed, N
- * failed}. Rows the engine cannot produce yet (compaction, GC) say {@code n/a} and why. One report
- * per JVM ({@link #shared()}), so test classes of one surefire run add up. Thread-safe.
+ * failed}. Rows the engine cannot produce yet say why. One report per JVM ({@link #shared()}), so
+ * test classes of one surefire run add up. Thread-safe.
  */
 public final class ChaosReport {
   private static final ChaosReport SHARED = new ChaosReport();
@@ -89,11 +89,6 @@ public final class ChaosReport {
           String.format(
               "%-66s %12d%s%n", s.label(), total.get(s), s.mustBeZero() ? "  (must be 0)" : ""));
     }
-    sb.append(
-        String.format(
-            "%-66s %12s%n",
-            "compactions crashed / resumed",
-            "in AT_OP_COUNT and AFTER_TABLE_PUT (no separate hook)"));
     long injected = corruptionsInjected();
     sb.append(
         String.format(
@@ -107,13 +102,9 @@ public final class ChaosReport {
     Map<CrashPoint, Long> crashes = total.crashes();
     for (CrashPoint p : CrashPoint.values()) {
       long n = crashes.getOrDefault(p, 0L);
-      String note =
-          n > 0
-              ? ""
-              : p.atRequestBoundary()
-                  ? " (not reached in this run)"
-                  : p == CrashPoint.AT_OP_COUNT ? "" : " n/a (needs an engine hook)";
-      sb.append(String.format("  %-28s %10d%s%n", p, n, note));
+      String where = p.atEngineHook() ? "engine hook" : p.atRequestBoundary() ? "store" : "harness";
+      String note = n > 0 || p == CrashPoint.AT_OP_COUNT ? "" : " (not reached in this run)";
+      sb.append(String.format("  %-28s %-12s %10d%s%n", p, where, n, note));
     }
     sb.append("\nfaults injected per kind\n");
     total.faults().forEach((k, n) -> sb.append(String.format("  %-28s %10d%n", k, n)));

@@ -4,9 +4,10 @@ package dev.shaledb.chaos;
  * Where an in-process crash happens. Most are object-store request boundaries, recognised by the
  * request's kind and key folder, so they need no hook in the engine: "before" crashes instead of
  * sending the request, "after" sends it, lets the store apply it, and crashes before the answer
- * reaches the process. The rest are harness-driven. Points marked <em>future</em> are named so that
- * the report already has their rows; they fire once the engine issues the matching requests (or
- * exposes the hook listed in docs/testing.md).
+ * reaches the process. Points in the code that a store request cannot name (an acknowledgement, a
+ * compaction between its uploads and its publication, a GC between deletes, a checkpoint) fire
+ * through the engine's {@code DbListener} ({@link CrashHooks}); {@link #AT_OP_COUNT} is
+ * harness-driven. New points go at the end: {@link BankRun} draws from the first six.
  */
 public enum CrashPoint {
   /** Before a WAL object put: the batch is not durable. */
@@ -25,12 +26,23 @@ public enum CrashPoint {
   DURING_RECOVERY,
   /** After n operations of the workload, whatever background work is under way. */
   AT_OP_COUNT,
-  /** Before an object delete: garbage collection or WAL trimming (future: no deletes yet). */
+  /** Before an object delete: garbage collection. */
   BEFORE_DELETE,
-  /** Mid-compaction (future: needs an engine hook; compaction tables look like flush tables). */
+  /**
+   * Mid-compaction: every output of a job uploaded, the manifest update publishing them not sent
+   * (engine hook; to the store a compaction output looks like a flushed table).
+   */
   DURING_COMPACTION,
-  /** Mid-checkpoint (future: needs checkpoints). */
-  DURING_CHECKPOINT;
+  /** Mid-checkpoint: memtables flushed, the manifest update adding the checkpoint not sent. */
+  DURING_CHECKPOINT,
+  /** Before acknowledging the n-th durable write: it is durable, its caller is not told. */
+  BEFORE_ACK,
+  /**
+   * Right after acknowledging the n-th durable write: the caller was told, then the process died.
+   */
+  AFTER_ACK,
+  /** Mid-GC: before the n-th object deletion of the process's collector, after the ones before. */
+  DURING_GC;
 
   /** The points the store can fire by itself, given a request kind and its key. */
   static CrashPoint beforePoint(String op, String key) {
@@ -62,6 +74,15 @@ public enum CrashPoint {
 
   /** Whether the store fires this point at a request boundary. */
   boolean atRequestBoundary() {
-    return this != AT_OP_COUNT && this != DURING_COMPACTION && this != DURING_CHECKPOINT;
+    return this != AT_OP_COUNT && !atEngineHook();
+  }
+
+  /** Whether the engine's listener fires this point ({@link CrashHooks}). */
+  boolean atEngineHook() {
+    return this == DURING_COMPACTION
+        || this == DURING_CHECKPOINT
+        || this == BEFORE_ACK
+        || this == AFTER_ACK
+        || this == DURING_GC;
   }
 }

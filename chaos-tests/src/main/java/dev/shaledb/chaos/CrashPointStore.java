@@ -68,6 +68,18 @@ public final class CrashPointStore extends ForwardingObjectStore {
     }
   }
 
+  /**
+   * Called by the engine's listener at {@code point} (an {@link CrashPoint#atEngineHook} point):
+   * crashes the process, as {@link #crash()}, if that point is armed and its countdown ends now.
+   * The caller then throws, so the engine stops exactly there.
+   */
+  public boolean fireHook(CrashPoint point) {
+    if (!point.atEngineHook()) {
+      throw new IllegalArgumentException(point + " is not an engine hook point");
+    }
+    return fire(point);
+  }
+
   /** Kills the process: every later request fails at once. Idempotent. */
   public void crash() {
     crashed = true;

@@ -31,14 +31,21 @@ import java.util.function.UnaryOperator;
  */
 public final class SeedRun {
   static final String PATH = "db";
-  private static final CrashPoint[] STORE_POINTS = {
+
+  /** The points a crash cycle arms: store request boundaries and engine hooks. */
+  private static final CrashPoint[] ARMED_POINTS = {
     CrashPoint.BEFORE_WAL_PUT,
     CrashPoint.AFTER_WAL_PUT,
     CrashPoint.BEFORE_TABLE_PUT,
     CrashPoint.AFTER_TABLE_PUT,
     CrashPoint.BEFORE_MANIFEST_PUT,
     CrashPoint.AFTER_MANIFEST_PUT,
-    CrashPoint.BEFORE_DELETE
+    CrashPoint.BEFORE_DELETE,
+    CrashPoint.BEFORE_ACK,
+    CrashPoint.AFTER_ACK,
+    CrashPoint.DURING_COMPACTION,
+    CrashPoint.DURING_GC,
+    CrashPoint.DURING_CHECKPOINT
   };
 
   private final long seed;
@@ -163,13 +170,13 @@ public final class SeedRun {
     int r = random.nextInt(100);
     CrashPoint point;
     int nth;
-    if (r < 55) {
-      point = STORE_POINTS[random.nextInt(STORE_POINTS.length)];
-      nth = 1 + random.nextInt(point.name().contains("WAL") ? 40 : 4);
-    } else if (r < 65) {
+    if (r < 60) {
+      point = ARMED_POINTS[random.nextInt(ARMED_POINTS.length)];
+      nth = 1 + random.nextInt(maxNth(point));
+    } else if (r < 68) {
       point = CrashPoint.DURING_RECOVERY;
       nth = 1 + random.nextInt(12);
-    } else if (r < 90) {
+    } else if (r < 91) {
       point = CrashPoint.AT_OP_COUNT;
       nth = 1 + random.nextInt(budget);
     } else {
@@ -194,11 +201,53 @@ public final class SeedRun {
         break;
       }
     }
+    awaitBackgroundCrash(p, point);
     stopSecond.set(true);
     int secondDone = second == null ? 0 : awaitSecond(second);
     stopSecond.set(false);
     end(p, point == null && !p.isDead() && w.writeFailure() == null, point);
     return Math.max(done + secondDone, 1);
+  }
+
+  /**
+   * Gives a point armed in background work (GC deletes, a compaction between upload and publish) up
+   * to 300 ms, three GC intervals, to fire after the workload's budget ran out: process lifetimes
+   * are short, and GC only deletes what is older than its one-second minAge.
+   */
+  private static void awaitBackgroundCrash(ChaosProcess p, CrashPoint point) {
+    boolean background =
+        point == CrashPoint.DURING_GC
+            || point == CrashPoint.BEFORE_DELETE
+            || point == CrashPoint.DURING_COMPACTION;
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+    while (background && !p.isDead() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /**
+   * How far into a lifetime an armed point may fire: WAL puts and acknowledgements happen per
+   * write, checkpoints about once per hundred operations, the rest a few times per lifetime.
+   */
+  private static int maxNth(CrashPoint point) {
+    switch (point) {
+      case BEFORE_WAL_PUT:
+      case AFTER_WAL_PUT:
+      case BEFORE_ACK:
+      case AFTER_ACK:
+        return 40;
+      case DURING_CHECKPOINT:
+      case DURING_COMPACTION:
+      case DURING_GC:
+        return 2;
+      default:
+        return 4;
+    }
   }
 
   private final java.util.concurrent.atomic.AtomicBoolean stopSecond =
@@ -276,6 +325,16 @@ public final class SeedRun {
   }
 
   void end(ChaosProcess p, boolean cleanly, CrashPoint planned) {
+    long published = p.compactionsPublished();
+    tally.add(Stat.COMPACTIONS_PUBLISHED, published);
+    if (compactionCrashed && published > 0) {
+      tally.inc(Stat.COMPACTIONS_RESUMED);
+      compactionCrashed = false;
+    }
+    if (p.boundary().fired() == CrashPoint.DURING_COMPACTION) {
+      tally.inc(Stat.COMPACTIONS_CRASHED);
+      compactionCrashed = true;
+    }
     if (cleanly) {
       try {
         p.closeCleanly(faults);
@@ -296,6 +355,9 @@ public final class SeedRun {
   }
 
   private final List<CrashPointStore> pendingLate = new ArrayList<>();
+
+  /** A DURING_COMPACTION crash waits for a later process to publish a compaction. */
+  private boolean compactionCrashed;
 
   Workload workload(ChaosProcess p) {
     return workload(p, 0);

@@ -13,6 +13,7 @@ import dev.shaledb.error.CorruptObjectException;
 import dev.shaledb.error.FencedException;
 import dev.shaledb.error.OutcomeUnknownException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,8 @@ import java.util.SplittableRandom;
  * process, one thread each; a workload itself is not thread-safe.
  */
 public final class Workload {
+  private static final Duration CHECKPOINT_LIFETIME = Duration.ofSeconds(2);
+
   private final ExpectedState oracle;
   private final Tally tally;
   private final SplittableRandom random;
@@ -98,8 +101,10 @@ public final class Workload {
       delete(randomKey(), random.nextBoolean());
     } else if (op < 66) {
       batch(random.nextBoolean());
-    } else if (op < 84) {
+    } else if (op < 83) {
       get(randomKey());
+    } else if (op < 84) {
+      checkpoint();
     } else if (op < 91) {
       scan();
     } else if (op < 95) {
@@ -176,6 +181,21 @@ public final class Workload {
       oracle.durableBefore(process, began);
     } catch (RuntimeException e) {
       writeFailure = e;
+    }
+  }
+
+  /**
+   * A short-lived checkpoint (the writer's GC removes it once expired). It flushes the memtables
+   * first, so every write that returned before it is durable once it returns.
+   */
+  private void checkpoint() {
+    long began = oracle.tick();
+    try {
+      db.createCheckpoint("chaos-" + writer + "-" + counter, CHECKPOINT_LIFETIME);
+      oracle.durableBefore(process, began);
+      tally.inc(Stat.CHECKPOINTS);
+    } catch (RuntimeException e) {
+      // A failed checkpoint changes no data; a failure that ended the writer ends the next write.
     }
   }
 
