@@ -72,6 +72,11 @@ final class CrashHooks implements DbListener {
     crashAt(CrashPoint.DURING_CHECKPOINT);
   }
 
+  @Override
+  public void onRecoveryStep(RecoveryStep step) {
+    crashAt(CrashPoint.AT_RECOVERY_STEP);
+  }
+
   private void crashAt(CrashPoint point) {
     if (boundary.fireHook(point)) {
       throw new InjectedCrash(point);

@@ -42,7 +42,9 @@ public enum CrashPoint {
    */
   AFTER_ACK,
   /** Mid-GC: before the n-th object deletion of the process's collector, after the ones before. */
-  DURING_GC;
+  DURING_GC,
+  /** {@code Db.open} dies right after its n-th step: epoch raised, WAL fenced, WAL replayed. */
+  AT_RECOVERY_STEP;
 
   /** The points the store can fire by itself, given a request kind and its key. */
   static CrashPoint beforePoint(String op, String key) {
@@ -83,6 +85,7 @@ public enum CrashPoint {
         || this == DURING_CHECKPOINT
         || this == BEFORE_ACK
         || this == AFTER_ACK
-        || this == DURING_GC;
+        || this == DURING_GC
+        || this == AT_RECOVERY_STEP;
   }
 }

@@ -1,5 +1,6 @@
 package dev.shaledb.chaos;
 
+import dev.shaledb.DbListener;
 import dev.shaledb.DbOptions;
 import dev.shaledb.objectstore.InMemoryObjectStore;
 import dev.shaledb.objectstore.MeteredObjectStore;
@@ -174,8 +175,9 @@ public final class SeedRun {
       point = ARMED_POINTS[random.nextInt(ARMED_POINTS.length)];
       nth = 1 + random.nextInt(maxNth(point));
     } else if (r < 68) {
-      point = CrashPoint.DURING_RECOVERY;
-      nth = 1 + random.nextInt(12);
+      boolean step = random.nextInt(3) == 0;
+      point = step ? CrashPoint.AT_RECOVERY_STEP : CrashPoint.DURING_RECOVERY;
+      nth = 1 + random.nextInt(step ? DbListener.RecoveryStep.values().length : 12);
     } else if (r < 91) {
       point = CrashPoint.AT_OP_COUNT;
       nth = 1 + random.nextInt(budget);
@@ -294,6 +296,7 @@ public final class SeedRun {
     for (int attempt = 0; ; attempt++) {
       boolean arm = attempt == 0 && point != null && point != CrashPoint.AT_OP_COUNT;
       ChaosProcess.Spec spec = attempt < 4 ? spec() : spec(FaultPlan.none());
+      CrashPointStore[] boundary = new CrashPointStore[1];
       try {
         ChaosProcess p =
             ChaosProcess.open(
@@ -301,6 +304,7 @@ public final class SeedRun {
                 PATH,
                 spec,
                 b -> {
+                  boundary[0] = b;
                   if (arm) {
                     b.arm(point, nth);
                   }
@@ -313,8 +317,11 @@ public final class SeedRun {
         return p;
       } catch (RuntimeException e) {
         tally.inc(Stat.PROCESSES);
-        if (arm && point == CrashPoint.DURING_RECOVERY) {
-          tally.crash(CrashPoint.DURING_RECOVERY);
+        // A crash point that killed Db.open itself (DURING_RECOVERY, AT_RECOVERY_STEP, or a
+        // background point reached while opening) is a crash; anything else a failed open.
+        CrashPoint fired = boundary[0] == null ? null : boundary[0].fired();
+        if (fired != null) {
+          tally.crash(fired);
         } else if (attempt >= 4) {
           throw new IllegalStateException("open without faults failed", e);
         } else {
