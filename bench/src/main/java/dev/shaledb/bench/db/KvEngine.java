@@ -26,6 +26,12 @@ public interface KvEngine extends AutoCloseable {
   /** Makes every write accepted so far durable; returns when it is. */
   void flush();
 
+  /**
+   * Waits until background compaction has nothing left to do, so a read benchmark measures the
+   * settled shape of the tree rather than reads racing the compactions a reopen starts.
+   */
+  void awaitCompactions();
+
   /** Flushes memtables into tables and releases everything. */
   @Override
   void close();

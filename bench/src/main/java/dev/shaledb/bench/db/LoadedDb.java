@@ -4,7 +4,8 @@ import java.nio.file.Path;
 
 /**
  * A database in a temporary directory holding keys 0..num-1, written in order, then closed and
- * reopened so that every key is read from tables rather than from the memtable.
+ * reopened so that every key is read from tables rather than from the memtable, and left until
+ * background compaction has settled.
  */
 final class LoadedDb implements AutoCloseable {
   final KvEngine db;
@@ -30,6 +31,7 @@ final class LoadedDb implements AutoCloseable {
       BenchData.fillSeq(writer, num, sizes[0], BenchData.values(sizes[1], 2));
     }
     KvEngine db = KvEngine.open(engine, dir, blockCache);
+    db.awaitCompactions();
     if (blockCache) {
       try (KvEngine.Cursor cursor = db.scan(null)) {
         long seen = 0;

@@ -1,6 +1,7 @@
 package dev.shaledb.bench.db;
 
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.CompressionType;
@@ -116,6 +117,26 @@ final class RocksKv implements KvEngine {
       db.flushWal(true);
     } catch (RocksDBException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void awaitCompactions() {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+    try {
+      while (db.getLongProperty("rocksdb.compaction-pending") > 0
+          || db.getLongProperty("rocksdb.num-running-compactions") > 0
+          || db.getLongProperty("rocksdb.num-running-flushes") > 0) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("compaction did not settle within 10 minutes");
+        }
+        Thread.sleep(20);
+      }
+    } catch (RocksDBException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for compaction", e);
     }
   }
 

@@ -7,6 +7,7 @@ import dev.shaledb.KeyValue;
 import dev.shaledb.WriteOptions;
 import dev.shaledb.objectstore.LocalFileObjectStore;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * ShaleDB on a {@link LocalFileObjectStore} in a directory, default options except the block cache
@@ -76,6 +77,18 @@ final class ShaleKv implements KvEngine {
   @Override
   public void flush() {
     db.flush();
+  }
+
+  @Override
+  public void awaitCompactions() {
+    try {
+      if (!db.awaitCompactions(Duration.ofMinutes(10))) {
+        throw new IllegalStateException("compaction did not settle within 10 minutes");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for compaction", e);
+    }
   }
 
   @Override

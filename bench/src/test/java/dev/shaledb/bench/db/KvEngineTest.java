@@ -29,6 +29,7 @@ class KvEngineTest {
       kv.flush();
     }
     try (KvEngine kv = KvEngine.open(engine, dir, false)) {
+      kv.awaitCompactions();
       assertThat(kv.get(BenchData.setKey(BenchData.newKey(16), 7)))
           .asString(UTF_8)
           .isEqualTo("seven");
