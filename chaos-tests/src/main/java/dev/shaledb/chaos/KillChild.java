@@ -3,27 +3,28 @@ package dev.shaledb.chaos;
 import dev.shaledb.Db;
 import dev.shaledb.DbOptions;
 import dev.shaledb.WriteBatch;
-import dev.shaledb.objectstore.LocalFileObjectStore;
+import dev.shaledb.objectstore.ObjectStore;
+import dev.shaledb.objectstore.ObjectStores;
 import dev.shaledb.sst.SstOptions;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 /**
- * The child JVM of the kill -9 tier: opens the database in a directory on {@link
- * LocalFileObjectStore} and writes unique values until it is killed, printing one line per event
- * and flushing each: {@code B <n> <key> <token>|-} before a write call (a put of the value with
- * that token, or a delete), {@code A <n>} once it returned, {@code F <n>} if it failed. The parent
- * reads the lines, which survive the kill in the pipe, into an {@link ExpectedState}.
+ * The child JVM of the kill -9 tier: opens the database on a store given by URI (a {@code file:}
+ * directory, or an {@code s3://} bucket on the parent's S3 test server) and writes unique values
+ * until it is killed, printing one line per event and flushing each: {@code B <n> <key> <token>|-}
+ * before a write call (a put of the value with that token, or a delete), {@code A <n>} once it
+ * returned, {@code F <n>} if it failed. The parent reads the lines, which survive the kill in the
+ * pipe, into an {@link ExpectedState}.
  *
- * <p>Arguments: directory, writer id, seed, number of keys.
+ * <p>Arguments: store URI (see {@link ObjectStores#open}), writer id, seed, number of keys.
  */
 public final class KillChild {
   private KillChild() {}
 
   public static void main(String[] args) {
-    Path dir = Path.of(args[0]);
+    String storeUri = args[0];
     int writer = Integer.parseInt(args[1]);
     SplittableRandom random = new SplittableRandom(Long.parseLong(args[2]));
     int keys = Integer.parseInt(args[3]);
@@ -34,7 +35,7 @@ public final class KillChild {
             .maxUnflushedBytes(4 << 20)
             .tableOptions(SstOptions.defaults().withBlockSize(512))
             .build();
-    LocalFileObjectStore store = new LocalFileObjectStore(dir);
+    ObjectStore store = ObjectStores.open(storeUri);
     Db db = Db.open(store, SeedRun.PATH, options);
     out.println("READY");
     out.flush();

@@ -15,6 +15,10 @@ final class ChaosTiers {
   static final int OPS = Integer.getInteger("chaos.ops", 2000);
   static final int KEYS = Integer.getInteger("chaos.keys", 100);
   static final int KILLS = Integer.getInteger("chaos.kills", 10);
+
+  /** Kill cycles against the S3 test server, by default half as many as on local files. */
+  static final int S3_KILLS = Integer.getInteger("chaos.s3Kills", Math.max(1, KILLS / 2));
+
   static final int BANK_SEEDS = Integer.getInteger("chaos.bankSeeds", 20);
   static final long SEED_TIMEOUT_SECONDS = Long.getLong("chaos.seedTimeoutSeconds", 120);
   static final String TIER = System.getProperty("chaos.tier", "quick");

@@ -6,6 +6,9 @@ import dev.shaledb.Db;
 import dev.shaledb.DbIterator;
 import dev.shaledb.KeyValue;
 import dev.shaledb.objectstore.LocalFileObjectStore;
+import dev.shaledb.objectstore.ObjectStore;
+import dev.shaledb.objectstore.s3.S3TestServer;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,17 +19,19 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real-kill tier: a child JVM ({@link KillChild}) writes on {@link LocalFileObjectStore} and is
- * killed with {@code destroyForcibly} (SIGKILL) at a random moment; the parent replays the child's
- * printed events into the oracle, reopens the directory and checks every key. Not deterministic:
- * the moment of the kill is wall-clock time, and a failing cycle is reproduced by running the tier
- * again with its seed, not exactly.
+ * The real-kill tier: a child JVM ({@link KillChild}) writes on {@link LocalFileObjectStore}, or
+ * over HTTP on an S3 server running in this JVM, and is killed with {@code destroyForcibly}
+ * (SIGKILL) at a random moment; the parent replays the child's printed events into the oracle,
+ * reopens the directory and checks every key. Not deterministic: the moment of the kill is
+ * wall-clock time, and a failing cycle is reproduced by running the tier again with its seed, not
+ * exactly.
  */
 class KillNineTest {
   @AfterAll
@@ -37,19 +42,56 @@ class KillNineTest {
   @Test
   @Timeout(value = 24, unit = TimeUnit.HOURS)
   void acknowledgedWritesSurviveKillNine(@TempDir Path dir) throws Exception {
+    runTier(
+        "kill-9",
+        "file:" + dir.toAbsolutePath(),
+        () -> new LocalFileObjectStore(dir),
+        ChaosTiers.KILLS);
+  }
+
+  /**
+   * The same over HTTP: the child's engine talks to an S3 server in this JVM, so the kill also cuts
+   * requests in flight on the wire, and the SDK's own retries are part of what is killed.
+   */
+  @Test
+  @Timeout(value = 24, unit = TimeUnit.HOURS)
+  void acknowledgedWritesSurviveKillNineOnS3() throws Exception {
+    try (S3TestServer server = S3TestServer.start()) {
+      String bucket = server.createBucket();
+      String uri =
+          "s3://"
+              + bucket
+              + "?endpoint="
+              + URLEncoder.encode(server.endpoint().toString(), StandardCharsets.UTF_8)
+              + "&region="
+              + S3TestServer.REGION
+              + "&pathStyle=true&accessKey="
+              + S3TestServer.ACCESS_KEY
+              + "&secretKey="
+              + S3TestServer.SECRET_KEY;
+      runTier("kill-9 s3", uri, () -> server.newStore(bucket), ChaosTiers.S3_KILLS);
+    }
+  }
+
+  /** Kills a child writing to {@code storeUri} {@code cycles} times, checking after each. */
+  private static void runTier(
+      String tier, String storeUri, Supplier<ObjectStore> verifyStore, int cycles)
+      throws Exception {
     Long replay = ChaosTiers.replaySeed();
-    long seed = replay != null ? replay : ChaosTiers.baseSeed("KillNineTest");
+    long seed = replay != null ? replay : ChaosTiers.baseSeed("KillNineTest " + tier);
     SplittableRandom random = new SplittableRandom(seed);
     ExpectedState oracle = new ExpectedState();
     List<String> failures = new ArrayList<>();
-    for (int cycle = 1; cycle <= ChaosTiers.KILLS && failures.size() < 3; cycle++) {
+    for (int cycle = 1; cycle <= cycles && failures.size() < 3; cycle++) {
       long start = System.nanoTime();
       Tally tally = new Tally();
       tally.inc(Stat.KILL_CYCLES);
-      runChild(dir, cycle, random, oracle, tally);
-      verify(dir, oracle, tally);
-      String how = ChaosTiers.replay("KillNineTest", seed) + "  # cycle " + cycle + " (not exact)";
-      ChaosReport.shared().add("kill-9", tally, null, System.nanoTime() - start, how);
+      runChild(storeUri, cycle, random, oracle, tally);
+      try (ObjectStore store = verifyStore.get()) {
+        verify(store, oracle, tally);
+      }
+      String how = ChaosTiers.replay("KillNineTest", seed) + "  # " + tier + " cycle " + cycle;
+      ChaosReport.shared().add(tier, tally, null, System.nanoTime() - start, how + " (not exact)");
       if (!tally.findings().isEmpty()) {
         failures.add(how + "\n  " + String.join("\n  ", tally.findings()));
       }
@@ -58,7 +100,7 @@ class KillNineTest {
   }
 
   private static void runChild(
-      Path dir, int writer, SplittableRandom random, ExpectedState oracle, Tally tally)
+      String storeUri, int writer, SplittableRandom random, ExpectedState oracle, Tally tally)
       throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path events = Files.createTempFile("kill9-events-", ".txt");
@@ -70,7 +112,7 @@ class KillNineTest {
                 "-cp",
                 System.getProperty("java.class.path"),
                 KillChild.class.getName(),
-                dir.toString(),
+                storeUri,
                 Integer.toString(writer),
                 Long.toString(random.nextLong()),
                 Integer.toString(ChaosTiers.KEYS))
@@ -120,10 +162,9 @@ class KillNineTest {
     oracle.crashed(writer);
   }
 
-  private static void verify(Path dir, ExpectedState oracle, Tally tally) {
+  private static void verify(ObjectStore store, ExpectedState oracle, Tally tally) {
     Map<String, byte[]> actual = new TreeMap<>();
-    try (LocalFileObjectStore store = new LocalFileObjectStore(dir);
-        Db db =
+    try (Db db =
             Db.open(
                 store,
                 SeedRun.PATH,
