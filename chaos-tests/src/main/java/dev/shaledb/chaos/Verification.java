@@ -5,6 +5,8 @@ import dev.shaledb.DbIterator;
 import dev.shaledb.GarbageCollector;
 import dev.shaledb.GcOptions;
 import dev.shaledb.KeyValue;
+import dev.shaledb.manifest.Checkpoint;
+import dev.shaledb.manifest.Manifest;
 import dev.shaledb.manifest.ManifestState;
 import dev.shaledb.manifest.ManifestStore;
 import dev.shaledb.manifest.TableInfo;
@@ -14,10 +16,12 @@ import dev.shaledb.objectstore.ObjectNotFoundException;
 import dev.shaledb.objectstore.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -97,21 +101,33 @@ final class Verification {
 
   /**
    * After the seed's last check, with no process left: a garbage collection with minAge zero must
-   * leave every table the latest manifest lists and nothing else, and the database must still read
-   * exactly as before (the caller checks again). Counts the orphaned table bytes left.
+   * leave every table the latest manifest or one of its checkpoints lists and nothing else, and the
+   * database must still read exactly as before (the caller checks again). Counts the orphaned table
+   * bytes left: tables nothing references. Tables only an unexpired checkpoint's pinned version
+   * lists are referenced (the workload's checkpoints live two seconds); an expired checkpoint
+   * protects nothing, even before the writer removes it.
    */
   static void finalGc(ObjectStore shared, Tally tally) {
     GcOptions zero = GcOptions.builder().minAge(Duration.ZERO).interval(Duration.ZERO).build();
+    Instant now;
     try (GarbageCollector gc = GarbageCollector.open(shared, SeedRun.PATH, zero)) {
-      gc.run();
+      now = gc.run().storeTime();
     }
-    ManifestState state =
-        new ManifestStore(shared, SeedRun.PATH).readLatest().orElseThrow().state();
+    ManifestStore manifests = new ManifestStore(shared, SeedRun.PATH);
+    ManifestState state = manifests.readLatest().orElseThrow().state();
     Set<String> referenced = new HashSet<>();
-    List<TableInfo> tables = new ArrayList<>(state.l0());
-    state.sortedRuns().forEach(run -> tables.addAll(run.tables()));
-    for (TableInfo t : tables) {
-      referenced.add(SeedRun.PATH + "/sst/" + t.id() + ".sst");
+    addTables(state, referenced);
+    for (Checkpoint c : state.checkpoints()) {
+      if (c.isExpired(now)) {
+        continue; // an expired checkpoint protects nothing; the writer removes it later
+      }
+      Optional<Manifest> pinned = manifests.read(c.manifestId());
+      if (pinned.isPresent()) {
+        addTables(pinned.get().state(), referenced);
+      } else {
+        tally.inc(Stat.MISSING_OBJECTS);
+        tally.finding("final GC retired manifest " + c.manifestId() + " pinned by " + c);
+      }
     }
     Set<String> stored = new HashSet<>();
     for (ObjectMeta m : Futures.join(shared.list(SeedRun.PATH + "/sst/"))) {
@@ -125,6 +141,14 @@ final class Verification {
         tally.inc(Stat.MISSING_OBJECTS);
         tally.finding("final GC deleted a referenced table: " + key);
       }
+    }
+  }
+
+  private static void addTables(ManifestState state, Set<String> into) {
+    List<TableInfo> tables = new ArrayList<>(state.l0());
+    state.sortedRuns().forEach(run -> tables.addAll(run.tables()));
+    for (TableInfo t : tables) {
+      into.add(SeedRun.PATH + "/sst/" + t.id() + ".sst");
     }
   }
 }
