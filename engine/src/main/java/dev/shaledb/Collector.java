@@ -4,8 +4,6 @@ import dev.shaledb.manifest.Checkpoint;
 import dev.shaledb.manifest.Manifest;
 import dev.shaledb.manifest.ManifestState;
 import dev.shaledb.manifest.ManifestStore;
-import dev.shaledb.manifest.SortedRun;
-import dev.shaledb.manifest.TableInfo;
 import dev.shaledb.objectstore.Futures;
 import dev.shaledb.objectstore.MeteredObjectStore;
 import dev.shaledb.objectstore.ObjectMeta;
@@ -89,7 +87,7 @@ final class Collector {
     Set<String> referenced = new HashSet<>();
     long anchor = Long.MAX_VALUE;
     for (ManifestSweep.LiveVersion v : outcome.live()) {
-      addTables(v.state(), referenced);
+      referenced.addAll(v.state().tableIds());
       if (!v.pinOnly()) {
         anchor = Math.min(anchor, v.state().flushedWalId());
       }
@@ -136,17 +134,6 @@ final class Collector {
       }
     }
     return out;
-  }
-
-  private static void addTables(ManifestState state, Set<String> into) {
-    for (TableInfo t : state.l0()) {
-      into.add(t.id());
-    }
-    for (SortedRun run : state.sortedRuns()) {
-      for (TableInfo t : run.tables()) {
-        into.add(t.id());
-      }
-    }
   }
 
   /** Deletes {@code objects}, a bounded number at a time; returns their bytes. */

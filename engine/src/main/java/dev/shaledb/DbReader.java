@@ -278,7 +278,7 @@ public final class DbReader implements AutoCloseable {
   /** Catches up and closes the tables the new view no longer lists (compacted away). */
   private ReaderView catchUp() {
     ReaderView v = catchUp.refresh();
-    tables.retainOnly(TableStore.referenced(v.dbView().manifest()));
+    tables.retainOnly(v.dbView().manifest().tableIds());
     return v;
   }
 

@@ -196,7 +196,7 @@ final class Engine {
   /** Reads from the tables of {@code m} (if newer) and closes tables no longer listed. */
   private void adopt(Manifest m) {
     DbView now = view.update(v -> v.withManifest(m));
-    tables.retainOnly(TableStore.referenced(now.manifest()));
+    tables.retainOnly(now.manifest().tableIds());
   }
 
   private void pollManifest() {

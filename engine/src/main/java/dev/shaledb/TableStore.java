@@ -113,20 +113,6 @@ final class TableStore {
         table, SstReader.open(key, new ChunkedRangeReader(key), SstReaderOptions.defaults()));
   }
 
-  /** The ids of the tables {@code state} lists. */
-  static Set<String> referenced(ManifestState state) {
-    Set<String> ids = new HashSet<>();
-    for (TableInfo t : state.l0()) {
-      ids.add(t.id());
-    }
-    for (SortedRun run : state.sortedRuns()) {
-      for (TableInfo t : run.tables()) {
-        ids.add(t.id());
-      }
-    }
-    return ids;
-  }
-
   /** The bytes of all tables {@code state} lists. */
   static long totalBytes(ManifestState state) {
     long total = 0;

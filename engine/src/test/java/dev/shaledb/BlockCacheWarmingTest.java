@@ -53,6 +53,6 @@ class BlockCacheWarmingTest {
   }
 
   private static long liveTables(Db db) {
-    return TableStore.referenced(db.engine().manifestState()).size();
+    return db.engine().manifestState().tableIds().size();
   }
 }

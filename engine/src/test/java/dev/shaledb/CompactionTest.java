@@ -230,7 +230,7 @@ class CompactionTest {
 
   private Set<String> referencedTables() {
     ManifestState state = new ManifestStore(base, "db").readLatest().orElseThrow().state();
-    return TableStore.referenced(state);
+    return state.tableIds();
   }
 
   private static void write(Db db, int keys, int round) {

@@ -6,10 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shaledb.DbListenerTest.InjectedCrash;
-import dev.shaledb.manifest.ManifestState;
 import dev.shaledb.manifest.ManifestStore;
-import dev.shaledb.manifest.SortedRun;
-import dev.shaledb.manifest.TableInfo;
 import dev.shaledb.objectstore.Futures;
 import dev.shaledb.objectstore.InMemoryObjectStore;
 import dev.shaledb.objectstore.ObjectStore;
@@ -18,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -210,17 +206,7 @@ class DbListenerCompactionGcTest {
   }
 
   private static Set<String> referencedTables(ObjectStore store) {
-    ManifestState state = new ManifestStore(store, "db").readLatest().orElseThrow().state();
-    Set<String> ids = new HashSet<>();
-    for (TableInfo t : state.l0()) {
-      ids.add(t.id());
-    }
-    for (SortedRun run : state.sortedRuns()) {
-      for (TableInfo t : run.tables()) {
-        ids.add(t.id());
-      }
-    }
-    return ids;
+    return new ManifestStore(store, "db").readLatest().orElseThrow().state().tableIds();
   }
 
   private static boolean exists(ObjectStore store, String tableId) {

@@ -177,7 +177,7 @@ class DbModelPropertyTest {
         continue;
       }
       Set<String> referenced = new HashSet<>();
-      for (String id : TableStore.referenced(latest.state())) {
+      for (String id : latest.state().tableIds()) {
         referenced.add("db/sst/" + id + ".sst");
       }
       assertThat(stored)

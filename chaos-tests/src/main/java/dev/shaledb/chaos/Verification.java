@@ -9,7 +9,6 @@ import dev.shaledb.manifest.Checkpoint;
 import dev.shaledb.manifest.Manifest;
 import dev.shaledb.manifest.ManifestState;
 import dev.shaledb.manifest.ManifestStore;
-import dev.shaledb.manifest.TableInfo;
 import dev.shaledb.objectstore.Futures;
 import dev.shaledb.objectstore.ObjectMeta;
 import dev.shaledb.objectstore.ObjectNotFoundException;
@@ -17,7 +16,6 @@ import dev.shaledb.objectstore.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -145,10 +143,8 @@ final class Verification {
   }
 
   private static void addTables(ManifestState state, Set<String> into) {
-    List<TableInfo> tables = new ArrayList<>(state.l0());
-    state.sortedRuns().forEach(run -> tables.addAll(run.tables()));
-    for (TableInfo t : tables) {
-      into.add(SeedRun.PATH + "/sst/" + t.id() + ".sst");
+    for (String id : state.tableIds()) {
+      into.add(SeedRun.PATH + "/sst/" + id + ".sst");
     }
   }
 }

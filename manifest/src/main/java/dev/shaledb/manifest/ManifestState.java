@@ -71,6 +71,20 @@ public record ManifestState(
     return (role == Role.WRITER ? b.writerEpoch(epoch) : b.compactorEpoch(epoch)).build();
   }
 
+  /** The ids of every table this state lists, in L0 and in the sorted runs. */
+  public Set<String> tableIds() {
+    Set<String> ids = new HashSet<>();
+    for (TableInfo t : l0) {
+      ids.add(t.id());
+    }
+    for (SortedRun run : sortedRuns) {
+      for (TableInfo t : run.tables()) {
+        ids.add(t.id());
+      }
+    }
+    return ids;
+  }
+
   /** The first WAL id whose contents may be missing from the tables. */
   public long replayStartWalId() {
     return flushedWalId + 1;

@@ -62,6 +62,20 @@ class ValueTypesTest {
   }
 
   @Test
+  void tableIdsNameEveryTableOfL0AndTheRuns() {
+    ManifestState state =
+        ManifestState.initial().toBuilder()
+            .addL0(table("l0", "a", "z"))
+            .sortedRuns(
+                List.of(
+                    SortedRun.of(table("r1a", "a", "c"), table("r1b", "d", "f")),
+                    SortedRun.of(table("r2", "a", "z"))))
+            .build();
+    assertThat(state.tableIds()).containsExactlyInAnyOrder("l0", "r1a", "r1b", "r2");
+    assertThat(ManifestState.initial().tableIds()).isEmpty();
+  }
+
+  @Test
   void sortedRunRequiresDisjointAscendingTables() {
     assertThatThrownBy(() -> new SortedRun(List.of())).hasMessageContaining("no tables");
     assertThatThrownBy(() -> SortedRun.of(table("a", "a", "c"), table("b", "c", "d")))
