@@ -127,7 +127,11 @@ final class Engine {
     try {
       Recovery.Recovered recovered =
           Recovery.open(
-              store, path, options.walOptions().withScheduler(scheduler), options.listener());
+              store,
+              path,
+              options.walOptions().withScheduler(scheduler),
+              options.memtableBytes(),
+              options.listener());
       Engine engine = new Engine(options, store, scheduler, background, owns, path, recovered);
       engine.startCompaction(store, path);
       if (recovered.memtable().approximateBytes() >= options.memtableBytes()) {

@@ -35,7 +35,11 @@ final class Recovery {
   private Recovery() {}
 
   static Recovered open(
-      ObjectStore store, String path, WalWriterOptions walOptions, DbListener listener) {
+      ObjectStore store,
+      String path,
+      WalWriterOptions walOptions,
+      long memtableBytes,
+      DbListener listener) {
     FenceableManifest manifest = FenceableManifest.openWriter(new ManifestStore(store, path));
     listener.onRecoveryStep(DbListener.RecoveryStep.EPOCH_RAISED);
     ManifestState bumped = manifest.latest().state();
@@ -51,7 +55,7 @@ final class Recovery {
               + ")");
     }
     ManifestState state = current.state();
-    Memtable memtable = new Memtable();
+    Memtable memtable = new Memtable(memtableBytes);
     long flushedSeq = state.lastFlushedSeq();
     WalReplay replay =
         new WalReader(store, path)

@@ -223,7 +223,7 @@ final class WritePath {
   private void freeze() {
     long anchor = wal.durableWalId();
     long last = lastSeq;
-    view.update(v -> v.freeze(new Memtable(), last, anchor));
+    view.update(v -> v.freeze(new Memtable(memtableBytes), last, anchor));
     onFreeze.run();
   }
 

@@ -43,12 +43,32 @@ public final class Memtable {
         return c != 0 ? c : Long.compare(b.seq, a.seq);
       };
 
+  /** The capacity {@link #Memtable()} sizes its key filter for. */
+  static final long DEFAULT_CAPACITY_BYTES = 4 << 20;
+
   private final ConcurrentSkipListSet<Node> entries = new ConcurrentSkipListSet<>(ORDER);
+  private final KeyFilter filter;
   private final LongAdder bytes = new LongAdder();
   private final LongAdder count = new LongAdder();
   private final AtomicLong maxSeq = new AtomicLong();
 
-  public Memtable() {}
+  /** A memtable whose key filter is sized for {@value #DEFAULT_CAPACITY_BYTES} bytes of entries. */
+  public Memtable() {
+    this(DEFAULT_CAPACITY_BYTES);
+  }
+
+  /**
+   * A memtable whose key filter is sized for about {@code capacityBytes} of {@link
+   * #approximateBytes()}: the engine freezes memtables at that size. Holding more only makes the
+   * filter less selective.
+   */
+  public Memtable(long capacityBytes) {
+    if (capacityBytes <= 0) {
+      throw new IllegalArgumentException("capacityBytes is not positive: " + capacityBytes);
+    }
+    // Sized for entries with a 32-byte key and value, so small entries still get ~10 bits each.
+    this.filter = new KeyFilter(capacityBytes / (ENTRY_OVERHEAD_BYTES + 32));
+  }
 
   /**
    * Adds one version. The arrays are not copied.
@@ -75,6 +95,8 @@ public final class Memtable {
       throw new IllegalArgumentException(
           kind == EntryKind.DELETE ? "a DELETE has no value" : "value is null for a PUT");
     }
+    // Before the entry, so a reader that can see the entry also sees its filter bits.
+    filter.add(key);
     if (!entries.add(new Node(key, seq, kind, value))) {
       throw new IllegalArgumentException("the memtable already holds seq " + seq + " of the key");
     }
@@ -89,6 +111,9 @@ public final class Memtable {
    */
   public SstEntry get(byte[] key, long maxSeq) {
     requireNonNull(key, "key is null");
+    if (!filter.mayContain(key)) {
+      return null;
+    }
     Node found = entries.ceiling(Node.probe(key, maxSeq));
     if (found == null || !Arrays.equals(found.key, key)) {
       return null;

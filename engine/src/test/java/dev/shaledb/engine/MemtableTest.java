@@ -77,6 +77,20 @@ class MemtableTest {
   }
 
   @Test
+  void aMemtableFarPastItsFilterCapacityStillFindsEveryKeyAndNoOther() {
+    Memtable memtable = new Memtable(1);
+    int keys = 30_000;
+    for (int i = 0; i < keys; i++) {
+      memtable.add(key("k" + i), i + 1, EntryKind.PUT, key("v" + i));
+    }
+    for (int i = 0; i < keys; i++) {
+      assertThat(memtable.get(key("k" + i), Long.MAX_VALUE).value()).isEqualTo(key("v" + i));
+      assertThat(memtable.get(key("x" + i), Long.MAX_VALUE)).isNull();
+    }
+    assertThatThrownBy(() -> new Memtable(0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void getReturnsTheNewestVersionAtOrBelowMaxSeq() {
     Memtable m = new Memtable();
     byte[] k = key("k");
