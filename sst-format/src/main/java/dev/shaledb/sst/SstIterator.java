@@ -25,7 +25,6 @@ public final class SstIterator {
   private final byte[] lower;
   private final byte[] upper;
   private final BlockCursor cursor = new BlockCursor();
-  private final ReadAhead ahead;
   private int block = -1;
   private boolean valid;
 
@@ -34,7 +33,6 @@ public final class SstIterator {
     this.maxSeq = maxSeq;
     this.lower = lower;
     this.upper = upper;
-    this.ahead = reader.readAhead(upper == null ? Integer.MAX_VALUE : reader.index().find(upper));
   }
 
   /** Positions at the first visible entry (at or after the lower bound, if any). */
@@ -43,7 +41,6 @@ public final class SstIterator {
       seekTo(lower);
       return;
     }
-    ahead.seeked();
     enterBlock(0);
     cursor.seekToFirst();
     settle();
@@ -120,7 +117,6 @@ public final class SstIterator {
       valid = false;
       return;
     }
-    ahead.seeked();
     enterBlock(b);
     cursor.seek(target);
     settle();
@@ -129,7 +125,7 @@ public final class SstIterator {
   private void enterBlock(int b) {
     valid = false;
     block = b;
-    cursor.reset(reader.block(b, ahead));
+    cursor.reset(reader.block(b));
   }
 
   /** Moves forward to the first visible entry in bounds, or becomes invalid. */
@@ -140,7 +136,6 @@ public final class SstIterator {
           valid = false;
           return;
         }
-        ahead.stepped();
         enterBlock(block + 1);
         cursor.seekToFirst();
         continue;

@@ -264,17 +264,8 @@ public final class SstReader {
 
   /** The decoded data block {@code b}, through the cache. */
   DecodedBlock block(int b) {
-    return block(b, null);
-  }
-
-  /** As {@link #block(int)}; a miss reads through {@code ahead} if it is not null. */
-  DecodedBlock block(int b, ReadAhead ahead) {
     long offset = index.offset(b);
-    DecodedBlock block =
-        cache.get(
-            objectKey,
-            offset,
-            () -> load(b, ahead == null ? reader.read(offset, index.length(b)) : ahead.stored(b)));
+    DecodedBlock block = cache.get(objectKey, offset, () -> load(b));
     if (block == null || block.blockOffset != offset || !block.objectKey.equals(objectKey)) {
       throw new IllegalStateException(
           "block cache returned the wrong block for " + objectKey + " at " + offset);
@@ -282,15 +273,10 @@ public final class SstReader {
     return block;
   }
 
-  /** A read-ahead for an iterator that needs no block after {@code lastBlock}. */
-  ReadAhead readAhead(int lastBlock) {
-    return new ReadAhead(reader, index, lastBlock);
-  }
-
-  /** Verifies and decodes block {@code b} from its {@code stored} bytes. */
-  private DecodedBlock load(int b, byte[] stored) {
+  private DecodedBlock load(int b) {
     long offset = index.offset(b);
     int length = index.length(b);
+    byte[] stored = reader.read(offset, length);
     if (stored == null || stored.length != length) {
       throw new CorruptObjectException(
           objectKey,

@@ -4,7 +4,6 @@ import static dev.shaledb.sst.SstTesting.key;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.shaledb.error.CorruptObjectException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -81,70 +80,8 @@ class SstReaderTest {
       SstTesting.readAll(sst, Long.MAX_VALUE);
     }
     assertThat(cache.misses.get()).isEqualTo((int) sst.metadata().dataBlockCount());
-    assertThat(reader.reads.get() - before)
-        .as("read-ahead serves several misses per read")
-        .isPositive()
-        .isLessThan(cache.misses.get());
+    assertThat(reader.reads.get() - before).isEqualTo(cache.misses.get());
     assertThat(cache.blocks.values()).allSatisfy(b -> assertThat(b.weight()).isPositive());
-  }
-
-  @Test
-  void aScanReadsAheadInGrowingWindowsWhileSeeksReadOneBlock() {
-    List<SstEntry> entries = entries(40_000);
-    byte[] table = SstTesting.build(SstOptions.defaults().withBlockSize(1024), entries);
-    SstTesting.CountingReader reader = new SstTesting.CountingReader(table);
-    SstReader sst = SstReader.open("t", reader);
-    int blocks = (int) sst.metadata().dataBlockCount();
-    assertThat(blocks).isGreaterThan(200);
-
-    int before = reader.reads.get();
-    assertThat(SstTesting.readAll(sst, Long.MAX_VALUE)).isEqualTo(entries);
-    int scanReads = reader.reads.get() - before;
-    // Two single-block reads, then windows of 16, 32, ... 256 KiB of 1 KiB blocks.
-    assertThat(scanReads).as("reads for a full scan of %d blocks", blocks).isLessThan(blocks / 20);
-
-    before = reader.reads.get();
-    for (int i = 0; i < 100; i++) {
-      SstIterator it = sst.iterator(Long.MAX_VALUE);
-      it.seek(key(String.format("key%06d", i * 397 * 2)));
-      assertThat(it.isValid()).isTrue();
-    }
-    assertThat(reader.reads.get() - before).as("a seek reads only its block").isEqualTo(100);
-
-    // A bounded scan never reads past the block holding its upper bound.
-    reader.maxEnd.set(0);
-    SstIterator bounded = sst.scan(key("key010000"), key("key020000"), Long.MAX_VALUE);
-    assertThat(SstTesting.readAll(bounded)).hasSize(5000 + 1667);
-    int boundBlock = sst.index().find(key("key020000"));
-    assertThat(reader.maxEnd.get())
-        .as("the end of what the bounded scan read")
-        .isLessThanOrEqualTo(sst.index().offset(boundBlock) + sst.index().length(boundBlock));
-  }
-
-  @Test
-  void aDamagedBlockInsideAReadAheadWindowFailsThatBlockOnly() {
-    List<SstEntry> entries = entries(20_000);
-    byte[] table = SstTesting.build(SstOptions.defaults(), entries);
-    SstReader clean = SstTesting.open(table);
-    int blocks = (int) clean.metadata().dataBlockCount();
-    int damaged = blocks / 2;
-    long offset = clean.index().offset(damaged);
-    byte[] copy = table.clone();
-    copy[(int) offset + 10] ^= 0x40;
-    SstReader sst = SstReader.open("t", RangeReader.of(copy));
-    SstIterator it = sst.iterator(Long.MAX_VALUE);
-    it.seekToFirst();
-    assertThatThrownBy(
-            () -> {
-              for (; it.isValid(); it.next()) {
-                it.key();
-              }
-            })
-        .isInstanceOf(CorruptObjectException.class)
-        .hasMessageContaining("at offset " + offset);
-    // Blocks before it read fine, from the same window, on a fresh iterator bounded below it.
-    byte[] before = clean.index().separator(damaged - 1);
-    assertThat(SstTesting.readAll(sst.scan(null, before, Long.MAX_VALUE))).isNotEmpty();
   }
 
   @Test

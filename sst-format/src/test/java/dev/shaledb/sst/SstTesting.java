@@ -79,8 +79,6 @@ final class SstTesting {
     final RangeReader delegate;
     final AtomicInteger tailReads = new AtomicInteger();
     final AtomicInteger reads = new AtomicInteger();
-    final java.util.concurrent.atomic.AtomicLong maxEnd =
-        new java.util.concurrent.atomic.AtomicLong();
 
     CountingReader(byte[] table) {
       this.delegate = RangeReader.of(table);
@@ -89,7 +87,6 @@ final class SstTesting {
     @Override
     public byte[] read(long offset, int length) {
       reads.incrementAndGet();
-      maxEnd.accumulateAndGet(offset + length, Math::max);
       return delegate.read(offset, length);
     }
 
