@@ -87,6 +87,7 @@ final class CompactionRunner {
     long dropped = 0;
     Retention retention = new Retention(retainSeq, job.bottom());
     SstBuilder builder = null;
+    String builderId = null;
     byte[] lastKey = null;
     try (EntryIterator it = open(job)) {
       if (from == null) {
@@ -108,17 +109,18 @@ final class CompactionRunner {
         }
         boolean newKey = lastKey == null || !Arrays.equals(lastKey, key);
         if (builder != null && newKey && builder.estimatedSize() >= options.targetTableBytes()) {
-          written += finish(builder, out, uploads);
+          written += finish(builder, builderId, out, uploads);
           builder = null;
         }
         if (builder == null) {
-          builder = SstBuilder.inMemory(tableOptions);
+          builderId = ids.next();
+          builder = SstBuilder.inMemory(tableOptions, builderId);
         }
         builder.add(key, it.seq(), it.kind(), it.value(), SstEntry.NO_EXPIRY);
         lastKey = key;
       }
       if (builder != null) {
-        written += finish(builder, out, uploads);
+        written += finish(builder, builderId, out, uploads);
         builder = null;
       }
       for (CompletableFuture<ObjectMeta> upload : uploads) {
@@ -137,9 +139,11 @@ final class CompactionRunner {
    * table uploads while the next is built and memory stays at two tables per part.
    */
   private long finish(
-      SstBuilder builder, List<TableInfo> out, List<CompletableFuture<ObjectMeta>> uploads) {
+      SstBuilder builder,
+      String id,
+      List<TableInfo> out,
+      List<CompletableFuture<ObjectMeta>> uploads) {
     try (builder) {
-      String id = ids.next();
       TableInfo table = TableStore.describe(id, builder.finish());
       if (!uploads.isEmpty()) {
         Futures.join(uploads.get(uploads.size() - 1));

@@ -148,7 +148,7 @@ final class Flusher {
     // many versions of few keys, and each one flushed would be uploaded and compacted again.
     CompactionRunner.Retention retention =
         new CompactionRunner.Retention(retainSeq.getAsLong(), false);
-    try (SstBuilder builder = SstBuilder.inMemory(tableOptions);
+    try (SstBuilder builder = SstBuilder.inMemory(tableOptions, id);
         EntryIterator it = frozen.memtable().iterator(Long.MAX_VALUE)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         if (!retention.keep(it.key(), it.seq(), it.kind())) {

@@ -85,6 +85,7 @@ final class TableStore {
     table.duplicate().get(bytes);
     SstReader.open(
             key(id),
+            id,
             RangeReader.of(bytes),
             SstReaderOptions.defaults().withBlockCache(cache.filler()))
         .loadAllBlocks();
@@ -110,7 +111,8 @@ final class TableStore {
   SstReader openForCompaction(TableInfo table) {
     String key = key(table.id());
     return checkSize(
-        table, SstReader.open(key, new ChunkedRangeReader(key), SstReaderOptions.defaults()));
+        table,
+        SstReader.open(key, table.id(), new ChunkedRangeReader(key), SstReaderOptions.defaults()));
   }
 
   /** The bytes of all tables {@code state} lists. */
@@ -162,7 +164,8 @@ final class TableStore {
 
   private SstReader openReader(TableInfo table) {
     String key = key(table.id());
-    return checkSize(table, SstReader.open(key, new StoreRangeReader(key), readerOptions));
+    return checkSize(
+        table, SstReader.open(key, table.id(), new StoreRangeReader(key), readerOptions));
   }
 
   private SstReader checkSize(TableInfo table, SstReader reader) {

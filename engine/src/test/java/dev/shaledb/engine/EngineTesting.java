@@ -44,7 +44,7 @@ final class EngineTesting {
   static SstReader table(String name, List<SstEntry> entries) {
     List<SstEntry> sorted = new ArrayList<>(entries);
     sorted.sort(ORDER);
-    try (SstBuilder builder = SstBuilder.inMemory(SstOptions.defaults().withBlockSize(256))) {
+    try (SstBuilder builder = SstBuilder.inMemory(SstOptions.defaults().withBlockSize(256), name)) {
       for (SstEntry e : sorted) {
         builder.add(e.key(), e.seq(), e.kind(), e.value(), SstEntry.NO_EXPIRY);
       }

@@ -8,8 +8,9 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
 
 /**
  * The stored form shared by every block: the payload (compressed or not), then a 9-byte trailer of
- * u32 raw (uncompressed) length, u8 codec id and u32 CRC32C over the payload and the first five
- * trailer bytes. Opening a block verifies the checksum before anything else looks at the bytes.
+ * u32 raw (uncompressed) length, u8 codec id and u32 CRC32C over the payload, the first five
+ * trailer bytes and the block's {@link BlockBinding}. Opening a block verifies the checksum before
+ * anything else looks at the bytes.
  */
 final class BlockEnvelope {
   static final int TRAILER_SIZE = 9;
@@ -24,13 +25,24 @@ final class BlockEnvelope {
   /** An uncompressed payload: {@code length} bytes of {@code data} from {@code offset}. */
   record Raw(byte[] data, int offset, int length) {}
 
-  /** Fills the first five bytes of {@code trailer} and returns the CRC to store after them. */
-  static int trailerCrc(byte[] payload, int len, int rawLength, CompressionCodec codec, byte[] t) {
+  /**
+   * Fills the first five bytes of {@code t} (the trailer) and returns the CRC to store after them
+   * for the block to be written at {@code blockOffset}.
+   */
+  static int trailerCrc(
+      byte[] payload,
+      int len,
+      int rawLength,
+      CompressionCodec codec,
+      byte[] t,
+      BlockBinding binding,
+      long blockOffset) {
     Bytes.putIntLE(t, 0, rawLength);
     t[4] = (byte) codec.id();
     CRC32C crc = new CRC32C();
     crc.update(payload, 0, len);
     crc.update(t, 0, 5);
+    binding.update(crc, blockOffset);
     return (int) crc.getValue();
   }
 
@@ -39,7 +51,13 @@ final class BlockEnvelope {
    * {@code blockOffset} of the object.
    */
   static Raw open(
-      String objectKey, long blockOffset, String what, byte[] stored, int off, int len) {
+      String objectKey,
+      BlockBinding binding,
+      long blockOffset,
+      String what,
+      byte[] stored,
+      int off,
+      int len) {
     if (len < TRAILER_SIZE) {
       throw new CorruptObjectException(
           objectKey, blockOffset, what + " of " + len + " bytes is shorter than its trailer");
@@ -48,9 +66,13 @@ final class BlockEnvelope {
     int trailer = off + payloadLen;
     CRC32C crc = new CRC32C();
     crc.update(stored, off, payloadLen + 5);
+    binding.update(crc, blockOffset);
     int expected = Bytes.getIntLE(stored, trailer + 5);
     if ((int) crc.getValue() != expected) {
-      throw new CorruptObjectException(objectKey, blockOffset, what + " checksum mismatch");
+      throw new CorruptObjectException(
+          objectKey,
+          blockOffset,
+          what + " checksum mismatch (damaged, or a block of another table or offset)");
     }
     long rawLength = Bytes.getUnsignedIntLE(stored, trailer);
     CompressionCodec codec = CompressionCodec.fromId(stored[trailer + 4] & 0xFF);

@@ -5,11 +5,13 @@ final class BlockWriter implements AutoCloseable {
   private final ObjectOutput out;
   private final BlockCompressor compressor;
   private final byte[] trailer = new byte[BlockEnvelope.TRAILER_SIZE];
+  private final BlockBinding binding;
   private long rawDataBytes;
   private long storedDataBytes;
 
-  BlockWriter(ObjectOutput out, Compression compression) {
+  BlockWriter(ObjectOutput out, Compression compression, BlockBinding binding) {
     this.out = out;
+    this.binding = binding;
     this.compressor =
         compression.codec() == CompressionCodec.NONE ? null : new BlockCompressor(compression);
   }
@@ -43,7 +45,7 @@ final class BlockWriter implements AutoCloseable {
 
   private BlockHandle write(byte[] payload, int len, int rawLen, CompressionCodec codec) {
     long offset = out.position();
-    int crc = BlockEnvelope.trailerCrc(payload, len, rawLen, codec, trailer);
+    int crc = BlockEnvelope.trailerCrc(payload, len, rawLen, codec, trailer, binding, offset);
     Bytes.putIntLE(trailer, 5, crc);
     out.write(payload, 0, len);
     out.write(trailer, 0, trailer.length);

@@ -10,6 +10,9 @@ import java.util.zip.CRC32C;
  * The fixed-size footer at the end of every table (layout in docs/formats/sst.md). Its last 20
  * bytes (footer length, format version, CRC32C, magic) keep their place in every format version, so
  * any reader can check the magic, verify the checksum and only then judge the version.
+ *
+ * <p>Version 2 adds the table's tag ({@link BlockBinding}), which every block checksum of the table
+ * covers together with the block's offset; version 1 tables have none.
  */
 record Footer(
     long objectLength,
@@ -18,9 +21,11 @@ record Footer(
     int filterLength,
     int metaLength,
     int bodyCrc,
+    long tableTag,
     int formatVersion) {
-  static final int FORMAT_VERSION = 1;
+  static final int FORMAT_VERSION = 2;
   static final int SIZE_V1 = 52;
+  static final int SIZE_V2 = 60;
   static final int STABLE_SUFFIX = 20;
   static final int MAX_SIZE = 4096;
   static final byte[] MAGIC = "ShaleSST".getBytes(StandardCharsets.US_ASCII);
@@ -40,21 +45,35 @@ record Footer(
   }
 
   long start() {
-    return objectLength - SIZE_V1;
+    return objectLength - size(formatVersion);
+  }
+
+  /** The binding of this table's block checksums. */
+  BlockBinding binding() {
+    return formatVersion == 1 ? BlockBinding.NONE : BlockBinding.of(tableTag);
+  }
+
+  static int size(int formatVersion) {
+    return formatVersion == 1 ? SIZE_V1 : SIZE_V2;
   }
 
   byte[] encode() {
-    byte[] b = new byte[SIZE_V1];
+    int size = size(formatVersion);
+    byte[] b = new byte[size];
     Bytes.putLongLE(b, 0, objectLength);
     Bytes.putLongLE(b, 8, indexOffset);
     Bytes.putIntLE(b, 16, indexLength);
     Bytes.putIntLE(b, 20, filterLength);
     Bytes.putIntLE(b, 24, metaLength);
     Bytes.putIntLE(b, 28, bodyCrc);
-    Bytes.putIntLE(b, 32, SIZE_V1);
-    Bytes.putIntLE(b, 36, formatVersion);
-    Bytes.putIntLE(b, 40, crc(b, 0, 40));
-    System.arraycopy(MAGIC, 0, b, 44, MAGIC.length);
+    if (formatVersion >= 2) {
+      Bytes.putLongLE(b, 32, tableTag);
+    }
+    int suffix = size - STABLE_SUFFIX;
+    Bytes.putIntLE(b, suffix, size);
+    Bytes.putIntLE(b, suffix + 4, formatVersion);
+    Bytes.putIntLE(b, suffix + 8, crc(b, 0, suffix + 8));
+    System.arraycopy(MAGIC, 0, b, suffix + 12, MAGIC.length);
     return b;
   }
 
@@ -91,7 +110,7 @@ record Footer(
     if (version > FORMAT_VERSION || version < 0) {
       throw new UnsupportedFormatException(key, FORMAT_NAME, version, FORMAT_VERSION);
     }
-    if (version == 0 || footerLength != SIZE_V1) {
+    if (version == 0 || footerLength != size(version)) {
       throw new CorruptObjectException(
           key, at, "footer of version " + version + " has length " + footerLength);
     }
@@ -103,13 +122,14 @@ record Footer(
             Bytes.getIntLE(tail, start + 20),
             Bytes.getIntLE(tail, start + 24),
             Bytes.getIntLE(tail, start + 28),
+            version >= 2 ? Bytes.getLongLE(tail, start + 32) : 0,
             version);
     f.validate(key, objectSize);
     return f;
   }
 
   private void validate(String key, long objectSize) {
-    long at = objectSize - SIZE_V1;
+    long at = objectSize - size(formatVersion);
     if (objectLength != objectSize) {
       throw new CorruptObjectException(
           key,

@@ -13,12 +13,18 @@ import java.util.Arrays;
  * output).
  *
  * <pre>{@code
- * try (SstBuilder builder = SstBuilder.inMemory(SstOptions.defaults())) {
+ * try (SstBuilder builder = SstBuilder.inMemory(SstOptions.defaults(), tableId)) {
  *   builder.add(SstEntry.put(key, seq, value));
  *   SstInfo info = builder.finish();
  *   store.put(objectKey, builder.bytes(), PutCondition.ifAbsent());
  * }
  * }</pre>
+ *
+ * <p>The table id is any string naming the table uniquely among those a reader could confuse it
+ * with (the engine uses its table ids). Every block checksum covers it and the block's offset, so a
+ * block read from another table, or from another place in this one, fails as corrupt instead of
+ * being served; {@link SstReader#open(String, String, RangeReader, SstReaderOptions)} also checks
+ * that a whole object is the table it was asked for.
  *
  * <p>An entry out of order, or invalid, is rejected with {@link IllegalArgumentException} and
  * leaves the builder as it was. Any other failure (for example an {@link
@@ -38,6 +44,7 @@ public final class SstBuilder implements AutoCloseable {
   private final DataBlockBuilder block;
   private final IndexBuilder index = new IndexBuilder();
   private final boolean hashKeys;
+  private final long tableTag;
   private State state = State.OPEN;
 
   private long[] keyHashes = new long[256];
@@ -48,23 +55,30 @@ public final class SstBuilder implements AutoCloseable {
   private BlockHandle pendingBlock;
   private final TableStats stats = new TableStats();
 
-  private SstBuilder(SstOptions options, ObjectOutput out) {
+  private SstBuilder(SstOptions options, ObjectOutput out, String tableId) {
     this.options = requireNonNull(options, "options is null");
     this.out = out;
-    this.writer = new BlockWriter(out, options.compression());
+    this.tableTag = BlockBinding.tag(requireNonNull(tableId, "tableId is null"));
+    this.writer = new BlockWriter(out, options.compression(), BlockBinding.of(tableTag));
     this.block = new DataBlockBuilder(options.restartInterval(), options.blockSize());
     this.hashKeys = options.bloomBitsPerKey() > 0;
   }
 
-  /** A builder that writes the table to {@code out} as it goes; the stream is not closed. */
-  public static SstBuilder create(SstOptions options, OutputStream out) {
+  /**
+   * A builder that writes table {@code tableId} to {@code out} as it goes; the stream is not
+   * closed.
+   */
+  public static SstBuilder create(SstOptions options, OutputStream out, String tableId) {
     requireNonNull(out, "out is null");
-    return new SstBuilder(options, ObjectOutput.toStream(out));
+    return new SstBuilder(options, ObjectOutput.toStream(out), tableId);
   }
 
-  /** A builder that keeps the table in memory; get it from {@link #bytes()} after finishing. */
-  public static SstBuilder inMemory(SstOptions options) {
-    return new SstBuilder(options, ObjectOutput.inMemory());
+  /**
+   * A builder that keeps table {@code tableId} in memory; get it from {@link #bytes()} after
+   * finishing.
+   */
+  public static SstBuilder inMemory(SstOptions options, String tableId) {
+    return new SstBuilder(options, ObjectOutput.inMemory(), tableId);
   }
 
   /** Adds {@code entry}, which must sort after the previous one. */
@@ -201,12 +215,13 @@ public final class SstBuilder implements AutoCloseable {
       BlockHandle metaHandle = writer.writeMeta(meta.array(), meta.size());
       Footer footer =
           new Footer(
-              out.position() + Footer.SIZE_V1,
+              out.position() + Footer.SIZE_V2,
               indexOffset,
               indexHandle.length(),
               filterLength,
               metaHandle.length(),
               out.crc(),
+              tableTag,
               Footer.FORMAT_VERSION);
       byte[] footerBytes = footer.encode();
       out.write(footerBytes, 0, footerBytes.length);

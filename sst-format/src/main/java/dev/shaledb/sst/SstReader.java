@@ -27,6 +27,7 @@ public final class SstReader {
   private final RangeReader reader;
   private final BlockCache cache;
   private final Footer footer;
+  private final BlockBinding binding;
   private final BlockIndex index;
   private final BloomFilter filter;
   private final SstMetadata metadata;
@@ -43,6 +44,7 @@ public final class SstReader {
     this.reader = reader;
     this.cache = cache;
     this.footer = footer;
+    this.binding = footer.binding();
     this.index = index;
     this.filter = filter;
     this.metadata = metadata;
@@ -53,8 +55,21 @@ public final class SstReader {
     return open(objectKey, reader, SstReaderOptions.defaults());
   }
 
-  /** Opens the table {@code objectKey}, reading it through {@code reader}. */
+  /**
+   * Opens the table {@code objectKey}, whatever table id it was built with, reading it through
+   * {@code reader}.
+   */
   public static SstReader open(String objectKey, RangeReader reader, SstReaderOptions options) {
+    return open(objectKey, null, reader, options);
+  }
+
+  /**
+   * Opens the table {@code objectKey}, which must be the table built as {@code tableId}: an object
+   * holding another table (a misdirected or stale read, a copied object) is reported as corrupt.
+   * Tables of format version 1 carry no id, so for them the check is skipped.
+   */
+  public static SstReader open(
+      String objectKey, String tableId, RangeReader reader, SstReaderOptions options) {
     requireNonNull(objectKey, "objectKey is null");
     requireNonNull(reader, "reader is null");
     requireNonNull(options, "options is null");
@@ -63,6 +78,18 @@ public final class SstReader {
     int footerLength = Footer.footerLength(objectKey, tail.bytes(), tail.bytes().length, size);
     tail.extendTo(size - footerLength);
     Footer footer = Footer.decode(objectKey, tail.bytes(), tail.bytes().length, size, footerLength);
+    if (tableId != null
+        && footer.formatVersion() >= 2
+        && footer.tableTag() != BlockBinding.tag(tableId)) {
+      throw new CorruptObjectException(
+          objectKey,
+          footer.start(),
+          "object holds another table (tag "
+              + Long.toHexString(footer.tableTag())
+              + "), not table '"
+              + tableId
+              + "'");
+    }
     tail.extendTo(footer.indexOffset());
     BlockIndex index = readIndex(objectKey, tail, footer);
     BloomFilter filter = footer.filterLength() == 0 ? null : readFilter(objectKey, tail, footer);
@@ -79,9 +106,11 @@ public final class SstReader {
     return new SstReader(objectKey, reader, options.blockCache(), footer, index, filter, metadata);
   }
 
-  private static ByteReader openBlock(String key, TailBuffer tail, long offset, int len, String w) {
+  private static ByteReader openBlock(
+      String key, Footer footer, TailBuffer tail, long offset, int len, String w) {
     BlockEnvelope.Raw raw =
-        BlockEnvelope.open(key, offset, w, tail.bytes(), tail.indexOf(offset), len);
+        BlockEnvelope.open(
+            key, footer.binding(), offset, w, tail.bytes(), tail.indexOf(offset), len);
     return new ByteReader(key, offset, w, raw.data(), raw.offset(), raw.offset() + raw.length());
   }
 
@@ -89,6 +118,7 @@ public final class SstReader {
     BlockEnvelope.Raw raw =
         BlockEnvelope.open(
             key,
+            footer.binding(),
             footer.indexOffset(),
             "index block",
             tail.bytes(),
@@ -104,6 +134,7 @@ public final class SstReader {
     BlockEnvelope.Raw raw =
         BlockEnvelope.open(
             key,
+            footer.binding(),
             footer.filterOffset(),
             "filter block",
             tail.bytes(),
@@ -118,7 +149,7 @@ public final class SstReader {
 
   private static SstMetadata readMetadata(String key, TailBuffer tail, Footer footer) {
     return SstMetadata.decode(
-        openBlock(key, tail, footer.metaOffset(), footer.metaLength(), "metadata block"));
+        openBlock(key, footer, tail, footer.metaOffset(), footer.metaLength(), "metadata block"));
   }
 
   /**
@@ -287,7 +318,8 @@ public final class SstReader {
               + length
               + ": object truncated?");
     }
-    BlockEnvelope.Raw raw = BlockEnvelope.open(objectKey, offset, "data block", stored, 0, length);
+    BlockEnvelope.Raw raw =
+        BlockEnvelope.open(objectKey, binding, offset, "data block", stored, 0, length);
     return DecodedBlock.decode(
         objectKey,
         offset,

@@ -1,7 +1,9 @@
 package dev.shaledb.sst;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shaledb.error.CorruptObjectException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,24 +17,31 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * Format v1 golden files, checked in under src/test/resources/golden/ and read by every build
- * forever after: the format cannot drift silently. The files' checksums are pinned here too, so a
- * regeneration shows up in review. Regenerate only for a deliberate new format version: {@code mvn
- * -pl sst-format test -Dtest=GoldenFileTest -Dshaledb.regenerateGolden=true}.
+ * Golden files of every format version, checked in under src/test/resources/golden/ and read by
+ * every build forever after: the format cannot drift silently and old tables stay readable. The
+ * files' checksums are pinned here too, so a regeneration shows up in review. A new format version
+ * adds files (never rewrites old ones): {@code mvn -pl sst-format test -Dtest=GoldenFileTest
+ * -Dshaledb.regenerateGolden=true} writes the current version's.
  */
 class GoldenFileTest {
   private static final Path DIR = Path.of("src/test/resources/golden");
+  private static final String TABLE_ID = "golden";
 
   private enum Golden {
-    NONE("v1-none.sst", Compression.none(), 0x026CE591),
-    LZ4("v1-lz4.sst", Compression.lz4(), 0x92ACBEB1),
-    ZSTD("v1-zstd.sst", Compression.zstd(3), 0x2BE8C811);
+    V1_NONE(1, "v1-none.sst", Compression.none(), 0x026CE591),
+    V1_LZ4(1, "v1-lz4.sst", Compression.lz4(), 0x92ACBEB1),
+    V1_ZSTD(1, "v1-zstd.sst", Compression.zstd(3), 0x2BE8C811),
+    V2_NONE(2, "v2-none.sst", Compression.none(), 0x7E882AC4),
+    V2_LZ4(2, "v2-lz4.sst", Compression.lz4(), 0xC3E22A2A),
+    V2_ZSTD(2, "v2-zstd.sst", Compression.zstd(3), 0x64389066);
 
+    final int version;
     final String file;
     final Compression compression;
     final int crc32c;
 
-    Golden(String file, Compression compression, int crc32c) {
+    Golden(int version, String file, Compression compression, int crc32c) {
+      this.version = version;
       this.file = file;
       this.compression = compression;
       this.crc32c = crc32c;
@@ -50,8 +59,10 @@ class GoldenFileTest {
     for (Golden g : Golden.values()) {
       byte[] bytes = resource(g.file);
       assertThat(crc(bytes)).as(g.file + " checksum").isEqualTo(g.crc32c);
-      SstReader reader = SstReader.open("golden/" + g.file, RangeReader.of(bytes));
-      assertThat(reader.formatVersion()).isEqualTo(1);
+      SstReader reader =
+          SstReader.open(
+              "golden/" + g.file, TABLE_ID, RangeReader.of(bytes), SstReaderOptions.defaults());
+      assertThat(reader.formatVersion()).isEqualTo(g.version);
       assertThat(reader.hasFilter()).isTrue();
       assertThat(reader.metadata().options()).isEqualTo(g.options());
       assertThat(reader.metadata().entryCount()).isEqualTo(expected.size());
@@ -67,8 +78,19 @@ class GoldenFileTest {
 
   @Test
   void theWriterStillProducesTheUncompressedGoldenBytes() {
-    assertThat(SstTesting.build(Golden.NONE.options(), entries()))
-        .isEqualTo(resource(Golden.NONE.file));
+    assertThat(SstTesting.build(Golden.V2_NONE.options(), entries(), TABLE_ID))
+        .isEqualTo(resource(Golden.V2_NONE.file));
+  }
+
+  @Test
+  void aCurrentTableOpenedAsAnotherTableIsCorrupt() {
+    byte[] bytes = resource(Golden.V2_NONE.file);
+    assertThatThrownBy(
+            () ->
+                SstReader.open(
+                    "golden/x", "other", RangeReader.of(bytes), SstReaderOptions.defaults()))
+        .isInstanceOf(CorruptObjectException.class)
+        .hasMessageContaining("not table 'other'");
   }
 
   @Test
@@ -76,7 +98,10 @@ class GoldenFileTest {
   void regenerateGoldenFiles() throws IOException {
     Files.createDirectories(DIR);
     for (Golden g : Golden.values()) {
-      byte[] bytes = SstTesting.build(g.options(), entries());
+      if (g.version != Footer.FORMAT_VERSION) {
+        continue;
+      }
+      byte[] bytes = SstTesting.build(g.options(), entries(), TABLE_ID);
       Files.write(DIR.resolve(g.file), bytes);
       System.out.printf("[golden] %s %d bytes crc32c 0x%08X%n", g.file, bytes.length, crc(bytes));
     }

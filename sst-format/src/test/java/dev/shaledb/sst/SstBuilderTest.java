@@ -16,7 +16,7 @@ class SstBuilderTest {
 
   @Test
   void rejectsAKeyThatSortsBeforeThePreviousOne() {
-    try (SstBuilder builder = SstBuilder.inMemory(SstOptions.defaults())) {
+    try (SstBuilder builder = SstBuilder.inMemory(SstOptions.defaults(), "table-1")) {
       builder.add(SstEntry.put(key("b"), 1, key("v")));
       assertThatThrownBy(() -> builder.add(SstEntry.put(key("a"), 1, key("v"))))
           .isInstanceOf(IllegalArgumentException.class)
@@ -33,7 +33,7 @@ class SstBuilderTest {
 
   @Test
   void comparesKeysAsUnsignedBytes() {
-    try (SstBuilder builder = SstBuilder.inMemory(SstOptions.defaults())) {
+    try (SstBuilder builder = SstBuilder.inMemory(SstOptions.defaults(), "table-1")) {
       builder.add(SstEntry.put(new byte[] {0x7F}, 1, new byte[0]));
       builder.add(SstEntry.put(new byte[] {(byte) 0x80}, 1, new byte[0]));
       builder.add(SstEntry.put(new byte[] {(byte) 0xFF}, 1, new byte[0]));
@@ -44,7 +44,7 @@ class SstBuilderTest {
 
   @Test
   void rejectsVersionsOfAKeyThatAreNotNewestFirst() {
-    try (SstBuilder builder = SstBuilder.inMemory(SstOptions.defaults())) {
+    try (SstBuilder builder = SstBuilder.inMemory(SstOptions.defaults(), "table-1")) {
       builder.add(SstEntry.put(key("a"), 5, key("v")));
       assertThatThrownBy(() -> builder.add(SstEntry.delete(key("a"), 5)))
           .isInstanceOf(IllegalArgumentException.class)
@@ -59,7 +59,7 @@ class SstBuilderTest {
 
   @Test
   void validatesArgumentsOfTheAllocationFreeAdd() {
-    try (SstBuilder builder = SstBuilder.inMemory(SstOptions.defaults())) {
+    try (SstBuilder builder = SstBuilder.inMemory(SstOptions.defaults(), "table-1")) {
       assertThatThrownBy(() -> builder.add(null, 1, EntryKind.PUT, new byte[0], -1))
           .isInstanceOf(NullPointerException.class)
           .hasMessage("key is null");
@@ -76,7 +76,7 @@ class SstBuilderTest {
 
   @Test
   void anEmptyTableCannotBeFinished() {
-    try (SstBuilder builder = SstBuilder.inMemory(SstOptions.defaults())) {
+    try (SstBuilder builder = SstBuilder.inMemory(SstOptions.defaults(), "table-1")) {
       assertThatThrownBy(builder::finish)
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("without entries");
@@ -85,7 +85,7 @@ class SstBuilderTest {
 
   @Test
   void aFinishedOrClosedBuilderRefusesMore() {
-    SstBuilder builder = SstBuilder.inMemory(SstOptions.defaults());
+    SstBuilder builder = SstBuilder.inMemory(SstOptions.defaults(), "table-1");
     assertThatThrownBy(builder::bytes).isInstanceOf(IllegalStateException.class);
     builder.add(SstEntry.put(key("a"), 1, key("v")));
     builder.finish();
@@ -97,7 +97,7 @@ class SstBuilderTest {
     builder.close();
     assertThat(builder.bytes().remaining()).as("bytes stay available after close").isPositive();
 
-    SstBuilder abandoned = SstBuilder.inMemory(SstOptions.defaults());
+    SstBuilder abandoned = SstBuilder.inMemory(SstOptions.defaults(), "table-1");
     abandoned.close();
     assertThatThrownBy(() -> abandoned.add(SstEntry.put(key("a"), 1, key("v"))))
         .isInstanceOf(IllegalStateException.class)
@@ -107,7 +107,7 @@ class SstBuilderTest {
   @Test
   void aStreamingBuilderHoldsNoBytes() {
     try (SstBuilder builder =
-        SstBuilder.create(SstOptions.defaults(), new ByteArrayOutputStream())) {
+        SstBuilder.create(SstOptions.defaults(), new ByteArrayOutputStream(), "table-1")) {
       builder.add(SstEntry.put(key("a"), 1, key("v")));
       builder.finish();
       assertThatThrownBy(builder::bytes).isInstanceOf(IllegalStateException.class);
@@ -117,7 +117,8 @@ class SstBuilderTest {
   @Test
   void streamsBlocksBeforeFinishing() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (SstBuilder builder = SstBuilder.create(SstOptions.defaults().withBlockSize(256), out)) {
+    try (SstBuilder builder =
+        SstBuilder.create(SstOptions.defaults().withBlockSize(256), out, "table-1")) {
       for (int i = 0; i < 100; i++) {
         builder.add(SstEntry.put(key(String.format("k%04d", i)), 1, new byte[50]));
       }
@@ -136,7 +137,8 @@ class SstBuilderTest {
             throw new IOException("disk full");
           }
         };
-    try (SstBuilder builder = SstBuilder.create(SstOptions.defaults().withBlockSize(1), failing)) {
+    try (SstBuilder builder =
+        SstBuilder.create(SstOptions.defaults().withBlockSize(1), failing, "table-1")) {
       assertThatThrownBy(() -> builder.add(SstEntry.put(key("a"), 1, key("v"))))
           .isInstanceOf(UncheckedIOException.class);
       assertThatThrownBy(() -> builder.add(SstEntry.put(key("b"), 1, key("v"))))
@@ -153,7 +155,7 @@ class SstBuilderTest {
             SstEntry.delete(key("apple"), 3),
             SstEntry.merge(key("kiwi"), 9, key("+1")),
             SstEntry.put(key("pear"), 2, new byte[0]).withExpiry(123));
-    try (SstBuilder builder = SstBuilder.inMemory(SstOptions.defaults())) {
+    try (SstBuilder builder = SstBuilder.inMemory(SstOptions.defaults(), "table-1")) {
       entries.forEach(builder::add);
       SstInfo info = builder.finish();
       byte[] bytes = SstTesting.toArray(builder.bytes());
@@ -184,7 +186,7 @@ class SstBuilderTest {
   void blocksThatDoNotShrinkAreStoredRaw() {
     dev.shaledb.testing.Seeds.Gen gen = dev.shaledb.testing.Seeds.gen("blocksThatDoNotShrink");
     try (SstBuilder builder =
-        SstBuilder.inMemory(SstOptions.defaults().withCompression(Compression.lz4()))) {
+        SstBuilder.inMemory(SstOptions.defaults().withCompression(Compression.lz4()), "table-1")) {
       java.util.TreeSet<byte[]> keys = new java.util.TreeSet<>(java.util.Arrays::compareUnsigned);
       while (keys.size() < 200) {
         keys.add(gen.bytes(16));
@@ -204,7 +206,8 @@ class SstBuilderTest {
   void compressibleDataShrinksWithEveryCodec() {
     for (Compression codec :
         new Compression[] {Compression.lz4(), Compression.zstd(), Compression.zstd(22)}) {
-      try (SstBuilder builder = SstBuilder.inMemory(SstOptions.defaults().withCompression(codec))) {
+      try (SstBuilder builder =
+          SstBuilder.inMemory(SstOptions.defaults().withCompression(codec), "table-1")) {
         for (int i = 0; i < 500; i++) {
           builder.add(SstEntry.put(key(String.format("k%04d", i)), 1, new byte[100]));
         }

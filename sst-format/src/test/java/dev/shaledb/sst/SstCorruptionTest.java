@@ -159,6 +159,85 @@ class SstCorruptionTest {
     }
   }
 
+  /**
+   * A block another table holds intact, or this table at another offset, passes a checksum over its
+   * own bytes only; a misdirected read returning it served valid but wrong entries in format 1
+   * (chaos seed 7449667). In format 2 the checksum covers the table id and the block's offset.
+   */
+  @Test
+  void blocksReadFromAnotherTableOrOffsetAreDetected() {
+    byte[] a = SstTesting.build(smallOptions(Compression.none()), sameShapeEntries('a'), "table-a");
+    byte[] b = SstTesting.build(smallOptions(Compression.none()), sameShapeEntries('b'), "table-b");
+    assertThat(a).hasSameSizeAs(b).isNotEqualTo(b);
+    BlockIndex index = SstTesting.open(a).index();
+    int moved = 0;
+    for (int i = 0; i < index.count(); i++) {
+      long offset = index.offset(i);
+      int length = index.length(i);
+      assertTransplantDetected(
+          a, offset, Arrays.copyOfRange(b, (int) offset, (int) offset + length));
+      for (int j = 0; j < index.count(); j++) {
+        if (j != i && index.length(j) == length) {
+          long from = index.offset(j);
+          assertTransplantDetected(
+              a, offset, Arrays.copyOfRange(a, (int) from, (int) from + length));
+          moved++;
+        }
+      }
+    }
+    assertThat(moved).as("blocks of equal length to swap").isPositive();
+  }
+
+  @Test
+  void aWholeObjectOfAnotherTableIsDetected() {
+    byte[] b = SstTesting.build(smallOptions(Compression.none()), sameShapeEntries('b'), "table-b");
+    assertThatThrownBy(
+            () -> SstReader.open(KEY, "table-a", RangeReader.of(b), SstReaderOptions.defaults()))
+        .isInstanceOf(CorruptObjectException.class)
+        .hasMessageContaining("not table 'table-a'");
+    assertThat(
+            SstReader.open(KEY, "table-b", RangeReader.of(b), SstReaderOptions.defaults())
+                .metadata()
+                .entryCount())
+        .isEqualTo(sameShapeEntries('b').size());
+  }
+
+  /**
+   * Reads {@code table} as table-a, except that the block at {@code offset} reads as {@code with}.
+   */
+  private static void assertTransplantDetected(byte[] table, long offset, byte[] with) {
+    RangeReader whole = RangeReader.of(table);
+    RangeReader misdirected =
+        new RangeReader() {
+          @Override
+          public byte[] read(long at, int length) {
+            return at == offset ? with.clone() : whole.read(at, length);
+          }
+
+          @Override
+          public Tail readTail(int length) {
+            return whole.readTail(length);
+          }
+        };
+    SstReader reader = SstReader.open(KEY, "table-a", misdirected, SstReaderOptions.defaults());
+    assertThatThrownBy(() -> SstTesting.readAll(reader, Long.MAX_VALUE))
+        .as("block at " + offset)
+        .isInstanceOfSatisfying(
+            CorruptObjectException.class, e -> assertThat(e.offset()).isEqualTo(offset));
+  }
+
+  /**
+   * Entries whose keys and value lengths do not depend on {@code letter}: blocks of equal sizes.
+   */
+  private static List<SstEntry> sameShapeEntries(char letter) {
+    List<SstEntry> out = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      byte[] key = SstTesting.key(String.format("key-%03d", i));
+      out.add(SstEntry.put(key, 100 + i, SstTesting.key(String.valueOf(letter).repeat(12))));
+    }
+    return out;
+  }
+
   private static byte[] withMagicAtEnd(byte[] b) {
     System.arraycopy(Footer.MAGIC, 0, b, b.length - 8, 8);
     Bytes.putIntLE(b, b.length - 20, 52);

@@ -19,14 +19,14 @@ class SstFormatEdgeTest {
   @Test
   void aNewerFormatVersionGetsItsOwnException() {
     byte[] table = SstTesting.build(SstOptions.defaults(), SstCorruptionTest.smallEntries());
-    byte[] newer = withFooterVersion(table, 2);
+    byte[] newer = withFooterVersion(table, 3);
     assertThatThrownBy(() -> SstReader.open(KEY, RangeReader.of(newer)))
         .isInstanceOfSatisfying(
             UnsupportedFormatException.class,
             e -> {
               assertThat(e.key()).isEqualTo(KEY);
-              assertThat(e.foundVersion()).isEqualTo(2);
-              assertThat(e.supportedVersion()).isEqualTo(1);
+              assertThat(e.foundVersion()).isEqualTo(3);
+              assertThat(e.supportedVersion()).isEqualTo(2);
             });
   }
 
@@ -48,26 +48,29 @@ class SstFormatEdgeTest {
 
   private static byte[] withFooterVersion(byte[] table, int version) {
     byte[] copy = table.clone();
-    int start = copy.length - Footer.SIZE_V1;
+    int start = copy.length - Footer.SIZE_V2;
     Bytes.putIntLE(copy, copy.length - 16, version);
     CRC32C crc = new CRC32C();
-    crc.update(copy, start, Footer.SIZE_V1 - 12);
+    crc.update(copy, start, Footer.SIZE_V2 - 12);
     Bytes.putIntLE(copy, copy.length - 12, (int) crc.getValue());
     return copy;
   }
 
   @Test
   void footerRoundTripsAndChecksItsHandles() {
-    Footer good = new Footer(1000, 800, 30, 20, 98, 0x1234, 1);
+    Footer v1 = new Footer(1000, 800, 30, 20, 98, 0x1234, 0, 1);
+    assertThat(decode(v1)).isEqualTo(v1);
+    assertThat(v1.tailLength()).isEqualTo(200);
+    assertThat(v1.filterOffset()).isEqualTo(830);
+    assertThat(v1.metaOffset()).isEqualTo(850);
+    Footer good = new Footer(1000, 800, 30, 20, 90, 0x1234, 0x5EED_F00DL, 2);
     assertThat(decode(good)).isEqualTo(good);
-    assertThat(good.tailLength()).isEqualTo(200);
-    assertThat(good.filterOffset()).isEqualTo(830);
-    assertThat(good.metaOffset()).isEqualTo(850);
-    Footer gap = new Footer(1000, 790, 30, 20, 98, 0x1234, 1);
+    assertThat(good.encode()).hasSize(Footer.SIZE_V2);
+    Footer gap = new Footer(1000, 790, 30, 20, 90, 0x1234, 7, 2);
     assertThatThrownBy(() -> decode(gap))
         .isInstanceOf(CorruptObjectException.class)
         .hasMessageContaining("inconsistent");
-    Footer noMeta = new Footer(1000, 900, 28, 20, 0, 0x1234, 1);
+    Footer noMeta = new Footer(1000, 900, 28, 20, 0, 0x1234, 7, 2);
     assertThatThrownBy(() -> decode(noMeta)).isInstanceOf(CorruptObjectException.class);
   }
 
@@ -165,7 +168,9 @@ class SstFormatEdgeTest {
     byte[] stored = new byte[payload.length + BlockEnvelope.TRAILER_SIZE];
     System.arraycopy(payload, 0, stored, 0, 3);
     byte[] trailer = new byte[BlockEnvelope.TRAILER_SIZE];
-    int crc = BlockEnvelope.trailerCrc(payload, 3, 3, CompressionCodec.NONE, trailer);
+    int crc =
+        BlockEnvelope.trailerCrc(
+            payload, 3, 3, CompressionCodec.NONE, trailer, BlockBinding.NONE, 10);
     trailer[4] = 7;
     CRC32C c = new CRC32C();
     c.update(payload, 0, 3);
@@ -173,7 +178,10 @@ class SstFormatEdgeTest {
     Bytes.putIntLE(trailer, 5, (int) c.getValue());
     System.arraycopy(trailer, 0, stored, 3, trailer.length);
     assertThat(crc).isNotZero();
-    assertThatThrownBy(() -> BlockEnvelope.open(KEY, 10, "data block", stored, 0, stored.length))
+    assertThatThrownBy(
+            () ->
+                BlockEnvelope.open(
+                    KEY, BlockBinding.NONE, 10, "data block", stored, 0, stored.length))
         .isInstanceOf(CorruptObjectException.class)
         .hasMessageContaining("unknown codec");
   }

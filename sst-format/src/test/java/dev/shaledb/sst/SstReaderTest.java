@@ -212,7 +212,7 @@ class SstReaderTest {
     SstReader sst = SstReader.open("db/x.sst", RangeReader.of(table));
     assertThat(sst.objectKey()).isEqualTo("db/x.sst");
     assertThat(sst.objectSize()).isEqualTo(table.length);
-    assertThat(sst.formatVersion()).isEqualTo(1);
+    assertThat(sst.formatVersion()).isEqualTo(2);
     assertThat(sst.metadata().entryCount()).isEqualTo(14);
     assertThat(sst.metadata().toString()).contains("entries=14");
   }

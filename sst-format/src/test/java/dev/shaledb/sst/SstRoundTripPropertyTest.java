@@ -58,7 +58,7 @@ class SstRoundTripPropertyTest {
       SstOptions options, List<SstEntry> entries, byte[] table, String where) {
     ByteArrayOutputStream stream = new ByteArrayOutputStream();
     SstInfo info;
-    try (SstBuilder builder = SstBuilder.create(options, stream)) {
+    try (SstBuilder builder = SstBuilder.create(options, stream, "table-1")) {
       entries.forEach(builder::add);
       info = builder.finish();
     }
@@ -130,7 +130,7 @@ class SstRoundTripPropertyTest {
     assertThat(m.largestKey()).isEqualTo(entries.get(entries.size() - 1).key());
     assertThat(m.deleteCount())
         .isEqualTo(entries.stream().filter(e -> e.kind() == EntryKind.DELETE).count());
-    assertThat(reader.formatVersion()).isEqualTo(1);
+    assertThat(reader.formatVersion()).isEqualTo(2);
   }
 
   /** An existing key, a key next to one, or a random key. */

@@ -27,7 +27,11 @@ final class SstTesting {
   }
 
   static byte[] build(SstOptions options, List<SstEntry> entries) {
-    try (SstBuilder builder = SstBuilder.inMemory(options)) {
+    return build(options, entries, "table-1");
+  }
+
+  static byte[] build(SstOptions options, List<SstEntry> entries, String tableId) {
+    try (SstBuilder builder = SstBuilder.inMemory(options, tableId)) {
       entries.forEach(builder::add);
       builder.finish();
       return toArray(builder.bytes());

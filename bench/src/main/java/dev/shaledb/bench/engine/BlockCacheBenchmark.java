@@ -85,7 +85,7 @@ public class BlockCacheBenchmark {
   private byte[] buildTable() {
     byte[] key = BenchData.newKey(16);
     byte[][] values = BenchData.values(100, 6);
-    try (SstBuilder builder = SstBuilder.inMemory(SstOptions.defaults())) {
+    try (SstBuilder builder = SstBuilder.inMemory(SstOptions.defaults(), "table-1")) {
       for (int i = 0; i < entries; i++) {
         builder.add(
             BenchData.setKey(key, i),

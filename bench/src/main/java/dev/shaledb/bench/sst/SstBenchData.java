@@ -45,7 +45,7 @@ final class SstBenchData {
 
   /** Builds the whole 64 MiB table in memory. */
   static ByteBuffer buildTable(SstOptions options) {
-    try (SstBuilder builder = SstBuilder.inMemory(options)) {
+    try (SstBuilder builder = SstBuilder.inMemory(options, "table-1")) {
       byte[] key = new byte[KEY_LENGTH];
       for (int i = 0; i < ENTRIES; i++) {
         key(i, false, key);
