@@ -1,7 +1,9 @@
 package dev.shaledb.manifest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shaledb.error.CorruptObjectException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,30 +29,61 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  */
 class ManifestGoldenTest {
   private static final Path DIR = Path.of("src/test/resources/golden");
-  private static final String KEY = "golden/manifest/00000000000000000007.manifest";
+  private static final long ID = 7;
+  private static final String KEY = ManifestKeys.key("golden", ID);
   private static final UUID WRITE_ID = new UUID(0x0123456789ABCDEFL, 0xFEDCBA9876543210L);
 
-  /** Format 1.0: written before manifests recorded their own id. */
+  /** Format 1.0 (frozen): written before manifests recorded their own id, as version 7. */
   private static final String V1_0 = "manifest-v1.0.bin";
 
   private static final int V1_0_CRC32C = 0x56C5EA80;
 
+  /** Format 1.1, the current one: the same state, recording that it is version 7. */
+  private static final String V1_1 = "manifest-v1.1.bin";
+
+  private static final int V1_1_CRC32C = 0xC8889B1D;
+
   @Test
-  void version10ReadsBackExactly() {
+  void version10ReadsBackExactlyUnderAnyId() {
     byte[] bytes = resource(V1_0);
     assertThat(crc(bytes)).as(V1_0 + " checksum").isEqualTo(V1_0_CRC32C);
-    ManifestCodec.Decoded decoded = ManifestCodec.decode(KEY, bytes);
+    // It does not say which version it is, so nothing can be checked: every id accepts it.
+    for (long id : new long[] {ID, 1, 8}) {
+      ManifestCodec.Decoded decoded =
+          ManifestCodec.decode(ManifestKeys.key("golden", id), id, bytes);
+      assertThat(decoded.state()).isEqualTo(state());
+      assertThat(decoded.writeId()).isEqualTo(WRITE_ID);
+      assertThat(decoded.recordedId()).isEmpty();
+    }
+  }
+
+  @Test
+  void version11ReadsBackExactlyUnderItsOwnIdOnly() {
+    byte[] bytes = resource(V1_1);
+    assertThat(crc(bytes)).as(V1_1 + " checksum").isEqualTo(V1_1_CRC32C);
+    ManifestCodec.Decoded decoded = ManifestCodec.decode(KEY, ID, bytes);
     assertThat(decoded.state()).isEqualTo(state());
     assertThat(decoded.writeId()).isEqualTo(WRITE_ID);
+    assertThat(decoded.recordedId()).hasValue(ID);
+    String eight = ManifestKeys.key("golden", 8);
+    assertThatThrownBy(() -> ManifestCodec.decode(eight, 8, bytes))
+        .isInstanceOf(CorruptObjectException.class)
+        .hasMessageContaining(eight)
+        .hasMessageContaining("holds manifest 7, not manifest 8");
+  }
+
+  @Test
+  void theWriterStillProducesTheVersion11GoldenBytes() {
+    assertThat(ManifestCodec.encode(ID, state(), WRITE_ID)).isEqualTo(resource(V1_1));
   }
 
   @Test
   @EnabledIfSystemProperty(named = "shaledb.regenerateGolden", matches = "true")
   void regenerateGoldenFile() throws IOException {
     Files.createDirectories(DIR);
-    byte[] bytes = ManifestCodec.encode(state(), WRITE_ID);
-    Files.write(DIR.resolve(V1_0), bytes);
-    System.out.printf("[golden] %s %d bytes crc32c 0x%08X%n", V1_0, bytes.length, crc(bytes));
+    byte[] bytes = ManifestCodec.encode(ID, state(), WRITE_ID);
+    Files.write(DIR.resolve(V1_1), bytes);
+    System.out.printf("[golden] %s %d bytes crc32c 0x%08X%n", V1_1, bytes.length, crc(bytes));
   }
 
   /**
