@@ -1,10 +1,13 @@
 package dev.shaledb.manifest;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.shaledb.error.CorruptObjectException;
 import dev.shaledb.error.UnsupportedFormatException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.zip.CRC32C;
@@ -12,11 +15,16 @@ import java.util.zip.CRC32C;
 /**
  * The binary manifest format (see {@code docs/formats/manifest.md}): a fixed header, a sequence of
  * tagged fields, and a CRC32C of everything before it.
+ *
+ * <p>Since version 1.1 a manifest records the id it was written as, so that a read of one version
+ * that returns another version's intact bytes (a misdirected read, a stale cache, a copied object)
+ * is refused instead of silently rolling the state back. Version 1.0 manifests, which lack the
+ * field, still decode, unchecked.
  */
 final class ManifestCodec {
   static final int MAGIC = 0x53484D46; // "SHMF"
   static final int MAJOR_VERSION = 1;
-  static final int MINOR_VERSION = 0;
+  static final int MINOR_VERSION = 1;
   static final int HEADER_BYTES = 12;
   static final int TRAILER_BYTES = 4;
   static final int CRITICAL = 0x8000;
@@ -32,23 +40,42 @@ final class ManifestCodec {
   static final int TAG_CHECKPOINTS = CRITICAL | 9;
   private static final int LAST_KNOWN_TAG = TAG_CHECKPOINTS;
 
-  /** A decoded manifest body. */
-  record Decoded(ManifestState state, UUID writeId) {}
+  /**
+   * The id the manifest was written as, bound to its write id (1.1). Optional, not critical, so
+   * that 1.0 builds still read 1.1 manifests; but a 1.0 build carries optional fields it does not
+   * know into every version it publishes, so this field would then claim the previous version's id.
+   * The write id it repeats tells the two apart: every publish has a fresh one, so a field whose
+   * write id differs from the manifest's was carried forward, not written for this version, and is
+   * ignored.
+   */
+  static final int TAG_MANIFEST_ID = 0x0001;
+
+  /**
+   * A decoded manifest body.
+   *
+   * @param recordedId the id the object says it was written as, checked against the id it was read
+   *     as; empty if it does not say (written by a 1.0 build)
+   */
+  record Decoded(ManifestState state, UUID writeId, OptionalLong recordedId) {}
 
   private ManifestCodec() {}
 
   /** Whether {@code tag} may be carried in {@link UnknownFields}: optional and unknown to us. */
   static boolean isUnknownOptionalTag(int tag) {
-    return tag > 0 && tag < CRITICAL;
+    return tag > 0 && tag < CRITICAL && tag != TAG_MANIFEST_ID;
   }
 
-  static byte[] encode(ManifestState state, UUID writeId) {
+  /** Encodes {@code state} as manifest version {@code id}, the only id it will decode as. */
+  static byte[] encode(long id, ManifestState state, UUID writeId) {
+    if (id < 1) {
+      throw new IllegalArgumentException("manifest id is not positive: " + id);
+    }
+    requireNonNull(state, "state is null");
+    requireNonNull(writeId, "writeId is null");
     ByteSink out = new ByteSink(256);
     out.u32(MAGIC).u16(MAJOR_VERSION).u16(MINOR_VERSION).u32(0);
-    field(
-        out,
-        TAG_WRITE_ID,
-        b -> b.u64(writeId.getMostSignificantBits()).u64(writeId.getLeastSignificantBits()));
+    field(out, TAG_WRITE_ID, b -> uuid(b, writeId));
+    field(out, TAG_MANIFEST_ID, b -> uuid(b.u64(id), writeId));
     field(out, TAG_WRITER_EPOCH, b -> b.u64(state.writerEpoch()));
     field(out, TAG_COMPACTOR_EPOCH, b -> b.u64(state.compactorEpoch()));
     field(out, TAG_FLUSHED_WAL_ID, b -> b.u64(state.flushedWalId()));
@@ -68,6 +95,10 @@ final class ManifestCodec {
     return out.toByteArray();
   }
 
+  private static ByteSink uuid(ByteSink out, UUID uuid) {
+    return out.u64(uuid.getMostSignificantBits()).u64(uuid.getLeastSignificantBits());
+  }
+
   private static void field(ByteSink out, int tag, java.util.function.Consumer<ByteSink> value) {
     out.u16(tag).u32(0);
     int start = out.size();
@@ -75,7 +106,12 @@ final class ManifestCodec {
     out.patchU32(start - 4, out.size() - start);
   }
 
-  static Decoded decode(String key, byte[] data) {
+  /**
+   * Decodes manifest version {@code id}, read from {@code key}. Throws {@link
+   * CorruptObjectException} if the bytes are damaged or record that they were written as another
+   * version, and {@link UnsupportedFormatException} if they need a newer build.
+   */
+  static Decoded decode(String key, long id, byte[] data) {
     ByteSource in = new ByteSource(key, data, 0, data.length);
     if (data.length < HEADER_BYTES + TRAILER_BYTES) {
       throw in.corruptAt(-1, "manifest of " + data.length + " bytes is shorter than its header");
@@ -101,10 +137,10 @@ final class ManifestCodec {
     if (bodyLength != crcAt - HEADER_BYTES) {
       throw in.corruptAt(8, "body length " + bodyLength + " does not match object size");
     }
-    return decodeFields(key, minor, in.slice(bodyLength, "body"));
+    return decodeFields(key, id, minor, in.slice(bodyLength, "body"));
   }
 
-  private static Decoded decodeFields(String key, int minor, ByteSource body) {
+  private static Decoded decodeFields(String key, long id, int minor, ByteSource body) {
     Map<Integer, ByteSource> known = new HashMap<>();
     Map<Integer, Integer> offsets = new HashMap<>();
     TreeMap<Integer, ByteBuffer> unknown = new TreeMap<>();
@@ -116,7 +152,7 @@ final class ManifestCodec {
       if (known.containsKey(tag) || unknown.containsKey(tag)) {
         throw body.corruptAt(at, "field 0x" + Integer.toHexString(tag) + " appears twice");
       }
-      if (tag >= TAG_WRITE_ID && tag <= LAST_KNOWN_TAG) {
+      if (isKnownTag(tag)) {
         known.put(tag, value);
         offsets.put(tag, at);
       } else if (isUnknownOptionalTag(tag)) {
@@ -127,17 +163,23 @@ final class ManifestCodec {
         throw new UnsupportedFormatException(key, format, minor, MINOR_VERSION);
       }
     }
-    return new FieldReader(body, known, offsets).read(new UnknownFields(unknown));
+    return new FieldReader(body, known, offsets).read(id, new UnknownFields(unknown));
   }
 
-  /** Reads the known fields, each of which must be present. */
+  private static boolean isKnownTag(int tag) {
+    return (tag >= TAG_WRITE_ID && tag <= LAST_KNOWN_TAG) || tag == TAG_MANIFEST_ID;
+  }
+
+  /** Reads the known fields, each of which must be present unless optional. */
   private record FieldReader(
       ByteSource body, Map<Integer, ByteSource> fields, Map<Integer, Integer> offsets) {
 
-    Decoded read(UnknownFields unknown) {
+    Decoded read(long expectedId, UnknownFields unknown) {
       ByteSource id = field(TAG_WRITE_ID);
       UUID writeId = new UUID(id.u64("write id"), id.u64("write id"));
       id.expectEnd("write id");
+      // Before the state: another version's state is valid, only its id can give it away.
+      OptionalLong recordedId = recordedId(writeId, expectedId);
       int stateAt = offsets.getOrDefault(TAG_WRITER_EPOCH, body.position());
       try {
         ManifestState state =
@@ -151,10 +193,38 @@ final class ManifestCodec {
                 StateFields.readRuns(field(TAG_SORTED_RUNS)),
                 StateFields.readCheckpoints(field(TAG_CHECKPOINTS)),
                 unknown);
-        return new Decoded(state, writeId);
+        return new Decoded(state, writeId, recordedId);
       } catch (IllegalArgumentException invalid) {
         throw body.corruptAt(stateAt, "invalid manifest state: " + invalid.getMessage(), invalid);
       }
+    }
+
+    /**
+     * The id this very version records, which must be {@code expectedId}; empty if it records none,
+     * or only one a 1.0 writer carried over from an older version.
+     */
+    private OptionalLong recordedId(UUID writeId, long expectedId) {
+      ByteSource value = fields.get(TAG_MANIFEST_ID);
+      if (value == null) {
+        return OptionalLong.empty();
+      }
+      int at = value.position();
+      long id = value.u64("manifest id");
+      UUID boundTo = new UUID(value.u64("manifest id write id"), value.u64("manifest id write id"));
+      value.expectEnd("manifest id");
+      if (!boundTo.equals(writeId)) {
+        return OptionalLong.empty();
+      }
+      if (id != expectedId) {
+        throw body.corruptAt(
+            at,
+            "the object holds manifest "
+                + Long.toUnsignedString(id)
+                + ", not manifest "
+                + expectedId
+                + " (a misdirected read, a stale cache or a copied object)");
+      }
+      return OptionalLong.of(id);
     }
 
     private long u64(int tag, String what) {

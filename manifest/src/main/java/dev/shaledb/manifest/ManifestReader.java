@@ -105,6 +105,11 @@ final class ManifestReader {
     }
   }
 
+  /**
+   * What key {@code id} holds. A live version's bytes must decode as version {@code id}: bytes that
+   * record another id (a misdirected read, a stale cache, a copied object) are {@link
+   * CorruptObjectException}, never another version's state.
+   */
   Slot read(long id) {
     String key = ManifestKeys.key(dbPath, id);
     ObjectContent content;
@@ -116,7 +121,7 @@ final class ManifestReader {
     if (content.data().length == 0) {
       return new Retired();
     }
-    ManifestCodec.Decoded decoded = ManifestCodec.decode(key, content.data());
+    ManifestCodec.Decoded decoded = ManifestCodec.decode(key, id, content.data());
     return new Live(new Manifest(id, decoded.state(), decoded.writeId()));
   }
 }

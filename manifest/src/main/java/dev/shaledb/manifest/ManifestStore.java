@@ -85,7 +85,10 @@ public final class ManifestStore {
     return Optional.ofNullable(cache.get());
   }
 
-  /** Version {@code id}, or empty if it does not exist or was retired. */
+  /**
+   * Version {@code id}, or empty if it does not exist or was retired. Throws {@link
+   * dev.shaledb.error.CorruptObjectException} if its object is damaged or holds another version.
+   */
   public Optional<Manifest> read(long id) {
     ManifestKeys.key(dbPath, id);
     return reader.read(id) instanceof ManifestReader.Live live
@@ -184,7 +187,7 @@ public final class ManifestStore {
       long id = base == null ? 1 : base.id() + 1;
       ManifestState next = requireNonNull(change.apply(id, baseState), "change returned null");
       UUID writeId = requireNonNull(writeIds.get(), "write id is null");
-      byte[] bytes = ManifestCodec.encode(next, writeId);
+      byte[] bytes = ManifestCodec.encode(id, next, writeId);
       if (land(id, bytes, writeId)) {
         Manifest published = new Manifest(id, next, writeId);
         remember(published);

@@ -232,6 +232,25 @@ class ManifestStoreTest {
   }
 
   @Test
+  void anotherVersionsBytesUnderAKeyAreRefused() {
+    // A copied object, as a misdirected read or a stale cache would also return it.
+    ManifestStore store = new ManifestStore(memory, "db");
+    store.publish(s -> s);
+    store.publish(s -> s);
+    byte[] first = join(memory.get(ManifestKeys.key("db", 1))).data();
+    // A retired version is still just retired: it has no bytes to check.
+    assertThat(store.retire(1)).isTrue();
+    assertThat(store.read(1)).isEmpty();
+    join(memory.put(ManifestKeys.key("db", 3), first, PutCondition.ifAbsent()));
+    assertThatThrownBy(() -> new ManifestStore(memory, "db").readLatest())
+        .isInstanceOf(dev.shaledb.error.CorruptObjectException.class)
+        .hasMessageContaining(ManifestKeys.key("db", 3))
+        .hasMessageContaining("holds manifest 1, not manifest 3");
+    assertThatThrownBy(() -> store.read(3)).hasMessageContaining("not manifest 3");
+    assertThat(store.read(2)).isPresent();
+  }
+
+  @Test
   void databasesUnderDifferentPathsAreIndependent() {
     ObjectStore shared = memory;
     new ManifestStore(shared, "").publish(s -> s);
