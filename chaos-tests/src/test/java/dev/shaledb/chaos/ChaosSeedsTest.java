@@ -3,12 +3,13 @@ package dev.shaledb.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,45 +43,26 @@ class ChaosSeedsTest {
     int seeds = replay != null ? 1 : ChaosTiers.SEEDS;
     List<String> failures = new ArrayList<>();
     // Seeds mostly wait (latency, retry backoff, thread hand-offs), so running a few at once
-    // shortens the wall time without needing more CPU.
+    // shortens the wall time without needing more CPU. A new seed starts as soon as any finishes:
+    // seeds with latency plans take far longer than the others, and waiting for a whole wave would
+    // idle the other slots.
     int parallel = replay != null ? 1 : ChaosTiers.PARALLEL;
     ExecutorService runner = Executors.newFixedThreadPool(parallel);
     long totalStart = System.nanoTime();
+    List<Running> running = new ArrayList<>();
+    int next = 0;
     try {
-      for (int wave = 0; wave < seeds && failures.size() < 5; wave += parallel) {
-        List<SeedRun> runs = new ArrayList<>();
-        List<Future<Tally>> futures = new ArrayList<>();
-        long start = System.nanoTime();
-        for (int i = wave; i < Math.min(seeds, wave + parallel); i++) {
-          SeedRun run = new SeedRun(base + i, ChaosTiers.OPS, ChaosTiers.KEYS);
-          runs.add(run);
-          futures.add(runner.submit(run::run));
+      while (running.size() > 0 || (next < seeds && failures.size() < 5)) {
+        while (running.size() < parallel && next < seeds && failures.size() < 5) {
+          SeedRun run = new SeedRun(base + next, ChaosTiers.OPS, ChaosTiers.KEYS);
+          running.add(new Running(base + next, run, runner.submit(run::run), System.nanoTime()));
+          next++;
         }
-        long deadline = start + TimeUnit.SECONDS.toNanos(ChaosTiers.SEED_TIMEOUT_SECONDS);
-        List<Tally> tallies = new ArrayList<>();
-        for (Future<Tally> f : futures) {
-          try {
-            tallies.add(f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
-          } catch (TimeoutException e) {
-            Tally hung = new Tally();
-            hung.inc(Stat.SEEDS_RUN);
-            hung.finding("seed hung for " + ChaosTiers.SEED_TIMEOUT_SECONDS + " s");
-            System.out.println(threadDump());
-            f.cancel(true);
-            tallies.add(hung);
-          }
-        }
-        // Each run of a wave is charged an equal share of the wave's wall time.
-        long share = (System.nanoTime() - start) / runs.size();
-        for (int j = 0; j < runs.size(); j++) {
-          long seed = base + wave + j;
-          SeedRun run = runs.get(j);
-          Tally tally = tallies.get(j);
-          String how = ChaosTiers.replay("ChaosSeedsTest", seed) + "  # plan " + run.plan();
-          ChaosReport.shared().add("in-process", tally, run.requests(), share, how);
-          if (!tally.findings().isEmpty()) {
-            failures.add(how + "\n  " + String.join("\n  ", tally.findings()));
-            System.out.println("[chaos] FAILED seed " + seed + ": replay with " + how);
+        Thread.sleep(5);
+        for (Iterator<Running> it = running.iterator(); it.hasNext(); ) {
+          Tally tally = it.next().finished(parallel, failures);
+          if (tally != null) {
+            it.remove();
           }
         }
       }
@@ -90,6 +72,38 @@ class ChaosSeedsTest {
     System.out.printf(
         "[chaos] %d seeds in %.1f s%n", seeds, (System.nanoTime() - totalStart) / 1e9);
     assertThat(failures).as("failing seeds; replay each with the line shown").isEmpty();
+  }
+
+  /** A seed in flight; its watchdog counts from its own start. */
+  private record Running(long seed, SeedRun run, Future<Tally> future, long startNanos) {
+    /** The seed's tally once it finished or hung (and is then recorded), else null. */
+    Tally finished(int parallel, List<String> failures) throws InterruptedException {
+      long elapsed = System.nanoTime() - startNanos;
+      Tally tally;
+      if (future.isDone()) {
+        try {
+          tally = future.get();
+        } catch (ExecutionException e) {
+          throw new AssertionError("seed " + seed + " threw", e.getCause());
+        }
+      } else if (elapsed > TimeUnit.SECONDS.toNanos(ChaosTiers.SEED_TIMEOUT_SECONDS)) {
+        tally = new Tally();
+        tally.inc(Stat.SEEDS_RUN);
+        tally.finding("seed hung for " + ChaosTiers.SEED_TIMEOUT_SECONDS + " s");
+        System.out.println(threadDump());
+        future.cancel(true);
+      } else {
+        return null;
+      }
+      String how = ChaosTiers.replay("ChaosSeedsTest", seed) + "  # plan " + run.plan();
+      // Each seed is charged its share of the wall time the slots were busy with it.
+      ChaosReport.shared().add("in-process", tally, run.requests(), elapsed / parallel, how);
+      if (!tally.findings().isEmpty()) {
+        failures.add(how + "\n  " + String.join("\n  ", tally.findings()));
+        System.out.println("[chaos] FAILED seed " + seed + ": replay with " + how);
+      }
+      return tally;
+    }
   }
 
   private static String threadDump() {
