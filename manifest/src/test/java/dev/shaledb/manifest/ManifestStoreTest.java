@@ -4,7 +4,9 @@ import static dev.shaledb.manifest.TestStates.table;
 import static dev.shaledb.objectstore.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.shaledb.error.CorruptObjectException;
 import dev.shaledb.error.DbException;
 import dev.shaledb.error.OutcomeUnknownException;
 import dev.shaledb.objectstore.InMemoryObjectStore;
@@ -13,6 +15,8 @@ import dev.shaledb.objectstore.PutCondition;
 import dev.shaledb.testing.stores.CountingObjectStore;
 import dev.shaledb.testing.stores.CountingObjectStore.Op;
 import dev.shaledb.testing.stores.HookedObjectStore;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -229,6 +233,19 @@ class ManifestStoreTest {
     assertThatThrownBy(() -> new ManifestStore(memory, "db").readLatest())
         .isInstanceOf(dev.shaledb.error.CorruptObjectException.class)
         .hasMessageContaining(ManifestKeys.key("db", 2));
+  }
+
+  @Test
+  void everyCorruptionIsHandedToTheObserverOnceBeforeItIsThrown() {
+    new ManifestStore(memory, "db").publish(s -> s);
+    join(memory.put(ManifestKeys.key("db", 2), new byte[] {1, 2, 3}, PutCondition.ifAbsent()));
+    List<CorruptObjectException> seen = new ArrayList<>();
+    ManifestStore store = new ManifestStore(memory, "db", seen::add);
+    CorruptObjectException thrown =
+        catchThrowableOfType(CorruptObjectException.class, store::readLatest);
+    assertThat(seen).containsExactly(thrown);
+    assertThat(store.read(1)).isPresent();
+    assertThat(seen).hasSize(1);
   }
 
   @Test
