@@ -119,6 +119,18 @@ final class ManifestReader {
     } catch (ObjectNotFoundException absent) {
       return new Absent();
     }
+    if (content.data().length != content.meta().size()) {
+      // Cut short in transit: a live version must not pass for a retired one (or a shorter one).
+      throw reported(
+          new CorruptObjectException(
+              key,
+              content.data().length,
+              "read returned "
+                  + content.data().length
+                  + " of "
+                  + content.meta().size()
+                  + " bytes"));
+    }
     if (content.data().length == 0) {
       return new Retired();
     }

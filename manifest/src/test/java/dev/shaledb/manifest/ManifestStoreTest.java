@@ -9,7 +9,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.shaledb.error.CorruptObjectException;
 import dev.shaledb.error.DbException;
 import dev.shaledb.error.OutcomeUnknownException;
+import dev.shaledb.objectstore.ByteRange;
+import dev.shaledb.objectstore.ForwardingObjectStore;
 import dev.shaledb.objectstore.InMemoryObjectStore;
+import dev.shaledb.objectstore.ObjectContent;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.PutCondition;
 import dev.shaledb.testing.stores.CountingObjectStore;
@@ -18,6 +21,7 @@ import dev.shaledb.testing.stores.HookedObjectStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class ManifestStoreTest {
@@ -245,6 +249,25 @@ class ManifestStoreTest {
         catchThrowableOfType(CorruptObjectException.class, store::readLatest);
     assertThat(seen).containsExactly(thrown);
     assertThat(store.read(1)).isPresent();
+    assertThat(seen).hasSize(1);
+  }
+
+  @Test
+  void aLiveVersionReadBackShortIsCorruptNotRetired() {
+    new ManifestStore(memory, "db").publish(s -> s);
+    ObjectStore cutting =
+        new ForwardingObjectStore(memory) {
+          @Override
+          public CompletableFuture<ObjectContent> get(String key, ByteRange range) {
+            return delegate
+                .get(key, range)
+                .thenApply(c -> new ObjectContent(c.meta(), c.offset(), new byte[0]));
+          }
+        };
+    List<CorruptObjectException> seen = new ArrayList<>();
+    assertThatThrownBy(() -> new ManifestStore(cutting, "db", seen::add).read(1))
+        .isInstanceOf(CorruptObjectException.class)
+        .hasMessageContaining("read returned 0 of");
     assertThat(seen).hasSize(1);
   }
 
