@@ -60,9 +60,10 @@ final class Collector {
     this.store = new MeteredObjectStore(store);
     this.path = path;
     this.minAge = options.minAge();
-    this.manifests = new ManifestStore(this.store, path);
+    CorruptionReporter corruption = new CorruptionReporter(listener);
+    this.manifests = new ManifestStore(this.store, path, corruption);
     this.sweep = new ManifestSweep(this.store, path, manifests, minAge);
-    this.walReader = new WalReader(this.store, path);
+    this.walReader = new WalReader(this.store, path, corruption);
     this.pruner = pruner;
     this.listener = listener;
   }

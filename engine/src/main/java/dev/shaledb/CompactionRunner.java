@@ -1,7 +1,6 @@
 package dev.shaledb;
 
 import dev.shaledb.engine.EntryIterator;
-import dev.shaledb.engine.Iterators;
 import dev.shaledb.engine.MergingIterator;
 import dev.shaledb.engine.SortedRunIterator;
 import dev.shaledb.manifest.SortedRun;
@@ -158,13 +157,10 @@ final class CompactionRunner {
   private EntryIterator open(CompactionJob job) {
     List<EntryIterator> sources = new ArrayList<>();
     for (TableInfo t : job.l0()) {
-      sources.add(Iterators.of(tables.openForCompaction(t).iterator(Long.MAX_VALUE)));
+      sources.add(tables.compactionIterator(t));
     }
     for (SortedRun run : job.runs()) {
-      sources.add(
-          new SortedRunIterator(
-              run.tables(),
-              t -> Iterators.of(tables.openForCompaction(t).iterator(Long.MAX_VALUE))));
+      sources.add(new SortedRunIterator(run.tables(), tables::compactionIterator));
     }
     return new MergingIterator(sources);
   }

@@ -90,7 +90,8 @@ public final class Compactor implements AutoCloseable {
   /**
    * As {@link #open(ObjectStore, String, CompactionOptions, SstOptions)}, telling {@code listener}
    * about each compaction ({@link DbListener#onCompactionOutputsUploaded} and {@link
-   * DbListener#onCompactionPublished}; its other methods are not called).
+   * DbListener#onCompactionPublished}) and about each damaged table or manifest version it reads
+   * ({@link DbListener#onCorruptionDetected}); its other methods are not called.
    */
   public static Compactor open(
       ObjectStore store,
@@ -104,13 +105,14 @@ public final class Compactor implements AutoCloseable {
     requireNonNull(tableOptions, "tableOptions is null");
     requireNonNull(listener, "listener is null");
     ManifestKeys.validateDbPath(path);
-    ManifestStore manifests = new ManifestStore(store, path);
+    CorruptionReporter corruption = new CorruptionReporter(listener);
+    ManifestStore manifests = new ManifestStore(store, path, corruption);
     if (manifests.readLatest().isEmpty()) {
       throw new IllegalArgumentException("no database at path '" + path + "'");
     }
     return new Compactor(
         FenceableManifest.openCompactor(manifests),
-        new TableStore(store, path, null),
+        new TableStore(store, path, null, corruption),
         tableOptions,
         options,
         listener);

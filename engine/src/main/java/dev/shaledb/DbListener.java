@@ -1,5 +1,6 @@
 package dev.shaledb;
 
+import dev.shaledb.error.CorruptObjectException;
 import java.util.List;
 
 /**
@@ -19,7 +20,8 @@ import java.util.List;
  * store and throws, and the process dies mid-protocol at a point the store alone cannot tell apart
  * (a compaction output looks like a flushed table to the store). Methods documented as called after
  * the fact ({@link #afterAcknowledge}, {@link #onCompactionPublished}) cannot fail their operation
- * any more; what they throw is logged and dropped.
+ * any more; what they throw is logged and dropped. {@link #onCorruptionDetected} only observes:
+ * what it throws never replaces or hides the corruption.
  */
 public interface DbListener {
   /** The listener that does nothing, the default. */
@@ -95,4 +97,24 @@ public interface DbListener {
    * this one stopped.
    */
   default void onRecoveryStep(RecoveryStep step) {}
+
+  /**
+   * The engine found a stored object damaged: a checksum, magic-number, length or structural check
+   * failed on bytes it read (a table's tail or block, a manifest version, a WAL object or header),
+   * and the bytes were not used as data. Called exactly once per detection, on the thread that
+   * detected it, before the exception goes on: to the caller of {@link Db#get}, a scan or {@link
+   * Db#open}, or into background work that logs it and retries (compaction, garbage collection, a
+   * manifest poll, a {@link DbReader} poll), or nowhere, when the read was speculative (WAL
+   * read-ahead past a failure) or a sibling failed first (one subcompaction of a failed job). So a
+   * caller may see a corruption that was reported once, or never see one that was.
+   *
+   * <p>Throwing does not mask the corruption: what this method throws is logged and attached to
+   * {@code e} as a {@linkplain Throwable#getSuppressed() suppressed} exception, and {@code e}
+   * propagates (or is retried) exactly as it would with no listener.
+   *
+   * @param e the detection; {@link CorruptObjectException#key()} names the damaged object and
+   *     {@link CorruptObjectException#offset()} where the failed check looked ({@code -1} for the
+   *     whole object)
+   */
+  default void onCorruptionDetected(CorruptObjectException e) {}
 }

@@ -40,7 +40,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Keys, bounds and their checks are those of {@link Db}. Thread-safe. The reader does not close
  * the {@link ObjectStore}. Use after {@link #close()} throws {@link DbClosedException}; a corrupt
- * object throws {@link dev.shaledb.error.CorruptObjectException} naming it.
+ * object throws {@link dev.shaledb.error.CorruptObjectException} naming it, and {@link
+ * DbReaderOptions#listener()} hears of every one detected, in polls too.
  */
 public final class DbReader implements AutoCloseable {
   private final MeteredObjectStore store;
@@ -61,12 +62,13 @@ public final class DbReader implements AutoCloseable {
       MeteredObjectStore store,
       String path,
       DbReaderOptions options,
+      CorruptionReporter corruption,
       ReaderCatchUp catchUp,
       ReaderView pinned) {
     this.store = store;
     this.cache =
         options.blockCacheBytes() == 0 ? null : new CaffeineBlockCache(options.blockCacheBytes());
-    this.tables = new TableStore(store, path, cache);
+    this.tables = new TableStore(store, path, cache, corruption);
     this.reads = new ReadPath(tables);
     this.catchUp = catchUp;
     this.pinned = pinned;
@@ -105,7 +107,8 @@ public final class DbReader implements AutoCloseable {
     requireNonNull(options, "options is null");
     ManifestKeys.validateDbPath(path);
     MeteredObjectStore metered = new MeteredObjectStore(store);
-    ManifestStore manifests = new ManifestStore(metered, path);
+    CorruptionReporter corruption = new CorruptionReporter(options.listener());
+    ManifestStore manifests = new ManifestStore(metered, path, corruption);
     Manifest latest =
         manifests
             .readLatest()
@@ -116,12 +119,17 @@ public final class DbReader implements AutoCloseable {
     if (options.checkpoint() != null) {
       Manifest at = checkpointManifest(manifests, latest, options);
       ReaderView view = ReaderView.of(at, new Memtable(), Long.MAX_VALUE);
-      return new DbReader(metered, path, options, null, view);
+      return new DbReader(metered, path, options, corruption, null, view);
     }
     ReaderCatchUp catchUp =
-        new ReaderCatchUp(manifests, new WalReader(metered, path), latest, options.clock());
+        new ReaderCatchUp(
+            manifests,
+            new WalReader(metered, path, corruption),
+            latest,
+            options.clock(),
+            corruption);
     catchUp.refresh();
-    return new DbReader(metered, path, options, catchUp, null);
+    return new DbReader(metered, path, options, corruption, catchUp, null);
   }
 
   private static Manifest checkpointManifest(

@@ -22,13 +22,17 @@ import java.util.concurrent.ScheduledExecutorService;
  *     UTC clock); injectable so tests replay
  * @param scheduler runs the polls; null (the default) makes the reader own a one-thread daemon
  *     scheduler that {@link DbReader#close()} shuts down. An injected one is not shut down
+ * @param listener told of each damaged object the reader detects, in reads, refreshes and polls
+ *     ({@link DbListener#onCorruptionDetected}; no other method is called); default {@link
+ *     DbListener#NONE}
  */
 public record DbReaderOptions(
     Duration pollInterval,
     long blockCacheBytes,
     UUID checkpoint,
     Clock clock,
-    ScheduledExecutorService scheduler) {
+    ScheduledExecutorService scheduler,
+    DbListener listener) {
 
   public DbReaderOptions {
     requireNonNull(pollInterval, "pollInterval is null");
@@ -39,6 +43,7 @@ public record DbReaderOptions(
       throw new IllegalArgumentException("blockCacheBytes is negative: " + blockCacheBytes);
     }
     requireNonNull(clock, "clock is null");
+    requireNonNull(listener, "listener is null");
   }
 
   /** The documented defaults. */
@@ -59,6 +64,7 @@ public record DbReaderOptions(
     b.checkpoint = checkpoint;
     b.clock = clock;
     b.scheduler = scheduler;
+    b.listener = listener;
     return b;
   }
 
@@ -69,6 +75,7 @@ public record DbReaderOptions(
     private UUID checkpoint;
     private Clock clock = Clock.systemUTC();
     private ScheduledExecutorService scheduler;
+    private DbListener listener = DbListener.NONE;
 
     private Builder() {}
 
@@ -97,8 +104,14 @@ public record DbReaderOptions(
       return this;
     }
 
+    public Builder listener(DbListener value) {
+      this.listener = value;
+      return this;
+    }
+
     public DbReaderOptions build() {
-      return new DbReaderOptions(pollInterval, blockCacheBytes, checkpoint, clock, scheduler);
+      return new DbReaderOptions(
+          pollInterval, blockCacheBytes, checkpoint, clock, scheduler, listener);
     }
   }
 }

@@ -50,6 +50,7 @@ final class Engine {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Checkpoints checkpoints;
   private final GarbageCollector gc;
+  private final CorruptionReporter corruption;
 
   private Engine(
       DbOptions options,
@@ -58,8 +59,10 @@ final class Engine {
       ScheduledExecutorService background,
       boolean ownsScheduler,
       String path,
-      Recovery.Recovered recovered) {
+      Recovery.Recovered recovered,
+      CorruptionReporter corruption) {
     this.options = options;
+    this.corruption = corruption;
     this.store = store;
     this.scheduler = scheduler;
     this.background = background;
@@ -67,7 +70,7 @@ final class Engine {
     this.recovered = recovered;
     this.cache =
         options.blockCacheBytes() == 0 ? null : new CaffeineBlockCache(options.blockCacheBytes());
-    this.tables = new TableStore(store, path, cache);
+    this.tables = new TableStore(store, path, cache, corruption);
     this.view = new ViewRef(new DbView(recovered.memtable(), recovered.manifest().latest()));
     CompactionOptions compaction = options.compaction();
     this.budget =
@@ -125,14 +128,17 @@ final class Engine {
     ScheduledExecutorService background =
         ownsBackground ? Threads.scheduler("background", 2) : options.background();
     try {
+      CorruptionReporter corruption = new CorruptionReporter(options.listener());
       Recovery.Recovered recovered =
           Recovery.open(
               store,
               path,
               options.walOptions().withScheduler(scheduler),
               options.memtableBytes(),
-              options.listener());
-      Engine engine = new Engine(options, store, scheduler, background, owns, path, recovered);
+              options.listener(),
+              corruption);
+      Engine engine =
+          new Engine(options, store, scheduler, background, owns, path, recovered, corruption);
       engine.startCompaction(store, path);
       if (recovered.memtable().approximateBytes() >= options.memtableBytes()) {
         engine.writes.freezeNow();
@@ -158,7 +164,7 @@ final class Engine {
     if (compaction.enabled()) {
       compactions =
           new Compactions(
-              FenceableManifest.openCompactor(new ManifestStore(store, path)),
+              FenceableManifest.openCompactor(new ManifestStore(store, path, corruption)),
               tables,
               tableIds,
               options.tableOptions(),

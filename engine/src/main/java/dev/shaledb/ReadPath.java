@@ -1,7 +1,6 @@
 package dev.shaledb;
 
 import dev.shaledb.engine.EntryIterator;
-import dev.shaledb.engine.Iterators;
 import dev.shaledb.engine.MergingIterator;
 import dev.shaledb.engine.SortedRunIterator;
 import dev.shaledb.engine.VisibleIterator;
@@ -10,7 +9,6 @@ import dev.shaledb.manifest.SortedRun;
 import dev.shaledb.manifest.TableInfo;
 import dev.shaledb.sst.EntryKind;
 import dev.shaledb.sst.SstEntry;
-import dev.shaledb.sst.SstReader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -73,7 +71,7 @@ final class ReadPath {
     ManifestState m = view.manifest();
     for (TableInfo t : m.l0()) {
       if (overlaps(t, start, end)) {
-        sources.add(Iterators.of(tables.reader(t).scan(start, end, seq)));
+        sources.add(tables.scan(t, start, end, seq));
       }
     }
     RunIndex index = runIndex(m);
@@ -84,7 +82,7 @@ final class ReadPath {
               runs.get(r).tables(),
               index.smallest()[r],
               index.largest()[r],
-              t -> Iterators.of(tables.reader(t).iterator(seq))));
+              t -> tables.iterator(t, seq)));
     }
     return new VisibleIterator(new MergingIterator(sources), start, end, seq);
   }
@@ -93,7 +91,7 @@ final class ReadPath {
     for (TableInfo info : m.l0()) {
       TableStore.OpenTable t = tables.table(info);
       if (t.minSeq() <= seq && t.contains(key)) {
-        Optional<SstEntry> e = lookup(t.reader(), key, seq);
+        Optional<SstEntry> e = tables.get(t, key, seq);
         if (e.isPresent()) {
           return e;
         }
@@ -105,7 +103,7 @@ final class ReadPath {
       int i = find(index.smallest()[r], index.largest()[r], key);
       TableInfo t = i < 0 ? null : runs.get(r).tables().get(i);
       if (t != null && t.minSeq() <= seq) {
-        Optional<SstEntry> e = lookup(tables.reader(t), key, seq);
+        Optional<SstEntry> e = tables.get(tables.table(t), key, seq);
         if (e.isPresent()) {
           return e;
         }
@@ -121,10 +119,6 @@ final class ReadPath {
       runIndex = index;
     }
     return index;
-  }
-
-  private static Optional<SstEntry> lookup(SstReader reader, byte[] key, long seq) {
-    return reader.mayContain(key) ? reader.get(key, seq) : Optional.empty();
   }
 
   /** The index of the run table whose range holds {@code key}, by binary search, or -1. */

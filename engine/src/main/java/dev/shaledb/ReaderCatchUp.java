@@ -54,7 +54,15 @@ final class ReaderCatchUp {
   final LongAdder walObjectsApplied = new LongAdder();
   final LongAdder walBatchesApplied = new LongAdder();
 
-  ReaderCatchUp(ManifestStore manifests, WalReader wal, Manifest latest, Clock clock) {
+  private final CorruptionReporter corruption;
+
+  ReaderCatchUp(
+      ManifestStore manifests,
+      WalReader wal,
+      Manifest latest,
+      Clock clock,
+      CorruptionReporter corruption) {
+    this.corruption = corruption;
     this.manifests = manifests;
     this.wal = wal;
     this.clock = clock;
@@ -113,10 +121,11 @@ final class ReaderCatchUp {
         .readLatest()
         .orElseThrow(
             () ->
-                new CorruptObjectException(
-                    manifests.dbPath(),
-                    -1,
-                    "the manifest vanished; manifest keys are never deleted"));
+                corruption.reported(
+                    new CorruptObjectException(
+                        manifests.dbPath(),
+                        -1,
+                        "the manifest vanished; manifest keys are never deleted")));
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.shaledb;
 
 import dev.shaledb.engine.Memtable;
+import dev.shaledb.error.CorruptObjectException;
 import dev.shaledb.error.FencedException;
 import dev.shaledb.manifest.FenceableManifest;
 import dev.shaledb.manifest.Manifest;
@@ -39,11 +40,18 @@ final class Recovery {
       String path,
       WalWriterOptions walOptions,
       long memtableBytes,
-      DbListener listener) {
-    FenceableManifest manifest = FenceableManifest.openWriter(new ManifestStore(store, path));
+      DbListener listener,
+      CorruptionReporter corruption) {
+    FenceableManifest manifest =
+        FenceableManifest.openWriter(new ManifestStore(store, path, corruption));
     listener.onRecoveryStep(DbListener.RecoveryStep.EPOCH_RAISED);
     ManifestState bumped = manifest.latest().state();
-    WalFence fence = WalFence.place(store, path, manifest.epoch(), bumped.nextWalId());
+    WalFence fence;
+    try {
+      fence = WalFence.place(store, path, manifest.epoch(), bumped.nextWalId());
+    } catch (CorruptObjectException e) {
+      throw corruption.reported(e); // a damaged header read back after an uncertain fence put
+    }
     listener.onRecoveryStep(DbListener.RecoveryStep.WAL_FENCED);
     Manifest current = manifest.refresh();
     if (current.state().writerEpoch() != manifest.epoch()) {
@@ -58,10 +66,10 @@ final class Recovery {
     Memtable memtable = new Memtable(memtableBytes);
     long flushedSeq = state.lastFlushedSeq();
     WalReplay replay =
-        new WalReader(store, path)
+        new WalReader(store, path, corruption)
             .replay(state.flushedWalId(), batch -> apply(batch, flushedSeq, memtable));
     listener.onRecoveryStep(DbListener.RecoveryStep.WAL_REPLAYED);
-    WalWriter wal = WalWriter.open(store, path, walOptions, fence, replay);
+    WalWriter wal = WalWriter.open(store, path, walOptions, fence, replay, corruption);
     long lastSeq = Math.max(flushedSeq, replay.lastSeq());
     return new Recovered(manifest, state, wal, memtable, lastSeq, replay);
   }

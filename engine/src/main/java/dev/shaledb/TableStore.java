@@ -1,6 +1,8 @@
 package dev.shaledb;
 
 import dev.shaledb.engine.CaffeineBlockCache;
+import dev.shaledb.engine.EntryIterator;
+import dev.shaledb.engine.Iterators;
 import dev.shaledb.error.CorruptObjectException;
 import dev.shaledb.manifest.ManifestState;
 import dev.shaledb.manifest.SortedRun;
@@ -12,12 +14,14 @@ import dev.shaledb.objectstore.ObjectMeta;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.PutCondition;
 import dev.shaledb.sst.RangeReader;
+import dev.shaledb.sst.SstEntry;
 import dev.shaledb.sst.SstInfo;
 import dev.shaledb.sst.SstReader;
 import dev.shaledb.sst.SstReaderOptions;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,13 +30,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * The tables of one database in the object store: uploads new ones and keeps every live table's
  * reader open, so its index and filter stay resident and a cold point read costs at most one GET
  * for a data block (opening costs one suffix-range GET). Blocks go through the shared block cache.
- * Thread-safe.
+ *
+ * <p>Every read of a table goes through here (opening it, point lookups, iterators), so this is
+ * where damaged table bytes are detected: each {@link CorruptObjectException} is handed to the
+ * {@link CorruptionReporter} before it propagates. Thread-safe.
  */
 final class TableStore {
   private final ObjectStore store;
   private final String dbPath;
   private final SstReaderOptions readerOptions;
   private final CaffeineBlockCache cache;
+  private final CorruptionReporter corruption;
   private static final int CHUNK_BYTES = 4 << 20;
 
   private final ConcurrentHashMap<String, OpenTable> open = new ConcurrentHashMap<>();
@@ -48,10 +56,12 @@ final class TableStore {
     }
   }
 
-  TableStore(ObjectStore store, String dbPath, CaffeineBlockCache cache) {
+  TableStore(
+      ObjectStore store, String dbPath, CaffeineBlockCache cache, CorruptionReporter corruption) {
     this.store = store;
     this.dbPath = dbPath;
     this.cache = cache;
+    this.corruption = corruption;
     SstReaderOptions options = SstReaderOptions.defaults();
     this.readerOptions = cache == null ? options : options.withBlockCache(cache);
   }
@@ -83,12 +93,16 @@ final class TableStore {
     }
     byte[] bytes = new byte[table.remaining()];
     table.duplicate().get(bytes);
-    SstReader.open(
-            key(id),
-            id,
-            RangeReader.of(bytes),
-            SstReaderOptions.defaults().withBlockCache(cache.filler()))
-        .loadAllBlocks();
+    try {
+      SstReader.open(
+              key(id),
+              id,
+              RangeReader.of(bytes),
+              SstReaderOptions.defaults().withBlockCache(cache.filler()))
+          .loadAllBlocks();
+    } catch (CorruptObjectException e) {
+      throw corruption.reported(e); // the builder's own bytes: a bug, but a detection all the same
+    }
   }
 
   /** The manifest's description of a table just built under {@code id}. */
@@ -108,11 +122,49 @@ final class TableStore {
    * block once) and fetches the object in large sequential chunks, so reading a table costs a few
    * GETs instead of one per block.
    */
-  SstReader openForCompaction(TableInfo table) {
+  private SstReader openForCompaction(TableInfo table) {
     String key = key(table.id());
-    return checkSize(
-        table,
-        SstReader.open(key, table.id(), new ChunkedRangeReader(key), SstReaderOptions.defaults()));
+    try {
+      return checkSize(
+          table,
+          SstReader.open(
+              key, table.id(), new ChunkedRangeReader(key), SstReaderOptions.defaults()));
+    } catch (CorruptObjectException e) {
+      throw corruption.reported(e);
+    }
+  }
+
+  /** Every version in {@code table} for a compaction: a private reader, see above. */
+  EntryIterator compactionIterator(TableInfo table) {
+    return Iterators.of(openForCompaction(table).iterator(Long.MAX_VALUE), corruption);
+  }
+
+  /** The versions of {@code table} at or below {@code seq}, unpositioned. */
+  EntryIterator iterator(TableInfo table, long seq) {
+    return Iterators.of(reader(table).iterator(seq), corruption);
+  }
+
+  /** The versions of {@code table} in {@code [start, end)} at or below {@code seq}, positioned. */
+  EntryIterator scan(TableInfo table, byte[] start, byte[] end, long seq) {
+    SstReader reader = reader(table);
+    try {
+      return Iterators.of(reader.scan(start, end, seq), corruption);
+    } catch (CorruptObjectException e) {
+      throw corruption.reported(e);
+    }
+  }
+
+  /**
+   * The newest version of {@code key} at or below {@code seq} in the open table {@code t}, skipping
+   * the read when its filter rules the key out.
+   */
+  Optional<SstEntry> get(OpenTable t, byte[] key, long seq) {
+    SstReader reader = t.reader();
+    try {
+      return reader.mayContain(key) ? reader.get(key, seq) : Optional.empty();
+    } catch (CorruptObjectException e) {
+      throw corruption.reported(e);
+    }
   }
 
   /** The bytes of all tables {@code state} lists. */
@@ -164,8 +216,12 @@ final class TableStore {
 
   private SstReader openReader(TableInfo table) {
     String key = key(table.id());
-    return checkSize(
-        table, SstReader.open(key, table.id(), new StoreRangeReader(key), readerOptions));
+    try {
+      return checkSize(
+          table, SstReader.open(key, table.id(), new StoreRangeReader(key), readerOptions));
+    } catch (CorruptObjectException e) {
+      throw corruption.reported(e);
+    }
   }
 
   private SstReader checkSize(TableInfo table, SstReader reader) {

@@ -238,7 +238,7 @@ class DbGcPropertyTest {
 
     /** Reads a manifest version's tables alone, as a reader of a checkpoint would. */
     private void assertReads(ManifestState state, TreeMap<Key, byte[]> expected) {
-      ReadPath reads = new ReadPath(new TableStore(base, "db", null));
+      ReadPath reads = new ReadPath(new TableStore(base, "db", null, CorruptionReporter.NONE));
       List<KeyValue> actual = new ArrayList<>();
       try (DbIterator it =
           new ScanIterator(

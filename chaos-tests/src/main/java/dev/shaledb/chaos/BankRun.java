@@ -32,7 +32,9 @@ public final class BankRun {
   private final int transfers;
   private final SplittableRandom random;
   private final FaultPlan plan;
-  private final MeteredObjectStore shared = new MeteredObjectStore(new InMemoryObjectStore());
+  private final InMemoryObjectStore raw = new InMemoryObjectStore();
+  private final MeteredObjectStore shared = new MeteredObjectStore(raw);
+  private final CorruptionAudit corruption = new CorruptionAudit(raw);
   private final Tally tally = new Tally();
   private final Map<FaultKind, Long> faults =
       java.util.Collections.synchronizedMap(new EnumMap<>(FaultKind.class));
@@ -65,6 +67,7 @@ public final class BankRun {
     } catch (RuntimeException | InterruptedException | java.util.concurrent.ExecutionException e) {
       tally.finding("bank harness or engine failure: " + SeedRun.stackHead(e));
     }
+    corruption.classify(tally);
     tally.faults(faults);
     return tally;
   }
@@ -143,7 +146,8 @@ public final class BankRun {
                 b.arm(point, nth);
               }
             },
-            faults);
+            faults,
+            corruption);
       } catch (RuntimeException e) {
         if (attempt >= 4) {
           throw e;

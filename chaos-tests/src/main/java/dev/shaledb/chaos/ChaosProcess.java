@@ -73,17 +73,31 @@ public final class ChaosProcess implements AutoCloseable {
     }
   }
 
-  /**
-   * Opens a process on {@code shared}; {@code prepare} may arm a crash point on its boundary first.
-   * If the open fails (a crash during recovery, or faults the retries did not absorb) the process
-   * is killed, its fault counts are added to {@code faultTotals}, and the failure is thrown.
-   */
+  /** As the other {@code open}, with a corruption account of its own that nobody reads. */
   public static ChaosProcess open(
       ObjectStore shared,
       String path,
       Spec spec,
       java.util.function.Consumer<CrashPointStore> prepare,
       Map<FaultKind, Long> faultTotals) {
+    return open(shared, path, spec, prepare, faultTotals, new CorruptionAudit(shared));
+  }
+
+  /**
+   * Opens a process on {@code shared}; {@code prepare} may arm a crash point on its boundary first.
+   * If the open fails (a crash during recovery, or faults the retries did not absorb) the process
+   * is killed, its fault counts are added to {@code faultTotals}, and the failure is thrown. Its
+   * damaged reads and its engine's corruption detections go to {@code audit}, from the start of the
+   * open on.
+   */
+  public static ChaosProcess open(
+      ObjectStore shared,
+      String path,
+      Spec spec,
+      java.util.function.Consumer<CrashPointStore> prepare,
+      Map<FaultKind, Long> faultTotals,
+      CorruptionAudit audit) {
+    CorruptionLedger ledger = audit.process(spec.id());
     CrashPointStore boundary = new CrashPointStore(shared);
     prepare.accept(boundary);
     // The engine's threads and the "network" (latency, retries) are separate pools, as with S3,
@@ -98,6 +112,7 @@ public final class ChaosProcess implements AutoCloseable {
     network.setExecuteExistingDelayedTasksAfterShutdownPolicy(true);
     FaultInjectingObjectStore faults =
         new FaultInjectingObjectStore(boundary, spec.plan(), spec.seed(), network);
+    faults.onDamage(ledger::damaged);
     RetryingObjectStore retrying =
         new RetryingObjectStore(
             faults,
@@ -108,8 +123,8 @@ public final class ChaosProcess implements AutoCloseable {
     // too, so a crash can stop every thread of the process.
     ScheduledThreadPoolExecutor background = newScheduler("chaos-p" + spec.id() + "-bg");
     // Crash points inside the engine (acknowledgements, compaction, GC, checkpoints) fire through
-    // its listener, which kills this boundary.
-    CrashHooks hooks = new CrashHooks(boundary);
+    // its listener, which kills this boundary; it also hears of every corruption detected.
+    CrashHooks hooks = new CrashHooks(boundary, ledger);
     DbOptions options =
         spec.options().toBuilder()
             .scheduler(scheduler)

@@ -3,6 +3,7 @@ package dev.shaledb.chaos;
 import static java.util.Objects.requireNonNull;
 
 import dev.shaledb.DbListener;
+import dev.shaledb.error.CorruptObjectException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -12,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * exactly there with nothing more reaching the store. Only durable writes count for {@link
  * CrashPoint#BEFORE_ACK} and {@link CrashPoint#AFTER_ACK}: their acknowledgement is the promise the
  * oracle holds the engine to. Also counts the compactions the process published, for the report's
- * "resumed" row. Thread-safe.
+ * "resumed" row, and hands every corruption the engine detects to the process's {@link
+ * CorruptionLedger} (never crashing there: a detection is an observation). Thread-safe.
  */
 final class CrashHooks implements DbListener {
   /** What a hook throws after crashing its process. */
@@ -25,10 +27,12 @@ final class CrashHooks implements DbListener {
   }
 
   private final CrashPointStore boundary;
+  private final CorruptionLedger ledger;
   private final AtomicLong compactionsPublished = new AtomicLong();
 
-  CrashHooks(CrashPointStore boundary) {
+  CrashHooks(CrashPointStore boundary, CorruptionLedger ledger) {
     this.boundary = requireNonNull(boundary, "boundary is null");
+    this.ledger = requireNonNull(ledger, "ledger is null");
   }
 
   /** Compactions this process published so far. */
@@ -75,6 +79,11 @@ final class CrashHooks implements DbListener {
   @Override
   public void onRecoveryStep(RecoveryStep step) {
     crashAt(CrashPoint.AT_RECOVERY_STEP);
+  }
+
+  @Override
+  public void onCorruptionDetected(CorruptObjectException e) {
+    ledger.detected(e);
   }
 
   private void crashAt(CrashPoint point) {

@@ -11,6 +11,7 @@ import dev.shaledb.objectstore.ObjectStoreException;
 import dev.shaledb.objectstore.PreconditionFailedException;
 import dev.shaledb.objectstore.PutCondition;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -22,13 +23,14 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * Injects the failures of a real object store into a delegate, as a {@link FaultPlan} says: errors,
  * bursts of failing PUTs, timeouts before and after a request was applied, phantom 412s, corrupted
- * reads, latency, and a process crash. See {@link FaultKind} for each and {@link #stats()} for what
- * was injected.
+ * reads, latency, and a process crash. See {@link FaultKind} for each, {@link #stats()} for what
+ * was injected and {@link #damagedReads()} for where each corrupted read was damaged.
  *
  * <h2>Determinism</h2>
  *
@@ -76,6 +78,8 @@ public final class FaultInjectingObjectStore extends ForwardingObjectStore {
   private int burstLeft;
   private volatile boolean crashed;
   private volatile Seen lastSeen;
+  private final List<DamagedRead> damagedReads = new ArrayList<>(); // guarded by itself
+  private volatile Consumer<DamagedRead> onDamage = r -> {};
 
   /** A store without latency. */
   public FaultInjectingObjectStore(ObjectStore delegate, FaultPlan plan, long seed) {
@@ -113,6 +117,21 @@ public final class FaultInjectingObjectStore extends ForwardingObjectStore {
     return crashed;
   }
 
+  /**
+   * Tells {@code observer} about every damaged read from now on, on the thread that completes it,
+   * before the caller gets the bytes (so it may still look at the undamaged object).
+   */
+  public void onDamage(Consumer<DamagedRead> observer) {
+    this.onDamage = requireNonNull(observer, "observer is null");
+  }
+
+  /** Every read damaged so far, in the order the damage was made. */
+  public List<DamagedRead> damagedReads() {
+    synchronized (damagedReads) {
+      return List.copyOf(damagedReads);
+    }
+  }
+
   /** How many faults of each kind were injected so far, every kind present, in enum order. */
   public Map<FaultKind, Long> stats() {
     Map<FaultKind, Long> out = new EnumMap<>(FaultKind.class);
@@ -147,8 +166,9 @@ public final class FaultInjectingObjectStore extends ForwardingObjectStore {
   @Override
   public CompletableFuture<ObjectContent> get(String key, ByteRange range) {
     Decision d = decide(Op.GET, null);
+    // Damage only a reply that reaches the caller: one failed for a crashed process is never seen.
     return execute(d, Op.GET, key, () -> delegate.get(key, range))
-        .thenApply(content -> afterGet(key, content, d));
+        .thenApply(content -> afterGet(key, range, content, d));
   }
 
   @Override
@@ -305,7 +325,7 @@ public final class FaultInjectingObjectStore extends ForwardingObjectStore {
         .thenCompose(f -> f);
   }
 
-  private ObjectContent afterGet(String key, ObjectContent content, Decision d) {
+  private ObjectContent afterGet(String key, ByteRange range, ObjectContent content, Decision d) {
     if (!d.corrupt() || content.data().length == 0) {
       remember(key, content.data());
       return content;
@@ -313,6 +333,21 @@ public final class FaultInjectingObjectStore extends ForwardingObjectStore {
     Seen other = lastSeen;
     byte[] foreign = other != null && !other.key().equals(key) ? other.bytes() : null;
     ReadCorruption.Damaged damaged = ReadCorruption.apply(content.data(), d.salt(), foreign);
+    long at = content.offset();
+    DamagedRead read =
+        new DamagedRead(
+            key,
+            range,
+            at,
+            content.data().length,
+            damaged.kind(),
+            at + damaged.from(),
+            at + damaged.to(),
+            System.nanoTime());
+    synchronized (damagedReads) {
+      damagedReads.add(read);
+    }
+    onDamage.accept(read);
     count(damaged.kind());
     return new ObjectContent(content.meta(), content.offset(), damaged.data());
   }

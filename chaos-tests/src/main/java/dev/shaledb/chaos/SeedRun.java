@@ -56,6 +56,7 @@ public final class SeedRun {
   private final FaultPlan plan;
   private final List<String> faultClasses;
   final MeteredObjectStore shared;
+  final CorruptionAudit corruption;
   private boolean oneScheduler;
   final ExpectedState oracle = new ExpectedState();
   final Tally tally = new Tally();
@@ -74,7 +75,10 @@ public final class SeedRun {
    * check that the harness notices a store that breaks its promises.
    */
   public SeedRun(long seed, int ops, int keys, UnaryOperator<ObjectStore> storage) {
-    this.shared = new MeteredObjectStore(storage.apply(new InMemoryObjectStore()));
+    ObjectStore raw = storage.apply(new InMemoryObjectStore());
+    this.shared = new MeteredObjectStore(raw);
+    // Table layouts are read from the raw store: those reads are not the processes' requests.
+    this.corruption = new CorruptionAudit(raw);
     this.seed = seed;
     this.ops = ops;
     this.keys = keys;
@@ -158,6 +162,8 @@ public final class SeedRun {
         secondThread.shutdownNow();
       }
     }
+    // Every process is dead by now; only their detections still on the way are waited for.
+    corruption.classify(tally);
     tally.faults(faults);
     return tally;
   }
@@ -312,7 +318,8 @@ public final class SeedRun {
                     b.keepLatePuts(4);
                   }
                 },
-                faultsSync());
+                faultsSync(),
+                corruption);
         tally.inc(Stat.PROCESSES);
         return p;
       } catch (RuntimeException e) {

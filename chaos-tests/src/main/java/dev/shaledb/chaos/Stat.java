@@ -18,6 +18,19 @@ public enum Stat {
   STALE_READS("stale reads", true),
   CORRUPTION_SURFACED("corruptions surfaced as CorruptObjectException", false),
   CORRUPT_DATA_RETURNED("corrupt data returned to a caller", true),
+  // The corruption account (CorruptionAudit); every injected corruption lands in one of the next
+  // six, and the report renders them together under "corruptions injected vs detected".
+  CORRUPTIONS_DETECTED("detected: matched to onCorruptionDetected by key and offset", false),
+  CORRUPTIONS_SKIPPED_TAIL_READ_DATA(
+      "not inspected: a table's suffix read, damaged only in data blocks", false),
+  CORRUPTIONS_SKIPPED_PAST_DATA(
+      "not inspected: a table's block read, damaged only past the data", false),
+  CORRUPTIONS_UNRESOLVED_CHUNK(
+      "unresolved: a compaction chunk, damaged past its first block", false),
+  CORRUPTIONS_UNRESOLVED_NO_LAYOUT(
+      "unresolved: the table was gone before its layout was read", false),
+  CORRUPTIONS_UNDETECTED("undetected: damaged bytes decoded, no detection", true),
+  DETECTIONS_UNMATCHED("detections without a damaged read of that key", false),
   RECOVERIES_OK("recoveries OK (verifying reopen)", false),
   RECOVERIES_FAILED("recoveries failed (verifying reopen, no faults)", true),
   OPEN_FAILURES_RETRIED("faulty opens failed and retried", false),
@@ -42,6 +55,11 @@ public enum Stat {
   KILL_WRITES_ACKED("kill -9 writes acknowledged", false),
   MISSING_OBJECTS("referenced-but-missing objects (full scans, final GC check)", true),
   ORPHANED_BYTES("orphaned table bytes after a final GC with minAge 0", false);
+
+  /** The rows of the corruption account, in report order. */
+  static final java.util.Set<Stat> CORRUPTION_ACCOUNT =
+      java.util.Collections.unmodifiableSet(
+          java.util.EnumSet.range(CORRUPTIONS_DETECTED, DETECTIONS_UNMATCHED));
 
   private final String label;
   private final boolean mustBeZero;

@@ -79,7 +79,13 @@ final class WriterRaces {
         futures.add(
             opener.submit(
                 () ->
-                    ChaosProcess.open(run.shared, SeedRun.PATH, spec, b -> {}, run.faultsSync())));
+                    ChaosProcess.open(
+                        run.shared,
+                        SeedRun.PATH,
+                        spec,
+                        b -> {},
+                        run.faultsSync(),
+                        run.corruption)));
       }
       for (Future<ChaosProcess> f : futures) {
         try {

@@ -37,6 +37,10 @@ class FaultInjectingObjectStoreTest {
     return s.getBytes(UTF_8);
   }
 
+  private static boolean differs(byte[] truth, byte[] damaged, int i) {
+    return i >= damaged.length || damaged[i] != truth[i];
+  }
+
   private static Throwable failure(CompletableFuture<?> future) {
     assertThat(future).isCompletedExceptionally();
     return Futures.unwrap(future.handle((v, e) -> e).join());
@@ -156,7 +160,22 @@ class FaultInjectingObjectStoreTest {
       assertThat(content.data()).as("%s read %d", gen, i).isNotEqualTo(truth);
       assertThat(content.offset()).isEqualTo(ranged ? 100 : 0);
       assertThat(content.meta().size()).isEqualTo(3000);
+      // The record names the span of the bytes that differ, at object offsets, and no more.
+      DamagedRead read = store.damagedReads().get(i);
+      int at = ranged ? 100 : 0;
+      assertThat(read.key()).isEqualTo("k");
+      assertThat(read.range()).isEqualTo(ranged ? ByteRange.of(100, 1000) : ByteRange.all());
+      assertThat(read.offset()).isEqualTo(at);
+      assertThat(read.length()).isEqualTo(truth.length);
+      for (int b = 0; b < truth.length; b++) {
+        if (differs(truth, content.data(), b)) {
+          assertThat(read.damages(at + b)).as("read %d byte %d", i, b).isTrue();
+        }
+      }
+      assertThat(differs(truth, content.data(), (int) read.from() - at)).isTrue();
+      assertThat(differs(truth, content.data(), (int) read.to() - 1 - at)).isTrue();
     }
+    assertThat(store.damagedReads()).hasSize(200);
     assertThat(join(memory.get("k")).data()).isEqualTo(original);
     Map<FaultKind, Long> stats = store.stats();
     for (FaultKind kind :

@@ -2,8 +2,10 @@ package dev.shaledb.engine;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shaledb.error.CorruptObjectException;
 import dev.shaledb.sst.EntryKind;
 import dev.shaledb.sst.SstIterator;
+import java.util.function.Consumer;
 
 /** Factories for {@link EntryIterator}s over other sources. */
 public final class Iterators {
@@ -17,7 +19,16 @@ public final class Iterators {
    * asked.
    */
   public static EntryIterator of(SstIterator it) {
-    return new SstAdapter(requireNonNull(it, "it is null"));
+    return of(it, e -> {});
+  }
+
+  /**
+   * As {@link #of(SstIterator)}, handing every {@link CorruptObjectException} the table iterator
+   * throws (a damaged block it loads) to {@code onCorrupt} before it propagates.
+   */
+  public static EntryIterator of(SstIterator it, Consumer<CorruptObjectException> onCorrupt) {
+    return new SstAdapter(
+        requireNonNull(it, "it is null"), requireNonNull(onCorrupt, "onCorrupt is null"));
   }
 
   /** An iterator with no entries; it is never valid. */
@@ -27,12 +38,14 @@ public final class Iterators {
 
   private static final class SstAdapter implements EntryIterator {
     private final SstIterator it;
+    private final Consumer<CorruptObjectException> onCorrupt;
     private byte[] key;
     private byte[] value;
     private boolean valueLoaded;
 
-    SstAdapter(SstIterator it) {
+    SstAdapter(SstIterator it, Consumer<CorruptObjectException> onCorrupt) {
       this.it = it;
+      this.onCorrupt = onCorrupt;
     }
 
     @Override
@@ -40,22 +53,40 @@ public final class Iterators {
       return it.isValid();
     }
 
+    // Moving loads blocks, so that is where damage shows; accessors read a verified block.
     @Override
     public void next() {
-      it.next();
+      try {
+        it.next();
+      } catch (CorruptObjectException e) {
+        throw reported(e);
+      }
       moved();
     }
 
     @Override
     public void seekToFirst() {
-      it.seekToFirst();
+      try {
+        it.seekToFirst();
+      } catch (CorruptObjectException e) {
+        throw reported(e);
+      }
       moved();
     }
 
     @Override
     public void seek(byte[] target) {
-      it.seek(target);
+      try {
+        it.seek(target);
+      } catch (CorruptObjectException e) {
+        throw reported(e);
+      }
       moved();
+    }
+
+    private CorruptObjectException reported(CorruptObjectException e) {
+      onCorrupt.accept(e);
+      return e;
     }
 
     private void moved() {

@@ -7,6 +7,7 @@ import dev.shaledb.objectstore.ObjectContent;
 import dev.shaledb.objectstore.ObjectNotFoundException;
 import dev.shaledb.objectstore.ObjectStore;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Finds and reads manifest versions without LIST. Manifest ids are dense forever (a version is
@@ -29,10 +30,14 @@ final class ManifestReader {
 
   private final ObjectStore store;
   private final String dbPath;
+  private final Consumer<? super CorruptObjectException> onCorrupt;
 
-  ManifestReader(ObjectStore store, String dbPath) {
+  /** {@code onCorrupt} hears of every corruption this reader detects, before it is thrown. */
+  ManifestReader(
+      ObjectStore store, String dbPath, Consumer<? super CorruptObjectException> onCorrupt) {
     this.store = store;
     this.dbPath = dbPath;
+    this.onCorrupt = onCorrupt;
   }
 
   /**
@@ -63,10 +68,11 @@ final class ManifestReader {
         return Optional.of(live.manifest());
       }
       if (slot instanceof Absent) {
-        throw new CorruptObjectException(
-            ManifestKeys.key(dbPath, last),
-            -1,
-            "manifest vanished; manifest keys are never deleted");
+        throw reported(
+            new CorruptObjectException(
+                ManifestKeys.key(dbPath, last),
+                -1,
+                "manifest vanished; manifest keys are never deleted"));
       }
       // Retired between our probe and our read, so newer versions exist: search on from there.
       from = last;
@@ -118,10 +124,37 @@ final class ManifestReader {
     } catch (ObjectNotFoundException absent) {
       return new Absent();
     }
+    if (content.data().length != content.meta().size()) {
+      // Cut short in transit: a live version must not pass for a retired one (or a shorter one).
+      throw reported(
+          new CorruptObjectException(
+              key,
+              content.data().length,
+              "read returned "
+                  + content.data().length
+                  + " of "
+                  + content.meta().size()
+                  + " bytes"));
+    }
     if (content.data().length == 0) {
       return new Retired();
     }
-    ManifestCodec.Decoded decoded = ManifestCodec.decode(key, id, content.data());
+    ManifestCodec.Decoded decoded;
+    try {
+      decoded = ManifestCodec.decode(key, id, content.data());
+    } catch (CorruptObjectException e) {
+      throw reported(e);
+    }
     return new Live(new Manifest(id, decoded.state(), decoded.writeId()));
+  }
+
+  /** Tells the observer about {@code e}; what it throws is kept with {@code e}, not instead. */
+  private CorruptObjectException reported(CorruptObjectException e) {
+    try {
+      onCorrupt.accept(e);
+    } catch (RuntimeException thrown) {
+      e.addSuppressed(thrown);
+    }
+    return e;
   }
 }

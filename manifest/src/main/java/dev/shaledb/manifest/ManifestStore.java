@@ -3,6 +3,7 @@ package dev.shaledb.manifest;
 import static dev.shaledb.objectstore.Futures.join;
 import static java.util.Objects.requireNonNull;
 
+import dev.shaledb.error.CorruptObjectException;
 import dev.shaledb.error.DbException;
 import dev.shaledb.error.FencedException;
 import dev.shaledb.error.OutcomeUnknownException;
@@ -14,6 +15,7 @@ import dev.shaledb.objectstore.PutCondition;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -30,8 +32,9 @@ import java.util.function.UnaryOperator;
  *
  * <p>The latest version is cached: with a cached id {@code c}, {@link #readLatest()} costs one HEAD
  * of {@code c + 1} when nothing changed; without one it gallops from id 1. It never LISTs. Every
- * method blocks on the object store. Instances are thread-safe; several instances (in one or many
- * processes) may serve the same database.
+ * method blocks on the object store. A damaged version fails with {@link CorruptObjectException},
+ * which is first handed to the instance's corruption observer, if it has one. Instances are
+ * thread-safe; several instances (in one or many processes) may serve the same database.
  */
 public final class ManifestStore {
   /** How many times a publish is retried after losing a race before giving up. */
@@ -48,7 +51,18 @@ public final class ManifestStore {
 
   /** A store for the database at {@code dbPath} ("" for the store root). */
   public ManifestStore(ObjectStore store, String dbPath) {
-    this(store, dbPath, DEFAULT_MAX_ATTEMPTS, UUID::randomUUID);
+    this(store, dbPath, e -> {});
+  }
+
+  /**
+   * As {@link #ManifestStore(ObjectStore, String)}, handing every {@link CorruptObjectException}
+   * this instance detects to {@code onCorrupt} once, on the detecting thread, before it is thrown.
+   * An exception {@code onCorrupt} throws replaces nothing: it is attached to the corruption as
+   * suppressed.
+   */
+  public ManifestStore(
+      ObjectStore store, String dbPath, Consumer<? super CorruptObjectException> onCorrupt) {
+    this(store, dbPath, DEFAULT_MAX_ATTEMPTS, UUID::randomUUID, onCorrupt);
   }
 
   /**
@@ -58,6 +72,15 @@ public final class ManifestStore {
    */
   public ManifestStore(
       ObjectStore store, String dbPath, int maxPublishAttempts, Supplier<UUID> writeIds) {
+    this(store, dbPath, maxPublishAttempts, writeIds, e -> {});
+  }
+
+  private ManifestStore(
+      ObjectStore store,
+      String dbPath,
+      int maxPublishAttempts,
+      Supplier<UUID> writeIds,
+      Consumer<? super CorruptObjectException> onCorrupt) {
     this.store = requireNonNull(store, "store is null");
     this.dbPath = ManifestKeys.validateDbPath(dbPath);
     if (maxPublishAttempts < 1) {
@@ -66,7 +89,7 @@ public final class ManifestStore {
     }
     this.maxAttempts = maxPublishAttempts;
     this.writeIds = requireNonNull(writeIds, "writeIds is null");
-    this.reader = new ManifestReader(store, dbPath);
+    this.reader = new ManifestReader(store, dbPath, requireNonNull(onCorrupt, "onCorrupt is null"));
   }
 
   public String dbPath() {

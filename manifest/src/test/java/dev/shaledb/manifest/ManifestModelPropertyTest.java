@@ -134,7 +134,7 @@ class ManifestModelPropertyTest {
 
   private static void verify(InMemoryObjectStore memory, Model model) {
     ManifestStore fresh = new ManifestStore(memory, "db");
-    ManifestReader reader = new ManifestReader(memory, "db");
+    ManifestReader reader = new ManifestReader(memory, "db", e -> {});
     Manifest latest = fresh.readLatest().orElseThrow();
     assertThat(latest.id()).isEqualTo(model.versions);
     assertThat(reader.exists(model.versions + 1)).isFalse();

@@ -4,16 +4,24 @@ import static dev.shaledb.manifest.TestStates.table;
 import static dev.shaledb.objectstore.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.shaledb.error.CorruptObjectException;
 import dev.shaledb.error.DbException;
 import dev.shaledb.error.OutcomeUnknownException;
+import dev.shaledb.objectstore.ByteRange;
+import dev.shaledb.objectstore.ForwardingObjectStore;
 import dev.shaledb.objectstore.InMemoryObjectStore;
+import dev.shaledb.objectstore.ObjectContent;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.PutCondition;
 import dev.shaledb.testing.stores.CountingObjectStore;
 import dev.shaledb.testing.stores.CountingObjectStore.Op;
 import dev.shaledb.testing.stores.HookedObjectStore;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class ManifestStoreTest {
@@ -248,6 +256,38 @@ class ManifestStoreTest {
         .hasMessageContaining("holds manifest 1, not manifest 3");
     assertThatThrownBy(() -> store.read(3)).hasMessageContaining("not manifest 3");
     assertThat(store.read(2)).isPresent();
+  }
+
+  @Test
+  void everyCorruptionIsHandedToTheObserverOnceBeforeItIsThrown() {
+    new ManifestStore(memory, "db").publish(s -> s);
+    join(memory.put(ManifestKeys.key("db", 2), new byte[] {1, 2, 3}, PutCondition.ifAbsent()));
+    List<CorruptObjectException> seen = new ArrayList<>();
+    ManifestStore store = new ManifestStore(memory, "db", seen::add);
+    CorruptObjectException thrown =
+        catchThrowableOfType(CorruptObjectException.class, store::readLatest);
+    assertThat(seen).containsExactly(thrown);
+    assertThat(store.read(1)).isPresent();
+    assertThat(seen).hasSize(1);
+  }
+
+  @Test
+  void aLiveVersionReadBackShortIsCorruptNotRetired() {
+    new ManifestStore(memory, "db").publish(s -> s);
+    ObjectStore cutting =
+        new ForwardingObjectStore(memory) {
+          @Override
+          public CompletableFuture<ObjectContent> get(String key, ByteRange range) {
+            return delegate
+                .get(key, range)
+                .thenApply(c -> new ObjectContent(c.meta(), c.offset(), new byte[0]));
+          }
+        };
+    List<CorruptObjectException> seen = new ArrayList<>();
+    assertThatThrownBy(() -> new ManifestStore(cutting, "db", seen::add).read(1))
+        .isInstanceOf(CorruptObjectException.class)
+        .hasMessageContaining("read returned 0 of");
+    assertThat(seen).hasSize(1);
   }
 
   @Test

@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 final class Chain {
   private final String dbPath;
   private final long anchorId;
+  private final Consumer<? super CorruptObjectException> onCorrupt;
   private long maxEpoch;
   private long tail;
   private long lastSeq;
@@ -14,9 +15,11 @@ final class Chain {
   private int skipped;
   private long batches;
 
-  Chain(String dbPath, long anchorId) {
+  /** {@code onCorrupt} hears of every chain that breaks the rules, before it is thrown. */
+  Chain(String dbPath, long anchorId, Consumer<? super CorruptObjectException> onCorrupt) {
     this.dbPath = dbPath;
     this.anchorId = anchorId;
+    this.onCorrupt = onCorrupt;
     this.tail = anchorId;
   }
 
@@ -66,6 +69,7 @@ final class Chain {
   }
 
   private CorruptObjectException corrupt(WalObjectHeader h, String problem) {
-    return new CorruptObjectException(WalKeys.key(dbPath, h.walId()), 0, problem);
+    return WalReader.reported(
+        onCorrupt, new CorruptObjectException(WalKeys.key(dbPath, h.walId()), 0, problem));
   }
 }

@@ -1,5 +1,6 @@
 package dev.shaledb.wal;
 
+import dev.shaledb.error.CorruptObjectException;
 import dev.shaledb.error.FencedException;
 import dev.shaledb.error.OutcomeUnknownException;
 import dev.shaledb.objectstore.ByteRange;
@@ -12,6 +13,7 @@ import dev.shaledb.objectstore.PutCondition;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * Performs WAL puts with {@code ifAbsent} and resolves the ones that did not plainly succeed by
@@ -35,13 +37,21 @@ final class WalPuts {
   private final long epoch;
   private final Executor executor;
   private final Listener listener;
+  private final Consumer<? super CorruptObjectException> onCorrupt;
 
-  WalPuts(ObjectStore store, String dbPath, long epoch, Executor executor, Listener listener) {
+  WalPuts(
+      ObjectStore store,
+      String dbPath,
+      long epoch,
+      Executor executor,
+      Listener listener,
+      Consumer<? super CorruptObjectException> onCorrupt) {
     this.store = store;
     this.dbPath = dbPath;
     this.epoch = epoch;
     this.executor = executor;
     this.listener = listener;
+    this.onCorrupt = onCorrupt;
   }
 
   void start(List<Segment.Attempt> attempts) {
@@ -85,10 +95,18 @@ final class WalPuts {
                       if (error != null) {
                         afterMissingHeader(a, cause, Futures.unwrap(error));
                       } else {
-                        judge(a, WalCodec.decodeHeader(key, a.id(), content.data()));
+                        judge(a, decodeHeader(key, a.id(), content.data()));
                       }
                     }),
             executor);
+  }
+
+  private WalObjectHeader decodeHeader(String key, long walId, byte[] data) {
+    try {
+      return WalCodec.decodeHeader(key, walId, data);
+    } catch (CorruptObjectException e) {
+      throw WalReader.reported(onCorrupt, e);
+    }
   }
 
   private void afterMissingHeader(

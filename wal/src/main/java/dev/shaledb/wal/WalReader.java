@@ -14,7 +14,10 @@ import java.util.function.Consumer;
 
 /**
  * Reads WAL objects and replays the log. Every method blocks on the object store; a torn or damaged
- * object fails with {@link CorruptObjectException} naming its key, and is never skipped.
+ * object fails with {@link CorruptObjectException} naming its key, and is never skipped. Each such
+ * exception is first handed to the reader's corruption observer, if it has one, where it is
+ * detected: also when nobody waits for it any more, as for an object replay read ahead past the
+ * point where it stopped.
  */
 public final class WalReader {
   /** How many objects replay reads ahead of the one it is applying. */
@@ -22,10 +25,22 @@ public final class WalReader {
 
   private final ObjectStore store;
   private final String dbPath;
+  private final Consumer<? super CorruptObjectException> onCorrupt;
 
   public WalReader(ObjectStore store, String dbPath) {
+    this(store, dbPath, e -> {});
+  }
+
+  /**
+   * A reader that hands every {@link CorruptObjectException} it detects to {@code onCorrupt} once,
+   * on the detecting thread, before it is thrown. An exception {@code onCorrupt} throws replaces
+   * nothing: it is attached to the corruption as suppressed.
+   */
+  public WalReader(
+      ObjectStore store, String dbPath, Consumer<? super CorruptObjectException> onCorrupt) {
     this.store = requireNonNull(store, "store is null");
     this.dbPath = WalKeys.validateDbPath(dbPath);
+    this.onCorrupt = requireNonNull(onCorrupt, "onCorrupt is null");
   }
 
   /** WAL object {@code walId}, or empty if no object has that id. */
@@ -39,6 +54,8 @@ public final class WalReader {
       return Optional.of(readHeader(store, dbPath, walId));
     } catch (ObjectNotFoundException absent) {
       return Optional.empty();
+    } catch (CorruptObjectException e) {
+      throw reported(onCorrupt, e);
     }
   }
 
@@ -67,14 +84,18 @@ public final class WalReader {
     if (anchorId < 0) {
       throw new IllegalArgumentException("anchorId is negative: " + anchorId);
     }
-    Chain chain = new Chain(dbPath, anchorId);
+    Chain chain = new Chain(dbPath, anchorId, onCorrupt);
     if (anchorId > 0) {
       WalObjectHeader anchor =
           readHeader(anchorId)
               .orElseThrow(
                   () ->
-                      new CorruptObjectException(
-                          WalKeys.key(dbPath, anchorId), -1, "the WAL replay anchor is missing"));
+                      reported(
+                          onCorrupt,
+                          new CorruptObjectException(
+                              WalKeys.key(dbPath, anchorId),
+                              -1,
+                              "the WAL replay anchor is missing")));
       chain.start(anchor);
     }
     ArrayDeque<CompletableFuture<WalObject>> ahead = new ArrayDeque<>();
@@ -107,7 +128,26 @@ public final class WalReader {
                 }
                 throw cause;
               }
-              return WalCodec.decode(key, walId, content.data());
+              try {
+                return WalCodec.decode(key, walId, content.data());
+              } catch (CorruptObjectException e) {
+                // Reported here: replay may have stopped before it would join this read-ahead.
+                throw reported(onCorrupt, e);
+              }
             });
+  }
+
+  /**
+   * Tells {@code onCorrupt} about {@code e} and returns it; what the observer throws is kept with
+   * {@code e}, not instead of it.
+   */
+  static CorruptObjectException reported(
+      Consumer<? super CorruptObjectException> onCorrupt, CorruptObjectException e) {
+    try {
+      onCorrupt.accept(e);
+    } catch (RuntimeException thrown) {
+      e.addSuppressed(thrown);
+    }
+    return e;
   }
 }

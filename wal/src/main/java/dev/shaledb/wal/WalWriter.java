@@ -2,6 +2,7 @@ package dev.shaledb.wal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shaledb.error.CorruptObjectException;
 import dev.shaledb.error.DbClosedException;
 import dev.shaledb.error.FencedException;
 import dev.shaledb.error.OutcomeUnknownException;
@@ -12,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Appends batches to the WAL with group commit and active durability.
@@ -44,7 +46,8 @@ public final class WalWriter implements AutoCloseable {
       String dbPath,
       WalWriterOptions options,
       WalFence fence,
-      WalReplay replay) {
+      WalReplay replay,
+      Consumer<? super CorruptObjectException> onCorrupt) {
     this.options = options;
     this.epoch = fence.epoch();
     this.ownsScheduler = options.scheduler() == null;
@@ -54,7 +57,7 @@ public final class WalWriter implements AutoCloseable {
             : options.scheduler();
     this.commit =
         new GroupCommit(options, epoch, fence, replay, scheduler, () -> run(commit().onTimer()));
-    this.puts = new WalPuts(store, dbPath, epoch, scheduler, new Outcomes());
+    this.puts = new WalPuts(store, dbPath, epoch, scheduler, new Outcomes(), onCorrupt);
   }
 
   private GroupCommit commit() {
@@ -73,7 +76,24 @@ public final class WalWriter implements AutoCloseable {
       WalWriterOptions options,
       WalFence fence,
       WalReplay replay) {
+    return open(store, dbPath, options, fence, replay, e -> {});
+  }
+
+  /**
+   * As {@link #open(ObjectStore, String, WalWriterOptions, WalFence, WalReplay)}, handing every
+   * {@link CorruptObjectException} the writer detects (a damaged header it reads back to learn
+   * whether an uncertain put landed) to {@code onCorrupt} once, before the writer fails with it. An
+   * exception {@code onCorrupt} throws is attached to the corruption as suppressed.
+   */
+  public static WalWriter open(
+      ObjectStore store,
+      String dbPath,
+      WalWriterOptions options,
+      WalFence fence,
+      WalReplay replay,
+      Consumer<? super CorruptObjectException> onCorrupt) {
     requireNonNull(store, "store is null");
+    requireNonNull(onCorrupt, "onCorrupt is null");
     WalKeys.validateDbPath(dbPath);
     requireNonNull(options, "options is null");
     requireNonNull(fence, "fence is null");
@@ -88,7 +108,7 @@ public final class WalWriter implements AutoCloseable {
       throw new IllegalArgumentException(
           "the replay " + replay + " did not run through the fence " + fence);
     }
-    return new WalWriter(store, dbPath, options, fence, replay);
+    return new WalWriter(store, dbPath, options, fence, replay, onCorrupt);
   }
 
   private static Thread thread(Runnable r) {

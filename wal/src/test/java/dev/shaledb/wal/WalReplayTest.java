@@ -113,6 +113,41 @@ class WalReplayTest {
   }
 
   @Test
+  void everyDetectionIsObservedOnceEvenOfObjectsReadAheadAndAbandoned() throws Exception {
+    put(1, fence(1, 1));
+    for (long id = 2; id <= 3; id++) {
+      byte[] bad = object(id, 1, id - 1, batch(id, "v" + id));
+      bad[bad.length - 10] ^= 1;
+      put(id, bad);
+    }
+    // Read ahead too, intact: the chain rules judge only objects replay reaches, so no report.
+    put(4, object(4, 2, 3, batch(4, "no fence")));
+    List<CorruptObjectException> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    WalReader reader = new WalReader(memory, "db", seen::add);
+    CorruptObjectException thrown = null;
+    try {
+      reader.replay(0, out::add);
+    } catch (CorruptObjectException e) {
+      thrown = e;
+    }
+    assertThat(thrown).isNotNull();
+    // Object 3 was read ahead and decoded while replay stopped at 2: its damage is observed too.
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (seen.size() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(seen).hasSize(2).contains(thrown);
+    assertThat(seen.stream().map(CorruptObjectException::key))
+        .containsExactlyInAnyOrder(WalKeys.key("db", 2), WalKeys.key("db", 3));
+
+    seen.clear();
+    assertThatThrownBy(() -> new WalReader(memory, "db", seen::add).replay(9, out::add))
+        .isInstanceOf(CorruptObjectException.class)
+        .hasMessageContaining("anchor")
+        .satisfies(e -> assertThat(seen).containsExactly((CorruptObjectException) e));
+  }
+
+  @Test
   void aNewerEpochWithoutItsFenceIsCorruption() {
     put(1, fence(1, 1));
     put(2, object(2, 2, 1, batch(1, "a")));
