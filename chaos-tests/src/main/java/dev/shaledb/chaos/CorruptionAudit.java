@@ -17,11 +17,13 @@ import java.util.concurrent.TimeUnit;
  * have been looked at, or else counted as undetected (which fails the run).
  *
  * <p><b>Matching.</b> Per process, each detection takes one unmatched damaged read of the same
- * object key made before it: preferably one whose changed bytes contain the detection's offset,
- * else one whose reply contains it, else (the offset is -1, or names where a check looked, such as
- * a footer or a length, not where the bytes changed) the latest of that key. A detection that finds
- * none is counted apart: the engine's own consistency checks (a table's size against the manifest,
- * a WAL chain) fail without any damaged read.
+ * object key made before it: first among reads whose damage the engine must have decoded (then
+ * those it may have, then those it never decodes), preferably the block read starting at the
+ * detection's offset, else one whose changed bytes contain it, else one whose reply contains it,
+ * else (the offset is -1, or names where a check looked, such as a footer or a length, not where
+ * the bytes changed) the latest of that key. A detection that finds none is counted apart: the
+ * engine's own consistency checks (a table's size against the manifest, a WAL chain) fail without
+ * any damaged read.
  *
  * <p><b>Unmatched damaged reads.</b> Manifest versions and WAL objects and headers are decoded
  * whole and every byte is under a checksum, so their damage must be detected. A table is read in
@@ -150,13 +152,38 @@ public final class CorruptionAudit {
       if (matched[i] || r.nanos() > d.nanos() || !r.key().equals(d.key())) {
         continue;
       }
-      int rank = r.damages(d.offset()) ? 0 : r.covers(d.offset()) ? 1 : 2;
+      int rank = 4 * mustBeDetected(damages.get(i)) + where(r, d.offset());
       if (rank < bestRank) {
         best = i;
         bestRank = rank;
       }
     }
     return best;
+  }
+
+  /**
+   * 0 for a read the engine must have decoded, 1 for one it may have, 2 for one it never decodes: a
+   * read whose damaged bytes are never looked at cannot be what a detection found, so it must not
+   * take the detection from one that was (a table's suffix read spans the block a later block read
+   * fetched again, and both were damaged).
+   */
+  private static int mustBeDetected(CorruptionLedger.Damage damage) {
+    Stat verdict = judge(damage);
+    if (verdict == Stat.CORRUPTIONS_UNDETECTED) {
+      return 0;
+    }
+    return verdict == Stat.CORRUPTIONS_UNRESOLVED_CHUNK
+            || verdict == Stat.CORRUPTIONS_UNRESOLVED_NO_LAYOUT
+        ? 1
+        : 2;
+  }
+
+  /** How well {@code at} points at {@code r}: its own block read, its damage, its reply, else. */
+  private static int where(DamagedRead r, long at) {
+    if (r.range() instanceof ByteRange.Bounded b && b.offset() == at) {
+      return 0;
+    }
+    return r.damages(at) ? 1 : r.covers(at) ? 2 : 3;
   }
 
   /** What an unmatched damaged read was: see the class comment. */

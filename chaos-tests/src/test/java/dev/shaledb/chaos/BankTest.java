@@ -20,23 +20,25 @@ class BankTest {
 
   @Test
   @Timeout(value = 24, unit = TimeUnit.HOURS)
-  void theTotalNeverChanges() {
+  void theTotalNeverChanges() throws InterruptedException {
     Long replay = ChaosTiers.replaySeed();
     long base = replay != null ? replay : ChaosTiers.baseSeed("BankTest");
     int seeds = replay != null ? 1 : ChaosTiers.BANK_SEEDS;
     List<String> failures = new ArrayList<>();
-    for (int i = 0; i < seeds && failures.size() < 5; i++) {
-      long seed = base + i;
-      BankRun run = new BankRun(seed, 10, 500);
-      String how = ChaosTiers.replay("BankTest", seed) + "  # plan " + run.plan();
-      long start = System.nanoTime();
-      Tally tally = run.run();
-      ChaosReport.shared()
-          .add("bank", tally, run.store().snapshot(), System.nanoTime() - start, how);
-      if (!tally.findings().isEmpty()) {
-        failures.add(how + "\n  " + String.join("\n  ", tally.findings()));
-      }
-    }
+    int parallel = replay != null ? 1 : ChaosTiers.PARALLEL;
+    SeedWindow.run(
+        base,
+        seeds,
+        parallel,
+        seed -> new BankRun(seed, 10, 500),
+        BankRun::run,
+        (seed, run, tally, elapsed) -> {
+          String how = ChaosTiers.replay("BankTest", seed) + "  # plan " + run.plan();
+          ChaosReport.shared().add("bank", tally, run.store().snapshot(), elapsed / parallel, how);
+          if (!tally.findings().isEmpty()) {
+            failures.add(how + "\n  " + String.join("\n  ", tally.findings()));
+          }
+        });
     assertThat(failures).as("bank seeds whose total changed").isEmpty();
   }
 }

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 final class ChaosTiers {
   private ChaosTiers() {}
 
-  static final int PARALLEL = Integer.getInteger("chaos.parallel", 3);
+  static final int PARALLEL = Integer.getInteger("chaos.parallel", 8);
   static final int SEEDS = Integer.getInteger("chaos.seeds", 200);
   static final int OPS = Integer.getInteger("chaos.ops", 2000);
   static final int KEYS = Integer.getInteger("chaos.keys", 100);

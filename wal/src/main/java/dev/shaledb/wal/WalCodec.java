@@ -84,11 +84,12 @@ final class WalCodec {
           key, -1, "WAL object of " + data.length + " bytes is shorter than its header");
     }
     checkMagic(key, data);
-    checkVersion(key, data);
     ByteBuffer in = ByteBuffer.wrap(data);
+    // The checksum first: a flipped version byte is damage, not a newer format.
     if (crc(data, 0, HEADER_CRC_AT) != in.getInt(HEADER_CRC_AT)) {
       throw new CorruptObjectException(key, HEADER_CRC_AT, "WAL header checksum mismatch");
     }
+    checkVersion(key, data);
     int flags = in.getShort(6) & 0xffff;
     if ((flags & ~FLAG_FENCE) != 0) {
       throw new CorruptObjectException(key, 6, "unknown WAL flags 0x" + Integer.toHexString(flags));

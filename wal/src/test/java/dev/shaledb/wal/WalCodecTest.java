@@ -117,6 +117,16 @@ class WalCodecTest {
         .isInstanceOf(UnsupportedFormatException.class);
   }
 
+  /** Chaos seed 5008: a header read with a flipped version bit passed for a newer format. */
+  @Test
+  void aFlippedVersionBitInAHeaderReadIsCorruptionNotANewerVersion() {
+    byte[] bytes = TestWal.fence(7, 1);
+    bytes[5] ^= 0x02;
+    assertThatThrownBy(() -> WalCodec.decodeHeader(KEY, 7, bytes))
+        .isInstanceOf(CorruptObjectException.class)
+        .hasMessageContaining("header checksum");
+  }
+
   @Test
   void anObjectAtTheWrongKeyIsCorrupt() {
     assertThatThrownBy(() -> WalCodec.decode(KEY, 8, TestWal.fence(7, 1)))
