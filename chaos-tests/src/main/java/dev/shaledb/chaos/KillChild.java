@@ -6,6 +6,7 @@ import dev.shaledb.WriteBatch;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.ObjectStores;
 import dev.shaledb.sst.SstOptions;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
@@ -28,6 +29,7 @@ public final class KillChild {
     int writer = Integer.parseInt(args[1]);
     SplittableRandom random = new SplittableRandom(Long.parseLong(args[2]));
     int keys = Integer.parseInt(args[3]);
+    exitWhenParentDies();
     PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
     DbOptions options =
         DbOptions.builder()
@@ -62,5 +64,27 @@ public final class KillChild {
       }
       out.flush();
     }
+  }
+
+  /**
+   * The parent never writes to this process's stdin, so it ends only when the parent is gone. A
+   * child orphaned by a crashed or killed test JVM would otherwise write (and fail) forever.
+   */
+  private static void exitWhenParentDies() {
+    Thread guard =
+        new Thread(
+            () -> {
+              try {
+                while (System.in.read() >= 0) {
+                  // Nothing is ever sent; keep waiting for the end of the stream.
+                }
+              } catch (IOException e) {
+                // A broken pipe means the same as its end.
+              }
+              Runtime.getRuntime().halt(3);
+            },
+            "exit-when-parent-dies");
+    guard.setDaemon(true);
+    guard.start();
   }
 }

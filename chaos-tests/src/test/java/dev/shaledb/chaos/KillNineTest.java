@@ -109,6 +109,7 @@ class KillNineTest {
                 java,
                 "-Xmx256m",
                 "-XX:TieredStopAtLevel=1",
+                "-Dlogback.configurationFile=kill-child-logback.xml",
                 "-cp",
                 System.getProperty("java.class.path"),
                 KillChild.class.getName(),
