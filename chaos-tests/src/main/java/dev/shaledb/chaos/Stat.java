@@ -53,6 +53,14 @@ public enum Stat {
   COMPACTIONS_RESUMED("  of those, resumed: a later process's compactor published", false),
   KILL_CYCLES("kill -9 cycles", false),
   KILL_WRITES_ACKED("kill -9 writes acknowledged", false),
+  KILL_LARGE_CYCLES("  of those cycles, large-object ones on S3 (tables sent in parts)", false),
+  KILLS_AIMED_AT_UPLOADS("  of those, kills aimed at a part upload reaching the server", false),
+  MULTIPART_COMPLETED("multipart uploads completed (S3 server's view)", false),
+  MULTIPART_LEFT_BY_KILL("multipart uploads left incomplete by kill -9", false),
+  PART_ERRORS_INJECTED("part uploads answered 500 by the S3 server", false),
+  MULTIPART_ABORTED("multipart uploads failed by those 500s, aborted by the engine", false),
+  TABLES_VERIFIED_WHOLE("table objects listed after kill -9 and verified whole", false),
+  PARTIAL_OBJECTS_VISIBLE("partial objects visible (listed tables failing to verify)", true),
   MISSING_OBJECTS("referenced-but-missing objects (full scans, final GC check)", true),
   ORPHANED_BYTES("orphaned table bytes after a final GC with minAge 0", false);
 

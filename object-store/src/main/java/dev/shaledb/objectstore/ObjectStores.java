@@ -19,8 +19,10 @@ import java.util.Set;
  *   <li>{@code file:/path/to/dir} a {@link LocalFileObjectStore} in that directory, created if
  *       missing;
  *   <li>{@code s3://bucket[/prefix][?endpoint=http://host:port&region=us-east-1&pathStyle=true
- *       &accessKey=...&secretKey=...&maxConnections=64]} an S3 (or S3-compatible) bucket; without
- *       keys, credentials come from the AWS default chain.
+ *       &accessKey=...&secretKey=...&maxConnections=64&partSizeBytes=8388608
+ *       &multipartThresholdBytes=16777216]} an S3 (or S3-compatible) bucket; without keys,
+ *       credentials come from the AWS default chain. The multipart sizes let a process that only
+ *       gets a URI, such as a child of a crash test, upload in parts at S3's smallest sizes.
  * </ul>
  *
  * A malformed URI, an unknown scheme or an unknown parameter fails with {@link
@@ -28,7 +30,15 @@ import java.util.Set;
  */
 public final class ObjectStores {
   private static final Set<String> S3_PARAMETERS =
-      Set.of("endpoint", "region", "pathStyle", "accessKey", "secretKey", "maxConnections");
+      Set.of(
+          "endpoint",
+          "region",
+          "pathStyle",
+          "accessKey",
+          "secretKey",
+          "maxConnections",
+          "partSizeBytes",
+          "multipartThresholdBytes");
 
   private ObjectStores() {}
 
@@ -99,6 +109,13 @@ public final class ObjectStores {
     if (params.containsKey("maxConnections")) {
       builder.maxConnections(parseInt(uri, "maxConnections", params.get("maxConnections")));
     }
+    if (params.containsKey("partSizeBytes")) {
+      builder.partSizeBytes(parseLong(uri, "partSizeBytes", params.get("partSizeBytes")));
+    }
+    if (params.containsKey("multipartThresholdBytes")) {
+      builder.multipartThresholdBytes(
+          parseLong(uri, "multipartThresholdBytes", params.get("multipartThresholdBytes")));
+    }
     return builder.build();
   }
 
@@ -138,8 +155,21 @@ public final class ObjectStores {
     try {
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "parameter '" + name + "' in '" + uri + "' is not a number: '" + value + "'", e);
+      throw notANumber(uri, name, value, e);
     }
+  }
+
+  private static long parseLong(String uri, String name, String value) {
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw notANumber(uri, name, value, e);
+    }
+  }
+
+  private static IllegalArgumentException notANumber(
+      String uri, String name, String value, NumberFormatException e) {
+    return new IllegalArgumentException(
+        "parameter '" + name + "' in '" + uri + "' is not a number: '" + value + "'", e);
   }
 }

@@ -42,6 +42,14 @@ class ObjectStoresTest {
   }
 
   @Test
+  void parsesMultipartSizes() {
+    String uri = "s3://bucket?partSizeBytes=5242880&multipartThresholdBytes=6291456";
+    S3Config config = ObjectStores.s3Config(uri, URI.create(uri));
+    assertThat(config.partSizeBytes()).isEqualTo(5L << 20);
+    assertThat(config.multipartThresholdBytes()).isEqualTo(6L << 20);
+  }
+
+  @Test
   void badUrisNameTheProblem() {
     assertBad("nope", "no scheme");
     assertBad("memory:x", "unknown object store scheme 'memory'");
@@ -51,6 +59,8 @@ class ObjectStoresTest {
     assertBad("s3://b?region", "has no value");
     assertBad("s3://b?pathStyle=yes", "must be true or false");
     assertBad("s3://b?maxConnections=many", "not a number");
+    assertBad("s3://b?partSizeBytes=5MiB", "not a number");
+    assertBad("s3://bucket?partSizeBytes=1024", "outside S3's [5 MiB, 5 GiB]");
     assertBad("s3://b?accessKey=a", "both accessKey and secretKey");
     assertBad("s3://b?region=a&region=b", "repeated");
     assertBad("file:/tmp/x?y=1", "no parameters");
