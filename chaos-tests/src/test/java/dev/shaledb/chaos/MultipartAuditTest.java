@@ -74,7 +74,7 @@ class MultipartAuditTest {
   }
 
   private static byte[] table() {
-    try (SstBuilder builder = SstBuilder.inMemory(SstOptions.defaults())) {
+    try (SstBuilder builder = SstBuilder.inMemory(SstOptions.defaults(), "table-1")) {
       for (int i = 0; i < 100; i++) {
         byte[] key = Workload.key(i).getBytes(StandardCharsets.UTF_8);
         builder.add(
