@@ -78,6 +78,27 @@ class CorruptionAuditTest {
     assertThat(tally.findings()).singleElement().asString().contains("undetected", MANIFEST);
   }
 
+  /**
+   * Seed 5041: a table's suffix read (its data-block damage never decoded) and a later read of one
+   * of those blocks were both damaged; ranked by offset alone, the suffix read took the block
+   * read's detection and the block read was called undetected.
+   */
+  @Test
+  void seed5041TheDetectionGoesToTheBlockReadNotToTheSuffixReadThatSpannedIt() {
+    long second = layout.blockStarts()[1];
+    int length = layout.blockLengths()[1];
+    ledger.damaged(read(TABLE, ByteRange.suffix(64 << 10), 0, (int) size, second, second + 1));
+    ledger.damaged(
+        read(TABLE, ByteRange.of(second, length), second, length, second + 2, second + 9));
+    ledger.detected(new CorruptObjectException(TABLE, second, "data block read returned 3 bytes"));
+    Tally tally = new Tally();
+    audit.classify(tally);
+    assertThat(tally.get(Stat.CORRUPTIONS_DETECTED)).isEqualTo(1);
+    assertThat(tally.get(Stat.CORRUPTIONS_SKIPPED_TAIL_READ_DATA)).isEqualTo(1);
+    assertThat(tally.get(Stat.CORRUPTIONS_UNDETECTED)).isZero();
+    assertThat(tally.findings()).isEmpty();
+  }
+
   @Test
   void tableReadsAreJudgedByWhichBytesTheirDecoderLooksAt() {
     long dataEnd = layout.dataEnd();

@@ -240,7 +240,7 @@ class ManifestStoreTest {
   }
 
   @Test
-  void anotherVersionsBytesUnderAKeyAreRefused() {
+  void seed5053AnotherVersionsBytesUnderAKeyAreRefused() {
     // A copied object, as a misdirected read or a stale cache would also return it.
     ManifestStore store = new ManifestStore(memory, "db");
     store.publish(s -> s);

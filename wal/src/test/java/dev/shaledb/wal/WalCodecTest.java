@@ -119,7 +119,7 @@ class WalCodecTest {
 
   /** Chaos seed 5008: a header read with a flipped version bit passed for a newer format. */
   @Test
-  void aFlippedVersionBitInAHeaderReadIsCorruptionNotANewerVersion() {
+  void seed5008AFlippedVersionBitInAHeaderReadIsCorruptionNotANewerVersion() {
     byte[] bytes = TestWal.fence(7, 1);
     bytes[5] ^= 0x02;
     assertThatThrownBy(() -> WalCodec.decodeHeader(KEY, 7, bytes))
