@@ -241,7 +241,7 @@ public final class ChaosProcess implements AutoCloseable {
   }
 
   private static void addFaults(Map<FaultKind, Long> totals, FaultInjectingObjectStore faults) {
-    faults.stats().forEach((kind, n) -> totals.merge(kind, n, Long::sum));
+    faults.seal().forEach((kind, n) -> totals.merge(kind, n, Long::sum));
   }
 
   private static ScheduledThreadPoolExecutor newScheduler(String name) {

@@ -79,6 +79,7 @@ public final class FaultInjectingObjectStore extends ForwardingObjectStore {
   private volatile boolean crashed;
   private volatile Seen lastSeen;
   private final List<DamagedRead> damagedReads = new ArrayList<>(); // guarded by itself
+  private boolean sealed; // guarded by damagedReads
   private volatile Consumer<DamagedRead> onDamage = r -> {};
 
   /** A store without latency. */
@@ -133,6 +134,19 @@ public final class FaultInjectingObjectStore extends ForwardingObjectStore {
   }
 
   /** How many faults of each kind were injected so far, every kind present, in enum order. */
+  /**
+   * Stops damaging reads and returns the final counts. A process's fault counts and its corruption
+   * ledger are settled against each other; a read completing after the process ended (the long tier
+   * once counted one damaged read in the ledger that its process's counts had missed) must be in
+   * both or in neither.
+   */
+  public Map<FaultKind, Long> seal() {
+    synchronized (damagedReads) {
+      sealed = true;
+    }
+    return stats();
+  }
+
   public Map<FaultKind, Long> stats() {
     Map<FaultKind, Long> out = new EnumMap<>(FaultKind.class);
     counts.forEach((kind, count) -> out.put(kind, count.sum()));
@@ -345,10 +359,15 @@ public final class FaultInjectingObjectStore extends ForwardingObjectStore {
             at + damaged.to(),
             System.nanoTime());
     synchronized (damagedReads) {
+      if (sealed) {
+        // The process's account is closed: a reply still in flight when it ended reaches no one
+        // who matters, and damaging it now would count it in one tally and not the other.
+        return content;
+      }
       damagedReads.add(read);
+      onDamage.accept(read);
+      count(damaged.kind());
     }
-    onDamage.accept(read);
-    count(damaged.kind());
     return new ObjectContent(content.meta(), content.offset(), damaged.data());
   }
 

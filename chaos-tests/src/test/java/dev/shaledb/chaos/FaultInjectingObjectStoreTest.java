@@ -189,6 +189,26 @@ class FaultInjectingObjectStoreTest {
     assertThat(failure(store.get("missing"))).isInstanceOf(ObjectNotFoundException.class);
   }
 
+  /** The long tier's one "not accounted" read: counted in the ledger after the counts closed. */
+  @Test
+  void aSealedStoreDamagesNothingMoreAndItsCountsMatchItsRecords() {
+    FaultInjectingObjectStore store = faulty(FaultPlan.none().withCorruptReads(1.0));
+    byte[] original = Seeds.gen("sealed").bytes(300);
+    join(store.put("k", original, PutCondition.none()));
+    List<DamagedRead> told = new ArrayList<>();
+    store.onDamage(told::add);
+    assertThat(join(store.get("k")).data()).isNotEqualTo(original);
+    Map<FaultKind, Long> sealed = store.seal();
+    assertThat(join(store.get("k")).data()).isEqualTo(original);
+    assertThat(store.stats()).isEqualTo(sealed);
+    long counted =
+        sealed.entrySet().stream()
+            .filter(e -> e.getKey().name().startsWith("CORRUPT_"))
+            .mapToLong(Map.Entry::getValue)
+            .sum();
+    assertThat(counted).isEqualTo(told.size()).isEqualTo(store.damagedReads().size()).isOne();
+  }
+
   @Test
   void latencyIsScheduledWithJitterAndOffWithoutAScheduler() {
     FaultPlan slow = FaultPlan.none().withLatency(Duration.ofMillis(5), Duration.ofMillis(5));
