@@ -24,7 +24,11 @@ import java.util.zip.CRC32C;
 final class ManifestCodec {
   static final int MAGIC = 0x53484D46; // "SHMF"
   static final int MAJOR_VERSION = 1;
-  static final int MINOR_VERSION = 1;
+  static final int MINOR_VERSION = 2;
+
+  /** The minor version written when no 1.2 field is present, so such bytes stay 1.1 bytes. */
+  static final int MINOR_VERSION_WITHOUT_FLOOR = 1;
+
   static final int HEADER_BYTES = 12;
   static final int TRAILER_BYTES = 4;
   static final int CRITICAL = 0x8000;
@@ -38,7 +42,14 @@ final class ManifestCodec {
   static final int TAG_L0 = CRITICAL | 7;
   static final int TAG_SORTED_RUNS = CRITICAL | 8;
   static final int TAG_CHECKPOINTS = CRITICAL | 9;
-  private static final int LAST_KNOWN_TAG = TAG_CHECKPOINTS;
+
+  /**
+   * The table floor (1.2), written only when set. Critical: a build that does not enforce the floor
+   * could publish a condemned table, so it must refuse such a manifest rather than carry the field.
+   */
+  static final int TAG_CONDEMNED_THROUGH = CRITICAL | 10;
+
+  private static final int LAST_KNOWN_TAG = TAG_CONDEMNED_THROUGH;
 
   /**
    * The id the manifest was written as, bound to its write id (1.1). Optional, not critical, so
@@ -73,7 +84,9 @@ final class ManifestCodec {
     requireNonNull(state, "state is null");
     requireNonNull(writeId, "writeId is null");
     ByteSink out = new ByteSink(256);
-    out.u32(MAGIC).u16(MAJOR_VERSION).u16(MINOR_VERSION).u32(0);
+    boolean floor = !state.condemnedThrough().isEmpty();
+    int minor = floor ? MINOR_VERSION : MINOR_VERSION_WITHOUT_FLOOR;
+    out.u32(MAGIC).u16(MAJOR_VERSION).u16(minor).u32(0);
     field(out, TAG_WRITE_ID, b -> uuid(b, writeId));
     field(out, TAG_MANIFEST_ID, b -> uuid(b.u64(id), writeId));
     field(out, TAG_WRITER_EPOCH, b -> b.u64(state.writerEpoch()));
@@ -84,6 +97,11 @@ final class ManifestCodec {
     field(out, TAG_L0, b -> StateFields.writeTables(b, state.l0()));
     field(out, TAG_SORTED_RUNS, b -> StateFields.writeRuns(b, state.sortedRuns()));
     field(out, TAG_CHECKPOINTS, b -> StateFields.writeCheckpoints(b, state.checkpoints()));
+    if (floor) {
+      byte[] floorId =
+          state.condemnedThrough().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      field(out, TAG_CONDEMNED_THROUGH, b -> b.bytes(floorId));
+    }
     for (Map.Entry<Integer, ByteBuffer> e : state.unknownFields().fields().entrySet()) {
       byte[] value = state.unknownFields().value(e.getKey());
       field(out, e.getKey(), b -> b.bytes(value));
@@ -192,7 +210,8 @@ final class ManifestCodec {
                 StateFields.readTables(field(TAG_L0)),
                 StateFields.readRuns(field(TAG_SORTED_RUNS)),
                 StateFields.readCheckpoints(field(TAG_CHECKPOINTS)),
-                unknown);
+                unknown,
+                condemnedThrough());
         return new Decoded(state, writeId, recordedId);
       } catch (IllegalArgumentException invalid) {
         throw body.corruptAt(stateAt, "invalid manifest state: " + invalid.getMessage(), invalid);
@@ -225,6 +244,17 @@ final class ManifestCodec {
                 + " (a misdirected read, a stale cache or a copied object)");
       }
       return OptionalLong.of(id);
+    }
+
+    /** The table floor (1.2), "" when absent. */
+    private String condemnedThrough() {
+      ByteSource value = fields.get(TAG_CONDEMNED_THROUGH);
+      if (value == null) {
+        return "";
+      }
+      return new String(
+          value.bytes(value.remaining(), "table floor"),
+          java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     private long u64(int tag, String what) {

@@ -24,6 +24,11 @@ import java.util.UUID;
  * @param sortedRuns the sorted runs, newest first
  * @param checkpoints pins on older manifest versions
  * @param unknownFields optional fields of a newer format version, carried through unchanged
+ * @param condemnedThrough the garbage collector's table floor ("" for none): every table whose id
+ *     sorts at or below it and that this state does not list is <em>condemned</em> — it may already
+ *     be deleted, and no later version may list it (see {@link #requireNoneCondemned}). Never
+ *     decreases along the chain. This is what makes deleting an unreferenced table safe however
+ *     long its uploader stalls before publishing (docs/gc.md)
  */
 public record ManifestState(
     long writerEpoch,
@@ -34,7 +39,8 @@ public record ManifestState(
     List<TableInfo> l0,
     List<SortedRun> sortedRuns,
     List<Checkpoint> checkpoints,
-    UnknownFields unknownFields) {
+    UnknownFields unknownFields,
+    String condemnedThrough) {
 
   public ManifestState {
     requireNotNegative(writerEpoch, "writerEpoch");
@@ -49,13 +55,83 @@ public record ManifestState(
     sortedRuns = List.copyOf(requireNonNull(sortedRuns, "sortedRuns is null"));
     checkpoints = List.copyOf(requireNonNull(checkpoints, "checkpoints is null"));
     requireNonNull(unknownFields, "unknownFields is null");
+    requireNonNull(condemnedThrough, "condemnedThrough is null");
+    if (!condemnedThrough.isEmpty()) {
+      TableInfo.validateId(condemnedThrough);
+    }
     requireUniqueTableIds(l0, sortedRuns);
     requireUniqueCheckpointIds(checkpoints);
+  }
+
+  /** A state without a table floor (nothing condemned). */
+  public ManifestState(
+      long writerEpoch,
+      long compactorEpoch,
+      long flushedWalId,
+      long nextWalId,
+      long lastFlushedSeq,
+      List<TableInfo> l0,
+      List<SortedRun> sortedRuns,
+      List<Checkpoint> checkpoints,
+      UnknownFields unknownFields) {
+    this(
+        writerEpoch,
+        compactorEpoch,
+        flushedWalId,
+        nextWalId,
+        lastFlushedSeq,
+        l0,
+        sortedRuns,
+        checkpoints,
+        unknownFields,
+        "");
   }
 
   /** The state of a database that has just been created: everything empty, epochs 0. */
   public static ManifestState initial() {
     return new ManifestState(0, 0, 0, 1, 0, List.of(), List.of(), List.of(), UnknownFields.none());
+  }
+
+  /**
+   * Whether table {@code id} sorts at or below the table floor: if this state does not list it, it
+   * is condemned (possibly deleted already) and no later version may list it.
+   */
+  public boolean isBelowFloor(String id) {
+    return !condemnedThrough.isEmpty() && id.compareTo(condemnedThrough) <= 0;
+  }
+
+  /**
+   * Checks the table-floor rule for a change from this state to {@code next}: the floor never
+   * decreases, and {@code next} lists no table this state does not list whose id is at or below
+   * this state's floor. Every publisher runs this against the base its version is published on
+   * ({@link ManifestStore}), so a table a garbage collector condemned can never become referenced,
+   * whatever the timing.
+   *
+   * @throws CondemnedTablesException naming the condemned tables {@code next} would list
+   */
+  public void requireNoneCondemned(ManifestState next) {
+    if (next.condemnedThrough.compareTo(condemnedThrough) < 0) {
+      throw new IllegalArgumentException(
+          "the table floor moves back from '"
+              + condemnedThrough
+              + "' to '"
+              + next.condemnedThrough
+              + "'");
+    }
+    if (condemnedThrough.isEmpty()) {
+      return;
+    }
+    Set<String> listed = tableIds();
+    List<String> condemned = new ArrayList<>();
+    for (String id : next.tableIds()) {
+      if (!listed.contains(id) && isBelowFloor(id)) {
+        condemned.add(id);
+      }
+    }
+    if (!condemned.isEmpty()) {
+      condemned.sort(null);
+      throw new CondemnedTablesException(condemned, condemnedThrough);
+    }
   }
 
   /** The epoch of {@code role}. */
@@ -134,6 +210,7 @@ public record ManifestState(
     private List<SortedRun> sortedRuns;
     private List<Checkpoint> checkpoints;
     private final UnknownFields unknownFields;
+    private String condemnedThrough;
 
     private Builder(ManifestState s) {
       writerEpoch = s.writerEpoch;
@@ -145,6 +222,7 @@ public record ManifestState(
       sortedRuns = s.sortedRuns;
       checkpoints = s.checkpoints;
       unknownFields = s.unknownFields;
+      condemnedThrough = s.condemnedThrough;
     }
 
     public Builder writerEpoch(long value) {
@@ -203,6 +281,12 @@ public record ManifestState(
       return this;
     }
 
+    /** Sets the table floor; see {@link ManifestState#condemnedThrough()}. */
+    public Builder condemnedThrough(String value) {
+      condemnedThrough = requireNonNull(value, "condemnedThrough is null");
+      return this;
+    }
+
     public ManifestState build() {
       return new ManifestState(
           writerEpoch,
@@ -213,7 +297,8 @@ public record ManifestState(
           l0,
           sortedRuns,
           checkpoints,
-          unknownFields);
+          unknownFields,
+          condemnedThrough);
     }
   }
 }

@@ -209,6 +209,9 @@ public final class ManifestStore {
       }
       long id = base == null ? 1 : base.id() + 1;
       ManifestState next = requireNonNull(change.apply(id, baseState), "change returned null");
+      // Against the very base this version is published on (M2): a table a collector condemned
+      // before this publish can never be listed by it, however long the publisher stalled.
+      baseState.requireNoneCondemned(next);
       UUID writeId = requireNonNull(writeIds.get(), "write id is null");
       byte[] bytes = ManifestCodec.encode(id, next, writeId);
       if (land(id, bytes, writeId)) {
@@ -236,7 +239,13 @@ public final class ManifestStore {
             + ")");
   }
 
-  /** Creates version {@code id}; false if someone else's version got there first. */
+  /**
+   * Creates version {@code id}; false if someone else's version got there first. After an unknown
+   * outcome, a slot found retired cannot say whose version it held (ours may have landed, been
+   * superseded and retired during a long stall), so that is reported as {@link
+   * OutcomeUnknownException} rather than taken for a lost race: re-applying the change on top could
+   * apply it twice.
+   */
   private boolean land(long id, byte[] bytes, UUID writeId) {
     String key = ManifestKeys.key(dbPath, id);
     boolean ambiguous = false;
@@ -247,14 +256,13 @@ public final class ManifestStore {
         return true;
       } catch (PreconditionFailedException taken) {
         // An earlier attempt of ours with an unknown outcome may be the one that took it.
-        return ambiguous && isOurs(id, writeId);
+        return ambiguous && isOurs(key, id, writeId, last);
       } catch (OutcomeUnknownException unknown) {
         ambiguous = true;
         last = unknown;
         ManifestReader.Slot slot = reader.read(id);
         if (!(slot instanceof ManifestReader.Absent)) {
-          return slot instanceof ManifestReader.Live live
-              && live.manifest().writeId().equals(writeId);
+          return isOurs(key, slot, writeId, last);
         }
         // Not there (yet): putting the same bytes again is safe, only one copy can land.
       }
@@ -263,9 +271,20 @@ public final class ManifestStore {
         "could not learn whether manifest " + key + " was published", last);
   }
 
-  private boolean isOurs(long id, UUID writeId) {
-    return reader.read(id) instanceof ManifestReader.Live live
-        && live.manifest().writeId().equals(writeId);
+  private boolean isOurs(String key, long id, UUID writeId, OutcomeUnknownException cause) {
+    return isOurs(key, reader.read(id), writeId, cause);
+  }
+
+  private static boolean isOurs(
+      String key, ManifestReader.Slot slot, UUID writeId, OutcomeUnknownException cause) {
+    if (slot instanceof ManifestReader.Live live) {
+      return live.manifest().writeId().equals(writeId);
+    }
+    throw new OutcomeUnknownException(
+        "could not learn whether manifest "
+            + key
+            + " was published: the version there was retired before its write id could be read",
+        cause);
   }
 
   private void remember(Manifest manifest) {

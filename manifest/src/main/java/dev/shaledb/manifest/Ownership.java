@@ -13,6 +13,10 @@ final class Ownership {
         || next.compactorEpoch() != base.compactorEpoch()) {
       throw new IllegalArgumentException("a change must not modify the epochs");
     }
+    if (!next.condemnedThrough().equals(base.condemnedThrough())) {
+      // Only garbage collection, publishing without a role, moves the table floor.
+      throw new IllegalArgumentException("a change must not move the table floor");
+    }
     if (role == Role.WRITER) {
       checkWriter(base, next);
     } else {

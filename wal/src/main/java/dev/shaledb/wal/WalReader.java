@@ -78,6 +78,7 @@ public final class WalReader {
    *
    * @param anchorId the manifest's {@code flushedWalId}: 0, or an existing object whose contents
    *     are already in tables
+   * @throws ReplayAnchorMissingException if {@code anchorId > 0} and that object does not exist
    */
   public WalReplay replay(long anchorId, Consumer<? super ReplayedBatch> sink) {
     requireNonNull(sink, "sink is null");
@@ -88,14 +89,7 @@ public final class WalReader {
     if (anchorId > 0) {
       WalObjectHeader anchor =
           readHeader(anchorId)
-              .orElseThrow(
-                  () ->
-                      reported(
-                          onCorrupt,
-                          new CorruptObjectException(
-                              WalKeys.key(dbPath, anchorId),
-                              -1,
-                              "the WAL replay anchor is missing")));
+              .orElseThrow(() -> new ReplayAnchorMissingException(WalKeys.key(dbPath, anchorId)));
       chain.start(anchor);
     }
     ArrayDeque<CompletableFuture<WalObject>> ahead = new ArrayDeque<>();
