@@ -93,7 +93,9 @@ final class Collector {
         anchor = Math.min(anchor, v.state().flushedWalId());
       }
     }
-    List<ObjectMeta> tables = deletableTables(referenced, now);
+    List<ObjectMeta> tables =
+        new TableCondemnation(manifests, path, minAge)
+            .deletable(latest, referenced, Futures.join(store.list(TableKeys.prefix(path))), now);
     List<ObjectMeta> wal =
         WalGc.deletable(path, Futures.join(store.list(WalKeys.prefix(path))), anchor, walReader);
     long bytes = delete(tables) + delete(wal);
@@ -120,21 +122,6 @@ final class Collector {
       }
     }
     return false;
-  }
-
-  /** Table objects no live version lists, uploaded more than minAge before {@code now}. */
-  private List<ObjectMeta> deletableTables(Set<String> referenced, Instant now) {
-    String prefix = TableKeys.prefix(path);
-    List<ObjectMeta> out = new ArrayList<>();
-    for (ObjectMeta meta : Futures.join(store.list(prefix))) {
-      String id = TableKeys.parseId(path, meta.key());
-      if (id != null
-          && !referenced.contains(id)
-          && meta.lastModified().plus(minAge).isBefore(now)) {
-        out.add(meta);
-      }
-    }
-    return out;
   }
 
   /** Deletes {@code objects}, a bounded number at a time; returns their bytes. */

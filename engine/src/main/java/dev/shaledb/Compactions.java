@@ -1,6 +1,7 @@
 package dev.shaledb;
 
 import dev.shaledb.error.FencedException;
+import dev.shaledb.manifest.CondemnedTablesException;
 import dev.shaledb.manifest.FenceableManifest;
 import dev.shaledb.manifest.Manifest;
 import dev.shaledb.manifest.TableInfo;
@@ -42,7 +43,7 @@ final class Compactions implements AutoCloseable {
   private final LongSupplier retainSeq;
   private final Consumer<Manifest> published;
   private final ScheduledExecutorService scheduler;
-  private final long publishWithinNanos;
+  private final TableIds ids;
   private final DbListener listener;
   private final ThreadPoolExecutor jobs;
   private final ThreadPoolExecutor parts;
@@ -55,6 +56,10 @@ final class Compactions implements AutoCloseable {
   private volatile FencedException fenced;
   final LongAdder completed = new LongAdder();
   final LongAdder failed = new LongAdder();
+
+  /** Jobs whose outputs garbage collection condemned before they were published. */
+  final LongAdder condemned = new LongAdder();
+
   final LongAdder bytesRead = new LongAdder();
   final LongAdder bytesWritten = new LongAdder();
   final LongAdder entriesDropped = new LongAdder();
@@ -63,9 +68,6 @@ final class Compactions implements AutoCloseable {
    * @param retainSeq the oldest sequence number a reader may still read at (versions newer than it
    *     are all kept)
    * @param published told about every version this service publishes
-   * @param publishWithin the longest a job may take from start to publishing: garbage collection
-   *     deletes unreferenced tables older than its {@code minAge}, so a job's first outputs must be
-   *     referenced well before that (half of it, by convention)
    */
   Compactions(
       FenceableManifest manifest,
@@ -76,7 +78,6 @@ final class Compactions implements AutoCloseable {
       LongSupplier retainSeq,
       Consumer<Manifest> published,
       ScheduledExecutorService scheduler,
-      Duration publishWithin,
       DbListener listener) {
     this.manifest = manifest;
     this.options = options;
@@ -84,7 +85,7 @@ final class Compactions implements AutoCloseable {
     this.retainSeq = retainSeq;
     this.published = published;
     this.scheduler = scheduler;
-    this.publishWithinNanos = publishWithin.toNanos();
+    this.ids = ids;
     this.listener = listener;
     int jobThreads = options.maxConcurrentJobs() + 1;
     this.jobs = pool("compaction", jobThreads);
@@ -103,11 +104,28 @@ final class Compactions implements AutoCloseable {
     if (m.id() > latest.id()) {
       latest = m;
     }
+    ids.observeFloor(latest.state().condemnedThrough());
     plan();
   }
 
   boolean isFenced() {
     return fenced != null;
+  }
+
+  /**
+   * Reads the latest manifest as this compactor, so an idle compactor learns that another one
+   * fenced it (it otherwise learns only when it next publishes). One manifest probe.
+   */
+  void checkFenced() {
+    if (fenced != null || closed) {
+      return;
+    }
+    try {
+      offer(manifest.refresh());
+    } catch (FencedException e) {
+      fenced = e;
+      LOG.log(Level.INFO, "compactor fenced; compaction stops", e);
+    }
   }
 
   synchronized int running() {
@@ -155,20 +173,14 @@ final class Compactions implements AutoCloseable {
 
   private void execute(CompactionJob job) {
     Manifest result = null;
-    long started = System.nanoTime();
     try {
       CompactionRunner.Output out = runner.run(job, retainSeq.getAsLong());
       if (closed) {
         return;
       }
-      long took = System.nanoTime() - started;
-      if (took > publishWithinNanos) {
-        throw new IllegalStateException(
-            "compaction took "
-                + Duration.ofNanos(took)
-                + ", longer than GC's minAge allows before publishing; its outputs are abandoned"
-                + " (raise GcOptions.minAge or lower targetTableBytes/maxL0PerJob)");
-      }
+      // No deadline: however long the job took, garbage collection cannot delete an output and
+      // then see it published. It condemns unreferenced tables through the manifest first, and a
+      // publish listing a condemned output is refused (CondemnedTablesException, below).
       listener.onCompactionOutputsUploaded(
           job.tableIds().stream().sorted().toList(), outputIds(out));
       // The plan may come from a version (a writer's flush) newer than this compactor's cached
@@ -184,6 +196,12 @@ final class Compactions implements AutoCloseable {
     } catch (FencedException e) {
       fenced = e;
       LOG.log(Level.INFO, "compactor fenced; compaction stops", e);
+    } catch (CondemnedTablesException e) {
+      // The job stalled past GC's minAge and its outputs may be gone: redo it from a fresh plan,
+      // with ids above the floor.
+      ids.observeFloor(e.floor());
+      condemned.increment();
+      LOG.log(Level.INFO, "compaction outputs condemned by garbage collection; redoing the job", e);
     } catch (CancellationException e) {
       // closing
     } catch (RuntimeException e) {

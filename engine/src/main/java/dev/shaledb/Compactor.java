@@ -29,9 +29,9 @@ import java.util.logging.Logger;
  * the policy says. Outputs are uploaded before the manifest references them, so a compactor that
  * dies midway leaves only unreferenced objects for GC.
  *
- * <p>A job must publish within half of the default {@link GcOptions#minAge()} (7.5 minutes) of
- * starting, or its outputs are abandoned, because garbage collection may delete unreferenced tables
- * older than that.
+ * <p>A job may take as long as it takes: if garbage collection condemns its outputs before they are
+ * published (the job stalled longer than the collector's {@link GcOptions#minAge()}), the publish
+ * is refused and the job is redone from a fresh plan (docs/gc.md).
  *
  * <p>Versions older than the newest of each key are dropped as soon as they are compacted: a {@link
  * Snapshot} of the writer's process is honoured only by a compactor in that process. Thread-safe;
@@ -64,7 +64,6 @@ public final class Compactor implements AutoCloseable {
             () -> Long.MAX_VALUE,
             m -> {},
             scheduler,
-            GcOptions.defaults().minAge().dividedBy(2),
             listener);
     long millis = options.pollInterval().toMillis();
     this.poll = scheduler.scheduleWithFixedDelay(this::poll, millis, millis, TimeUnit.MILLISECONDS);

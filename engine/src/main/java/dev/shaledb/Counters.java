@@ -13,5 +13,9 @@ final class Counters {
   final LongAdder scans = new LongAdder();
   final LongAdder flushes = new LongAdder();
   final LongAdder tableBytesWritten = new LongAdder();
+
+  /** Flushed tables garbage collection condemned before their publish (uploaded again). */
+  final LongAdder condemnedUploads = new LongAdder();
+
   final LatencyHistogram durableAcks = new LatencyHistogram();
 }

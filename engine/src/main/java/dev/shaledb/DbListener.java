@@ -60,6 +60,15 @@ public interface DbListener {
   default void afterAcknowledge(long lastSeq, boolean durable) {}
 
   /**
+   * A memtable flush uploaded L0 table {@code tableId}, which nothing references yet: the manifest
+   * update that publishes it (with the new WAL replay anchor) comes next. Called on a flush thread,
+   * once per upload (a flush whose table garbage collection condemned during a stall uploads again
+   * under a new id). Throwing fails this flush attempt as a failed manifest update would: the table
+   * stays unreferenced, the memtable stays in memory and the flush is retried later.
+   */
+  default void onFlushUploaded(String tableId) {}
+
+  /**
    * Every output table of a compaction is uploaded and none is referenced yet: the manifest update
    * that publishes them comes next. Called on a compaction thread. Throwing abandons the job as a
    * failed manifest update would: the outputs stay unreferenced (garbage for GC) and the inputs

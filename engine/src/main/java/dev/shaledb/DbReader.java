@@ -7,12 +7,12 @@ import dev.shaledb.engine.Memtable;
 import dev.shaledb.error.CheckpointNotFoundException;
 import dev.shaledb.error.DbClosedException;
 import dev.shaledb.error.DbNotFoundException;
+import dev.shaledb.error.SnapshotTooOldException;
 import dev.shaledb.manifest.Checkpoint;
 import dev.shaledb.manifest.Manifest;
 import dev.shaledb.manifest.ManifestKeys;
 import dev.shaledb.manifest.ManifestStore;
 import dev.shaledb.objectstore.MeteredObjectStore;
-import dev.shaledb.objectstore.ObjectNotFoundException;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.wal.WalReader;
 import java.util.concurrent.Executors;
@@ -50,6 +50,7 @@ public final class DbReader implements AutoCloseable {
   private final TableStore tables;
   private final ReaderCatchUp catchUp; // null for a checkpoint reader
   private final ReaderView pinned; // the checkpoint's view, null when following
+  private final java.util.UUID checkpoint; // null when following
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
   private final ScheduledFuture<?> poll;
@@ -72,6 +73,7 @@ public final class DbReader implements AutoCloseable {
     this.reads = new ReadPath(tables);
     this.catchUp = catchUp;
     this.pinned = pinned;
+    this.checkpoint = options.checkpoint();
     boolean polls = catchUp != null && !options.pollInterval().isZero();
     this.ownsScheduler = polls && options.scheduler() == null;
     this.scheduler = ownsScheduler ? newScheduler() : options.scheduler();
@@ -117,7 +119,7 @@ public final class DbReader implements AutoCloseable {
                     new DbNotFoundException(
                         "no database at path '" + path + "': it has no manifest"));
     if (options.checkpoint() != null) {
-      Manifest at = checkpointManifest(manifests, latest, options);
+      Manifest at = checkpointManifest(metered, path, manifests, latest, options);
       ReaderView view = ReaderView.of(at, new Memtable(), Long.MAX_VALUE);
       return new DbReader(metered, path, options, corruption, null, view);
     }
@@ -133,7 +135,11 @@ public final class DbReader implements AutoCloseable {
   }
 
   private static Manifest checkpointManifest(
-      ManifestStore manifests, Manifest latest, DbReaderOptions options) {
+      ObjectStore store,
+      String path,
+      ManifestStore manifests,
+      Manifest latest,
+      DbReaderOptions options) {
     Checkpoint checkpoint =
         latest.state().checkpoints().stream()
             .filter(c -> c.id().equals(options.checkpoint()))
@@ -145,7 +151,9 @@ public final class DbReader implements AutoCloseable {
                             + options.checkpoint()
                             + " is not listed in manifest "
                             + latest.id()));
-    if (checkpoint.isExpired(options.clock().instant())) {
+    // Judged by the store's clock, the clock garbage collection judges expiry by (one probe PUT,
+    // only for a checkpoint that has an expiry at all).
+    if (checkpoint.expireAt() != null && checkpoint.isExpired(StoreClock.now(store, path))) {
       throw new CheckpointNotFoundException(
           "checkpoint " + checkpoint.id() + " expired at " + checkpoint.expireAt());
     }
@@ -181,14 +189,30 @@ public final class DbReader implements AutoCloseable {
     ReaderView view = view();
     try {
       return reads.get(view.dbView(), key, view.seq());
-    } catch (ObjectNotFoundException tableGone) {
+    } catch (SnapshotTooOldException tableGone) {
       // A table of an old view may have been compacted away and deleted: catch up, try once more.
+      // The newest version at the reader's sequence number survives every compaction.
       if (catchUp == null) {
-        throw tableGone;
+        throw checkpointGone(tableGone);
       }
       view = catchUp();
       return reads.get(view.dbView(), key, view.seq());
     }
+  }
+
+  /**
+   * A checkpoint reader's table is gone: the checkpoint was deleted or expired and its tables were
+   * collected. Said as such, rather than as a too-old read.
+   */
+  private CheckpointNotFoundException checkpointGone(SnapshotTooOldException cause) {
+    CheckpointNotFoundException e =
+        new CheckpointNotFoundException(
+            "checkpoint "
+                + checkpoint
+                + " can no longer be read: its tables were garbage-collected (the checkpoint was"
+                + " deleted or expired)");
+    e.initCause(cause);
+    return e;
   }
 
   /** The keys in {@code [startInclusive, endExclusive)}; a null bound is unbounded. */
@@ -204,7 +228,13 @@ public final class DbReader implements AutoCloseable {
     checkOpen();
     scans.increment();
     ReaderView view = view();
-    return new ScanIterator(reads.scan(view.dbView(), startInclusive, endExclusive, view.seq()));
+    // Not resumable: the compactor (elsewhere) does not know this reader's sequence number, so the
+    // latest tables may lack versions this scan still needs. A collected table is an error.
+    return new ScanIterator(
+        reads.scan(view.dbView(), startInclusive, endExclusive, view.seq()),
+        null,
+        e -> catchUp == null ? checkpointGone(e) : e,
+        null);
   }
 
   /** The keys starting with {@code prefix}. */

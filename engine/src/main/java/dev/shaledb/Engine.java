@@ -5,6 +5,7 @@ import dev.shaledb.engine.VisibleIterator;
 import dev.shaledb.error.DbClosedException;
 import dev.shaledb.error.DbException;
 import dev.shaledb.error.FencedException;
+import dev.shaledb.error.SnapshotTooOldException;
 import dev.shaledb.manifest.Checkpoint;
 import dev.shaledb.manifest.FenceableManifest;
 import dev.shaledb.manifest.Manifest;
@@ -107,7 +108,8 @@ final class Engine {
             budget,
             compaction.l0StopTables(),
             this::retainSeq,
-            this::flushed);
+            this::flushed,
+            options.listener());
     flusherRef[0] = flusher;
     this.reads = new ReadPath(tables);
     this.checkpoints =
@@ -172,23 +174,15 @@ final class Engine {
               this::retainSeq,
               this::adopt,
               background,
-              publishWithin(options.gc()),
               options.listener());
       compactions.wake();
-    } else {
-      long millis = compaction.pollInterval().toMillis();
-      manifestPoll =
-          background.scheduleWithFixedDelay(
-              this::pollManifest, millis, millis, TimeUnit.MILLISECONDS);
     }
-  }
-
-  /**
-   * How long a compaction may run before publishing: half the GC's minAge. A zero minAge is only
-   * safe when nothing runs concurrently with GC (tests that quiesce first), so it sets no limit.
-   */
-  static Duration publishWithin(GcOptions gc) {
-    return gc.minAge().isZero() ? Duration.ofDays(365) : gc.minAge().dividedBy(2);
+    // Also with compaction here: once another compactor fences this one, reads must follow the
+    // tables it writes. The poll costs nothing while this process's compactor is in charge.
+    long millis = compaction.pollInterval().toMillis();
+    manifestPoll =
+        background.scheduleWithFixedDelay(
+            this::pollManifest, millis, millis, TimeUnit.MILLISECONDS);
   }
 
   /** The oldest sequence number a reader may read at: every newer version must be kept. */
@@ -210,6 +204,9 @@ final class Engine {
   }
 
   private void pollManifest() {
+    if (compactsHere()) {
+      return;
+    }
     try {
       adopt(recovered.manifest().refresh());
     } catch (FencedException e) {
@@ -236,14 +233,53 @@ final class Engine {
   byte[] get(byte[] key, ReadOptions readOptions) {
     checkOpen();
     counters.gets.increment();
-    return reads.get(view.get(), key, readSeq(readOptions));
+    for (int attempt = 1; ; attempt++) {
+      DbView v = view.get();
+      try {
+        return reads.get(v, key, readSeq(readOptions));
+      } catch (SnapshotTooOldException e) {
+        // The view's tables were compacted away and collected while this read was slow (or the
+        // view lags a compactor elsewhere): a newer view lists their replacements. Every version
+        // at the read's sequence number survives in them (docs/protocol.md, "Lifetimes").
+        if (attempt >= ScanIterator.MAX_RESUMES || !catchUp(v)) {
+          throw e;
+        }
+      }
+    }
   }
 
   DbIterator scan(byte[] start, byte[] end, ReadOptions readOptions) {
     checkOpen();
     counters.scans.increment();
-    VisibleIterator it = reads.scan(view.get(), start, end, readSeq(readOptions));
-    return new ScanIterator(it);
+    if (!compactsHere() || readOptions.durableOnly()) {
+      VisibleIterator it = reads.scan(view.get(), start, end, readSeq(readOptions));
+      return new ScanIterator(it);
+    }
+    // Registered like a snapshot, so compaction keeps every version the scan may still need and
+    // it can resume on the latest tables if the ones it started on are collected.
+    Snapshots.SnapshotImpl registered =
+        readOptions.snapshot() == null ? snapshots.take(writes::visibleSeq) : null;
+    long seq = registered == null ? readSeq(readOptions) : registered.sequence();
+    VisibleIterator it = reads.scan(view.get(), start, end, seq);
+    return new ScanIterator(it, from -> reads.scan(view.get(), from, end, seq), e -> e, registered);
+  }
+
+  /** Whether this process's compactor (which honours its snapshots) compacts the database. */
+  private boolean compactsHere() {
+    Compactions c = compactions;
+    return c != null && !c.isFenced();
+  }
+
+  /** Moves the view past {@code stale} if a newer manifest exists; true if it moved. */
+  private boolean catchUp(DbView stale) {
+    Compactions c = compactions;
+    if (c != null) {
+      c.checkFenced(); // an idle compactor here may have been fenced by one elsewhere
+    }
+    if (!compactsHere()) {
+      adopt(recovered.manifest().refresh());
+    }
+    return view.get().manifestId() > stale.manifestId();
   }
 
   Snapshot snapshot() {
@@ -387,10 +423,13 @@ final class Engine {
   }
 
   private long readSeq(ReadOptions readOptions) {
+    long visible = writes.visibleSeq();
+    // A snapshot above the visible sequence number saw writes that failed later (the write path
+    // hides them then): it must not show them either.
     long seq =
         readOptions.snapshot() == null
-            ? writes.visibleSeq()
-            : snapshots.sequenceOf(readOptions.snapshot());
+            ? visible
+            : Math.min(visible, snapshots.sequenceOf(readOptions.snapshot()));
     return readOptions.durableOnly() ? Math.min(seq, writes.durableSeq()) : seq;
   }
 

@@ -2,6 +2,7 @@ package dev.shaledb;
 
 import dev.shaledb.engine.EntryIterator;
 import dev.shaledb.error.FencedException;
+import dev.shaledb.manifest.CondemnedTablesException;
 import dev.shaledb.manifest.FenceableManifest;
 import dev.shaledb.manifest.Manifest;
 import dev.shaledb.manifest.TableInfo;
@@ -15,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns frozen memtables into L0 tables, oldest first, one at a time: build the table, upload it,
@@ -26,7 +27,11 @@ import java.util.logging.Logger;
  * memtable meanwhile, and writers feel it through the memory budget. Fencing stops it for good.
  */
 final class Flusher {
-  private static final Logger LOG = Logger.getLogger(Flusher.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Flusher.class);
+
+  /** Condemned uploads of one flush before it gives up (and retries later from scratch). */
+  private static final int MAX_CONDEMNED_ATTEMPTS = 5;
+
   private static final long RETRY_DELAY_MILLIS = 500;
   private static final long L0_WAIT_MILLIS = 50;
 
@@ -43,6 +48,7 @@ final class Flusher {
   private final int l0StopTables;
   private final LongSupplier retainSeq;
   private final Consumer<Manifest> onFlushed;
+  private final DbListener listener;
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private volatile CompletableFuture<Void> idle = CompletableFuture.completedFuture(null);
   private volatile boolean stopped;
@@ -60,7 +66,8 @@ final class Flusher {
       MemoryBudget budget,
       int l0StopTables,
       LongSupplier retainSeq,
-      Consumer<Manifest> onFlushed) {
+      Consumer<Manifest> onFlushed,
+      DbListener listener) {
     this.view = view;
     this.manifest = manifest;
     this.wal = wal;
@@ -74,6 +81,7 @@ final class Flusher {
     this.l0StopTables = l0StopTables;
     this.retainSeq = retainSeq;
     this.onFlushed = onFlushed;
+    this.listener = listener;
   }
 
   /** Makes sure a flush runs soon if a frozen memtable waits. */
@@ -113,7 +121,8 @@ final class Flusher {
     } catch (FencedException e) {
       writes.fail(e);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "memtable flush failed; retrying", e);
+      LOG.warn("memtable flush failed; retrying in {} ms: {}", RETRY_DELAY_MILLIS, e.toString());
+      LOG.debug("memtable flush failure", e);
       schedule(RETRY_DELAY_MILLIS);
     }
   }
@@ -123,23 +132,61 @@ final class Flusher {
     if (frozen == null) {
       return;
     }
-    TableInfo table = buildAndUpload(frozen);
-    long hint = wal.nextWalIdHint();
-    Manifest next =
-        manifest.update(
-            s ->
-                s.toBuilder()
-                    .addL0(table)
-                    .flushedWalId(Math.max(s.flushedWalId(), frozen.anchorWalId()))
-                    .lastFlushedSeq(Math.max(s.lastFlushedSeq(), frozen.lastSeq()))
-                    .nextWalId(Math.max(s.nextWalId(), hint))
-                    .build());
+    Manifest next = publish(frozen);
+    // Durable before the view drops the memtable: a durable-only read must never find a sequence
+    // number whose older versions are gone from memory while it cannot yet read the table.
+    writes.durableThrough(frozen.lastSeq());
     view.update(v -> v.flushed(frozen, next));
     onFlushed.accept(next);
-    writes.durableThrough(frozen.lastSeq());
     counters.flushes.increment();
-    counters.tableBytesWritten.add(table.sizeBytes());
     budget.released();
+  }
+
+  /**
+   * Uploads {@code frozen} as an L0 table and publishes it with the new replay anchor. If garbage
+   * collection condemned the table while this flush stalled between upload and publish, nothing was
+   * published: the memtable is uploaded again under an id above the new floor. If an earlier
+   * attempt of this very flush was published after all (its outcome was unknown), the manifest
+   * already holds its sequence numbers and it is not published twice.
+   */
+  private Manifest publish(DbView.Frozen frozen) {
+    Manifest latest = manifest.latest();
+    for (int attempt = 1; ; attempt++) {
+      if (latest.state().lastFlushedSeq() >= frozen.lastSeq()) {
+        return latest;
+      }
+      ids.observeFloor(latest.state().condemnedThrough());
+      TableInfo table = buildAndUpload(frozen);
+      listener.onFlushUploaded(table.id());
+      long hint = wal.nextWalIdHint();
+      try {
+        Manifest next =
+            manifest.update(
+                s ->
+                    s.lastFlushedSeq() >= frozen.lastSeq()
+                        ? s // published by an earlier attempt whose outcome was unknown
+                        : s.toBuilder()
+                            .addL0(table)
+                            .flushedWalId(Math.max(s.flushedWalId(), frozen.anchorWalId()))
+                            .lastFlushedSeq(Math.max(s.lastFlushedSeq(), frozen.lastSeq()))
+                            .nextWalId(Math.max(s.nextWalId(), hint))
+                            .build());
+        counters.tableBytesWritten.add(table.sizeBytes());
+        return next;
+      } catch (CondemnedTablesException e) {
+        counters.condemnedUploads.increment();
+        if (attempt >= MAX_CONDEMNED_ATTEMPTS) {
+          throw e;
+        }
+        LOG.info(
+            "flush of table {} stalled past garbage collection's minAge and was condemned;"
+                + " uploading it again above table floor {}",
+            table.id(),
+            e.floor());
+        ids.observeFloor(e.floor());
+        latest = manifest.refresh();
+      }
+    }
   }
 
   private TableInfo buildAndUpload(DbView.Frozen frozen) {

@@ -7,6 +7,7 @@ import dev.shaledb.error.DbClosedException;
 import dev.shaledb.manifest.Manifest;
 import dev.shaledb.manifest.ManifestStore;
 import dev.shaledb.sst.EntryKind;
+import dev.shaledb.wal.ReplayAnchorMissingException;
 import dev.shaledb.wal.ReplayedBatch;
 import dev.shaledb.wal.WalEntry;
 import dev.shaledb.wal.WalReader;
@@ -99,12 +100,16 @@ final class ReaderCatchUp {
         refreshes.increment();
         lastRefreshAt = clock.instant();
         return view;
-      } catch (CorruptObjectException e) {
+      } catch (ReplayAnchorMissingException e) {
         // The tail object missing means GC moved past it: a newer manifest has a higher anchor.
+        // That is no damage, so it is not reported as corruption unless no newer anchor exists.
         Manifest newer = latestManifest();
-        if (restart >= MAX_RESTARTS
-            || newer.id() <= view.manifestId()
-            || newer.state().flushedWalId() <= chainTail) {
+        if (newer.id() <= view.manifestId() || newer.state().flushedWalId() <= chainTail) {
+          throw corruption.reported(
+              new CorruptObjectException(
+                  e.key(), -1, "the WAL object the reader replays from is missing"));
+        }
+        if (restart >= MAX_RESTARTS) {
           throw e;
         }
       }

@@ -9,6 +9,7 @@ import dev.shaledb.manifest.ManifestState;
 import dev.shaledb.manifest.ManifestStore;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.sst.EntryKind;
+import dev.shaledb.wal.ReplayAnchorMissingException;
 import dev.shaledb.wal.ReplayedBatch;
 import dev.shaledb.wal.WalEntry;
 import dev.shaledb.wal.WalFence;
@@ -65,9 +66,17 @@ final class Recovery {
     ManifestState state = current.state();
     Memtable memtable = new Memtable(memtableBytes);
     long flushedSeq = state.lastFlushedSeq();
-    WalReplay replay =
-        new WalReader(store, path, corruption)
-            .replay(state.flushedWalId(), batch -> apply(batch, flushedSeq, memtable));
+    WalReplay replay;
+    try {
+      replay =
+          new WalReader(store, path, corruption)
+              .replay(state.flushedWalId(), batch -> apply(batch, flushedSeq, memtable));
+    } catch (ReplayAnchorMissingException e) {
+      // No collector may delete at or above the anchor of the latest version (protocol.md §3
+      // step 1): the object was lost, which is damage to the database.
+      throw corruption.reported(
+          new CorruptObjectException(e.key(), -1, "the WAL replay anchor is missing"));
+    }
     listener.onRecoveryStep(DbListener.RecoveryStep.WAL_REPLAYED);
     WalWriter wal = WalWriter.open(store, path, walOptions, fence, replay, corruption);
     long lastSeq = Math.max(flushedSeq, replay.lastSeq());

@@ -1,27 +1,110 @@
 package dev.shaledb;
 
 import dev.shaledb.engine.VisibleIterator;
+import dev.shaledb.error.SnapshotTooOldException;
+import java.util.Arrays;
+import java.util.function.Function;
 
-/** The public face of a scan. */
+/**
+ * The public face of a scan, and where its lifetime rule is kept (docs/protocol.md, "Lifetimes"). A
+ * scan reads the tables of the manifest version current when it started. If garbage collection
+ * deletes one of them meanwhile (the scan was held past the collector's {@code minAge} after a
+ * compaction replaced the table), the table read fails with {@link SnapshotTooOldException}. A scan
+ * that can be <em>resumed</em> then reopens on the latest tables at the same sequence number, just
+ * after the last key it returned, and goes on: its owner guarantees that every version at that
+ * sequence number survives compaction for as long as the scan is open (the {@link Db} with
+ * compaction in its process registers the scan's sequence number like a snapshot's). Otherwise, or
+ * after {@link #MAX_RESUMES} resumes, the exception reaches the caller: an error, never a wrong
+ * answer.
+ */
 final class ScanIterator implements DbIterator {
-  private final VisibleIterator delegate;
+  /** Reopens a scan of the same range at the same sequence number from a start key (inclusive). */
+  @FunctionalInterface
+  interface Resume {
+    VisibleIterator from(byte[] startInclusive);
+  }
+
+  static final int MAX_RESUMES = 3;
+
+  private final Resume resume;
+  private final Function<SnapshotTooOldException, RuntimeException> onTooOld;
+  private final AutoCloseable onClose;
+  private VisibleIterator delegate;
+  private byte[] lastKey;
+  private int resumes;
+  private boolean closed;
+
+  /**
+   * @param resume how to reopen on the latest tables, or null if this scan cannot be resumed safely
+   * @param onTooOld what to throw instead when the scan cannot go on
+   * @param onClose released when the iterator is closed or exhausted (its sequence number
+   *     registration), or null
+   */
+  ScanIterator(
+      VisibleIterator delegate,
+      Resume resume,
+      Function<SnapshotTooOldException, RuntimeException> onTooOld,
+      AutoCloseable onClose) {
+    this.delegate = delegate;
+    this.resume = resume;
+    this.onTooOld = onTooOld;
+    this.onClose = onClose;
+  }
 
   ScanIterator(VisibleIterator delegate) {
-    this.delegate = delegate;
+    this(delegate, null, e -> e, null);
   }
 
   @Override
   public boolean hasNext() {
-    return delegate.hasNext();
+    while (true) {
+      try {
+        boolean more = delegate.hasNext();
+        if (!more) {
+          release();
+        }
+        return more;
+      } catch (SnapshotTooOldException e) {
+        if (resume == null || resumes >= MAX_RESUMES) {
+          throw onTooOld.apply(e);
+        }
+        resumes++;
+        delegate.close();
+        delegate = resume.from(lastKey == null ? null : successor(lastKey));
+      }
+    }
   }
 
   @Override
   public KeyValue next() {
-    return delegate.next();
+    hasNext(); // resumes if needed, so the delegate's next() finds its pending entry
+    KeyValue kv = delegate.next();
+    lastKey = kv.key();
+    return kv;
   }
 
   @Override
   public void close() {
     delegate.close();
+    release();
+  }
+
+  private void release() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (onClose != null) {
+      try {
+        onClose.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("releasing a scan failed", e);
+      }
+    }
+  }
+
+  /** The smallest key after {@code key} in unsigned byte order. */
+  private static byte[] successor(byte[] key) {
+    return Arrays.copyOf(key, key.length + 1);
   }
 }

@@ -1,5 +1,6 @@
 package dev.shaledb;
 
+import dev.shaledb.error.DbException;
 import dev.shaledb.objectstore.Futures;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.PutCondition;
@@ -19,8 +20,21 @@ final class StoreClock {
     return path.isEmpty() ? "gc/clock" : path + "/gc/clock";
   }
 
-  /** The store's current time. */
+  /**
+   * The store's current time.
+   *
+   * @throws DbException if the store did not say when it applied the probe: the local clock is
+   *     never used instead, since ages compared with it could make fresh objects look old
+   */
   static Instant now(ObjectStore store, String path) {
-    return Futures.join(store.put(probeKey(path), new byte[0], PutCondition.none())).lastModified();
+    String key = probeKey(path);
+    Instant now = Futures.join(store.put(key, new byte[0], PutCondition.none())).lastModified();
+    if (now.equals(Instant.MAX)) {
+      throw new DbException(
+          "the object store did not report when it wrote '"
+              + key
+              + "', so its clock is unknown; garbage collection and checkpoint expiry need it");
+    }
+    return now;
   }
 }

@@ -4,6 +4,7 @@ import dev.shaledb.engine.CaffeineBlockCache;
 import dev.shaledb.engine.EntryIterator;
 import dev.shaledb.engine.Iterators;
 import dev.shaledb.error.CorruptObjectException;
+import dev.shaledb.error.SnapshotTooOldException;
 import dev.shaledb.manifest.ManifestState;
 import dev.shaledb.manifest.SortedRun;
 import dev.shaledb.manifest.TableInfo;
@@ -11,6 +12,7 @@ import dev.shaledb.objectstore.ByteRange;
 import dev.shaledb.objectstore.Futures;
 import dev.shaledb.objectstore.ObjectContent;
 import dev.shaledb.objectstore.ObjectMeta;
+import dev.shaledb.objectstore.ObjectNotFoundException;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.PutCondition;
 import dev.shaledb.sst.RangeReader;
@@ -245,13 +247,30 @@ final class TableStore {
 
     @Override
     public byte[] read(long offset, int length) {
-      return Futures.join(store.get(key, ByteRange.of(offset, length))).data();
+      return fetch(ByteRange.of(offset, length)).data();
     }
 
     @Override
     public Tail readTail(int length) {
-      ObjectContent content = Futures.join(store.get(key, ByteRange.suffix(length)));
+      ObjectContent content = fetch(ByteRange.suffix(length));
       return new Tail(content.meta().size(), content.data());
+    }
+
+    /**
+     * Table ids are never reused and a listed table is never deleted while its version is live, so
+     * a missing table means the read works from a version garbage collection has moved past.
+     */
+    private ObjectContent fetch(ByteRange range) {
+      try {
+        return Futures.join(store.get(key, range));
+      } catch (ObjectNotFoundException gone) {
+        throw new SnapshotTooOldException(
+            "table '"
+                + key
+                + "' was deleted by garbage collection: the read works from a manifest version"
+                + " superseded more than GcOptions.minAge ago",
+            gone);
+      }
     }
   }
 

@@ -160,10 +160,22 @@ final class WritePath {
     }
   }
 
-  /** Records a failure that ends this writer (fenced, or the WAL failed). */
+  /**
+   * Records a failure that ends this writer (fenced, or the WAL failed), and hides every write that
+   * was not acknowledged as durable: whoever wrote it was told it failed, or will be, and a reopen
+   * may not have it. Reads then stop at the durable sequence number, so "all or none" holds for
+   * this process's own reads too. (Under the lock, so no append raises the visible sequence number
+   * after it.)
+   */
   void fail(RuntimeException cause) {
-    if (failure == null) {
-      failure = cause;
+    lock.lock();
+    try {
+      if (failure == null) {
+        failure = cause;
+      }
+      visibleSeq = Math.min(visibleSeq, durableSeq.get());
+    } finally {
+      lock.unlock();
     }
   }
 

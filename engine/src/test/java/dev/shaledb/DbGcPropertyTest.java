@@ -163,9 +163,11 @@ class DbGcPropertyTest {
       snapshots.remove(cp.id());
     }
 
+    private final TableIds leftoverIds = new TableIds(clock, new java.util.Random(planted.size()));
+
     /** An upload nobody publishes, like a fenced compactor's output. */
     private void plantLeftover() {
-      String key = "db/sst/leftover" + planted.size() + ".sst";
+      String key = TableKeys.key("db", leftoverIds.next());
       Futures.join(base.put(key, new byte[] {1, 2, 3}, PutCondition.ifAbsent()));
       planted.add(key);
     }

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
 class DbReaderCheckpointTest {
   private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
-  private final InMemoryObjectStore store = new InMemoryObjectStore();
+  // Checkpoint expiry is judged by the store's clock (the one GC uses), so the store runs at NOW.
+  private final InMemoryObjectStore store =
+      new InMemoryObjectStore(Clock.fixed(NOW, ZoneOffset.UTC));
 
   /** Pins the latest manifest version; returns the checkpoint id. */
   private UUID pinLatest(Instant expireAt) {
@@ -108,6 +110,12 @@ class DbReaderCheckpointTest {
         .hasMessage("checkpoint " + expired + " expired at " + NOW);
     UUID live = pinLatest(NOW.plusSeconds(1));
     try (DbReader reader = DbReader.open(store, "db", at(live))) {
+      assertThat(reader.get(b("a"))).isEqualTo(b("1"));
+    }
+    // A reader whose own clock is a day ahead still opens it: the store's clock decides.
+    DbReaderOptions skewed =
+        at(live).toBuilder().clock(Clock.fixed(NOW.plusSeconds(86_400), ZoneOffset.UTC)).build();
+    try (DbReader reader = DbReader.open(store, "db", skewed)) {
       assertThat(reader.get(b("a"))).isEqualTo(b("1"));
     }
   }

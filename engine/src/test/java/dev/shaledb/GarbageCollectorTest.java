@@ -37,6 +37,11 @@ class GarbageCollectorTest {
   private final InMemoryObjectStore store = new InMemoryObjectStore(clock);
   private final ManifestStore manifests = new ManifestStore(store, "db");
 
+  // Ids of the engine's layout: the collector deletes only tables whose ids it could have issued.
+  private static final String T1 = "00000000000100000000000000000001";
+  private static final String T2 = "00000000000200000000000000000002";
+  private static final String LEFTOVER = "00000000000300000000000000000003";
+
   private void upload(String id) {
     Futures.join(store.put("db/sst/" + id + ".sst", new byte[10], PutCondition.ifAbsent()));
   }
@@ -61,12 +66,12 @@ class GarbageCollectorTest {
   /** Writer flushes t1 (v2), compactor opens (v3) and replaces it by t2 (v4). */
   private FenceableManifest flushThenCompact() {
     FenceableManifest writer = FenceableManifest.openWriter(manifests);
-    upload("t1");
-    writer.update(s -> s.toBuilder().addL0(table("t1")).build());
+    upload(T1);
+    writer.update(s -> s.toBuilder().addL0(table(T1)).build());
     FenceableManifest compactor = FenceableManifest.openCompactor(new ManifestStore(store, "db"));
-    upload("t2");
+    upload(T2);
     compactor.update(
-        s -> s.toBuilder().l0(List.of()).sortedRuns(List.of(SortedRun.of(table("t2")))).build());
+        s -> s.toBuilder().l0(List.of()).sortedRuns(List.of(SortedRun.of(table(T2)))).build());
     return writer;
   }
 
@@ -79,7 +84,7 @@ class GarbageCollectorTest {
       assertThat(early.latestManifestId()).isEqualTo(4);
       assertThat(early.manifestsRetired()).isZero();
       assertThat(early.tablesDeleted()).isZero();
-      assertThat(tableExists("t1")).isTrue();
+      assertThat(tableExists(T1)).isTrue();
 
       clock.advance(MIN_AGE);
       GcResult late = gc.run();
@@ -87,8 +92,8 @@ class GarbageCollectorTest {
       assertThat(late.tablesDeleted()).isEqualTo(1);
       assertThat(late.bytesDeleted()).isEqualTo(10);
       assertThat(late.requests()).isPositive();
-      assertThat(tableExists("t1")).isFalse();
-      assertThat(tableExists("t2")).isTrue();
+      assertThat(tableExists(T1)).isFalse();
+      assertThat(tableExists(T2)).isTrue();
       assertThat(manifests.read(3)).isEmpty();
       assertThat(manifests.read(4)).isPresent();
       // Retired keys stay (dense ids), as zero-byte objects.
@@ -104,8 +109,8 @@ class GarbageCollectorTest {
   @Test
   void aVersionIsLiveUntilMinAgeAfterItsSuccessorAppeared() {
     FenceableManifest writer = FenceableManifest.openWriter(manifests); // v1
-    upload("t1");
-    writer.update(s -> s.toBuilder().addL0(table("t1")).build()); // v2 lists t1
+    upload(T1);
+    writer.update(s -> s.toBuilder().addL0(table(T1)).build()); // v2 lists t1
     clock.advance(Duration.ofMinutes(30));
     // v3 drops t1 from the state (as a compaction would) only now.
     FenceableManifest compactor = FenceableManifest.openCompactor(new ManifestStore(store, "db"));
@@ -115,10 +120,10 @@ class GarbageCollectorTest {
       GcResult result = gc.run();
       // v1 was superseded 35 minutes ago; v2 and v3 only 5 minutes ago, so t1 stays.
       assertThat(result.manifestsRetired()).isEqualTo(1);
-      assertThat(tableExists("t1")).isTrue();
+      assertThat(tableExists(T1)).isTrue();
       clock.advance(MIN_AGE);
       assertThat(gc.run().tablesDeleted()).isEqualTo(1);
-      assertThat(tableExists("t1")).isFalse();
+      assertThat(tableExists(T1)).isFalse();
     }
   }
 
@@ -126,33 +131,33 @@ class GarbageCollectorTest {
   void unpublishedTablesSurviveMinAgeThenGo() {
     FenceableManifest.openWriter(manifests);
     try (GarbageCollector gc = GarbageCollector.open(store, "db", OPTIONS)) {
-      upload("leftover"); // a compactor's output it never published
+      upload(LEFTOVER); // a compactor's output it never published
       clock.advance(MIN_AGE);
       assertThat(gc.run().tablesDeleted()).isZero(); // exactly minAge old: kept
-      assertThat(tableExists("leftover")).isTrue();
+      assertThat(tableExists(LEFTOVER)).isTrue();
       clock.advance(Duration.ofMillis(1));
       assertThat(gc.run().tablesDeleted()).isEqualTo(1);
-      assertThat(tableExists("leftover")).isFalse();
+      assertThat(tableExists(LEFTOVER)).isFalse();
     }
   }
 
   @Test
   void aCheckpointKeepsItsVersionAndTablesUntilDeleted() {
     FenceableManifest writer = FenceableManifest.openWriter(manifests);
-    upload("t1");
-    writer.update(s -> s.toBuilder().addL0(table("t1")).build()); // v2
+    upload(T1);
+    writer.update(s -> s.toBuilder().addL0(table(T1)).build()); // v2
     UUID id = new UUID(7, 7);
     long pinned = writer.addCheckpoint(id, null, "keep").id(); // v3 pins itself
     FenceableManifest compactor = FenceableManifest.openCompactor(new ManifestStore(store, "db"));
-    upload("t2");
+    upload(T2);
     compactor.update(
-        s -> s.toBuilder().l0(List.of()).sortedRuns(List.of(SortedRun.of(table("t2")))).build());
+        s -> s.toBuilder().l0(List.of()).sortedRuns(List.of(SortedRun.of(table(T2)))).build());
     try (GarbageCollector gc = GarbageCollector.open(store, "db", OPTIONS)) {
       clock.advance(Duration.ofHours(1));
       GcResult result = gc.run();
       assertThat(result.manifestsRetired()).isEqualTo(3); // 1, 2 and 4; 3 is pinned, 5 latest
       assertThat(manifests.read(pinned)).isPresent();
-      assertThat(tableExists("t1")).isTrue();
+      assertThat(tableExists(T1)).isTrue();
       assertThat(gc.manifestMark()).isEqualTo(4); // passed the pin, which it remembers
 
       writer.update(s -> s.toBuilder().checkpoints(List.of()).build());
@@ -160,16 +165,16 @@ class GarbageCollectorTest {
       GcResult after = gc.run();
       assertThat(manifests.read(pinned)).isEmpty();
       assertThat(after.tablesDeleted()).isEqualTo(1);
-      assertThat(tableExists("t1")).isFalse();
-      assertThat(tableExists("t2")).isTrue();
+      assertThat(tableExists(T1)).isFalse();
+      assertThat(tableExists(T2)).isTrue();
     }
   }
 
   @Test
   void anExpiredCheckpointProtectsNothingAndOnlyTheWriterRemovesIt() {
     FenceableManifest writer = FenceableManifest.openWriter(manifests);
-    upload("t1");
-    writer.update(s -> s.toBuilder().addL0(table("t1")).build());
+    upload(T1);
+    writer.update(s -> s.toBuilder().addL0(table(T1)).build());
     Instant expiry = clock.instant().plus(Duration.ofMinutes(20));
     long pinned = writer.addCheckpoint(new UUID(1, 1), expiry, "short").id();
     FenceableManifest compactor = FenceableManifest.openCompactor(new ManifestStore(store, "db"));
@@ -177,11 +182,11 @@ class GarbageCollectorTest {
     try (GarbageCollector gc = GarbageCollector.open(store, "db", OPTIONS)) {
       clock.advance(Duration.ofMinutes(15));
       gc.run();
-      assertThat(tableExists("t1")).as("pinned until expiry").isTrue();
+      assertThat(tableExists(T1)).as("pinned until expiry").isTrue();
       clock.advance(Duration.ofMinutes(10));
       GcResult result = gc.run();
       assertThat(result.checkpointsRemoved()).isZero();
-      assertThat(tableExists("t1")).isFalse();
+      assertThat(tableExists(T1)).isFalse();
       // The retire is refused while the expired checkpoint is listed.
       assertThat(manifests.read(pinned)).isPresent();
     }

@@ -1,0 +1,251 @@
+package dev.shaledb;
+
+import static dev.shaledb.DbBasicsTest.b;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shaledb.error.CheckpointNotFoundException;
+import dev.shaledb.error.CorruptObjectException;
+import dev.shaledb.error.FencedException;
+import dev.shaledb.error.SnapshotTooOldException;
+import dev.shaledb.manifest.Checkpoint;
+import dev.shaledb.objectstore.InMemoryObjectStore;
+import dev.shaledb.sst.SstOptions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 23: what readers may trust while compaction, garbage collection and fencing move under
+ * them. Each test failed on the code before the fix (noted per test).
+ */
+class LifetimeTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final InMemoryObjectStore store = new InMemoryObjectStore(clock);
+
+  private static DbOptions options(boolean compaction) {
+    return DbOptions.builder()
+        .tableOptions(SstOptions.defaults().withBlockSize(1024))
+        .compaction(
+            CompactionOptions.builder()
+                .enabled(compaction)
+                .l0Trigger(2)
+                .targetTableBytes(16 << 10)
+                .pollInterval(Duration.ofMillis(50))
+                .build())
+        .gc(GcOptions.builder().minAge(Duration.ofMinutes(10)).interval(Duration.ZERO).build())
+        .build();
+  }
+
+  /** Runs a collector after the store's clock passed minAge: everything superseded may go. */
+  private GcResult collectPastMinAge() {
+    clock.advance(Duration.ofMinutes(11));
+    try (GarbageCollector gc =
+        GarbageCollector.open(
+            store,
+            "db",
+            GcOptions.builder().minAge(Duration.ofMinutes(10)).interval(Duration.ZERO).build())) {
+      return gc.run();
+    }
+  }
+
+  // Before: the next() after compaction + GC threw the raw ObjectNotFoundException.
+  @Test
+  void anOpenIteratorReadsToItsEndWithTheDataItStartedWithAcrossCompactionAndGc() throws Exception {
+    try (Db db = Db.open(store, "db", options(true))) {
+      GcStallTest.writeTwoTables(db);
+      assertThat(db.awaitCompactions(WAIT)).isTrue();
+      List<KeyValue> seen = new ArrayList<>();
+      try (DbIterator it = db.scan(null, null);
+          Snapshot snap = db.snapshot();
+          DbIterator underSnapshot =
+              db.scan(null, null, ReadOptions.defaults().withSnapshot(snap))) {
+        seen.add(it.next());
+        underSnapshot.next();
+        // Overwrite everything, compact the old tables away and collect them.
+        for (int k = 0; k < 1500; k++) {
+          db.put(CompactionTest.key(k), CompactionTest.value(3, k), WriteOptions.noWait());
+        }
+        db.engine().flushMemtables();
+        db.put(CompactionTest.key(0), CompactionTest.value(4, 0), WriteOptions.noWait());
+        db.engine().flushMemtables();
+        assertThat(db.awaitCompactions(WAIT)).isTrue();
+        assertThat(collectPastMinAge().tablesDeleted()).as("the iterators' tables").isPositive();
+        while (it.hasNext()) {
+          seen.add(it.next());
+        }
+        int n = 1;
+        while (underSnapshot.hasNext()) {
+          KeyValue kv = underSnapshot.next();
+          assertThat(kv.value()).isEqualTo(CompactionTest.value(n < 500 ? 1 : 2, n));
+          n++;
+        }
+        assertThat(n).isEqualTo(1500);
+      }
+      assertThat(seen).hasSize(1500);
+      for (int k = 0; k < 1500; k++) {
+        assertThat(seen.get(k).value()).isEqualTo(CompactionTest.value(k < 500 ? 1 : 2, k));
+      }
+    }
+  }
+
+  // Before: the DbReader's iterator threw the raw ObjectNotFoundException.
+  @Test
+  void aReaderIteratorWhoseTablesWereCollectedFailsWithADocumentedError() throws Exception {
+    try (Db db = Db.open(store, "db", options(true))) {
+      GcStallTest.writeTwoTables(db);
+      assertThat(db.awaitCompactions(WAIT)).isTrue();
+      try (DbReader reader =
+              DbReader.open(
+                  store, "db", DbReaderOptions.builder().pollInterval(Duration.ZERO).build());
+          DbIterator it = reader.scan(null, null)) {
+        it.next();
+        for (int k = 0; k < 1500; k++) {
+          db.put(CompactionTest.key(k), CompactionTest.value(3, k), WriteOptions.noWait());
+        }
+        db.engine().flushMemtables();
+        db.put(CompactionTest.key(0), CompactionTest.value(4, 0), WriteOptions.noWait());
+        db.engine().flushMemtables();
+        assertThat(db.awaitCompactions(WAIT)).isTrue();
+        collectPastMinAge();
+        assertThatThrownBy(
+                () -> {
+                  while (it.hasNext()) {
+                    it.next();
+                  }
+                })
+            .isInstanceOf(SnapshotTooOldException.class)
+            .hasMessageContaining("db/sst/");
+        // A refreshed reader reads the compacted tables.
+        reader.refresh();
+        assertThat(reader.get(CompactionTest.key(7))).isEqualTo(CompactionTest.value(3, 7));
+      }
+    }
+  }
+
+  // Before: the checkpoint reader threw the raw ObjectNotFoundException.
+  @Test
+  void aReaderOfACheckpointThatWasDeletedAndCollectedSaysSo() {
+    Checkpoint cp;
+    try (Db db = Db.open(store, "db", options(true))) {
+      GcStallTest.writeTwoTables(db);
+      cp = db.createCheckpoint("before", null);
+      try (DbReader reader =
+          DbReader.open(
+              store,
+              "db",
+              DbReaderOptions.builder().checkpoint(cp.id()).blockCacheBytes(0).build())) {
+        assertThat(reader.get(CompactionTest.key(7))).isEqualTo(CompactionTest.value(1, 7));
+        db.deleteCheckpoint(cp.id());
+        for (int k = 0; k < 1500; k++) {
+          db.put(CompactionTest.key(k), CompactionTest.value(3, k), WriteOptions.noWait());
+        }
+        db.engine().flushMemtables();
+        try {
+          assertThat(db.awaitCompactions(WAIT)).isTrue();
+        } catch (InterruptedException e) {
+          throw new AssertionError(e);
+        }
+        collectPastMinAge();
+        assertThatThrownBy(() -> reader.get(CompactionTest.key(8)))
+            .isInstanceOf(CheckpointNotFoundException.class)
+            .hasMessageContaining(cp.id().toString());
+      }
+    }
+  }
+
+  // Before: first.get returned v2, a write first was told had failed.
+  @Test
+  void aWriteThatFailedWithAFenceIsNotVisibleToTheFencedDb() {
+    Db first = Db.open(store, "db", options(false));
+    first.put(b("k"), b("v1"));
+    try (Db second = Db.open(store, "db", options(false))) {
+      assertThatThrownBy(() -> first.put(b("k"), b("v2"))).isInstanceOf(FencedException.class);
+      assertThat(first.get(b("k"))).isEqualTo(b("v1"));
+      assertThat(second.get(b("k"))).isEqualTo(b("v1"));
+      try (DbIterator it = first.scan(null, null)) {
+        assertThat(it.next().value()).isEqualTo(b("v1"));
+      }
+    } finally {
+      first.close();
+    }
+  }
+
+  // Before: the idle writer kept reading its old tables and threw ObjectNotFoundException.
+  @Test
+  void anIdleWriterFollowsAStandaloneCompactorThatFencedItsOwn() throws Exception {
+    try (Db db = Db.open(store, "db", options(true))) {
+      GcStallTest.writeTwoTables(db);
+      assertThat(db.awaitCompactions(WAIT)).isTrue();
+      for (int k = 0; k < 1500; k++) {
+        db.put(CompactionTest.key(k), CompactionTest.value(3, k), WriteOptions.noWait());
+      }
+      db.engine().flushMemtables();
+      db.put(CompactionTest.key(0), CompactionTest.value(3, 0), WriteOptions.noWait());
+      db.engine().flushMemtables();
+      try (Compactor standalone =
+          Compactor.open(
+              store,
+              "db",
+              CompactionOptions.builder()
+                  .l0Trigger(2)
+                  .targetTableBytes(16 << 10)
+                  .pollInterval(Duration.ofMillis(50))
+                  .build())) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (new dev.shaledb.manifest.ManifestStore(store, "db")
+                .readLatest()
+                .orElseThrow()
+                .state()
+                .l0()
+                .size()
+            > 0) {
+          assertThat(System.nanoTime()).as("standalone compaction").isLessThan(deadline);
+          assertThat(standalone).isNotNull();
+          Thread.sleep(20);
+        }
+      }
+      collectPastMinAge();
+      for (int k = 0; k < 1500; k += 7) {
+        assertThat(db.get(CompactionTest.key(k))).isEqualTo(CompactionTest.value(3, k));
+      }
+    }
+  }
+
+  // Before: the collected anchor was reported to DbListener.onCorruptionDetected.
+  @Test
+  void aReaderWhoseReplayAnchorWasCollectedCatchesUpWithoutReportingCorruption() {
+    List<CorruptObjectException> reported = new ArrayList<>();
+    DbListener listener =
+        new DbListener() {
+          @Override
+          public void onCorruptionDetected(CorruptObjectException e) {
+            reported.add(e);
+          }
+        };
+    try (Db db = Db.open(store, "db", options(false))) {
+      db.put(b("a"), b("1"));
+      db.engine().flushMemtables();
+      db.put(b("b"), b("2"));
+      try (DbReader reader =
+          DbReader.open(
+              store,
+              "db",
+              DbReaderOptions.builder().pollInterval(Duration.ZERO).listener(listener).build())) {
+        assertThat(reader.get(b("b"))).isEqualTo(b("2"));
+        for (int i = 0; i < 3; i++) {
+          db.put(b("c" + i), b("3"));
+          db.engine().flushMemtables();
+        }
+        collectPastMinAge();
+        reader.refresh();
+        assertThat(reader.get(b("c2"))).isEqualTo(b("3"));
+        assertThat(reported).isEmpty();
+      }
+    }
+  }
+}
