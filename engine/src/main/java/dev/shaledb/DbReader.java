@@ -234,7 +234,8 @@ public final class DbReader implements AutoCloseable {
         reads.scan(view.dbView(), startInclusive, endExclusive, view.seq()),
         null,
         e -> catchUp == null ? checkpointGone(e) : e,
-        null);
+        null,
+        closed::get);
   }
 
   /** The keys starting with {@code prefix}. */
@@ -290,7 +291,7 @@ public final class DbReader implements AutoCloseable {
 
   /**
    * Stops polling, waits for a running refresh, and releases the caches. Idempotent. Iterators
-   * already open stay usable until closed.
+   * already open throw {@link DbClosedException} from then on.
    */
   @Override
   public void close() {

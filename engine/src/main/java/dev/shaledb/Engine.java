@@ -253,7 +253,7 @@ final class Engine {
     counters.scans.increment();
     if (!compactsHere() || readOptions.durableOnly()) {
       VisibleIterator it = reads.scan(view.get(), start, end, readSeq(readOptions));
-      return new ScanIterator(it);
+      return new ScanIterator(it, closed::get);
     }
     // Registered like a snapshot, so compaction keeps every version the scan may still need and
     // it can resume on the latest tables if the ones it started on are collected.
@@ -261,7 +261,8 @@ final class Engine {
         readOptions.snapshot() == null ? snapshots.take(writes::visibleSeq) : null;
     long seq = registered == null ? readSeq(readOptions) : registered.sequence();
     VisibleIterator it = reads.scan(view.get(), start, end, seq);
-    return new ScanIterator(it, from -> reads.scan(view.get(), from, end, seq), e -> e, registered);
+    return new ScanIterator(
+        it, from -> reads.scan(view.get(), from, end, seq), e -> e, registered, closed::get);
   }
 
   /** Whether this process's compactor (which honours its snapshots) compacts the database. */

@@ -1,5 +1,6 @@
 package dev.shaledb;
 
+import dev.shaledb.error.DbClosedException;
 import dev.shaledb.error.WriteStallException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,7 @@ final class MemoryBudget {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition freed = lock.newCondition();
   private final LongAdder stallNanos = new LongAdder();
+  private volatile RuntimeException stopped;
 
   MemoryBudget(
       long limit,
@@ -79,6 +81,23 @@ final class MemoryBudget {
     }
   }
 
+  /**
+   * Wakes every writer waiting for room and makes it, and every later waiter, fail with {@code why}
+   * (the database was closed or fenced): waiting for a flush that will never come would only end in
+   * a misleading {@link WriteStallException}.
+   */
+  void stop(RuntimeException why) {
+    lock.lock();
+    try {
+      if (stopped == null) {
+        stopped = why;
+      }
+      freed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Called after a flush released memory. */
   void released() {
     lock.lock();
@@ -97,6 +116,12 @@ final class MemoryBudget {
     lock.lock();
     try {
       while (used.getAsLong() >= limit) {
+        RuntimeException why = stopped;
+        if (why != null) {
+          throw why instanceof DbClosedException
+              ? new DbClosedException("database")
+              : Errors.rethrowable(why);
+        }
         long left = timeoutNanos - (System.nanoTime() - start);
         if (left <= 0) {
           throw new WriteStallException(

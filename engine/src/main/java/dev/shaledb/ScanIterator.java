@@ -1,6 +1,7 @@
 package dev.shaledb;
 
 import dev.shaledb.engine.VisibleIterator;
+import dev.shaledb.error.DbClosedException;
 import dev.shaledb.error.SnapshotTooOldException;
 import java.util.Arrays;
 import java.util.function.Function;
@@ -29,6 +30,7 @@ final class ScanIterator implements DbIterator {
   private final Resume resume;
   private final Function<SnapshotTooOldException, RuntimeException> onTooOld;
   private final AutoCloseable onClose;
+  private final java.util.function.BooleanSupplier ownerClosed;
   private VisibleIterator delegate;
   private byte[] lastKey;
   private int resumes;
@@ -44,19 +46,27 @@ final class ScanIterator implements DbIterator {
       VisibleIterator delegate,
       Resume resume,
       Function<SnapshotTooOldException, RuntimeException> onTooOld,
-      AutoCloseable onClose) {
+      AutoCloseable onClose,
+      java.util.function.BooleanSupplier ownerClosed) {
     this.delegate = delegate;
+    this.ownerClosed = ownerClosed;
     this.resume = resume;
     this.onTooOld = onTooOld;
     this.onClose = onClose;
   }
 
-  ScanIterator(VisibleIterator delegate) {
-    this(delegate, null, e -> e, null);
+  ScanIterator(VisibleIterator delegate, java.util.function.BooleanSupplier ownerClosed) {
+    this(delegate, null, e -> e, null, ownerClosed);
   }
 
+  /**
+   * @throws DbClosedException once the iterator, or the database or reader it reads, is closed
+   */
   @Override
   public boolean hasNext() {
+    if (ownerClosed.getAsBoolean()) {
+      throw new DbClosedException("database");
+    }
     while (true) {
       try {
         boolean more = delegate.hasNext();

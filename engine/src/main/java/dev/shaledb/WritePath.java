@@ -158,6 +158,7 @@ final class WritePath {
     } finally {
       lock.unlock();
     }
+    budget.stop(new DbClosedException("database"));
   }
 
   /**
@@ -177,6 +178,7 @@ final class WritePath {
     } finally {
       lock.unlock();
     }
+    budget.stop(failure);
   }
 
   RuntimeException failure() {

@@ -245,7 +245,8 @@ class DbGcPropertyTest {
       try (DbIterator it =
           new ScanIterator(
               reads.scan(
-                  new DbView(new Memtable(), List.of(), state, 0), null, null, Long.MAX_VALUE))) {
+                  new DbView(new Memtable(), List.of(), state, 0), null, null, Long.MAX_VALUE),
+              () -> false)) {
         it.forEachRemaining(actual::add);
       }
       assertSame(actual, expected);

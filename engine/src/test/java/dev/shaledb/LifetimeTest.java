@@ -9,12 +9,17 @@ import dev.shaledb.error.CorruptObjectException;
 import dev.shaledb.error.FencedException;
 import dev.shaledb.error.SnapshotTooOldException;
 import dev.shaledb.manifest.Checkpoint;
+import dev.shaledb.objectstore.ByteRange;
+import dev.shaledb.objectstore.ForwardingObjectStore;
 import dev.shaledb.objectstore.InMemoryObjectStore;
+import dev.shaledb.objectstore.ObjectContent;
 import dev.shaledb.sst.SstOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -161,7 +166,9 @@ class LifetimeTest {
   // Before: first.get returned v2, a write first was told had failed.
   @Test
   void aWriteThatFailedWithAFenceIsNotVisibleToTheFencedDb() {
-    Db first = Db.open(store, "db", options(false));
+    // Compaction in the process: the Db does not poll the manifest, so it learns of the fence only
+    // from the write's own WAL put, after the write is in the memtable.
+    Db first = Db.open(store, "db", options(true));
     first.put(b("k"), b("v1"));
     try (Db second = Db.open(store, "db", options(false))) {
       assertThatThrownBy(() -> first.put(b("k"), b("v2"))).isInstanceOf(FencedException.class);
@@ -218,7 +225,7 @@ class LifetimeTest {
 
   // Before: the collected anchor was reported to DbListener.onCorruptionDetected.
   @Test
-  void aReaderWhoseReplayAnchorWasCollectedCatchesUpWithoutReportingCorruption() {
+  void aReaderWhoseReplayAnchorIsCollectedMidRefreshCatchesUpWithoutReportingCorruption() {
     List<CorruptObjectException> reported = new ArrayList<>();
     DbListener listener =
         new DbListener() {
@@ -231,19 +238,37 @@ class LifetimeTest {
       db.put(b("a"), b("1"));
       db.engine().flushMemtables();
       db.put(b("b"), b("2"));
+      AtomicInteger walGets = new AtomicInteger(-1); // armed at 0
+      ForwardingObjectStore readerStore =
+          new ForwardingObjectStore(store) {
+            @Override
+            public CompletableFuture<ObjectContent> get(String key, ByteRange range) {
+              if (key.startsWith("db/wal/")
+                  && walGets.get() >= 0
+                  && walGets.incrementAndGet() == 2) {
+                // The reader found a new WAL object and now reads the one it replays from: the
+                // writer flushes meanwhile and a collector deletes the WAL below the new anchor.
+                for (int i = 0; i < 3; i++) {
+                  db.put(b("c" + i), b("3"));
+                  db.engine().flushMemtables();
+                }
+                collectPastMinAge();
+              }
+              return super.get(key, range);
+            }
+          };
       try (DbReader reader =
           DbReader.open(
-              store,
+              readerStore,
               "db",
               DbReaderOptions.builder().pollInterval(Duration.ZERO).listener(listener).build())) {
         assertThat(reader.get(b("b"))).isEqualTo(b("2"));
-        for (int i = 0; i < 3; i++) {
-          db.put(b("c" + i), b("3"));
-          db.engine().flushMemtables();
-        }
-        collectPastMinAge();
+        db.put(b("d"), b("4")); // a WAL object after the reader's position
+        walGets.set(0);
         reader.refresh();
+        assertThat(walGets.get()).as("the collection ran mid-refresh").isGreaterThanOrEqualTo(2);
         assertThat(reader.get(b("c2"))).isEqualTo(b("3"));
+        assertThat(reader.get(b("d"))).isEqualTo(b("4"));
         assertThat(reported).isEmpty();
       }
     }

@@ -11,6 +11,8 @@ import java.util.Arrays;
  *   <li>{@code store-latency [--store URI]...}: raw object-store latency ({@link StoreLatency});
  *   <li>{@code overwrite [--keys N] [--writes N] ...}: sustained overwrites with compaction ({@link
  *       OverwriteBench}).
+ *   <li>{@code gc-cost [--writes N] [--rounds N]}: requests per GC run, flush and compaction
+ *       ({@link GcCost}).
  * </ul>
  */
 public final class Driver {
@@ -23,6 +25,7 @@ public final class Driver {
       case "jmh" -> org.openjdk.jmh.Main.main(rest);
       case "store-latency" -> StoreLatency.main(rest);
       case "overwrite" -> OverwriteBench.main(rest);
+      case "gc-cost" -> GcCost.main(rest);
       case "--help", "-h", "help" -> System.out.println(DbBenchOptions.USAGE);
       default -> {
         DbBenchOptions options;
