@@ -190,6 +190,40 @@ class GcStallTest {
     }
   }
 
+  // Before: the retried flush uploaded a second table and listed both (a duplicate L0 table).
+  @Test
+  void aFlushPublishThatLandedButReportedAFailureIsNotPublishedTwice() {
+    ForwardingObjectStore landsThenFails =
+        new ForwardingObjectStore(store) {
+          private boolean uploaded;
+          private boolean failed;
+
+          @Override
+          public synchronized CompletableFuture<ObjectMeta> put(
+              String key, ByteBuffer data, PutCondition condition) {
+            if (key.startsWith("db/sst/")) {
+              uploaded = true;
+            } else if (uploaded && !failed && key.startsWith("db/manifest/")) {
+              failed = true;
+              Futures.join(super.put(key, data, condition)); // applied...
+              return CompletableFuture.failedFuture( // ...but reported as a plain failure
+                  new dev.shaledb.objectstore.ObjectStoreException("fsync failed", false));
+            }
+            return super.put(key, data, condition);
+          }
+        };
+    try (Db db = Db.open(landsThenFails, "db", options(DbListener.NONE, false))) {
+      for (int i = 0; i < 10; i++) {
+        db.put(b("k" + i), b("v" + i));
+      }
+      db.engine().flushMemtables();
+      assertThat(latest().l0()).as("one table for one memtable").hasSize(1);
+      for (int i = 0; i < 10; i++) {
+        assertThat(db.get(b("k" + i))).isEqualTo(b("v" + i));
+      }
+    }
+  }
+
   static void writeTwoTables(Db db) {
     for (int k = 0; k < 1000; k++) {
       db.put(CompactionTest.key(k), CompactionTest.value(1, k), WriteOptions.noWait());
