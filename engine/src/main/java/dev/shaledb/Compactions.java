@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The compaction service of one compactor epoch: told about each new manifest version, it plans
@@ -33,7 +33,8 @@ import java.util.logging.Logger;
  * publication (where it may fail the job) and after publication.
  */
 final class Compactions implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(Compactions.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Compactions.class);
+  private final RateLimitedLog failures = new RateLimitedLog(LOG);
   private static final long RETRY_DELAY_MILLIS = 1000;
 
   private final FenceableManifest manifest;
@@ -124,7 +125,7 @@ final class Compactions implements AutoCloseable {
       offer(manifest.refresh());
     } catch (FencedException e) {
       fenced = e;
-      LOG.log(Level.INFO, "compactor fenced; compaction stops", e);
+      LOG.info("compactor fenced; compaction stops: {}", e.getMessage());
     }
   }
 
@@ -195,19 +196,20 @@ final class Compactions implements AutoCloseable {
       publishedTo(result);
     } catch (FencedException e) {
       fenced = e;
-      LOG.log(Level.INFO, "compactor fenced; compaction stops", e);
+      LOG.info("compactor fenced; compaction stops: {}", e.getMessage());
     } catch (CondemnedTablesException e) {
       // The job stalled past GC's minAge and its outputs may be gone: redo it from a fresh plan,
       // with ids above the floor.
       ids.observeFloor(e.floor());
       condemned.increment();
-      LOG.log(Level.INFO, "compaction outputs condemned by garbage collection; redoing the job", e);
+      LOG.info(
+          "compaction outputs {} condemned by garbage collection; redoing the job", e.tableIds());
     } catch (CancellationException e) {
       // closing
     } catch (RuntimeException e) {
       failed.increment();
       if (!closed) {
-        LOG.log(Level.WARNING, "compaction failed; retrying", e);
+        failures.warn("compaction failed; retrying in " + RETRY_DELAY_MILLIS + " ms", e);
       }
     } finally {
       finished(job, result);
@@ -229,7 +231,7 @@ final class Compactions implements AutoCloseable {
     try {
       listener.onCompactionPublished(result.id());
     } catch (RuntimeException e) {
-      LOG.log(Level.FINE, "DbListener.onCompactionPublished threw; the job stays published", e);
+      LOG.debug("DbListener.onCompactionPublished threw; the job stays published", e);
     }
   }
 
@@ -256,7 +258,7 @@ final class Compactions implements AutoCloseable {
     } catch (FencedException e) {
       fenced = e;
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "manifest refresh failed; compaction retries later", e);
+      failures.warn("manifest refresh failed; compaction retries later", e);
       retryLater();
       return;
     }

@@ -15,8 +15,8 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A compactor running on its own, in another process or machine than the writer: open it with
@@ -38,7 +38,8 @@ import java.util.logging.Logger;
  * {@link #close()} is idempotent and abandons running jobs.
  */
 public final class Compactor implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(Compactor.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Compactor.class);
+  private final RateLimitedLog pollFailures = new RateLimitedLog(LOG);
 
   private final FenceableManifest manifest;
   private final Compactions compactions;
@@ -151,10 +152,10 @@ public final class Compactor implements AutoCloseable {
     try {
       compactions.offer(manifest.refresh());
     } catch (FencedException e) {
-      LOG.log(Level.INFO, "compactor fenced; stopping", e);
+      LOG.info("compactor fenced; stopping: {}", e.getMessage());
       poll.cancel(false);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "manifest poll failed; next poll retries", e);
+      pollFailures.warn("manifest poll failed; next poll retries", e);
     }
   }
 

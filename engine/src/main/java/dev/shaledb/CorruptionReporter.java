@@ -7,8 +7,8 @@ import java.util.Collections;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tells a {@link DbListener} about each {@link CorruptObjectException} where it is detected: the
@@ -21,7 +21,7 @@ import java.util.logging.Logger;
  * replaces it. Thread-safe.
  */
 final class CorruptionReporter implements Consumer<CorruptObjectException> {
-  private static final Logger LOG = Logger.getLogger(CorruptionReporter.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(CorruptionReporter.class);
 
   /** Reports to nobody. */
   static final CorruptionReporter NONE = new CorruptionReporter(DbListener.NONE);
@@ -46,7 +46,7 @@ final class CorruptionReporter implements Consumer<CorruptObjectException> {
       listener.onCorruptionDetected(e);
     } catch (RuntimeException thrown) {
       e.addSuppressed(thrown);
-      LOG.log(Level.FINE, "DbListener.onCorruptionDetected threw; the corruption goes on", thrown);
+      LOG.debug("DbListener.onCorruptionDetected threw; the corruption goes on", thrown);
     }
   }
 

@@ -23,12 +23,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The parts of an open database and their lifecycle; {@link Db} is its public face. */
 final class Engine {
-  private static final Logger LOG = Logger.getLogger(Engine.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
   private final DbOptions options;
   private final MeteredObjectStore store;
@@ -213,7 +213,7 @@ final class Engine {
       writes.fail(e);
       manifestPoll.cancel(false);
     } catch (RuntimeException e) {
-      LOG.log(Level.FINE, "manifest poll failed; next poll retries", e);
+      LOG.debug("manifest poll failed; next poll retries", e);
     }
   }
 

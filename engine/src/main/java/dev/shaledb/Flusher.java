@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Flusher {
   private static final Logger LOG = LoggerFactory.getLogger(Flusher.class);
+  private final RateLimitedLog failures = new RateLimitedLog(LOG);
 
   /** Condemned uploads of one flush before it gives up (and retries later from scratch). */
   private static final int MAX_CONDEMNED_ATTEMPTS = 5;
@@ -121,8 +122,7 @@ final class Flusher {
     } catch (FencedException e) {
       writes.fail(e);
     } catch (RuntimeException e) {
-      LOG.warn("memtable flush failed; retrying in {} ms: {}", RETRY_DELAY_MILLIS, e.toString());
-      LOG.debug("memtable flush failure", e);
+      failures.warn("memtable flush failed; retrying in " + RETRY_DELAY_MILLIS + " ms", e);
       schedule(RETRY_DELAY_MILLIS);
     }
   }

@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Deletes what a database no longer needs: tables no live manifest version lists, WAL objects below
@@ -30,7 +30,8 @@ import java.util.logging.Logger;
  * progress and does not close the store or the scheduler.
  */
 public final class GarbageCollector implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(GarbageCollector.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);
+  private final RateLimitedLog failures = new RateLimitedLog(LOG);
 
   private final Collector collector;
   private final String path;
@@ -128,14 +129,15 @@ public final class GarbageCollector implements AutoCloseable {
     } catch (DbClosedException closedMeanwhile) {
       // close() raced with the schedule: nothing to do.
     } catch (FencedException e) {
-      LOG.log(Level.INFO, "garbage collection of '" + path + "' stops: writer fenced", e);
+      LOG.info("garbage collection of '{}' stops: writer fenced: {}", path, e.getMessage());
       ScheduledFuture<?> p = periodic;
       if (p != null) {
         p.cancel(false);
       }
     } catch (RuntimeException e) {
       // Never let a failure end the schedule; the next interval retries.
-      LOG.log(Level.WARNING, "garbage collection of '" + path + "' failed; retrying later", e);
+      failures.warn(
+          "garbage collection of '" + path + "' failed; retrying at the next interval", e);
     }
   }
 }

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Orders writes: under one lock a batch gets its sequence numbers (one per operation, consecutive),
@@ -23,7 +23,7 @@ import java.util.logging.Logger;
  * DbListener} hears of each acknowledgement just before and just after it.
  */
 final class WritePath {
-  private static final Logger LOG = Logger.getLogger(WritePath.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(WritePath.class);
 
   private final WalWriter wal;
   private final ViewRef view;
@@ -121,7 +121,7 @@ final class WritePath {
     try {
       listener.afterAcknowledge(lastSeq, durable);
     } catch (RuntimeException e) {
-      LOG.log(Level.FINE, "DbListener.afterAcknowledge threw; the write stays acknowledged", e);
+      LOG.debug("DbListener.afterAcknowledge threw; the write stays acknowledged", e);
     }
   }
 
