@@ -278,7 +278,12 @@ final class Engine {
       c.checkFenced(); // an idle compactor here may have been fenced by one elsewhere
     }
     if (!compactsHere()) {
-      adopt(recovered.manifest().refresh());
+      try {
+        adopt(recovered.manifest().refresh());
+      } catch (FencedException e) {
+        writes.fail(e); // the read fails with its own exception; writes learn of the fence
+        return false;
+      }
     }
     return view.get().manifestId() > stale.manifestId();
   }
