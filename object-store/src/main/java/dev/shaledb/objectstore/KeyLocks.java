@@ -12,6 +12,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * Striped per-key mutual exclusion across threads and processes. An OS file lock alone is not
  * enough: the JVM refuses a second lock on one file from the same process, so a JVM lock (shared by
  * every store instance on the same directory) is taken first.
+ *
+ * <p>Instances are keyed by the lock directory's real path: a directory reached by two names (a
+ * symbolic link) must get one instance, or two JVM locks would guard one file lock, and the second
+ * holder would get an {@link java.nio.channels.OverlappingFileLockException}.
  */
 final class KeyLocks {
   private static final int STRIPES = 64;
@@ -27,8 +31,9 @@ final class KeyLocks {
     }
   }
 
-  static KeyLocks forDirectory(Path lockDir) {
-    return BY_DIRECTORY.computeIfAbsent(lockDir.toAbsolutePath().normalize(), KeyLocks::new);
+  /** The locks of {@code lockDir}, an existing directory; symbolic links are resolved here. */
+  static KeyLocks forDirectory(Path lockDir) throws IOException {
+    return BY_DIRECTORY.computeIfAbsent(lockDir.toRealPath(), KeyLocks::new);
   }
 
   /** Work done while holding a key's lock. */

@@ -13,12 +13,15 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -31,13 +34,21 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>Atomic, durable puts: bytes go to a temporary file that is fsynced, then renamed over the
- *       key's file (or hard-linked, for {@code ifAbsent}), then the directory is fsynced.
+ *       key's file (or hard-linked, for {@code ifAbsent}), then the directory is fsynced. Every
+ *       directory the store creates is fsynced into its parent before a put into it returns.
  *   <li>{@code ifAbsent} across processes: {@link Files#createLink} fails atomically if the name
  *       exists, so exactly one creator wins without any lock.
  *   <li>{@code ifMatch}, unconditional puts and deletes serialize per key with a striped lock that
  *       is both a JVM lock and an OS file lock, so a compare-and-swap in one process cannot
- *       interleave with a write in another.
+ *       interleave with a write in another. The locks belong to the root's real path, so stores
+ *       that reached one directory by different paths (symbolic links) share them.
  *   <li>Versions identify the file (inode, modification time and size), so every put changes them.
+ *       A put reports the metadata of the file it wrote, even if another writer has replaced or
+ *       deleted the key by the time it returns.
+ *   <li>Opening the store deletes temporary files older than {@link #STALE_TEMP_AGE}, which a
+ *       killed process left behind.
+ *   <li>Every call's future completes: normally, or exceptionally, with {@link DbClosedException}
+ *       when the call came at or after {@link #close()}.
  * </ul>
  *
  * <p>Keys map to paths by {@link LocalPaths}; its escaping keeps files, directories and the store's
@@ -45,6 +56,12 @@ import java.util.function.Supplier;
  */
 public final class LocalFileObjectStore implements ObjectStore {
   private static final int DEFAULT_THREADS = 8;
+
+  /**
+   * A temporary file not written for this long belongs to a writer that died: a live put writes,
+   * fsyncs and renames its file within seconds.
+   */
+  static final Duration STALE_TEMP_AGE = Duration.ofHours(1);
 
   private final LocalPaths paths;
   private final KeyLocks locks;
@@ -62,14 +79,28 @@ public final class LocalFileObjectStore implements ObjectStore {
    * not shut down; null for an owned bounded pool.
    */
   public LocalFileObjectStore(Path root, Executor executor) {
-    this.paths = new LocalPaths(requireNonNull(root, "root is null"));
+    this(root, executor, LocalPaths::fsyncDirectory);
+  }
+
+  /**
+   * As {@link #LocalFileObjectStore(Path, Executor)}, with {@code sync} making directory entries
+   * durable (tests observe it; the public constructors fsync).
+   */
+  LocalFileObjectStore(Path root, Executor executor, LocalPaths.DirectorySync sync) {
+    requireNonNull(root, "root is null");
+    requireNonNull(sync, "sync is null");
     try {
-      Files.createDirectories(paths.tempDir());
-      Files.createDirectories(paths.lockDir());
+      LocalPaths.createDirectories(root, sync);
+      // One directory has one real path, however it was reached (symbolic links, "..", relative
+      // paths): the key locks of every store on it must be the same locks.
+      this.paths = new LocalPaths(root.toRealPath(), sync);
+      LocalPaths.createDirectories(paths.tempDir(), sync);
+      LocalPaths.createDirectories(paths.lockDir(), sync);
+      paths.removeTempFilesOlderThan(Instant.now().minus(STALE_TEMP_AGE));
+      this.locks = KeyLocks.forDirectory(paths.lockDir());
     } catch (IOException e) {
-      throw new ObjectStoreException("cannot create store directory " + root, false, e);
+      throw new ObjectStoreException("cannot open store directory " + root + ": " + e, false, e);
     }
-    this.locks = KeyLocks.forDirectory(paths.lockDir());
     if (executor == null) {
       ThreadPoolExecutor pool =
           new ThreadPoolExecutor(
@@ -83,9 +114,7 @@ public final class LocalFileObjectStore implements ObjectStore {
                 thread.setDaemon(true);
                 return thread;
               },
-              // A full queue makes the caller do the I/O itself: backpressure, not unbounded
-              // memory.
-              new ThreadPoolExecutor.CallerRunsPolicy());
+              LocalFileObjectStore::runInCallerUnlessShutDown);
       pool.allowCoreThreadTimeOut(true);
       this.ownedExecutor = pool;
       this.executor = pool;
@@ -95,6 +124,20 @@ public final class LocalFileObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * A full queue makes the caller do the I/O itself: backpressure, not unbounded memory. After
+   * shutdown the task is refused with an exception, never dropped: {@link
+   * ThreadPoolExecutor.CallerRunsPolicy} silently discards it then, and the future of a call that
+   * raced {@link #close()} would never complete.
+   */
+  private static void runInCallerUnlessShutDown(Runnable task, ThreadPoolExecutor pool) {
+    if (pool.isShutdown()) {
+      throw new RejectedExecutionException("the store's I/O pool is shut down");
+    }
+    task.run();
+  }
+
+  /** The store's directory: the real path (symbolic links resolved) of the root it was given. */
   public Path root() {
     return paths.root();
   }
@@ -112,7 +155,17 @@ public final class LocalFileObjectStore implements ObjectStore {
     Path target = paths.objectPath(key);
     Path temp = writeTemp(data);
     try {
-      Files.createDirectories(target.getParent());
+      // The new object's metadata is read from its own file before it is published (a link or
+      // rename keeps the inode, its modification time and size): once published, another writer
+      // may replace or delete the key before this put returns, and the put must still report its
+      // own object.
+      ObjectMeta meta;
+      try {
+        meta = LocalMeta.read(key, temp);
+      } catch (ObjectNotFoundException e) {
+        throw new NoSuchFileException(temp.toString(), null, "temporary file removed");
+      }
+      paths.ensureDirectory(target.getParent());
       if (condition instanceof PutCondition.IfAbsent) {
         try {
           Files.createLink(target, temp);
@@ -132,8 +185,8 @@ public final class LocalFileObjectStore implements ObjectStore {
               return Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             });
       }
-      LocalPaths.fsyncDirectory(target.getParent());
-      return LocalMeta.read(key, target);
+      paths.sync(target.getParent());
+      return meta;
     } finally {
       Files.deleteIfExists(temp);
     }
@@ -181,7 +234,7 @@ public final class LocalFileObjectStore implements ObjectStore {
               () -> {
                 try {
                   if (Files.deleteIfExists(target)) {
-                    LocalPaths.fsyncDirectory(target.getParent());
+                    paths.sync(target.getParent());
                   }
                 } catch (NoSuchFileException e) {
                   // the key's directory does not exist, so neither does the key
@@ -221,8 +274,17 @@ public final class LocalFileObjectStore implements ObjectStore {
         };
     try {
       return CompletableFuture.supplyAsync(supplier, executor);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(new DbClosedException("object store " + paths.root()));
+    } catch (RejectedExecutionException e) {
+      // The owned pool refuses only once shut down, that is after close() (which a call may race
+      // past the check above). A caller's executor may refuse while the store is open: that is
+      // its own failure, not a closed store.
+      if (closed || ownedExecutor != null) {
+        return CompletableFuture.failedFuture(
+            new DbClosedException("object store " + paths.root()));
+      }
+      return CompletableFuture.failedFuture(
+          new ObjectStoreException(
+              "the I/O executor of " + paths.root() + " refused the call: " + e, false, e));
     }
   }
 }

@@ -1,14 +1,23 @@
 package dev.shaledb.objectstore;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -17,16 +26,36 @@ import java.util.stream.Stream;
  * <p>Key "a/b" and key "a/b/c" must coexist, so a key's last segment becomes a file named {@code
  * <segment>%o} while earlier segments become directories named {@code <segment>}. Segments escape
  * '%' as "%25", so no escaped directory name ever contains "%o" and the store's own folders {@code
- * %tmp} and {@code %locks} can never be a key.
+ * %tmp} and {@code %locks} in the root can never be a key; a key segment that starts with '%' is an
+ * ordinary (escaped) name at every level.
+ *
+ * <p>The root is a real path (no symbolic links), so one directory has one name however it was
+ * opened. A directory this class creates is linked durably into its parent (the parent is fsynced)
+ * before it is used, so a new directory and the objects in it survive a power loss.
  */
 final class LocalPaths {
   private static final String FILE_SUFFIX = "%o";
   private static final int MAX_SEGMENT_BYTES = 240;
 
-  private final Path root;
+  /** Makes the entries of a directory durable; a seam, so tests can see which are synced. */
+  interface DirectorySync {
+    void sync(Path dir) throws IOException;
+  }
 
-  LocalPaths(Path root) {
-    this.root = root.toAbsolutePath().normalize();
+  private final Path root;
+  private final DirectorySync sync;
+
+  /**
+   * Directories below the root known to be durably linked in their parents: synced by this
+   * instance, whoever created them, since another process may have created one and not yet synced
+   * its parent when this one writes into it.
+   */
+  private final Set<Path> durable = ConcurrentHashMap.newKeySet();
+
+  /** Paths under {@code realRoot}, which must be an existing directory's real path. */
+  LocalPaths(Path realRoot, DirectorySync sync) {
+    this.root = requireNonNull(realRoot, "realRoot is null");
+    this.sync = requireNonNull(sync, "sync is null");
   }
 
   Path root() {
@@ -65,6 +94,82 @@ final class LocalPaths {
     return escaped;
   }
 
+  /** Makes the entries of {@code dir} durable (a rename, link or unlink in it). */
+  void sync(Path dir) throws IOException {
+    sync.sync(dir);
+  }
+
+  /**
+   * Creates {@code dir} (the root or a directory below it) and its missing ancestors. When this
+   * returns, each of them is durably linked into its parent.
+   */
+  void ensureDirectory(Path dir) throws IOException {
+    if (dir.equals(root) || (durable.contains(dir) && Files.isDirectory(dir))) {
+      return;
+    }
+    ensureDirectory(dir.getParent());
+    createDirectory(dir);
+    sync.sync(dir.getParent());
+    durable.add(dir);
+  }
+
+  /**
+   * Creates {@code dir} and its missing ancestors, anywhere (the store's root and its own folders),
+   * syncing the parent of each directory it creates.
+   */
+  static void createDirectories(Path dir, DirectorySync sync) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    Path parent = dir.toAbsolutePath().getParent();
+    if (parent != null) {
+      createDirectories(parent, sync);
+    }
+    createDirectory(dir);
+    if (parent != null) {
+      sync.sync(parent);
+    }
+  }
+
+  private static void createDirectory(Path dir) throws IOException {
+    try {
+      Files.createDirectory(dir);
+    } catch (FileAlreadyExistsException e) {
+      if (!Files.isDirectory(dir)) {
+        throw e;
+      }
+      // created concurrently by another thread or process
+    }
+  }
+
+  /**
+   * Deletes the temporary files in {@link #tempDir()} last modified before {@code cutoff}: those a
+   * killed process left behind. Deleting the temporary file of a writer that is still alive (one
+   * that has not touched it since the cutoff) only makes that writer's link or rename fail, so its
+   * put fails with a retryable error and is never acknowledged: no acknowledged object is lost.
+   *
+   * @return how many files were deleted
+   */
+  int removeTempFilesOlderThan(Instant cutoff) throws IOException {
+    int removed = 0;
+    try (DirectoryStream<Path> temps = Files.newDirectoryStream(tempDir())) {
+      for (Path temp : temps) {
+        try {
+          BasicFileAttributes attrs =
+              Files.readAttributes(temp, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          if (attrs.isRegularFile()
+              && attrs.lastModifiedTime().toInstant().isBefore(cutoff)
+              && Files.deleteIfExists(temp)) {
+            removed++;
+          }
+        } catch (NoSuchFileException e) {
+          // renamed into place by its writer, or removed by another store opening meanwhile
+        }
+      }
+    }
+    return removed;
+  }
+
   /** Every key under {@code prefix} after {@code startAfter}, in {@link ObjectKeys#ORDER}. */
   List<ObjectMeta> list(String prefix, String startAfter) throws IOException {
     int slash = prefix.lastIndexOf('/');
@@ -94,7 +199,8 @@ final class LocalPaths {
 
   private void collect(Path dir, String dirKey, String prefix, List<String> keys)
       throws IOException {
-    if (dir.equals(root.resolve("%tmp")) || dir.equals(root.resolve("%locks"))) {
+    // Only the root's own folders are skipped: a key segment "%tmp" is the directory "%25tmp".
+    if (dir.equals(tempDir()) || dir.equals(lockDir())) {
       return;
     }
     List<Path> children;
@@ -115,14 +221,13 @@ final class LocalPaths {
           keys.add(key);
         }
       } else if (Files.isDirectory(child)
-          && !name.startsWith("%")
           && (key.startsWith(prefix) || prefix.startsWith(key + "/"))) {
         collect(child, key, prefix, keys);
       }
     }
   }
 
-  /** Makes a rename or unlink in {@code dir} durable. */
+  /** Makes a rename, link, unlink or new directory in {@code dir} durable. */
   static void fsyncDirectory(Path dir) throws IOException {
     try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
       channel.force(true);

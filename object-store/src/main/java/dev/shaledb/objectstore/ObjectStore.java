@@ -35,6 +35,20 @@ import java.util.concurrent.CompletableFuture;
  * at most one succeeds per state of the key. ShaleDB's correctness rests on {@code ifAbsent}; use
  * {@code ifMatch} only where compare-and-swap is truly needed.
  *
+ * <h2>Times</h2>
+ *
+ * {@link ObjectMeta#lastModified()} is by the store's clock, never the caller's: garbage collection
+ * compares the ages of objects with a time read from the store (the {@code lastModified} of a probe
+ * put), and a local clock that is skewed would make fresh objects look old.
+ *
+ * <ul>
+ *   <li>The {@link ObjectMeta} a put returns carries when the store applied that put. It is never
+ *       {@link ObjectMeta#UNKNOWN_TIME}: a store that cannot tell fails the put with a
+ *       non-retryable {@link ObjectStoreException}, although the object has then been written.
+ *   <li>{@link #head}, {@link #get} and {@link #list} report {@link ObjectMeta#UNKNOWN_TIME} for an
+ *       object whose store did not say when it was written; see there for how to treat it.
+ * </ul>
+ *
  * <h2>Errors</h2>
  *
  * All methods are asynchronous; their futures complete exceptionally with unchecked exceptions:
@@ -52,7 +66,8 @@ import java.util.concurrent.CompletableFuture;
  * </ul>
  *
  * <p>Implementations are thread-safe. {@link #close()} is idempotent; any call after it fails with
- * {@link dev.shaledb.error.DbClosedException}.
+ * {@link dev.shaledb.error.DbClosedException}. Every returned future completes, also for a call
+ * that races {@code close()}.
  */
 public interface ObjectStore extends AutoCloseable {
 

@@ -143,8 +143,7 @@ final class S3Multipart {
       }
       return writes.settle(
           bucket.client().completeMultipartUpload(request.build()),
-          r ->
-              new ObjectMeta(key, data.length, S3Responses.version(r.eTag()), writes.serverTime(r)),
+          r -> writes.appliedMeta(key, data.length, r.eTag(), r, writeId),
           key,
           condition,
           writeId,

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.shaledb.error.DbClosedException;
 import java.nio.ByteBuffer;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +30,10 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
  *       (without SSE-KMS), so putting the very same bytes again keeps the version: {@code ifMatch}
  *       is only a safe compare-and-swap for contents that differ from write to write (ShaleDB's
  *       carry epochs and ids). The {@link ObjectMeta#lastModified()} a put returns is the
- *       response's Date, which may be a second after the Last-Modified that {@link #head} reports.
+ *       response's Date, which may be a second after the Last-Modified that {@link #head} reports;
+ *       without a Date, it is the Last-Modified of a HEAD that shows the put's write id, and
+ *       without either the put fails (see {@link ObjectStore}): never the local clock. A HEAD or
+ *       listing without Last-Modified reports {@link ObjectMeta#UNKNOWN_TIME}.
  *   <li>A put copies the caller's bytes before it returns, so the caller may reuse its buffer at
  *       once.
  * </ul>
@@ -44,11 +46,11 @@ public final class S3ObjectStore implements ObjectStore {
   private final S3Clients.Handle handle;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private S3ObjectStore(S3Config config, S3Clients.Handle handle, Clock clock) {
+  private S3ObjectStore(S3Config config, S3Clients.Handle handle) {
     this.config = config;
     this.handle = handle;
     this.bucket = new S3Bucket(handle.client(), config.bucket(), config.prefix());
-    this.writes = new S3Writes(bucket, clock);
+    this.writes = new S3Writes(bucket);
     this.multipart = new S3Multipart(bucket, writes, config.partSizeBytes());
   }
 
@@ -56,7 +58,7 @@ public final class S3ObjectStore implements ObjectStore {
   public static S3ObjectStore open(S3Config config) {
     requireNonNull(config, "config is null");
     try {
-      return new S3ObjectStore(config, S3Clients.build(config), Clock.systemUTC());
+      return new S3ObjectStore(config, S3Clients.build(config));
     } catch (SdkException e) {
       throw new ObjectStoreException("cannot create the S3 client: " + e.getMessage(), false, e);
     }

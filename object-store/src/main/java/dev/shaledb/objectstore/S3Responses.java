@@ -36,13 +36,29 @@ final class S3Responses {
   }
 
   /**
-   * The bytes of a GET. With a Content-Range the server cut the range; without one it sent the
-   * whole object (a plain GET, or a server that ignores Range), and the range is cut here with the
-   * same rules, so every store answers alike.
+   * The bytes of a GET of {@code range}. With a Content-Range the server cut the range, which must
+   * be exactly the asked range cut at the object's end. Without one it sent the whole object (a
+   * plain GET, or a server that ignores Range), and the range is cut here with the same rules, so
+   * every store answers alike; the body must then match its Content-Length, or, without one, be at
+   * least as long as the range needs, since nothing else says the body is the whole object.
+   *
+   * <p>An answer that contradicts the request fails with a non-retryable {@link
+   * ObjectStoreException}: it is the server's answer that is wrong, not the object (which is what
+   * {@link dev.shaledb.error.CorruptObjectException} reports), and asking again brings the same.
    */
   static ObjectContent content(String key, ByteRange range, GetObjectResponse r, byte[] data) {
     String contentRange = r.contentRange();
     if (contentRange == null) {
+      Long length = r.contentLength();
+      if (length != null && length != data.length) {
+        throw refused(key, range, data.length + " bytes with Content-Length " + length);
+      }
+      if (length == null && data.length < bytesNeeded(range)) {
+        throw refused(
+            key,
+            range,
+            data.length + " bytes, and no Content-Range or Content-Length saying that is all");
+      }
       ObjectMeta meta =
           new ObjectMeta(key, data.length, version(r.eTag()), instant(r.lastModified()));
       if (range instanceof ByteRange.All) {
@@ -69,8 +85,38 @@ final class S3Responses {
               + contentRange,
           true);
     }
+    if (!isCutOf(key, range, size, first, last)) {
+      throw refused(key, range, "Content-Range " + contentRange);
+    }
     ObjectMeta meta = new ObjectMeta(key, size, version(r.eTag()), instant(r.lastModified()));
     return new ObjectContent(meta, first, data);
+  }
+
+  /** Whether bytes {@code first..last} of {@code size} are exactly {@code range} cut at the end. */
+  private static boolean isCutOf(String key, ByteRange range, long size, long first, long last) {
+    try {
+      long[] span = RangeSlicer.resolve(key, range, size);
+      return first == span[0] && last + 1 == span[1];
+    } catch (InvalidRangeException e) {
+      return false; // a partial answer to a range its own size says is outside the object
+    }
+  }
+
+  /** The least body a whole-object answer must have for {@code range} to lie inside it. */
+  private static long bytesNeeded(ByteRange range) {
+    if (range instanceof ByteRange.Bounded b) {
+      return b.offset() + b.length();
+    }
+    if (range instanceof ByteRange.Suffix s) {
+      return s.length();
+    }
+    return 0;
+  }
+
+  private static ObjectStoreException refused(String key, ByteRange range, String cameBack) {
+    String asked = range instanceof ByteRange.All ? "the whole object" : rangeHeader(range);
+    return new ObjectStoreException(
+        "S3 GET of '" + key + "' asked for " + asked + " and got " + cameBack, false);
   }
 
   /** The object size a 416 answer reports in its Content-Range, or -1 if it has none. */
@@ -105,7 +151,11 @@ final class S3Responses {
     return "\"" + version + "\"";
   }
 
+  /**
+   * A missing Last-Modified is an unknown time, never the epoch: garbage collection would take an
+   * object "written in 1970" for infinitely old.
+   */
   private static Instant instant(Instant lastModified) {
-    return lastModified == null ? Instant.EPOCH : lastModified;
+    return lastModified == null ? ObjectMeta.UNKNOWN_TIME : lastModified;
   }
 }

@@ -2,7 +2,6 @@ package dev.shaledb.objectstore;
 
 import dev.shaledb.error.OutcomeUnknownException;
 import java.nio.ByteBuffer;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -34,11 +33,9 @@ final class S3Writes {
   static final String WRITE_ID = "shaledb-write-id";
 
   private final S3Bucket bucket;
-  private final Clock clock;
 
-  S3Writes(S3Bucket bucket, Clock clock) {
+  S3Writes(S3Bucket bucket) {
     this.bucket = bucket;
-    this.clock = clock;
   }
 
   static String newWriteId() {
@@ -64,7 +61,7 @@ final class S3Writes {
     AsyncRequestBody body = log.track(AsyncRequestBody.fromByteBufferUnsafe(ByteBuffer.wrap(data)));
     return settle(
         bucket.client().putObject(request.build(), body),
-        r -> new ObjectMeta(key, data.length, S3Responses.version(r.eTag()), serverTime(r)),
+        r -> appliedMeta(key, data.length, r.eTag(), r, writeId),
         key,
         condition,
         writeId,
@@ -78,13 +75,13 @@ final class S3Writes {
   }
 
   /**
-   * Completes with {@code toMeta} of the response, or resolves a failure as the class comment says.
-   * Unconditional writes are resolved only when S3 lost track of a multipart upload that a retry of
-   * its completion may already have finished (NoSuchUpload).
+   * Completes as {@code toMeta} of the response does, or resolves a failure as the class comment
+   * says. Unconditional writes are resolved only when S3 lost track of a multipart upload that a
+   * retry of its completion may already have finished (NoSuchUpload).
    */
   <R> CompletableFuture<ObjectMeta> settle(
       CompletableFuture<R> write,
-      Function<R, ObjectMeta> toMeta,
+      Function<R, CompletableFuture<ObjectMeta>> toMeta,
       String key,
       PutCondition condition,
       String writeId,
@@ -93,7 +90,7 @@ final class S3Writes {
         .handle(
             (response, failure) -> {
               if (failure == null) {
-                return CompletableFuture.completedFuture(toMeta.apply(response));
+                return toMeta.apply(response);
               }
               boolean conditional = !(condition instanceof PutCondition.None);
               boolean lostUpload = S3Errors.code(failure).equals("NoSuchUpload");
@@ -112,6 +109,13 @@ final class S3Writes {
         .handle(
             (own, headFailure) -> {
               if (own != null) {
+                if (own.lastModified().equals(ObjectMeta.UNKNOWN_TIME)) {
+                  throw noTime(
+                      key,
+                      own.version(),
+                      "its answer was lost and a HEAD of it has no Last-Modified",
+                      null);
+                }
                 return own;
               }
               String found =
@@ -155,15 +159,59 @@ final class S3Writes {
   }
 
   /**
-   * When the store applied a write, by its clock: the response's Date header (S3's Last-Modified
-   * has the same one-second resolution but is only on HEAD and GET responses).
+   * The metadata of a put the store applied, with the time it applied it by the store's clock: the
+   * answer's Date header (S3's Last-Modified has the same one-second resolution but is only on HEAD
+   * and GET answers). An answer without a parseable Date gets its time from a HEAD of the key, if
+   * the object there carries this put's write id (it may already have been replaced). The local
+   * clock is never used: ages compared across clocks could make a fresh object look old. When the
+   * store says nothing, the put fails with a non-retryable {@link ObjectStoreException}, although
+   * the object was written.
    */
-  Instant serverTime(SdkResponse response) {
-    return response
-        .sdkHttpResponse()
-        .firstMatchingHeader("Date")
-        .flatMap(S3Writes::parseHttpDate)
-        .orElseGet(clock::instant);
+  CompletableFuture<ObjectMeta> appliedMeta(
+      String key, long size, String eTag, SdkResponse response, String writeId) {
+    String version = S3Responses.version(eTag);
+    Optional<Instant> date =
+        response.sdkHttpResponse().firstMatchingHeader("Date").flatMap(S3Writes::parseHttpDate);
+    if (date.isPresent()) {
+      return CompletableFuture.completedFuture(new ObjectMeta(key, size, version, date.get()));
+    }
+    return bucket
+        .head(key)
+        .handle(
+            (head, failure) -> {
+              if (failure != null) {
+                Throwable cause = S3Errors.unwrap(failure);
+                throw noTime(
+                    key, version, NO_DATE + "reading it back failed (" + cause + ")", cause);
+              }
+              if (!writeId.equals(head.metadata().get(WRITE_ID))) {
+                throw noTime(
+                    key,
+                    version,
+                    NO_DATE + "another write replaced it before its Last-Modified could be read",
+                    null);
+              }
+              if (head.lastModified() == null) {
+                throw noTime(key, version, NO_DATE + "a HEAD of it has no Last-Modified", null);
+              }
+              return new ObjectMeta(key, size, version, head.lastModified());
+            });
+  }
+
+  private static final String NO_DATE = "its answer has no Date header, and ";
+
+  private static ObjectStoreException noTime(
+      String key, String version, String why, Throwable cause) {
+    return new ObjectStoreException(
+        "put of '"
+            + key
+            + "' was applied (version "
+            + version
+            + ") but the store did not say when: "
+            + why
+            + "; the local clock is never used instead",
+        false,
+        cause);
   }
 
   private static Optional<Instant> parseHttpDate(String value) {

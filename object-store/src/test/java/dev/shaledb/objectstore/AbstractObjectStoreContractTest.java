@@ -214,6 +214,28 @@ public abstract class AbstractObjectStoreContractTest {
   }
 
   @Test
+  void listShowsKeysWhoseSegmentsStartWithPercent() {
+    // '%' is an ordinary key character; a local store escapes it, and its own "%tmp" and
+    // "%locks" folders must not hide keys that merely look like them.
+    List<String> keys =
+        List.of(
+            "p/%dir/obj",
+            "p/%41", "p/%tmp/x", "p/%locks/y", "%tmp/z", "%locks/w", "%25/v", "a%o/b");
+    for (String key : keys) {
+      join(store.put(key, bytes(key), PutCondition.ifAbsent()));
+    }
+    List<String> sorted = keys.stream().sorted(ObjectKeys.ORDER).toList();
+    assertThat(keysOf(join(store.list("")))).containsExactlyElementsOf(sorted);
+    assertThat(keysOf(join(store.list("p/"))))
+        .containsExactly("p/%41", "p/%dir/obj", "p/%locks/y", "p/%tmp/x");
+    assertThat(keysOf(join(store.list("p/%d")))).containsExactly("p/%dir/obj");
+    assertThat(keysOf(join(store.list("%", "%locks/w")))).containsExactly("%tmp/z");
+    for (String key : keys) {
+      assertThat(join(store.get(key)).data()).as("bytes of '%s'", key).isEqualTo(bytes(key));
+    }
+  }
+
+  @Test
   void listReturnsAllPages() {
     int count = 1_203;
     List<CompletableFuture<ObjectMeta>> puts = new ArrayList<>();
