@@ -131,7 +131,8 @@ final class ManifestSweep {
     Instant supersededAt = successor == null ? now : successor.lastModified();
     // A retired successor's lastModified is its retirement, later than its creation: that only
     // makes this version look younger, the safe direction.
-    return !supersededAt.plus(minAge).isBefore(now);
+    // An unknown time (ObjectMeta.UNKNOWN_TIME) counts as just now: recent, kept.
+    return !supersededAt.isBefore(now.minus(minAge));
   }
 
   private TreeMap<Long, ObjectMeta> listAbove(long after, long upTo) {

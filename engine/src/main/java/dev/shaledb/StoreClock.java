@@ -2,6 +2,7 @@ package dev.shaledb;
 
 import dev.shaledb.error.DbException;
 import dev.shaledb.objectstore.Futures;
+import dev.shaledb.objectstore.ObjectMeta;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.PutCondition;
 import java.time.Instant;
@@ -29,7 +30,7 @@ final class StoreClock {
   static Instant now(ObjectStore store, String path) {
     String key = probeKey(path);
     Instant now = Futures.join(store.put(key, new byte[0], PutCondition.none())).lastModified();
-    if (now.equals(Instant.MAX)) {
+    if (now.equals(ObjectMeta.UNKNOWN_TIME)) {
       throw new DbException(
           "the object store did not report when it wrote '"
               + key

@@ -57,7 +57,7 @@ final class TableCondemnation {
       if (id == null || referenced.contains(id) || !TableIds.isEngineId(id)) {
         continue;
       }
-      // A store that did not say when it wrote the object gives the latest possible time: young.
+      // A store that did not say when it wrote the object (ObjectMeta.UNKNOWN_TIME): young.
       if (meta.lastModified().isBefore(oldEnough)) {
         candidates.add(meta);
       } else if (youngest == null || id.compareTo(youngest) < 0) {
