@@ -34,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Compactions implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Compactions.class);
-  private final RateLimitedLog failures = new RateLimitedLog(LOG);
   private static final long RETRY_DELAY_MILLIS = 1000;
 
   private final FenceableManifest manifest;
@@ -46,6 +45,7 @@ final class Compactions implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final TableIds ids;
   private final DbListener listener;
+  private final BackgroundHealth health;
   private final ThreadPoolExecutor jobs;
   private final ThreadPoolExecutor parts;
   private final Set<String> busy = new HashSet<>();
@@ -79,7 +79,8 @@ final class Compactions implements AutoCloseable {
       LongSupplier retainSeq,
       Consumer<Manifest> published,
       ScheduledExecutorService scheduler,
-      DbListener listener) {
+      DbListener listener,
+      BackgroundHealth health) {
     this.manifest = manifest;
     this.options = options;
     this.policy = new CompactionPolicy(options);
@@ -88,6 +89,7 @@ final class Compactions implements AutoCloseable {
     this.scheduler = scheduler;
     this.ids = ids;
     this.listener = listener;
+    this.health = health;
     int jobThreads = options.maxConcurrentJobs() + 1;
     this.jobs = pool("compaction", jobThreads);
     this.parts = pool("compaction-part", jobThreads * options.subcompactions());
@@ -209,7 +211,11 @@ final class Compactions implements AutoCloseable {
     } catch (RuntimeException e) {
       failed.increment();
       if (!closed) {
-        failures.warn("compaction failed; retrying in " + RETRY_DELAY_MILLIS + " ms", e);
+        health.failed(
+            DbListener.BackgroundTask.COMPACTION,
+            LOG,
+            "compaction failed; retrying in " + RETRY_DELAY_MILLIS + " ms",
+            e);
       }
     } finally {
       finished(job, result);
@@ -258,7 +264,11 @@ final class Compactions implements AutoCloseable {
     } catch (FencedException e) {
       fenced = e;
     } catch (RuntimeException e) {
-      failures.warn("manifest refresh failed; compaction retries later", e);
+      health.failed(
+          DbListener.BackgroundTask.COMPACTION,
+          LOG,
+          "manifest refresh failed; compaction retries later",
+          e);
       retryLater();
       return;
     }

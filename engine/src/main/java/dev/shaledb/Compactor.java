@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Compactor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Compactor.class);
-  private final RateLimitedLog pollFailures = new RateLimitedLog(LOG);
+  private final BackgroundHealth health;
 
   private final FenceableManifest manifest;
   private final Compactions compactions;
@@ -54,6 +54,7 @@ public final class Compactor implements AutoCloseable {
       CompactionOptions options,
       DbListener listener) {
     this.manifest = manifest;
+    this.health = new BackgroundHealth(listener);
     this.scheduler = Threads.scheduler("compactor", 1);
     this.compactions =
         new Compactions(
@@ -65,7 +66,8 @@ public final class Compactor implements AutoCloseable {
             () -> Long.MAX_VALUE,
             m -> {},
             scheduler,
-            listener);
+            listener,
+            health);
     long millis = options.pollInterval().toMillis();
     this.poll = scheduler.scheduleWithFixedDelay(this::poll, millis, millis, TimeUnit.MILLISECONDS);
     compactions.wake();
@@ -155,7 +157,11 @@ public final class Compactor implements AutoCloseable {
       LOG.info("compactor fenced; stopping: {}", e.getMessage());
       poll.cancel(false);
     } catch (RuntimeException e) {
-      pollFailures.warn("manifest poll failed; next poll retries", e);
+      health.failed(
+          DbListener.BackgroundTask.MANIFEST_POLL,
+          LOG,
+          "manifest poll failed; next poll retries",
+          e);
     }
   }
 

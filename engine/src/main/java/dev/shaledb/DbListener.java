@@ -27,6 +27,18 @@ public interface DbListener {
   /** The listener that does nothing, the default. */
   DbListener NONE = new DbListener() {};
 
+  /** The background work whose failures {@link #onBackgroundError} reports. */
+  enum BackgroundTask {
+    /** Turning a memtable into a table and publishing it; retried every 500 ms. */
+    FLUSH,
+    /** A compaction job or the compactor's manifest refresh; retried after a pause. */
+    COMPACTION,
+    /** A periodic garbage collection run; retried at the next interval. */
+    GC,
+    /** A manifest poll (a Db with compaction elsewhere, a standalone compactor); polled again. */
+    MANIFEST_POLL
+  }
+
   /** The steps of {@link Db#open}, in order (docs/protocol.md §5). */
   enum RecoveryStep {
     /** The writer epoch in the manifest is raised: earlier writers' manifest updates now fail. */
@@ -126,4 +138,13 @@ public interface DbListener {
    *     whole object)
    */
   default void onCorruptionDetected(CorruptObjectException e) {}
+
+  /**
+   * Background work failed and will be retried (a flush whose upload failed, a compaction, a GC
+   * run, a manifest poll): the writes go on until memory runs out, so an application may want to
+   * know early. Called on the background thread, every time; also counted in {@link
+   * DbStats#backgroundFailures()} and logged (one WARN line per task at most every 30 seconds).
+   * Only observes: what it throws is logged at DEBUG and dropped.
+   */
+  default void onBackgroundError(BackgroundTask task, Throwable error) {}
 }

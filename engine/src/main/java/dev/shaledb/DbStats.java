@@ -33,6 +33,11 @@ import dev.shaledb.objectstore.ObjectStoreMetrics;
  * @param durableAckP99Micros 99th percentile of the same
  * @param durableAckP999Micros 99.9th percentile of the same
  * @param objectStore requests, failures, bytes and latencies of this database's object-store calls
+ * @param backgroundFailures failures of background work (flushes, compactions, GC runs, manifest
+ *     polls), each retried; also told to {@link DbListener#onBackgroundError}
+ * @param lastBackgroundError the last of them as "task: what: cause", or null if none
+ * @param condemnedUploads flushes and compactions whose tables garbage collection condemned before
+ *     they were published (they stalled longer than its minAge) and that were redone
  */
 public record DbStats(
     long puts,
@@ -61,4 +66,7 @@ public record DbStats(
     long durableAckP50Micros,
     long durableAckP99Micros,
     long durableAckP999Micros,
-    ObjectStoreMetrics objectStore) {}
+    ObjectStoreMetrics objectStore,
+    long backgroundFailures,
+    String lastBackgroundError,
+    long condemnedUploads) {}

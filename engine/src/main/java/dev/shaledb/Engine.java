@@ -52,6 +52,7 @@ final class Engine {
   private final Checkpoints checkpoints;
   private final GarbageCollector gc;
   private final CorruptionReporter corruption;
+  private final BackgroundHealth health;
 
   private Engine(
       DbOptions options,
@@ -64,6 +65,7 @@ final class Engine {
       CorruptionReporter corruption) {
     this.options = options;
     this.corruption = corruption;
+    this.health = new BackgroundHealth(options.listener());
     this.store = store;
     this.scheduler = scheduler;
     this.background = background;
@@ -109,14 +111,21 @@ final class Engine {
             compaction.l0StopTables(),
             this::retainSeq,
             this::flushed,
-            options.listener());
+            options.listener(),
+            health);
     flusherRef[0] = flusher;
     this.reads = new ReadPath(tables);
     this.checkpoints =
         new Checkpoints(recovered.manifest(), store, path, UUID::randomUUID, options.listener());
     this.gc =
         GarbageCollector.create(
-            store, path, options.gc(), background, checkpoints::pruneExpired, options.listener());
+            store,
+            path,
+            options.gc(),
+            background,
+            checkpoints::pruneExpired,
+            options.listener(),
+            health);
   }
 
   static Engine open(ObjectStore userStore, String path, DbOptions options) {
@@ -174,7 +183,8 @@ final class Engine {
               this::retainSeq,
               this::adopt,
               background,
-              options.listener());
+              options.listener(),
+              health);
       compactions.wake();
     }
     // Also with compaction here: once another compactor fences this one, reads must follow the
@@ -213,7 +223,11 @@ final class Engine {
       writes.fail(e);
       manifestPoll.cancel(false);
     } catch (RuntimeException e) {
-      LOG.debug("manifest poll failed; next poll retries", e);
+      health.failed(
+          DbListener.BackgroundTask.MANIFEST_POLL,
+          LOG,
+          "manifest poll failed; next poll retries",
+          e);
     }
   }
 
@@ -327,7 +341,10 @@ final class Engine {
         micros(0.5),
         micros(0.99),
         micros(0.999),
-        store.snapshot());
+        store.snapshot(),
+        health.failures(),
+        health.lastError(),
+        counters.condemnedUploads.sum() + (compactions == null ? 0 : compactions.condemned.sum()));
   }
 
   /**

@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Flusher {
   private static final Logger LOG = LoggerFactory.getLogger(Flusher.class);
-  private final RateLimitedLog failures = new RateLimitedLog(LOG);
 
   /** Condemned uploads of one flush before it gives up (and retries later from scratch). */
   private static final int MAX_CONDEMNED_ATTEMPTS = 5;
@@ -50,6 +49,7 @@ final class Flusher {
   private final LongSupplier retainSeq;
   private final Consumer<Manifest> onFlushed;
   private final DbListener listener;
+  private final BackgroundHealth health;
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private volatile CompletableFuture<Void> idle = CompletableFuture.completedFuture(null);
   private volatile boolean stopped;
@@ -68,7 +68,8 @@ final class Flusher {
       int l0StopTables,
       LongSupplier retainSeq,
       Consumer<Manifest> onFlushed,
-      DbListener listener) {
+      DbListener listener,
+      BackgroundHealth health) {
     this.view = view;
     this.manifest = manifest;
     this.wal = wal;
@@ -83,6 +84,7 @@ final class Flusher {
     this.retainSeq = retainSeq;
     this.onFlushed = onFlushed;
     this.listener = listener;
+    this.health = health;
   }
 
   /** Makes sure a flush runs soon if a frozen memtable waits. */
@@ -122,7 +124,11 @@ final class Flusher {
     } catch (FencedException e) {
       writes.fail(e);
     } catch (RuntimeException e) {
-      failures.warn("memtable flush failed; retrying in " + RETRY_DELAY_MILLIS + " ms", e);
+      health.failed(
+          DbListener.BackgroundTask.FLUSH,
+          LOG,
+          "memtable flush failed; retrying in " + RETRY_DELAY_MILLIS + " ms",
+          e);
       schedule(RETRY_DELAY_MILLIS);
     }
   }

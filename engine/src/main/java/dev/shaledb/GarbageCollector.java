@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class GarbageCollector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);
-  private final RateLimitedLog failures = new RateLimitedLog(LOG);
+  private final BackgroundHealth health;
 
   private final Collector collector;
   private final String path;
@@ -39,14 +39,15 @@ public final class GarbageCollector implements AutoCloseable {
   private volatile boolean closed;
   private volatile GcResult lastResult;
 
-  private GarbageCollector(Collector collector, String path) {
+  private GarbageCollector(Collector collector, String path, BackgroundHealth health) {
     this.collector = collector;
     this.path = path;
+    this.health = health;
   }
 
   /** A collector for the database under {@code path} ("" for the store root), run on demand. */
   public static GarbageCollector open(ObjectStore store, String path, GcOptions options) {
-    return create(store, path, options, null, null, DbListener.NONE);
+    return create(store, path, options, null, null, DbListener.NONE, null);
   }
 
   /**
@@ -56,7 +57,7 @@ public final class GarbageCollector implements AutoCloseable {
   public static GarbageCollector open(
       ObjectStore store, String path, GcOptions options, ScheduledExecutorService scheduler) {
     requireNonNull(scheduler, "scheduler is null");
-    return create(store, path, options, scheduler, null, DbListener.NONE);
+    return create(store, path, options, scheduler, null, DbListener.NONE, null);
   }
 
   /** The writer's collector, which also removes expired checkpoints. */
@@ -66,13 +67,17 @@ public final class GarbageCollector implements AutoCloseable {
       GcOptions options,
       ScheduledExecutorService scheduler,
       Collector.CheckpointPruner pruner,
-      DbListener listener) {
+      DbListener listener,
+      BackgroundHealth health) {
     requireNonNull(store, "store is null");
     requireNonNull(path, "path is null");
     requireNonNull(options, "options is null");
     ManifestKeys.validateDbPath(path);
     GarbageCollector gc =
-        new GarbageCollector(new Collector(store, path, options, pruner, listener), path);
+        new GarbageCollector(
+            new Collector(store, path, options, pruner, listener),
+            path,
+            health == null ? new BackgroundHealth(listener) : health);
     if (scheduler != null && options.periodic()) {
       long millis = Math.max(1, options.interval().toMillis());
       gc.periodic =
@@ -136,8 +141,11 @@ public final class GarbageCollector implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       // Never let a failure end the schedule; the next interval retries.
-      failures.warn(
-          "garbage collection of '" + path + "' failed; retrying at the next interval", e);
+      health.failed(
+          DbListener.BackgroundTask.GC,
+          LOG,
+          "garbage collection of '" + path + "' failed; retrying at the next interval",
+          e);
     }
   }
 }

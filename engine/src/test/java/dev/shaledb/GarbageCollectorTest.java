@@ -197,7 +197,8 @@ class GarbageCollectorTest {
             OPTIONS,
             null,
             new Checkpoints(writer, store, "db", UUID::randomUUID, DbListener.NONE)::pruneExpired,
-            DbListener.NONE)) {
+            DbListener.NONE,
+            null)) {
       GcResult result = writers.run();
       assertThat(result.checkpointsRemoved()).isEqualTo(1);
       // Retiring v4 stamped it with a new lastModified, which makes v3 look superseded only then
