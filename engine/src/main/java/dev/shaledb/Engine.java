@@ -276,7 +276,11 @@ final class Engine {
     long seq = registered == null ? readSeq(readOptions) : registered.sequence();
     VisibleIterator it = reads.scan(view.get(), start, end, seq);
     return new ScanIterator(
-        it, from -> reads.scan(view.get(), from, end, seq), e -> e, registered, closed::get);
+        it,
+        from -> reads.scan(view.get(), from == null ? start : from, end, seq),
+        e -> e,
+        registered,
+        closed::get);
   }
 
   /** Whether this process's compactor (which honours its snapshots) compacts the database. */

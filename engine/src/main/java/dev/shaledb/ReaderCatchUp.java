@@ -4,6 +4,7 @@ import dev.shaledb.engine.EntryIterator;
 import dev.shaledb.engine.Memtable;
 import dev.shaledb.error.CorruptObjectException;
 import dev.shaledb.error.DbClosedException;
+import dev.shaledb.error.DbException;
 import dev.shaledb.manifest.Manifest;
 import dev.shaledb.manifest.ManifestStore;
 import dev.shaledb.sst.EntryKind;
@@ -21,15 +22,17 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Moves a {@link DbReader}'s view forward to the latest durable state, without ever writing.
  *
- * <p>One {@link #refresh()} (serialised; the poller and callers share it): probe the manifest id
- * after the cached one (one HEAD when nothing changed); on a newer manifest, switch to its tables
- * and keep only the memtable versions above its {@code lastFlushedSeq}; then probe the WAL id after
+ * <p>One {@link #refresh()} (serialised; the poller and callers share it): probe the WAL id after
  * the last one read (one ranged GET when nothing changed) and, if it exists, replay the log with
- * {@link WalReader#replay} from the chain tail reached so far. Replay from the tail applies exactly
- * the rules of recovery (fenced writers' late objects and orphans are skipped, corruption stops),
- * because the chain's whole state is its tail object: its header restores the epoch. The replayed
- * writes are the ones the next writer's recovery would replay, so what the reader shows never goes
- * back.
+ * {@link WalReader#replay} from the chain tail reached so far; then probe the manifest id after the
+ * cached one (one HEAD when nothing changed), and on a newer manifest switch to its tables, keep
+ * only the memtable versions above its {@code lastFlushedSeq}, and read the WAL again. The manifest
+ * is probed after the WAL, because a WAL object can vanish only after a newer manifest moved the
+ * anchor past it: so what looked like the end of the log is checked against that. Replay from the
+ * tail applies exactly the rules of recovery (fenced writers' late objects and orphans are skipped,
+ * corruption stops), because the chain's whole state is its tail object: its header restores the
+ * epoch. The replayed writes are the ones the next writer's recovery would replay, so what the
+ * reader shows never goes back.
  *
  * <p>Garbage collection deletes WAL objects only below a published anchor. If the tail object is
  * gone, a newer manifest with a higher anchor exists: the refresh re-reads the manifest and
@@ -91,15 +94,8 @@ final class ReaderCatchUp {
       throw new DbClosedException("reader");
     }
     for (int restart = 0; ; restart++) {
-      Manifest latest = latestManifest();
-      if (latest.id() > view.manifestId()) {
-        switchTo(latest);
-      }
       try {
         tailWal();
-        refreshes.increment();
-        lastRefreshAt = clock.instant();
-        return view;
       } catch (ReplayAnchorMissingException e) {
         // The tail object missing means GC moved past it: a newer manifest has a higher anchor.
         // That is no damage, so it is not reported as corruption unless no newer anchor exists.
@@ -109,11 +105,36 @@ final class ReaderCatchUp {
               new CorruptObjectException(
                   e.key(), -1, "the WAL object the reader replays from is missing"));
         }
-        if (restart >= MAX_RESTARTS) {
-          throw e;
-        }
+        switchOrGiveUp(newer, restart, e);
+        continue;
       }
+      // The WAL after the chain tail may have looked absent (or ended early) only because a
+      // collector deleted it after this view's manifest was read. A collector deletes WAL objects
+      // only below an anchor published in a newer manifest, before it deletes them, so this probe
+      // (after the WAL reads) sees that manifest: switch to its tables and read the WAL again.
+      // Otherwise the absence was real: nothing newer exists. (Chaos seed 777023: a reader that
+      // stalled between its manifest read and its WAL probe missed acknowledged writes.)
+      Manifest latest = latestManifest();
+      if (latest.id() > view.manifestId()) {
+        switchOrGiveUp(latest, restart, null);
+        continue;
+      }
+      refreshes.increment();
+      lastRefreshAt = clock.instant();
+      return view;
     }
+  }
+
+  /** Switches to {@code next}, unless this refresh has chased new versions too often already. */
+  private void switchOrGiveUp(Manifest next, int restart, RuntimeException cause) {
+    if (restart >= MAX_RESTARTS) {
+      throw new DbException(
+          "the reader could not catch up: the manifest changed "
+              + MAX_RESTARTS
+              + " times during one refresh",
+          cause);
+    }
+    switchTo(next);
   }
 
   /** Waits for a running refresh and makes every later one fail. */

@@ -19,7 +19,10 @@ import java.util.function.Function;
  * answer.
  */
 final class ScanIterator implements DbIterator {
-  /** Reopens a scan of the same range at the same sequence number from a start key (inclusive). */
+  /**
+   * Reopens a scan of the same range at the same sequence number from a start key (inclusive), or
+   * from the scan's own start bound if {@code startInclusive} is null (nothing was returned yet).
+   */
   @FunctionalInterface
   interface Resume {
     VisibleIterator from(byte[] startInclusive);

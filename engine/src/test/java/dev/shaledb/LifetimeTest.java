@@ -273,4 +273,69 @@ class LifetimeTest {
       }
     }
   }
+
+  // Found by the chaos harness's stall class (seeds 777011, 777021, 777035, …): a scan whose tables
+  // were collected before it returned anything resumed from the start of the key space.
+  @Test
+  void seed777011_aScanCollectedBeforeItsFirstEntryResumesAtItsOwnStartBound() throws Exception {
+    try (Db db = Db.open(store, "db", options(true))) {
+      GcStallTest.writeTwoTables(db);
+      assertThat(db.awaitCompactions(WAIT)).isTrue();
+      byte[] from = CompactionTest.key(50);
+      byte[] to = CompactionTest.key(60);
+      try (DbIterator it = db.scan(from, to)) {
+        for (int k = 0; k < 1500; k++) {
+          db.put(CompactionTest.key(k), CompactionTest.value(3, k), WriteOptions.noWait());
+        }
+        db.engine().flushMemtables();
+        db.put(CompactionTest.key(0), CompactionTest.value(4, 0), WriteOptions.noWait());
+        db.engine().flushMemtables();
+        assertThat(db.awaitCompactions(WAIT)).isTrue();
+        assertThat(collectPastMinAge().tablesDeleted()).isPositive();
+        List<KeyValue> seen = new ArrayList<>();
+        it.forEachRemaining(seen::add);
+        assertThat(seen).hasSize(10);
+        for (int i = 0; i < 10; i++) {
+          assertThat(seen.get(i).key()).isEqualTo(CompactionTest.key(50 + i));
+          assertThat(seen.get(i).value()).isEqualTo(CompactionTest.value(1, 50 + i));
+        }
+      }
+    }
+  }
+
+  // Found by the chaos harness's stall class (seeds 777023, 777027, …): a reader that stalled
+  // between its manifest read and its first WAL probe, while the writer flushed and a collector
+  // deleted the WAL below the new anchor, took the missing WAL object for "nothing new" and showed
+  // a value whose delete was acknowledged before it opened.
+  @Test
+  void seed777023_aReaderThatStallsBeforeItsFirstWalProbeMissesNoAcknowledgedWrite() {
+    try (Db db = Db.open(store, "db", options(false))) {
+      db.put(b("k"), b("v1"));
+      db.engine().flushMemtables();
+      db.delete(b("k")); // acknowledged: durable in the WAL
+      AtomicInteger walGets = new AtomicInteger();
+      ForwardingObjectStore stallsBeforeItsWalProbe =
+          new ForwardingObjectStore(store) {
+            @Override
+            public CompletableFuture<ObjectContent> get(String key, ByteRange range) {
+              if (key.startsWith("db/wal/") && walGets.incrementAndGet() == 1) {
+                db.put(
+                    b("other"), b("x")); // a later WAL object, so the anchor can pass the delete's
+                db.engine().flushMemtables(); // the delete moves into a table, the anchor past it
+                collectPastMinAge(); // and the WAL object holding it is deleted
+              }
+              return super.get(key, range);
+            }
+          };
+      try (DbReader reader =
+          DbReader.open(
+              stallsBeforeItsWalProbe,
+              "db",
+              DbReaderOptions.builder().pollInterval(Duration.ZERO).build())) {
+        assertThat(walGets.get()).as("the stall happened").isPositive();
+        assertThat(reader.get(b("k"))).isNull();
+        assertThat(reader.get(b("other"))).isEqualTo(b("x"));
+      }
+    }
+  }
 }
