@@ -97,6 +97,18 @@ public final class ChaosProcess implements AutoCloseable {
       java.util.function.Consumer<CrashPointStore> prepare,
       Map<FaultKind, Long> faultTotals,
       CorruptionAudit audit) {
+    return open(shared, path, spec, prepare, faultTotals, audit, Stalls.none());
+  }
+
+  /** As the other {@code open}; the process may stall past GC's minAge as {@code stalls} draws. */
+  public static ChaosProcess open(
+      ObjectStore shared,
+      String path,
+      Spec spec,
+      java.util.function.Consumer<CrashPointStore> prepare,
+      Map<FaultKind, Long> faultTotals,
+      CorruptionAudit audit,
+      Stalls stalls) {
     CorruptionLedger ledger = audit.process(spec.id());
     CrashPointStore boundary = new CrashPointStore(shared);
     prepare.accept(boundary);
@@ -124,7 +136,7 @@ public final class ChaosProcess implements AutoCloseable {
     ScheduledThreadPoolExecutor background = newScheduler("chaos-p" + spec.id() + "-bg");
     // Crash points inside the engine (acknowledgements, compaction, GC, checkpoints) fire through
     // its listener, which kills this boundary; it also hears of every corruption detected.
-    CrashHooks hooks = new CrashHooks(boundary, ledger);
+    CrashHooks hooks = new CrashHooks(boundary, ledger, stalls);
     DbOptions options =
         spec.options().toBuilder()
             .scheduler(scheduler)

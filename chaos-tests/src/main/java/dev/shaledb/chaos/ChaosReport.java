@@ -98,6 +98,14 @@ public final class ChaosReport {
       String note = n > 0 || p == CrashPoint.AT_OP_COUNT ? "" : " (not reached in this run)";
       sb.append(String.format("  %-28s %-12s %10d%s%n", p, where, n, note));
     }
+    sb.append(
+        "\nstalls injected per point (past GC's minAge: a GC run with minAge 0 there, then on)\n");
+    Map<StallPoint, Long> stalls = total.stalls();
+    for (StallPoint p : StallPoint.values()) {
+      long n = stalls.getOrDefault(p, 0L);
+      String note = n > 0 ? "" : " (not reached in this run)";
+      sb.append(String.format("  %-28s %-12s %10d%s%n", p, p.where(), n, note));
+    }
     sb.append("\nfaults injected per kind\n");
     total.faults().forEach((k, n) -> sb.append(String.format("  %-28s %10d%n", k, n)));
     sb.append("\nobject-store requests (reaching the store)\n");
@@ -204,6 +212,7 @@ public final class ChaosReport {
     sb.append(",\n    \"corruptions_injected\": ").append(corruptionsInjected());
     sb.append(",\n    \"corruptions_not_accounted\": ").append(corruptionsInjected() - accounted());
     sb.append("\n  },\n  \"crash_points\": ").append(map(total.crashes()));
+    sb.append(",\n  \"stalls\": ").append(map(total.stalls()));
     sb.append(",\n  \"faults\": ").append(map(total.faults()));
     sb.append(",\n  \"requests\": ").append(map(requests));
     long acked = total.get(Stat.WRITES_ACKED) + total.get(Stat.KILL_WRITES_ACKED);

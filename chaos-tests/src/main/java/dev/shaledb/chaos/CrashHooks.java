@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * CrashPoint#BEFORE_ACK} and {@link CrashPoint#AFTER_ACK}: their acknowledgement is the promise the
  * oracle holds the engine to. Also counts the compactions the process published, for the report's
  * "resumed" row, and hands every corruption the engine detects to the process's {@link
- * CorruptionLedger} (never crashing there: a detection is an observation). Thread-safe.
+ * CorruptionLedger} (never crashing there: a detection is an observation). At the points between an
+ * upload and its publish (and at recovery steps) it may also stall the process past GC's minAge
+ * ({@link Stalls}), on the engine's thread, before the engine goes on. Thread-safe.
  */
 final class CrashHooks implements DbListener {
   /** What a hook throws after crashing its process. */
@@ -28,11 +30,17 @@ final class CrashHooks implements DbListener {
 
   private final CrashPointStore boundary;
   private final CorruptionLedger ledger;
+  private final Stalls stalls;
   private final AtomicLong compactionsPublished = new AtomicLong();
 
   CrashHooks(CrashPointStore boundary, CorruptionLedger ledger) {
+    this(boundary, ledger, Stalls.none());
+  }
+
+  CrashHooks(CrashPointStore boundary, CorruptionLedger ledger, Stalls stalls) {
     this.boundary = requireNonNull(boundary, "boundary is null");
     this.ledger = requireNonNull(ledger, "ledger is null");
+    this.stalls = requireNonNull(stalls, "stalls is null");
   }
 
   /** Compactions this process published so far. */
@@ -57,8 +65,14 @@ final class CrashHooks implements DbListener {
   }
 
   @Override
+  public void onFlushUploaded(String tableId) {
+    stall(StallPoint.FLUSH_UPLOADED);
+  }
+
+  @Override
   public void onCompactionOutputsUploaded(List<String> inputTableIds, List<String> outputTableIds) {
     crashAt(CrashPoint.DURING_COMPACTION);
+    stall(StallPoint.COMPACTION_UPLOADED);
   }
 
   @Override
@@ -74,16 +88,25 @@ final class CrashHooks implements DbListener {
   @Override
   public void onCheckpointPublishing(String name) {
     crashAt(CrashPoint.DURING_CHECKPOINT);
+    stall(StallPoint.CHECKPOINT_PUBLISHING);
   }
 
   @Override
   public void onRecoveryStep(RecoveryStep step) {
     crashAt(CrashPoint.AT_RECOVERY_STEP);
+    stall(StallPoint.RECOVERY_STEP);
   }
 
   @Override
   public void onCorruptionDetected(CorruptObjectException e) {
     ledger.detected(e);
+  }
+
+  /** A dead process stalls no more: its publish can never land anyway. */
+  private void stall(StallPoint point) {
+    if (!boundary.isCrashed()) {
+      stalls.maybeStall(point);
+    }
   }
 
   private void crashAt(CrashPoint point) {

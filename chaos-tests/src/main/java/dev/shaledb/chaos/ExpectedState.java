@@ -24,7 +24,11 @@ import java.util.TreeSet;
  * absence is a write that returned at tick 0.
  *
  * <p>Reads are checked the same way against the acknowledgements made before the read began: a read
- * returning something older is <em>stale</em>. Thread-safe (one lock); the harness records from
+ * returning something older is <em>stale</em>. A durable-only read is checked the same way and is
+ * also a promise: what it returned is durable, so its write (and every write of that process that
+ * returned before it began, the WAL being a prefix) is from then on held to that like an
+ * acknowledged one; a recovery missing it is {@link Violation#NOT_DURABLE}. A held iterator must
+ * also show no write begun after it was opened. Thread-safe (one lock); the harness records from
  * several threads.
  */
 public final class ExpectedState {
@@ -36,7 +40,11 @@ public final class ExpectedState {
     LOST_ACKED_WRITE,
     RESURRECTED_DELETE,
     PHANTOM_VALUE,
-    STALE_READ
+    STALE_READ,
+    /** A write a durable-only read returned (so promised durable) is missing after recovery. */
+    NOT_DURABLE,
+    /** An iterator showed a write begun after it was opened. */
+    LATER_WRITE_SEEN
   }
 
   /** One failed check, with enough to understand it. */
@@ -58,6 +66,9 @@ public final class ExpectedState {
     boolean acked;
     boolean accepted;
 
+    /** Acknowledged only by a durable-only read's promise, not by a call that returned. */
+    boolean promised;
+
     private Write(int process, String key, String id, long invoke) {
       this.process = process;
       this.key = key;
@@ -78,7 +89,7 @@ public final class ExpectedState {
           + invoke
           + ","
           + (ret == OPEN ? "open" : ret)
-          + (acked ? ",acked" : "")
+          + (promised ? ",promised" : acked ? ",acked" : "")
           + "]";
     }
   }
@@ -185,6 +196,69 @@ public final class ExpectedState {
   }
 
   /**
+   * Checks what a durable-only read of {@code key} by {@code process} returned, begun after {@code
+   * threshold} was taken; null if it is fine. A value it returns is durable: its write becomes
+   * acknowledged (promised), and so does every write of the same process accepted before that write
+   * began.
+   */
+  public synchronized Finding checkDurableRead(
+      int process, String key, byte[] value, long threshold) {
+    Finding f = checkRead(key, value, threshold);
+    if (f != null || value == null) {
+      return f;
+    }
+    Write w = byId.get(UniqueValues.decode(value).id());
+    if (!w.acked) {
+      w.acked = true;
+      w.promised = true;
+    }
+    List<Write> pending = unpromised.get(w.process);
+    if (pending != null && w.process == process) {
+      pending.removeIf(
+          earlier -> {
+            if (earlier.ret < w.invoke) {
+              earlier.acked = true;
+              earlier.promised = true;
+              return true;
+            }
+            return false;
+          });
+    }
+    return null;
+  }
+
+  /**
+   * Checks what an iterator returned for {@code key}: as a read begun when {@code threshold} was
+   * taken, and showing no write begun after tick {@code openedAt} (taken once the iterator, or the
+   * snapshot it reads at, was created). Null if it is fine.
+   */
+  public synchronized Finding checkHeld(String key, byte[] value, long threshold, long openedAt) {
+    Finding f = checkRead(key, value, threshold);
+    if (f != null) {
+      return f;
+    }
+    if (value != null) {
+      Write w = byId.get(UniqueValues.decode(value).id());
+      return w.invoke < openedAt
+          ? null
+          : new Finding(
+              Violation.LATER_WRITE_SEEN, key, "shows " + w + ", opened at tick " + openedAt);
+    }
+    if (threshold == 0) {
+      return null; // absent from the start: nothing acknowledged had to be seen
+    }
+    for (Write w : history.getOrDefault(key, List.of())) {
+      if (w.isDelete() && w.ret >= threshold && w.invoke < openedAt) {
+        return null;
+      }
+    }
+    return new Finding(
+        Violation.LATER_WRITE_SEEN,
+        key,
+        "absent, but the only deletes that allow it began after it opened at tick " + openedAt);
+  }
+
+  /**
    * Checks a recovered database whose full contents are {@code actual} (key to value). Afterwards
    * every key's history is replaced by what it holds, acknowledged, so the next cycle starts from
    * the observed state.
@@ -252,8 +326,15 @@ public final class ExpectedState {
           return null;
         }
       }
+      long called = latestCalledAckInvoke(writes);
+      boolean deletedSinceCalls = called == 0;
+      for (Write w : writes) {
+        deletedSinceCalls |= w.isDelete() && w.ret >= called;
+      }
       return new Finding(
-          Violation.LOST_ACKED_WRITE, key, "absent, but acknowledged: " + ackedAfter(writes, 0));
+          deletedSinceCalls ? Violation.NOT_DURABLE : Violation.LOST_ACKED_WRITE,
+          key,
+          "absent, but acknowledged: " + ackedAfter(writes, 0));
     }
     UniqueValues.Token token = UniqueValues.decode(value);
     if (token == null) {
@@ -273,10 +354,25 @@ public final class ExpectedState {
         deleted = true;
       }
     }
+    Violation v;
+    if (w.ret >= latestCalledAckInvoke(writes)) {
+      v = Violation.NOT_DURABLE; // only a durable-only read's promise made it too old
+    } else {
+      v = deleted ? Violation.RESURRECTED_DELETE : Violation.LOST_ACKED_WRITE;
+    }
     return new Finding(
-        deleted ? Violation.RESURRECTED_DELETE : Violation.LOST_ACKED_WRITE,
-        key,
-        "holds " + w + " but acknowledged later: " + ackedAfter(writes, w.ret));
+        v, key, "holds " + w + " but acknowledged later: " + ackedAfter(writes, w.ret));
+  }
+
+  /** As {@link #latestAckedInvoke}, counting only writes acknowledged by their own call. */
+  private static long latestCalledAckInvoke(List<Write> writes) {
+    long latest = 0;
+    for (Write w : writes) {
+      if (w.acked && !w.promised) {
+        latest = Math.max(latest, w.invoke);
+      }
+    }
+    return latest;
   }
 
   private static List<Write> ackedAfter(List<Write> writes, long tick) {

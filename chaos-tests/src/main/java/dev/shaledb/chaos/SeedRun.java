@@ -60,6 +60,7 @@ public final class SeedRun {
   private boolean oneScheduler;
   final ExpectedState oracle = new ExpectedState();
   final Tally tally = new Tally();
+  final Stalls stalls;
   private final Map<FaultKind, Long> faults =
       java.util.Collections.synchronizedMap(new EnumMap<>(FaultKind.class));
   private int nextProcess = 1;
@@ -85,6 +86,9 @@ public final class SeedRun {
     this.random = new SplittableRandom(seed);
     this.plan = planFor(seed);
     this.faultClasses = faultClasses(plan);
+    // Stalls are a fault class: the no-fault baseline seeds have none. Their collections run on
+    // the raw store, as another process whose requests are not the workload's.
+    this.stalls = new Stalls(raw, PATH, seed, tally, !plan.equals(FaultPlan.none()));
   }
 
   /** The plan of {@code seed}: the baseline every tenth seed, else a random one, latency scaled. */
@@ -161,6 +165,7 @@ public final class SeedRun {
       if (secondThread != null) {
         secondThread.shutdownNow();
       }
+      stalls.close();
     }
     // Every process is dead by now; only their detections still on the way are waited for.
     corruption.classify(tally);
@@ -213,6 +218,7 @@ public final class SeedRun {
     stopSecond.set(true);
     int secondDone = second == null ? 0 : awaitSecond(second);
     stopSecond.set(false);
+    w.finishHeld();
     end(p, point == null && !p.isDead() && w.writeFailure() == null, point);
     return Math.max(done + secondDone, 1);
   }
@@ -275,6 +281,7 @@ public final class SeedRun {
               break;
             }
           }
+          w.finishHeld();
           return n;
         });
   }
@@ -319,7 +326,8 @@ public final class SeedRun {
                   }
                 },
                 faultsSync(),
-                corruption);
+                corruption,
+                stalls);
         tally.inc(Stat.PROCESSES);
         return p;
       } catch (RuntimeException e) {
@@ -379,7 +387,17 @@ public final class SeedRun {
 
   private Workload workload(ChaosProcess p, int thread) {
     return new Workload(
-        oracle, tally, random.split(), keys, faultClasses, p.id(), p.id() * 4 + thread, p.db());
+        oracle,
+        tally,
+        random.split(),
+        keys,
+        faultClasses,
+        p.id(),
+        p.id() * 4 + thread,
+        p.db(),
+        stalls,
+        stalls.readerStore(shared),
+        PATH);
   }
 
   ChaosProcess.Spec spec() {

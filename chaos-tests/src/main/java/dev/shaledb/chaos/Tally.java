@@ -9,13 +9,15 @@ import java.util.TreeMap;
 
 /**
  * The counters of one run (a seed, a kill cycle, or a whole report): {@link Stat}s, crashes per
- * {@link CrashPoint}, faults per {@link FaultKind}, durable-ack latencies per fault class, and the
- * findings that failed it. Thread-safe (one lock); {@link #addAll} merges a finished run.
+ * {@link CrashPoint}, stalls per {@link StallPoint}, faults per {@link FaultKind}, durable-ack
+ * latencies per fault class, and the findings that failed it. Thread-safe (one lock); {@link
+ * #addAll} merges a finished run.
  */
 public final class Tally {
   private final Map<Stat, Long> stats = new EnumMap<>(Stat.class);
   private final Map<CrashPoint, Long> crashes = new EnumMap<>(CrashPoint.class);
   private final Map<FaultKind, Long> faults = new EnumMap<>(FaultKind.class);
+  private final Map<StallPoint, Long> stalls = new EnumMap<>(StallPoint.class);
   private final Map<String, Histogram> ackLatency = new TreeMap<>();
   private final List<String> findings = new ArrayList<>();
 
@@ -33,6 +35,10 @@ public final class Tally {
 
   public synchronized void crash(CrashPoint point) {
     crashes.merge(point, 1L, Long::sum);
+  }
+
+  public synchronized void stall(StallPoint point) {
+    stalls.merge(point, 1L, Long::sum);
   }
 
   public synchronized void faults(Map<FaultKind, Long> counts) {
@@ -57,6 +63,10 @@ public final class Tally {
     return Collections.unmodifiableMap(new EnumMap<>(crashes));
   }
 
+  public synchronized Map<StallPoint, Long> stalls() {
+    return Collections.unmodifiableMap(new EnumMap<>(stalls));
+  }
+
   public synchronized Map<FaultKind, Long> faults() {
     return Collections.unmodifiableMap(new EnumMap<>(faults));
   }
@@ -74,12 +84,14 @@ public final class Tally {
     Map<Stat, Long> s;
     Map<CrashPoint, Long> c;
     Map<FaultKind, Long> f;
+    Map<StallPoint, Long> st;
     List<String> fs;
     Map<String, Histogram> lat;
     synchronized (other) {
       s = new EnumMap<>(other.stats);
       c = new EnumMap<>(other.crashes);
       f = new EnumMap<>(other.faults);
+      st = new EnumMap<>(other.stalls);
       fs = new ArrayList<>(other.findings);
       lat = new TreeMap<>();
       other.ackLatency.forEach(
@@ -93,6 +105,7 @@ public final class Tally {
       s.forEach((k, n) -> stats.merge(k, n, Long::sum));
       c.forEach((k, n) -> crashes.merge(k, n, Long::sum));
       f.forEach((k, n) -> faults.merge(k, n, Long::sum));
+      st.forEach((k, n) -> stalls.merge(k, n, Long::sum));
       findings.addAll(fs);
       lat.forEach((k, h) -> ackLatency.computeIfAbsent(k, x -> new Histogram()).merge(h));
     }

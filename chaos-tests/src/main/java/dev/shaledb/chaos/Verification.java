@@ -5,6 +5,7 @@ import dev.shaledb.DbIterator;
 import dev.shaledb.GarbageCollector;
 import dev.shaledb.GcOptions;
 import dev.shaledb.KeyValue;
+import dev.shaledb.error.SnapshotTooOldException;
 import dev.shaledb.manifest.Checkpoint;
 import dev.shaledb.manifest.Manifest;
 import dev.shaledb.manifest.ManifestState;
@@ -73,7 +74,10 @@ final class Verification {
       }
       tally.inc(Stat.RECOVERIES_OK);
     } catch (RuntimeException e) {
-      if (Workload.causedBy(e, ObjectNotFoundException.class)) {
+      // A table the latest manifest lists that is gone reads as SnapshotTooOldException now (the
+      // verifying database resumes its scan on the latest tables first, so that is all it means).
+      if (Workload.causedBy(e, ObjectNotFoundException.class)
+          || Workload.causedBy(e, SnapshotTooOldException.class)) {
         tally.inc(Stat.MISSING_OBJECTS);
       }
       tally.inc(Stat.RECOVERIES_FAILED);
@@ -89,6 +93,9 @@ final class Verification {
           break;
         case RESURRECTED_DELETE:
           tally.inc(Stat.RESURRECTED);
+          break;
+        case NOT_DURABLE:
+          tally.inc(Stat.DURABLE_READS_WRONG);
           break;
         default:
           tally.inc(Stat.PHANTOM);

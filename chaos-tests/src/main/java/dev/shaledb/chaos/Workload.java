@@ -4,6 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.shaledb.Db;
 import dev.shaledb.DbIterator;
+import dev.shaledb.DbReader;
+import dev.shaledb.DbReaderOptions;
+import dev.shaledb.GcResult;
 import dev.shaledb.KeyValue;
 import dev.shaledb.ReadOptions;
 import dev.shaledb.Snapshot;
@@ -12,6 +15,9 @@ import dev.shaledb.WriteOptions;
 import dev.shaledb.error.CorruptObjectException;
 import dev.shaledb.error.FencedException;
 import dev.shaledb.error.OutcomeUnknownException;
+import dev.shaledb.error.SnapshotTooOldException;
+import dev.shaledb.manifest.Checkpoint;
+import dev.shaledb.objectstore.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,13 +28,22 @@ import java.util.SplittableRandom;
 
 /**
  * The random operations of the oracle workload on one process: durable and non-durable puts,
- * deletes, atomic batches, flushes, and reads by get, scan and snapshot, each recorded in the
- * {@link ExpectedState} and each read checked against it. Values are {@link UniqueValues} of a
- * writer id (unique per workload) and a per-workload counter. Several workloads may run on one
- * process, one thread each; a workload itself is not thread-safe.
+ * deletes, atomic batches, flushes, and reads by get, durable-only get, scan, snapshot, a {@link
+ * DbReader} of the store (another process) and held iterators, each recorded in the {@link
+ * ExpectedState} and each read checked against it. A held iterator is opened (sometimes under a
+ * snapshot), read a little, kept open across later operations, a flush and a minAge-zero GC run,
+ * then read to the end. After a failed write its keys are read back on the failed database, which
+ * must not show it. Values are {@link UniqueValues} of a writer id (unique per workload) and a
+ * per-workload counter. Several workloads may run on one process, one thread each; a workload
+ * itself is not thread-safe.
  */
 public final class Workload {
   private static final Duration CHECKPOINT_LIFETIME = Duration.ofSeconds(2);
+  private static final ReadOptions DURABLE_ONLY = ReadOptions.defaults().withDurableOnly(true);
+
+  /** A reader that moves only when opened; small cache, no polling thread. */
+  private static final DbReaderOptions READER =
+      DbReaderOptions.builder().pollInterval(Duration.ZERO).blockCacheBytes(64 << 10).build();
 
   private final ExpectedState oracle;
   private final Tally tally;
@@ -38,11 +53,16 @@ public final class Workload {
   private final int process;
   private final int writer;
   private final Db db;
+  private final Stalls stalls;
+  private final ObjectStore readerStore;
+  private final String path;
   private long counter;
   private boolean checkReads = true;
   private RuntimeException writeFailure;
   private boolean fenced;
+  private Held held;
 
+  /** A workload without stalls or {@link DbReader} reads. */
   public Workload(
       ExpectedState oracle,
       Tally tally,
@@ -52,6 +72,26 @@ public final class Workload {
       int process,
       int writer,
       Db db) {
+    this(oracle, tally, random, keys, faultClasses, process, writer, db, Stalls.none(), null, null);
+  }
+
+  /**
+   * A workload whose held iterators live across a GC run of {@code stalls}, and whose {@link
+   * DbReader} reads (none if {@code readerStore} is null) open on {@code readerStore} at {@code
+   * path}.
+   */
+  public Workload(
+      ExpectedState oracle,
+      Tally tally,
+      SplittableRandom random,
+      int keys,
+      List<String> faultClasses,
+      int process,
+      int writer,
+      Db db,
+      Stalls stalls,
+      ObjectStore readerStore,
+      String path) {
     this.oracle = requireNonNull(oracle, "oracle is null");
     this.tally = requireNonNull(tally, "tally is null");
     this.random = requireNonNull(random, "random is null");
@@ -60,6 +100,9 @@ public final class Workload {
     this.process = process;
     this.writer = writer;
     this.db = requireNonNull(db, "db is null");
+    this.stalls = requireNonNull(stalls, "stalls is null");
+    this.readerStore = readerStore;
+    this.path = path;
   }
 
   /** The key with index {@code i}. */
@@ -89,29 +132,39 @@ public final class Workload {
     return fenced;
   }
 
-  /** Runs one random operation; false once a write failed (the database accepts no more). */
+  /**
+   * Runs one random operation; false once a write failed (the database accepts no more). A held
+   * iterator is read to the end once its operations are used up.
+   */
   public boolean step() {
     tally.inc(Stat.OPS_ATTEMPTED);
-    int op = random.nextInt(100);
-    if (op < 30) {
+    int op = random.nextInt(1000);
+    if (op < 300) {
       put(randomKey(), true);
-    } else if (op < 48) {
+    } else if (op < 480) {
       put(randomKey(), false);
-    } else if (op < 56) {
+    } else if (op < 560) {
       delete(randomKey(), random.nextBoolean());
-    } else if (op < 66) {
+    } else if (op < 660) {
       batch(random.nextBoolean());
-    } else if (op < 83) {
+    } else if (op < 790) {
       get(randomKey());
-    } else if (op < 84) {
+    } else if (op < 825) {
+      durableGet(randomKey());
+    } else if (op < 830) {
+      readerReads();
+    } else if (op < 840) {
       checkpoint();
-    } else if (op < 91) {
+    } else if (op < 900) {
       scan();
-    } else if (op < 95) {
+    } else if (op < 910) {
+      hold();
+    } else if (op < 950) {
       snapshotReads();
     } else {
       flush();
     }
+    holding();
     return writeFailure == null;
   }
 
@@ -160,6 +213,7 @@ public final class Workload {
       tally.inc(isUnknown(e) ? Stat.WRITES_UNKNOWN : Stat.WRITES_FAILED);
       fenced |= causedBy(e, FencedException.class);
       writeFailure = e;
+      readBackFailed(writes, e);
       return false;
     }
     if (durable) {
@@ -172,6 +226,62 @@ public final class Workload {
       tally.inc(Stat.WRITES_ACCEPTED);
     }
     return true;
+  }
+
+  /**
+   * A write failed (fenced, outcome unknown, the WAL failed, the process crashed under it): the
+   * failed database's own reads must not show its values. One exception is the harness's own: a
+   * crash injected just before the acknowledgement ({@link CrashPoint#BEFORE_ACK}) fails a write
+   * that is durable, as the listener documents. And a write may be durable after all when its
+   * memtable reached a table before the WAL failed: then a durable-only read shows it too, which is
+   * the engine's promise that a recovery will.
+   */
+  private void readBackFailed(List<ExpectedState.Write> writes, RuntimeException e) {
+    if (causedBy(e, CrashHooks.InjectedCrash.class)) {
+      return;
+    }
+    for (ExpectedState.Write w : writes) {
+      if (w.isDelete()) {
+        continue; // an absence names no write
+      }
+      byte[] value;
+      try {
+        value = db.get(bytes(w.key));
+      } catch (RuntimeException readFailed) {
+        continue; // a dead process's table reads fail: nothing was shown
+      }
+      tally.inc(Stat.FAILED_WRITES_CHECKED);
+      if (!holds(value, w)) {
+        continue;
+      }
+      byte[] durable;
+      long threshold = oracle.readStart(w.key);
+      try {
+        durable = db.get(bytes(w.key), DURABLE_ONLY);
+      } catch (RuntimeException readFailed) {
+        durable = null;
+      }
+      if (holds(durable, w)
+          && oracle.checkDurableRead(process, w.key, durable, threshold) == null) {
+        tally.inc(Stat.FAILED_WRITES_DURABLE);
+      } else {
+        tally.inc(Stat.FAILED_WRITES_VISIBLE);
+        tally.finding(
+            "process "
+                + process
+                + " failed "
+                + w
+                + " ("
+                + e
+                + ") and then read it back from "
+                + w.key);
+      }
+    }
+  }
+
+  private static boolean holds(byte[] value, ExpectedState.Write w) {
+    UniqueValues.Token t = UniqueValues.decode(value);
+    return t != null && t.id().equals(w.id);
   }
 
   private void flush() {
@@ -208,7 +318,63 @@ public final class Workload {
       readFailed(e);
       return;
     }
-    check(key, value, threshold);
+    check(key, value, threshold, "get");
+  }
+
+  /**
+   * A durable-only get: it must show every acknowledged write (as any read) and nothing that a
+   * recovery would not, so what it returns is held to durability from then on.
+   */
+  private void durableGet(String key) {
+    long threshold = oracle.readStart(key);
+    byte[] value;
+    try {
+      value = db.get(bytes(key), DURABLE_ONLY);
+    } catch (RuntimeException e) {
+      readFailed(e);
+      return;
+    }
+    if (!checkReads) {
+      return;
+    }
+    tally.inc(Stat.DURABLE_READS);
+    ExpectedState.Finding f = oracle.checkDurableRead(process, key, value, threshold);
+    if (f != null) {
+      tally.inc(Stat.DURABLE_READS_WRONG);
+      tally.finding("durable-only read by process " + process + ": " + f);
+    }
+  }
+
+  /**
+   * A {@link DbReader} opened on the store now (another process, without faults, maybe stalling in
+   * its catch-up): it shows the durable state, so every write acknowledged before it opened.
+   */
+  private void readerReads() {
+    if (readerStore == null) {
+      return;
+    }
+    int from = random.nextInt(keys);
+    int to = Math.min(keys, from + 1 + random.nextInt(8));
+    long[] thresholds = new long[to - from];
+    for (int i = from; i < to; i++) {
+      thresholds[i - from] = oracle.readStart(key(i));
+    }
+    Map<String, byte[]> seen = new LinkedHashMap<>();
+    byte[] got;
+    try (DbReader reader = DbReader.open(readerStore, path, READER)) {
+      got = reader.get(bytes(key(from)));
+      try (DbIterator it = reader.scan(bytes(key(from)), bytes(key(to)))) {
+        while (it.hasNext()) {
+          KeyValue kv = it.next();
+          seen.put(new String(kv.key(), StandardCharsets.UTF_8), kv.value());
+        }
+      }
+    } catch (RuntimeException e) {
+      readFailed(e);
+      return;
+    }
+    check(key(from), got, thresholds[0], "DbReader get");
+    checkRange(from, to, seen, thresholds, "DbReader scan");
   }
 
   private void scan() {
@@ -228,11 +394,210 @@ public final class Workload {
       readFailed(e);
       return;
     }
+    checkRange(from, to, seen, thresholds, "scan");
+  }
+
+  private void checkRange(
+      int from, int to, Map<String, byte[]> seen, long[] thresholds, String what) {
     for (int i = from; i < to; i++) {
-      check(key(i), seen.remove(key(i)), thresholds[i - from]);
+      check(key(i), seen.remove(key(i)), thresholds[i - from], what);
     }
     for (String stray : seen.keySet()) {
-      report(new ExpectedState.Finding(ExpectedState.Violation.PHANTOM_VALUE, stray, "scan"));
+      report(
+          new ExpectedState.Finding(
+              ExpectedState.Violation.PHANTOM_VALUE,
+              stray,
+              "outside the range [" + key(from) + ", " + key(to) + ")"),
+          what);
+    }
+  }
+
+  /** An iterator kept open across operations; see {@link #hold()}. */
+  private static final class Held {
+    final int from;
+    final int to;
+    final long[] thresholds;
+    final Snapshot snapshot;
+    final DbIterator it;
+    final long openedAt;
+    final Map<String, byte[]> seen = new LinkedHashMap<>();
+    final int length;
+    final int flushAt;
+    final int gcAt;
+    int ops;
+    boolean acrossDeletion;
+
+    Held(
+        int from,
+        int to,
+        long[] thresholds,
+        Snapshot snapshot,
+        DbIterator it,
+        long openedAt,
+        SplittableRandom random) {
+      this.from = from;
+      this.to = to;
+      this.thresholds = thresholds;
+      this.snapshot = snapshot;
+      this.it = it;
+      this.openedAt = openedAt;
+      this.length = 6 + random.nextInt(40);
+      this.flushAt = 1 + random.nextInt(length / 2);
+      this.gcAt = flushAt + 1 + random.nextInt(length - flushAt - 1);
+    }
+  }
+
+  /**
+   * Opens a held iterator (one at a time per workload), sometimes under a snapshot, and reads a few
+   * entries. The following operations of this workload run while it is open; {@link #holding()}
+   * adds a flush of the memtables to tables (so compaction replaces the tables it reads) and later
+   * a minAge-zero GC run (so they are deleted) before it is read to the end. It must then show
+   * exactly the state when it was opened, or fail with {@link SnapshotTooOldException}.
+   */
+  private void hold() {
+    if (held != null) {
+      return;
+    }
+    int from = random.nextInt(keys);
+    int to = Math.min(keys, from + 5 + random.nextInt(30));
+    long[] thresholds = new long[to - from];
+    for (int i = from; i < to; i++) {
+      thresholds[i - from] = oracle.readStart(key(i));
+    }
+    Snapshot snapshot = null;
+    DbIterator it;
+    try {
+      if (random.nextInt(3) == 0) {
+        snapshot = db.snapshot();
+        it =
+            db.scan(
+                bytes(key(from)), bytes(key(to)), ReadOptions.defaults().withSnapshot(snapshot));
+      } else {
+        it = db.scan(bytes(key(from)), bytes(key(to)));
+      }
+    } catch (RuntimeException e) {
+      closeQuietly(snapshot);
+      readFailed(e);
+      return;
+    }
+    // Taken once the iterator (or its snapshot) exists: a write begun later must not show.
+    held = new Held(from, to, thresholds, snapshot, it, oracle.tick(), random);
+    for (int n = 1 + random.nextInt(3); n > 0 && held != null; n--) {
+      readHeld(false);
+    }
+  }
+
+  /** One more operation ran while the iterator is held: flush, collect, or read it to the end. */
+  private void holding() {
+    Held h = held;
+    if (h == null) {
+      return;
+    }
+    h.ops++;
+    if (h.ops == h.flushAt) {
+      flushTables();
+    } else if (h.ops == h.gcAt) {
+      GcResult r = stalls.collectNow();
+      h.acrossDeletion |= r != null && r.tablesDeleted() > 0;
+    } else if (h.ops >= h.length) {
+      finishHeld();
+    }
+  }
+
+  /**
+   * Turns the memtables into tables now (so compaction replaces the tables a held iterator reads):
+   * a checkpoint flushes first, and deleting it at once leaves those tables unpinned.
+   */
+  private void flushTables() {
+    long began = oracle.tick();
+    try {
+      Checkpoint c = db.createCheckpoint("held-" + writer + "-" + counter, CHECKPOINT_LIFETIME);
+      oracle.durableBefore(process, began);
+      tally.inc(Stat.CHECKPOINTS);
+      db.deleteCheckpoint(c.id());
+    } catch (RuntimeException e) {
+      // As for checkpoint(): a failure that ended the writer ends its next write.
+    }
+  }
+
+  /**
+   * Reads the held iterator to the end, if one is open, and checks it. Call before the process ends
+   * (the harness does, at the end of each cycle), so no iterator outlives its database.
+   */
+  public void finishHeld() {
+    if (held != null) {
+      readHeld(true);
+    }
+  }
+
+  /** Reads one entry of the held iterator, or all that are left; a failure ends the hold. */
+  private void readHeld(boolean all) {
+    Held h = held;
+    try {
+      while (h.it.hasNext()) {
+        KeyValue kv = h.it.next();
+        h.seen.put(new String(kv.key(), StandardCharsets.UTF_8), kv.value());
+        if (!all) {
+          return;
+        }
+      }
+    } catch (RuntimeException e) {
+      held = null;
+      closeQuietly(h.it);
+      closeQuietly(h.snapshot);
+      if (causedBy(e, SnapshotTooOldException.class)) {
+        tally.inc(Stat.HELD_REFUSED);
+      } else {
+        readFailed(e);
+      }
+      return;
+    }
+    held = null;
+    closeQuietly(h.it);
+    closeQuietly(h.snapshot);
+    if (checkReads) {
+      checkHeld(h);
+    }
+  }
+
+  private void checkHeld(Held h) {
+    tally.inc(Stat.HELD_CHECKED);
+    if (h.acrossDeletion) {
+      tally.inc(Stat.HELD_ACROSS_DELETION);
+    }
+    List<ExpectedState.Finding> wrong = new ArrayList<>();
+    for (int i = h.from; i < h.to; i++) {
+      ExpectedState.Finding f =
+          oracle.checkHeld(key(i), h.seen.remove(key(i)), h.thresholds[i - h.from], h.openedAt);
+      if (f != null) {
+        wrong.add(f);
+      }
+    }
+    for (String stray : h.seen.keySet()) {
+      wrong.add(
+          new ExpectedState.Finding(
+              ExpectedState.Violation.PHANTOM_VALUE, stray, "outside the held range"));
+    }
+    if (!wrong.isEmpty()) {
+      tally.inc(Stat.HELD_WRONG);
+      tally.finding(
+          "held iterator of process "
+              + process
+              + (h.snapshot != null ? " (under a snapshot)" : "")
+              + (h.acrossDeletion ? " held across a GC that deleted tables" : "")
+              + ": "
+              + wrong.subList(0, Math.min(3, wrong.size())));
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception ignored) {
+      // closing a dead process's iterator or snapshot: nothing to release that matters
     }
   }
 
@@ -248,37 +613,41 @@ public final class Workload {
       // Writes after the snapshot must not show through it; they are ordinary writes otherwise.
       put(randomKey(), false);
       for (int i = 0; i < picked.length; i++) {
-        check(picked[i], db.get(bytes(picked[i]), at), thresholds[i]);
+        check(picked[i], db.get(bytes(picked[i]), at), thresholds[i], "snapshot get");
       }
     } catch (RuntimeException e) {
       readFailed(e);
     }
   }
 
-  private void check(String key, byte[] value, long threshold) {
+  /** Checks one read; {@code how} names the kind of read in a finding. */
+  private void check(String key, byte[] value, long threshold, String how) {
     tally.inc(Stat.READS);
     if (!checkReads) {
       return;
     }
     ExpectedState.Finding f = oracle.checkRead(key, value, threshold);
     if (f != null) {
-      report(f);
+      report(f, how);
     }
   }
 
-  private void report(ExpectedState.Finding f) {
+  private void report(ExpectedState.Finding f, String how) {
     if (f.violation() == ExpectedState.Violation.PHANTOM_VALUE) {
       tally.inc(Stat.CORRUPT_DATA_RETURNED);
     } else {
       tally.inc(Stat.STALE_READS);
     }
-    tally.finding("read by process " + process + ": " + f);
+    tally.finding(how + " by process " + process + ": " + f);
   }
 
   private void readFailed(RuntimeException e) {
     tally.inc(Stat.READ_ERRORS);
     if (causedBy(e, CorruptObjectException.class)) {
       tally.inc(Stat.CORRUPTION_SURFACED);
+    }
+    if (causedBy(e, SnapshotTooOldException.class)) {
+      tally.inc(Stat.READS_TOO_OLD);
     }
   }
 

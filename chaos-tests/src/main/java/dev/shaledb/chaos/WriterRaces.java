@@ -54,8 +54,10 @@ final class WriterRaces {
       if (zw.sawFenced()) {
         run.tally.inc(Stat.WRITERS_FENCED);
       }
+      zw.finishHeld();
       run.end(zombie, false, null);
       done += run.runOps(nw, next, budget / 3);
+      nw.finishHeld();
       run.end(next, run.random.nextBoolean() && nw.writeFailure() == null && !next.isDead(), null);
     } finally {
       pending.shutdownNow();
@@ -85,7 +87,8 @@ final class WriterRaces {
                         spec,
                         b -> {},
                         run.faultsSync(),
-                        run.corruption)));
+                        run.corruption,
+                        run.stalls)));
       }
       for (Future<ChaosProcess> f : futures) {
         try {

@@ -25,6 +25,7 @@ class BankTest {
     long base = replay != null ? replay : ChaosTiers.baseSeed("BankTest");
     int seeds = replay != null ? 1 : ChaosTiers.BANK_SEEDS;
     List<String> failures = new ArrayList<>();
+    Tally total = new Tally();
     int parallel = replay != null ? 1 : ChaosTiers.PARALLEL;
     SeedWindow.run(
         base,
@@ -34,11 +35,13 @@ class BankTest {
         BankRun::run,
         (seed, run, tally, elapsed) -> {
           String how = ChaosTiers.replay("BankTest", seed) + "  # plan " + run.plan();
+          total.addAll(tally);
           ChaosReport.shared().add("bank", tally, run.store().snapshot(), elapsed / parallel, how);
           if (!tally.findings().isEmpty()) {
             failures.add(how + "\n  " + String.join("\n  ", tally.findings()));
           }
         });
     assertThat(failures).as("bank seeds whose total changed").isEmpty();
+    ChaosSeedsTest.assertMustBeZeroRows(total);
   }
 }

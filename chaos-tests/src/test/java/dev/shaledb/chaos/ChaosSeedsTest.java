@@ -37,6 +37,7 @@ class ChaosSeedsTest {
     long base = replay != null ? replay : ChaosTiers.baseSeed("ChaosSeedsTest");
     int seeds = replay != null ? 1 : ChaosTiers.SEEDS;
     List<String> failures = new ArrayList<>();
+    Tally total = new Tally();
     int parallel = replay != null ? 1 : ChaosTiers.PARALLEL;
     long wall =
         SeedWindow.run(
@@ -47,6 +48,7 @@ class ChaosSeedsTest {
             SeedRun::run,
             (seed, run, tally, elapsed) -> {
               String how = ChaosTiers.replay("ChaosSeedsTest", seed) + "  # plan " + run.plan();
+              total.addAll(tally);
               // Each seed is charged its share of the wall time the slots were busy with it.
               ChaosReport.shared()
                   .add("in-process", tally, run.requests(), elapsed / parallel, how);
@@ -57,5 +59,33 @@ class ChaosSeedsTest {
             });
     System.out.printf("[chaos] %d seeds in %.1f s%n", seeds, wall / 1e9);
     assertThat(failures).as("failing seeds; replay each with the line shown").isEmpty();
+    assertMustBeZeroRows(total);
+    if (replay == null && seeds >= 100) {
+      // Not vacuous: a tier this size stalls at every point and checks every new kind of read.
+      for (StallPoint p : StallPoint.values()) {
+        assertThat(total.stalls().getOrDefault(p, 0L)).as("stalls at %s", p).isPositive();
+      }
+      for (Stat s :
+          List.of(
+              Stat.HELD_CHECKED,
+              Stat.HELD_ACROSS_DELETION,
+              Stat.DURABLE_READS,
+              Stat.FAILED_WRITES_CHECKED,
+              Stat.STALL_TABLES_DELETED)) {
+        assertThat(total.get(s)).as(s.label()).isPositive();
+      }
+    }
+  }
+
+  /** Every must-be-0 row of the report is 0 (each comes with a finding too; this says which). */
+  static void assertMustBeZeroRows(Tally total) {
+    for (Stat s : Stat.values()) {
+      if (s.mustBeZero()) {
+        List<String> findings = total.findings();
+        assertThat(total.get(s))
+            .as("%s (%s)", s.label(), findings.subList(0, Math.min(5, findings.size())))
+            .isZero();
+      }
+    }
   }
 }

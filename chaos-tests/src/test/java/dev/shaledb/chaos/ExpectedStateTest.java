@@ -97,4 +97,51 @@ class ExpectedStateTest {
     v[v.length - 1] = 0;
     assertThat(UniqueValues.decode(v)).isNull();
   }
+
+  @Test
+  void aHeldIteratorShowsTheStateWhenItOpenedAndNothingBegunLater() {
+    put(1, "k", 1, Outcome.DURABLE);
+    put(1, "k", 2, Outcome.DURABLE);
+    long threshold = oracle.readStart("k");
+    long openedAt = oracle.tick();
+    put(1, "k", 3, Outcome.DURABLE);
+    assertThat(oracle.checkHeld("k", value(1, 2, "k"), threshold, openedAt)).isNull();
+    assertThat(oracle.checkHeld("k", value(1, 3, "k"), threshold, openedAt).violation())
+        .as("a write begun after the iterator opened")
+        .isEqualTo(Violation.LATER_WRITE_SEEN);
+    assertThat(oracle.checkHeld("k", value(1, 1, "k"), threshold, openedAt).violation())
+        .isEqualTo(Violation.STALE_READ);
+    ExpectedState.Write d = oracle.beginDelete(1, "k");
+    oracle.end(List.of(d), Outcome.DURABLE);
+    assertThat(oracle.checkHeld("k", null, threshold, openedAt).violation())
+        .as("absent only by a delete begun after it opened")
+        .isEqualTo(Violation.LATER_WRITE_SEEN);
+    assertThat(oracle.checkHeld("k", null, threshold, oracle.tick())).isNull();
+  }
+
+  @Test
+  void aDurableOnlyReadPromisesWhatItReturnedAndWhatItsProcessAcceptedBefore() {
+    put(1, "a", 1, Outcome.ACCEPTED);
+    put(1, "k", 2, Outcome.ACCEPTED);
+    long threshold = oracle.readStart("k");
+    assertThat(oracle.checkDurableRead(1, "k", value(1, 2, "k"), threshold)).isNull();
+    assertThat(verify(Map.of("k", value(1, 2, "k"))))
+        .as("accepted before the write the read showed: promised by the WAL's prefix")
+        .containsExactly(Violation.NOT_DURABLE);
+    put(2, "k", 3, Outcome.DURABLE);
+    assertThat(oracle.checkDurableRead(2, "k", value(1, 2, "k"), oracle.readStart("k")).violation())
+        .as("older than an acknowledged write")
+        .isEqualTo(Violation.STALE_READ);
+    assertThat(verify(Map.of("k", value(2, 3, "k"), "a", value(1, 1, "a")))).isEmpty();
+  }
+
+  @Test
+  void aLaterDurableOnlyReadMayNotGoBack() {
+    put(1, "k", 1, Outcome.ACCEPTED);
+    put(1, "k", 2, Outcome.ACCEPTED);
+    assertThat(oracle.checkDurableRead(1, "k", value(1, 2, "k"), oracle.readStart("k"))).isNull();
+    assertThat(oracle.checkDurableRead(1, "k", value(1, 1, "k"), oracle.readStart("k")).violation())
+        .isEqualTo(Violation.STALE_READ);
+    assertThat(oracle.checkDurableRead(1, "k", value(1, 2, "k"), oracle.readStart("k"))).isNull();
+  }
 }
