@@ -58,7 +58,7 @@ class DbListenerCompactionGcTest {
           }
         };
     Db db = Db.open(store, "db", options(crashing));
-    writeTwoTables(db);
+    GcStallTest.writeTwoTables(db);
     List<List<String>> io = job.get(WAIT.toSeconds(), TimeUnit.SECONDS);
     closeDead(db);
     List<String> inputs = io.get(0);
@@ -81,11 +81,11 @@ class DbListenerCompactionGcTest {
           }
         };
     try (Db reopened = Db.open(base, "db", options(recording))) {
-      checkTwoTables(reopened);
+      GcStallTest.checkTwoTables(reopened);
       assertThat(reopened.awaitCompactions(WAIT)).isTrue();
       assertThat(reopened.stats().compactions()).isEqualTo(1);
       assertThat(published).hasSize(1);
-      checkTwoTables(reopened);
+      GcStallTest.checkTwoTables(reopened);
     }
     Set<String> after = referencedTables(base);
     assertThat(after).doesNotContainAnyElementsOf(inputs).doesNotContainAnyElementsOf(outputs);
@@ -99,7 +99,7 @@ class DbListenerCompactionGcTest {
       assertThat(exists(base, id)).isFalse();
     }
     try (Db last = Db.open(base, "db", options(DbListener.NONE))) {
-      checkTwoTables(last);
+      GcStallTest.checkTwoTables(last);
     }
   }
 
@@ -122,14 +122,14 @@ class DbListenerCompactionGcTest {
           }
         };
     try (Db db = Db.open(base, "db", options(throwsOnce))) {
-      writeTwoTables(db);
+      GcStallTest.writeTwoTables(db);
       assertThat(db.awaitCompactions(WAIT)).isTrue();
       assertThat(uploaded.get()).as("the failed job ran again").isEqualTo(2);
       assertThat(db.stats().compactions()).isEqualTo(1);
       long latest = new ManifestStore(base, "db").readLatest().orElseThrow().id();
       assertThat(published).containsExactly(latest);
       assertThat(db.stats().l0Tables()).isZero();
-      checkTwoTables(db);
+      GcStallTest.checkTwoTables(db);
     }
   }
 
@@ -182,26 +182,6 @@ class DbListenerCompactionGcTest {
           assertThat(reopened.get(b("k" + round + i))).isEqualTo(b("v" + i));
         }
       }
-    }
-  }
-
-  /** Two L0 tables of 1,000 keys each, overlapping by half; at the trigger, compaction starts. */
-  private static void writeTwoTables(Db db) {
-    for (int k = 0; k < 1000; k++) {
-      db.put(CompactionTest.key(k), CompactionTest.value(1, k), WriteOptions.noWait());
-    }
-    db.engine().flushMemtables();
-    for (int k = 500; k < 1500; k++) {
-      db.put(CompactionTest.key(k), CompactionTest.value(2, k), WriteOptions.noWait());
-    }
-    db.engine().flushMemtables();
-  }
-
-  private static void checkTwoTables(Db db) {
-    for (int k = 0; k < 1500; k += 7) {
-      assertThat(db.get(CompactionTest.key(k)))
-          .as("key %d", k)
-          .isEqualTo(CompactionTest.value(k < 500 ? 1 : 2, k));
     }
   }
 

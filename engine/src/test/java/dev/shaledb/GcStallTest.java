@@ -230,6 +230,7 @@ class GcStallTest {
     }
   }
 
+  /** Two L0 tables of 1,000 keys each, overlapping by half; at the trigger, compaction starts. */
   static void writeTwoTables(Db db) {
     for (int k = 0; k < 1000; k++) {
       db.put(CompactionTest.key(k), CompactionTest.value(1, k), WriteOptions.noWait());

@@ -58,6 +58,17 @@ class LifetimeTest {
     }
   }
 
+  /** Overwrites all 1,500 keys (round 3) and compacts, so the earlier tables are replaced. */
+  private static void overwriteAndCompact(Db db) throws InterruptedException {
+    for (int k = 0; k < 1500; k++) {
+      db.put(CompactionTest.key(k), CompactionTest.value(3, k), WriteOptions.noWait());
+    }
+    db.engine().flushMemtables();
+    db.put(CompactionTest.key(0), CompactionTest.value(4, 0), WriteOptions.noWait());
+    db.engine().flushMemtables();
+    assertThat(db.awaitCompactions(WAIT)).isTrue();
+  }
+
   // Before: the next() after compaction + GC threw the raw ObjectNotFoundException.
   @Test
   void anOpenIteratorReadsToItsEndWithTheDataItStartedWithAcrossCompactionAndGc() throws Exception {
@@ -72,13 +83,7 @@ class LifetimeTest {
         seen.add(it.next());
         underSnapshot.next();
         // Overwrite everything, compact the old tables away and collect them.
-        for (int k = 0; k < 1500; k++) {
-          db.put(CompactionTest.key(k), CompactionTest.value(3, k), WriteOptions.noWait());
-        }
-        db.engine().flushMemtables();
-        db.put(CompactionTest.key(0), CompactionTest.value(4, 0), WriteOptions.noWait());
-        db.engine().flushMemtables();
-        assertThat(db.awaitCompactions(WAIT)).isTrue();
+        overwriteAndCompact(db);
         assertThat(collectPastMinAge().tablesDeleted()).as("the iterators' tables").isPositive();
         while (it.hasNext()) {
           seen.add(it.next());
@@ -109,13 +114,7 @@ class LifetimeTest {
                   store, "db", DbReaderOptions.builder().pollInterval(Duration.ZERO).build());
           DbIterator it = reader.scan(null, null)) {
         it.next();
-        for (int k = 0; k < 1500; k++) {
-          db.put(CompactionTest.key(k), CompactionTest.value(3, k), WriteOptions.noWait());
-        }
-        db.engine().flushMemtables();
-        db.put(CompactionTest.key(0), CompactionTest.value(4, 0), WriteOptions.noWait());
-        db.engine().flushMemtables();
-        assertThat(db.awaitCompactions(WAIT)).isTrue();
+        overwriteAndCompact(db);
         collectPastMinAge();
         assertThatThrownBy(
                 () -> {
@@ -284,13 +283,7 @@ class LifetimeTest {
       byte[] from = CompactionTest.key(50);
       byte[] to = CompactionTest.key(60);
       try (DbIterator it = db.scan(from, to)) {
-        for (int k = 0; k < 1500; k++) {
-          db.put(CompactionTest.key(k), CompactionTest.value(3, k), WriteOptions.noWait());
-        }
-        db.engine().flushMemtables();
-        db.put(CompactionTest.key(0), CompactionTest.value(4, 0), WriteOptions.noWait());
-        db.engine().flushMemtables();
-        assertThat(db.awaitCompactions(WAIT)).isTrue();
+        overwriteAndCompact(db);
         assertThat(collectPastMinAge().tablesDeleted()).isPositive();
         List<KeyValue> seen = new ArrayList<>();
         it.forEachRemaining(seen::add);
