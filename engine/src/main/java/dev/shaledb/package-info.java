@@ -1,6 +1,18 @@
 /**
- * ShaleDB's embedded API: {@code Db}, its options, batches and iterators. The engine that
- * implements it (memtables, flushes, recovery, caches) arrives with the engine issue; see
- * docs/architecture.md.
+ * ShaleDB, an embedded LSM-tree key-value store whose only durable home is an object store.
+ *
+ * <p>The public API: {@link dev.shaledb.Db} (the one writer: writes, reads, snapshots, scans,
+ * checkpoints, garbage collection) with {@link dev.shaledb.DbOptions}, {@link
+ * dev.shaledb.WriteBatch}, {@link dev.shaledb.WriteOptions}, {@link dev.shaledb.ReadOptions},
+ * {@link dev.shaledb.DbIterator}, {@link dev.shaledb.KeyValue}, {@link dev.shaledb.Snapshot},
+ * {@link dev.shaledb.DbStats} and {@link dev.shaledb.DbListener}; {@link dev.shaledb.DbReader} for
+ * any number of read-only processes; a standalone {@link dev.shaledb.Compactor} and {@link
+ * dev.shaledb.GarbageCollector}. Exceptions are in {@code dev.shaledb.error}; stores in {@code
+ * dev.shaledb.objectstore}.
+ *
+ * <p>The package-private classes here are the engine's internals (write path, read path,
+ * compaction, garbage collection, readers); they are not API and are to move into packages of their
+ * own. How the pieces fit: docs/architecture.md; the protocol and why no acknowledged write is
+ * lost: docs/protocol.md.
  */
 package dev.shaledb;

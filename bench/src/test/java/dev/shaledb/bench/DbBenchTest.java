@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +46,8 @@ class DbBenchTest {
   }
 
   @Test
-  void simulatedS3OnAMemoryStore() {
+  void simulatedS3OnAMemoryStore(@TempDir Path dir) throws IOException {
+    Path json = dir.resolve("s3.json");
     DbBench.run(
         DbBenchOptions.parse(
             new String[] {
@@ -66,7 +69,16 @@ class DbBenchTest {
               "--replay-objects",
               "0",
               "--idle-seconds",
-              "0"
+              "0",
+              "--json",
+              json.toString()
             }));
+    String text = Files.readString(json);
+    // A durable write waits for a WAL PUT, which the simulation delays by about 5 ms.
+    Matcher durable =
+        Pattern.compile("\"name\": \"durable put c=4\".*?\"p50Micros\": ([0-9.]+)", Pattern.DOTALL)
+            .matcher(text);
+    assertThat(durable.find()).as("the durable phase in %s", text).isTrue();
+    assertThat(Double.parseDouble(durable.group(1))).isGreaterThanOrEqualTo(4_000);
   }
 }

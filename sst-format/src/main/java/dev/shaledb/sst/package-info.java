@@ -1,7 +1,7 @@
 /**
  * ShaleDB's sorted string table (SST): the immutable, self-describing, checksummed file format that
- * memtable flushes, compactions and the WAL write to the object store. The byte layout is specified
- * in {@code docs/formats/sst.md}.
+ * memtable flushes and compactions write to the object store (the WAL has a format of its own). The
+ * byte layout is specified in {@code docs/formats/sst.md}.
  *
  * <p>{@link dev.shaledb.sst.SstBuilder} writes a table from entries in order and returns an {@link
  * dev.shaledb.sst.SstInfo} for the manifest; {@link dev.shaledb.sst.SstReader} opens one from its

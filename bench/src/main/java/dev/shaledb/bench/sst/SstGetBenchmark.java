@@ -1,5 +1,6 @@
 package dev.shaledb.bench.sst;
 
+import dev.shaledb.engine.CaffeineBlockCache;
 import dev.shaledb.sst.BlockCache;
 import dev.shaledb.sst.RangeReader;
 import dev.shaledb.sst.SstEntry;
