@@ -1,29 +1,17 @@
 package dev.shaledb;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
+import static dev.shaledb.Testing.b;
+import static dev.shaledb.Testing.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shaledb.error.DbClosedException;
 import dev.shaledb.objectstore.InMemoryObjectStore;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DbBasicsTest {
   private final InMemoryObjectStore store = new InMemoryObjectStore();
-
-  static byte[] b(String s) {
-    return s.getBytes(UTF_8);
-  }
-
-  static List<String> keys(DbIterator it) {
-    List<String> out = new ArrayList<>();
-    try (it) {
-      it.forEachRemaining(kv -> out.add(new String(kv.key(), UTF_8)));
-    }
-    return out;
-  }
 
   @Test
   void putGetDeleteAndBatch() {

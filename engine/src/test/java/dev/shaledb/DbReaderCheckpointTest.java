@@ -1,7 +1,7 @@
 package dev.shaledb;
 
-import static dev.shaledb.DbBasicsTest.b;
-import static dev.shaledb.DbBasicsTest.keys;
+import static dev.shaledb.Testing.b;
+import static dev.shaledb.Testing.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

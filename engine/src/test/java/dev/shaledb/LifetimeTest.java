@@ -1,6 +1,6 @@
 package dev.shaledb;
 
-import static dev.shaledb.DbBasicsTest.b;
+import static dev.shaledb.Testing.b;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
