@@ -2,16 +2,17 @@ package dev.shaledb;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shaledb.format.Limits;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
 /** Argument checks shared by the write and read paths; messages name the problem and the limit. */
 final class Keys {
   /** The longest key, in bytes. */
-  static final int MAX_KEY_BYTES = 65_535;
+  static final int MAX_KEY_BYTES = Limits.MAX_KEY_BYTES;
 
   /** The largest value, in bytes (16 MiB): what one WAL entry can hold. */
-  static final int MAX_VALUE_BYTES = 16 << 20;
+  static final int MAX_VALUE_BYTES = Limits.MAX_VALUE_BYTES;
 
   private Keys() {}
 

@@ -2,6 +2,7 @@ package dev.shaledb.manifest;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shaledb.format.Limits;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
@@ -28,7 +29,7 @@ public record TableInfo(
     long maxSeq,
     int crc32c) {
   /** The longest user key, in bytes (also the WAL's limit). */
-  public static final int MAX_KEY_BYTES = 65_535;
+  public static final int MAX_KEY_BYTES = Limits.MAX_KEY_BYTES;
 
   private static final Pattern ID = Pattern.compile("[0-9A-Za-z_-]{1,64}");
 

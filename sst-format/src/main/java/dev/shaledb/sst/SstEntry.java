@@ -2,6 +2,7 @@ package dev.shaledb.sst;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shaledb.format.Limits;
 import java.util.Arrays;
 
 /**
@@ -23,7 +24,7 @@ import java.util.Arrays;
  *     engine, never by this module), or {@link #NO_EXPIRY}
  */
 public record SstEntry(byte[] key, long seq, EntryKind kind, byte[] value, long expireAtMillis) {
-  public static final int MAX_KEY_LENGTH = 65_535;
+  public static final int MAX_KEY_LENGTH = Limits.MAX_KEY_BYTES;
   public static final int MAX_VALUE_LENGTH = 64 << 20;
 
   /** The {@link #expireAtMillis()} of an entry that never expires. */

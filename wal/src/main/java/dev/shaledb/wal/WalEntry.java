@@ -2,6 +2,7 @@ package dev.shaledb.wal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shaledb.format.Limits;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -14,10 +15,10 @@ import java.util.HexFormat;
  */
 public record WalEntry(Kind kind, byte[] key, byte[] value) {
   /** The longest key, in bytes. */
-  public static final int MAX_KEY_BYTES = 65_535;
+  public static final int MAX_KEY_BYTES = Limits.MAX_KEY_BYTES;
 
   /** The longest value, in bytes (16 MiB). */
-  public static final int MAX_VALUE_BYTES = 16 << 20;
+  public static final int MAX_VALUE_BYTES = Limits.MAX_VALUE_BYTES;
 
   /** What an entry does; the code is its byte in the WAL format. */
   public enum Kind {
