@@ -83,7 +83,7 @@ final class ManifestCodec {
     }
     requireNonNull(state, "state is null");
     requireNonNull(writeId, "writeId is null");
-    ByteSink out = new ByteSink(256);
+    BigEndianSink out = new BigEndianSink(256);
     boolean floor = !state.condemnedThrough().isEmpty();
     int minor = floor ? MINOR_VERSION : MINOR_VERSION_WITHOUT_FLOOR;
     out.u32(MAGIC).u16(MAJOR_VERSION).u16(minor).u32(0);
@@ -113,11 +113,12 @@ final class ManifestCodec {
     return out.toByteArray();
   }
 
-  private static ByteSink uuid(ByteSink out, UUID uuid) {
+  private static BigEndianSink uuid(BigEndianSink out, UUID uuid) {
     return out.u64(uuid.getMostSignificantBits()).u64(uuid.getLeastSignificantBits());
   }
 
-  private static void field(ByteSink out, int tag, java.util.function.Consumer<ByteSink> value) {
+  private static void field(
+      BigEndianSink out, int tag, java.util.function.Consumer<BigEndianSink> value) {
     out.u16(tag).u32(0);
     int start = out.size();
     value.accept(out);
@@ -130,7 +131,7 @@ final class ManifestCodec {
    * version, and {@link UnsupportedFormatException} if they need a newer build.
    */
   static Decoded decode(String key, long id, byte[] data) {
-    ByteSource in = new ByteSource(key, data, 0, data.length);
+    BigEndianSource in = new BigEndianSource(key, data, 0, data.length);
     if (data.length < HEADER_BYTES + TRAILER_BYTES) {
       throw in.corruptAt(-1, "manifest of " + data.length + " bytes is shorter than its header");
     }
@@ -140,7 +141,8 @@ final class ManifestCodec {
     int crcAt = data.length - TRAILER_BYTES;
     CRC32C crc = new CRC32C();
     crc.update(data, 0, crcAt);
-    if ((int) crc.getValue() != new ByteSource(key, data, crcAt, data.length).u32("checksum")) {
+    if ((int) crc.getValue()
+        != new BigEndianSource(key, data, crcAt, data.length).u32("checksum")) {
       throw in.corruptAt(crcAt, "manifest checksum mismatch");
     }
     int major = in.u16("major version");
@@ -158,15 +160,15 @@ final class ManifestCodec {
     return decodeFields(key, id, minor, in.slice(bodyLength, "body"));
   }
 
-  private static Decoded decodeFields(String key, long id, int minor, ByteSource body) {
-    Map<Integer, ByteSource> known = new HashMap<>();
+  private static Decoded decodeFields(String key, long id, int minor, BigEndianSource body) {
+    Map<Integer, BigEndianSource> known = new HashMap<>();
     Map<Integer, Integer> offsets = new HashMap<>();
     TreeMap<Integer, ByteBuffer> unknown = new TreeMap<>();
     while (body.remaining() > 0) {
       int at = body.position();
       int tag = body.u16("field tag");
       int length = body.length("field length", body.remaining());
-      ByteSource value = body.slice(length, "field value");
+      BigEndianSource value = body.slice(length, "field value");
       if (known.containsKey(tag) || unknown.containsKey(tag)) {
         throw body.corruptAt(at, "field 0x" + Integer.toHexString(tag) + " appears twice");
       }
@@ -190,10 +192,10 @@ final class ManifestCodec {
 
   /** Reads the known fields, each of which must be present unless optional. */
   private record FieldReader(
-      ByteSource body, Map<Integer, ByteSource> fields, Map<Integer, Integer> offsets) {
+      BigEndianSource body, Map<Integer, BigEndianSource> fields, Map<Integer, Integer> offsets) {
 
     Decoded read(long expectedId, UnknownFields unknown) {
-      ByteSource id = field(TAG_WRITE_ID);
+      BigEndianSource id = field(TAG_WRITE_ID);
       UUID writeId = new UUID(id.u64("write id"), id.u64("write id"));
       id.expectEnd("write id");
       // Before the state: another version's state is valid, only its id can give it away.
@@ -223,7 +225,7 @@ final class ManifestCodec {
      * or only one a 1.0 writer carried over from an older version.
      */
     private OptionalLong recordedId(UUID writeId, long expectedId) {
-      ByteSource value = fields.get(TAG_MANIFEST_ID);
+      BigEndianSource value = fields.get(TAG_MANIFEST_ID);
       if (value == null) {
         return OptionalLong.empty();
       }
@@ -248,7 +250,7 @@ final class ManifestCodec {
 
     /** The table floor (1.2), "" when absent. */
     private String condemnedThrough() {
-      ByteSource value = fields.get(TAG_CONDEMNED_THROUGH);
+      BigEndianSource value = fields.get(TAG_CONDEMNED_THROUGH);
       if (value == null) {
         return "";
       }
@@ -258,14 +260,14 @@ final class ManifestCodec {
     }
 
     private long u64(int tag, String what) {
-      ByteSource value = field(tag);
+      BigEndianSource value = field(tag);
       long v = value.nonNegative(what);
       value.expectEnd(what);
       return v;
     }
 
-    private ByteSource field(int tag) {
-      ByteSource value = fields.get(tag);
+    private BigEndianSource field(int tag) {
+      BigEndianSource value = fields.get(tag);
       if (value == null) {
         throw missing(tag);
       }

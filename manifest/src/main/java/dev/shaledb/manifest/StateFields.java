@@ -12,27 +12,27 @@ final class StateFields {
 
   private StateFields() {}
 
-  static void writeTables(ByteSink out, List<TableInfo> tables) {
+  static void writeTables(BigEndianSink out, List<TableInfo> tables) {
     out.u32(tables.size());
     for (TableInfo t : tables) {
       writeTable(out, t);
     }
   }
 
-  static List<TableInfo> readTables(ByteSource in) {
+  static List<TableInfo> readTables(BigEndianSource in) {
     List<TableInfo> tables = readTableList(in);
     in.expectEnd("table list");
     return tables;
   }
 
-  static void writeRuns(ByteSink out, List<SortedRun> runs) {
+  static void writeRuns(BigEndianSink out, List<SortedRun> runs) {
     out.u32(runs.size());
     for (SortedRun run : runs) {
       writeTables(out, run.tables());
     }
   }
 
-  static List<SortedRun> readRuns(ByteSource in) {
+  static List<SortedRun> readRuns(BigEndianSource in) {
     int count = in.length("sorted run count", MAX_COUNT);
     List<SortedRun> runs = new ArrayList<>(Math.min(count, 1024));
     for (int i = 0; i < count; i++) {
@@ -42,7 +42,7 @@ final class StateFields {
     return runs;
   }
 
-  static void writeCheckpoints(ByteSink out, List<Checkpoint> checkpoints) {
+  static void writeCheckpoints(BigEndianSink out, List<Checkpoint> checkpoints) {
     out.u32(checkpoints.size());
     for (Checkpoint c : checkpoints) {
       out.u64(c.id().getMostSignificantBits()).u64(c.id().getLeastSignificantBits());
@@ -57,7 +57,7 @@ final class StateFields {
     }
   }
 
-  static List<Checkpoint> readCheckpoints(ByteSource in) {
+  static List<Checkpoint> readCheckpoints(BigEndianSource in) {
     int count = in.length("checkpoint count", MAX_COUNT);
     List<Checkpoint> checkpoints = new ArrayList<>(Math.min(count, 1024));
     for (int i = 0; i < count; i++) {
@@ -79,7 +79,7 @@ final class StateFields {
     return checkpoints;
   }
 
-  private static void writeTable(ByteSink out, TableInfo t) {
+  private static void writeTable(BigEndianSink out, TableInfo t) {
     byte[] id = t.id().getBytes(StandardCharsets.US_ASCII);
     out.u8(id.length).bytes(id);
     out.u64(t.sizeBytes());
@@ -88,7 +88,7 @@ final class StateFields {
     out.u64(t.minSeq()).u64(t.maxSeq()).u32(t.crc32c());
   }
 
-  private static List<TableInfo> readTableList(ByteSource in) {
+  private static List<TableInfo> readTableList(BigEndianSource in) {
     int count = in.length("table count", MAX_COUNT);
     List<TableInfo> tables = new ArrayList<>(Math.min(count, 1024));
     for (int i = 0; i < count; i++) {

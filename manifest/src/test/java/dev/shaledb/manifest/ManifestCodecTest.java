@@ -85,7 +85,7 @@ class ManifestCodecTest {
   @Test
   void aManifestIdFieldOfTheWrongLengthIsCorrupt() {
     byte[] bytes = withoutField(ManifestCodec.encode(ID, ManifestState.initial(), WRITE_ID));
-    ByteSink out = new ByteSink(bytes.length + 16);
+    BigEndianSink out = new BigEndianSink(bytes.length + 16);
     out.bytes(bytes, 0, bytes.length - 4);
     out.u16(ManifestCodec.TAG_MANIFEST_ID).u32(8).u64(ID);
     out.patchU32(8, out.size() - ManifestCodec.HEADER_BYTES);
@@ -191,7 +191,7 @@ class ManifestCodecTest {
   @Test
   void missingFieldIsCorrupt() {
     // Build a manifest by hand with only the write id.
-    ByteSink out = new ByteSink(64);
+    BigEndianSink out = new BigEndianSink(64);
     out.u32(ManifestCodec.MAGIC).u16(1).u16(0).u32(22);
     out.u16(ManifestCodec.TAG_WRITE_ID).u32(16).u64(1).u64(2);
     byte[] bytes = sealed(out);
@@ -234,7 +234,7 @@ class ManifestCodecTest {
   private static byte[] withoutField(byte[] bytes) {
     int at = indexOfField(bytes, ManifestCodec.TAG_MANIFEST_ID);
     int fieldBytes = 6 + ByteBuffer.wrap(bytes).getInt(at + 2);
-    ByteSink out = new ByteSink(bytes.length);
+    BigEndianSink out = new BigEndianSink(bytes.length);
     out.bytes(bytes, 0, at);
     out.bytes(bytes, at + fieldBytes, bytes.length - 4 - at - fieldBytes);
     out.array()[7] = 0; // minor version 0 (a u16 at offset 6)
@@ -248,14 +248,14 @@ class ManifestCodecTest {
 
   private static byte[] withExtraField(int tag, byte[] value) {
     byte[] base = ManifestCodec.encode(ID, ManifestState.initial(), WRITE_ID);
-    ByteSink out = new ByteSink(base.length + 16);
+    BigEndianSink out = new BigEndianSink(base.length + 16);
     out.bytes(base, 0, base.length - 4);
     out.u16(tag).u32(value.length).bytes(value);
     out.patchU32(8, out.size() - ManifestCodec.HEADER_BYTES);
     return sealed(out);
   }
 
-  private static byte[] sealed(ByteSink out) {
+  private static byte[] sealed(BigEndianSink out) {
     CRC32C crc = new CRC32C();
     crc.update(out.array(), 0, out.size());
     out.u32((int) crc.getValue());

@@ -52,7 +52,7 @@ final class BlockIndex {
    * Decodes and validates the index payload {@code data[start, limit)}: entries back to back,
    * separators in order, data blocks contiguous from offset 0 up to {@code dataEnd}.
    */
-  static BlockIndex decode(ByteReader in, byte[] data, int start, int limit, long dataEnd) {
+  static BlockIndex decode(LittleEndianReader in, byte[] data, int start, int limit, long dataEnd) {
     if (limit - start < 4) {
       throw in.corrupt("index block too short");
     }
@@ -62,7 +62,7 @@ final class BlockIndex {
     }
     int n = (int) count;
     int entriesEnd = limit - 4 - 4 * n;
-    ByteSink seps = new ByteSink(n * 8);
+    LittleEndianSink seps = new LittleEndianSink(n * 8);
     int[] sepStarts = new int[n + 1];
     long[] offsets = new long[n];
     int[] lengths = new int[n];

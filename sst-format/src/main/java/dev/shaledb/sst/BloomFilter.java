@@ -34,7 +34,7 @@ final class BloomFilter {
   }
 
   /** Appends the payload of a filter over {@code count} key hashes to {@code out}. */
-  static void write(long[] hashes, int count, int bitsPerKey, ByteSink out) {
+  static void write(long[] hashes, int count, int bitsPerKey, LittleEndianSink out) {
     long bits = Math.max(64, (long) count * bitsPerKey);
     bits = Math.min(MAX_BITS, (bits + 7) & ~7L);
     int probes = optimalProbes(bitsPerKey);
@@ -59,7 +59,7 @@ final class BloomFilter {
   }
 
   /** Reads a filter payload; the array is kept, not copied. */
-  static BloomFilter read(ByteReader in, byte[] data, int limit) {
+  static BloomFilter read(LittleEndianReader in, byte[] data, int limit) {
     int type = in.u8();
     if (type != TYPE_BLOOM_V1) {
       throw in.corrupt("unknown filter type " + type);

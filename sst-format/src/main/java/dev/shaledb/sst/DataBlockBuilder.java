@@ -12,14 +12,14 @@ final class DataBlockBuilder {
   static final int FLAG_HAS_EXPIRY = 0x04;
 
   private final int restartInterval;
-  private final ByteSink buf;
+  private final LittleEndianSink buf;
   private int[] restarts = new int[16];
   private int restartCount;
   private int sinceRestart;
 
   DataBlockBuilder(int restartInterval, int blockSize) {
     this.restartInterval = restartInterval;
-    this.buf = new ByteSink(Math.min(blockSize, 1 << 20) + 1024);
+    this.buf = new LittleEndianSink(Math.min(blockSize, 1 << 20) + 1024);
   }
 
   boolean isEmpty() {
@@ -71,7 +71,7 @@ final class DataBlockBuilder {
   }
 
   /** Appends the restart array and returns the raw block; valid until {@link #reset()}. */
-  ByteSink finish() {
+  LittleEndianSink finish() {
     buf.ensure(4 * restartCount + 4);
     for (int i = 0; i < restartCount; i++) {
       buf.writeIntLE(restarts[i]);

@@ -7,7 +7,7 @@ import java.util.Arrays;
  * start of every entry as u32 and the entry count, so the block can be binary-searched as stored.
  */
 final class IndexBuilder {
-  private final ByteSink buf = new ByteSink(4096);
+  private final LittleEndianSink buf = new LittleEndianSink(4096);
   private int[] starts = new int[64];
   private int count;
 
@@ -26,7 +26,7 @@ final class IndexBuilder {
     return count;
   }
 
-  ByteSink finish() {
+  LittleEndianSink finish() {
     buf.ensure(4 * count + 4);
     for (int i = 0; i < count; i++) {
       buf.writeIntLE(starts[i]);

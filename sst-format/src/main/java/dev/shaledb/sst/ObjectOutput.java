@@ -12,11 +12,11 @@ import java.util.zip.CRC32C;
  */
 final class ObjectOutput {
   private final OutputStream stream;
-  private final ByteSink buffer;
+  private final LittleEndianSink buffer;
   private final CRC32C crc = new CRC32C();
   private long position;
 
-  private ObjectOutput(OutputStream stream, ByteSink buffer) {
+  private ObjectOutput(OutputStream stream, LittleEndianSink buffer) {
     this.stream = stream;
     this.buffer = buffer;
   }
@@ -26,7 +26,7 @@ final class ObjectOutput {
   }
 
   static ObjectOutput inMemory() {
-    return new ObjectOutput(null, new ByteSink(64 * 1024));
+    return new ObjectOutput(null, new LittleEndianSink(64 * 1024));
   }
 
   boolean isInMemory() {

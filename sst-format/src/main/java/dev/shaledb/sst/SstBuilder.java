@@ -185,7 +185,7 @@ public final class SstBuilder implements AutoCloseable {
   }
 
   private void flushBlock() {
-    ByteSink raw = block.finish();
+    LittleEndianSink raw = block.finish();
     pendingBlock = writer.writeData(raw.array(), raw.size());
     block.reset();
   }
@@ -207,10 +207,10 @@ public final class SstBuilder implements AutoCloseable {
       }
       index.add(Separators.successor(lastKey, lastKeyLen), pendingBlock);
       long indexOffset = out.position();
-      ByteSink indexRaw = index.finish();
+      LittleEndianSink indexRaw = index.finish();
       BlockHandle indexHandle = writer.writeMeta(indexRaw.array(), indexRaw.size());
       int filterLength = writeFilter();
-      ByteSink meta = new ByteSink(256);
+      LittleEndianSink meta = new LittleEndianSink(256);
       metadata().encode(meta);
       BlockHandle metaHandle = writer.writeMeta(meta.array(), meta.size());
       Footer footer =
@@ -249,7 +249,8 @@ public final class SstBuilder implements AutoCloseable {
     if (!wanted) {
       return 0;
     }
-    ByteSink filter = new ByteSink(BloomFilter.HEADER_SIZE + (int) (stats.distinctKeys * 2));
+    LittleEndianSink filter =
+        new LittleEndianSink(BloomFilter.HEADER_SIZE + (int) (stats.distinctKeys * 2));
     BloomFilter.write(keyHashes, (int) stats.distinctKeys, options.bloomBitsPerKey(), filter);
     keyHashes = null;
     return writer.writeMeta(filter.array(), filter.size()).length();

@@ -67,7 +67,7 @@ public record SstMetadata(
     }
   }
 
-  void encode(ByteSink out) {
+  void encode(LittleEndianSink out) {
     out.writeVarint(entryCount);
     out.writeVarint(putCount);
     out.writeVarint(deleteCount);
@@ -92,7 +92,7 @@ public record SstMetadata(
     out.writeVarint(options.bloomMinKeys());
   }
 
-  static SstMetadata decode(ByteReader in) {
+  static SstMetadata decode(LittleEndianReader in) {
     long max = Long.MAX_VALUE;
     long entries = in.varint("entry count", 1, max);
     long puts = in.varint("put count", 0, max);

@@ -106,12 +106,13 @@ public final class SstReader {
     return new SstReader(objectKey, reader, options.blockCache(), footer, index, filter, metadata);
   }
 
-  private static ByteReader openBlock(
+  private static LittleEndianReader openBlock(
       String key, Footer footer, TailBuffer tail, long offset, int len, String w) {
     BlockEnvelope.Raw raw =
         BlockEnvelope.open(
             key, footer.binding(), offset, w, tail.bytes(), tail.indexOf(offset), len);
-    return new ByteReader(key, offset, w, raw.data(), raw.offset(), raw.offset() + raw.length());
+    return new LittleEndianReader(
+        key, offset, w, raw.data(), raw.offset(), raw.offset() + raw.length());
   }
 
   private static BlockIndex readIndex(String key, TailBuffer tail, Footer footer) {
@@ -125,8 +126,9 @@ public final class SstReader {
             tail.indexOf(footer.indexOffset()),
             footer.indexLength());
     int end = raw.offset() + raw.length();
-    ByteReader in =
-        new ByteReader(key, footer.indexOffset(), "index block", raw.data(), raw.offset(), end);
+    LittleEndianReader in =
+        new LittleEndianReader(
+            key, footer.indexOffset(), "index block", raw.data(), raw.offset(), end);
     return BlockIndex.decode(in, raw.data(), raw.offset(), end, footer.indexOffset());
   }
 
@@ -142,8 +144,8 @@ public final class SstReader {
             footer.filterLength());
     // A copy, so the reader keeps only the filter, not the whole tail buffer.
     byte[] bits = Arrays.copyOfRange(raw.data(), raw.offset(), raw.offset() + raw.length());
-    ByteReader in =
-        new ByteReader(key, footer.filterOffset(), "filter block", bits, 0, bits.length);
+    LittleEndianReader in =
+        new LittleEndianReader(key, footer.filterOffset(), "filter block", bits, 0, bits.length);
     return BloomFilter.read(in, bits, bits.length);
   }
 

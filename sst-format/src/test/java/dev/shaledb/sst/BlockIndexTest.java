@@ -63,8 +63,9 @@ class BlockIndexTest {
     for (int i = 0; i < seps.size(); i++) {
       builder.add(seps.get(i), new BlockHandle(100L * i, 100));
     }
-    ByteSink raw = builder.finish();
-    ByteReader in = new ByteReader("k", 0, "index block", raw.array(), 0, raw.size());
+    LittleEndianSink raw = builder.finish();
+    LittleEndianReader in =
+        new LittleEndianReader("k", 0, "index block", raw.array(), 0, raw.size());
     return BlockIndex.decode(in, raw.array(), 0, raw.size(), 100L * seps.size());
   }
 

@@ -69,9 +69,9 @@ class BloomFilterTest {
   }
 
   private static BloomFilter build(long[] hashes, int count, int bitsPerKey) {
-    ByteSink sink = new ByteSink(1024);
+    LittleEndianSink sink = new LittleEndianSink(1024);
     BloomFilter.write(hashes, count, bitsPerKey, sink);
-    ByteReader in = new ByteReader("k", 0, "filter", sink.array(), 0, sink.size());
+    LittleEndianReader in = new LittleEndianReader("k", 0, "filter", sink.array(), 0, sink.size());
     return BloomFilter.read(in, sink.array(), sink.size());
   }
 }

@@ -108,13 +108,13 @@ class SstFormatEdgeTest {
     DataBlockBuilder b = new DataBlockBuilder(16, 4096);
     b.add(SstTesting.key("b"), 0, EntryKind.PUT, 5, SstEntry.NO_EXPIRY, new byte[0], 0);
     b.add(SstTesting.key("a"), 0, EntryKind.PUT, 5, SstEntry.NO_EXPIRY, new byte[0], 0);
-    ByteSink raw = b.finish();
+    LittleEndianSink raw = b.finish();
     assertMalformed(java.util.Arrays.copyOf(raw.array(), raw.size()), "out of order");
 
     DataBlockBuilder same = new DataBlockBuilder(16, 4096);
     same.add(SstTesting.key("a"), 0, EntryKind.PUT, 5, SstEntry.NO_EXPIRY, new byte[0], 0);
     same.add(SstTesting.key("a"), 1, EntryKind.PUT, 7, SstEntry.NO_EXPIRY, new byte[0], 0);
-    ByteSink raw2 = same.finish();
+    LittleEndianSink raw2 = same.finish();
     assertMalformed(java.util.Arrays.copyOf(raw2.array(), raw2.size()), "out of order");
   }
 
@@ -122,7 +122,7 @@ class SstFormatEdgeTest {
   void keysOutsideTheIndexSeparatorsAreCorrupt() {
     DataBlockBuilder b = new DataBlockBuilder(16, 4096);
     b.add(SstTesting.key("m"), 0, EntryKind.PUT, 5, SstEntry.NO_EXPIRY, new byte[0], 0);
-    ByteSink raw = b.finish();
+    LittleEndianSink raw = b.finish();
     byte[] data = java.util.Arrays.copyOf(raw.array(), raw.size());
     assertThatThrownBy(
             () -> DecodedBlock.decode(KEY, 0, data, data.length, SstTesting.key("n"), null))
@@ -188,19 +188,19 @@ class SstFormatEdgeTest {
 
   @Test
   void varintsRoundTripAndOverflowsAreCorrupt() {
-    ByteSink sink = new ByteSink(16);
+    LittleEndianSink sink = new LittleEndianSink(16);
     long[] values = {0, 1, 127, 128, 16383, 16384, Integer.MAX_VALUE, Long.MAX_VALUE, -1L};
     for (long v : values) {
       sink.writeVarint(v);
     }
-    ByteReader in = new ByteReader(KEY, 0, "test", sink.array(), 0, sink.size());
+    LittleEndianReader in = new LittleEndianReader(KEY, 0, "test", sink.array(), 0, sink.size());
     for (long v : values) {
       assertThat(in.varint64("v")).isEqualTo(v);
     }
     in.expectEnd();
     byte[] tooLong = new byte[11];
     java.util.Arrays.fill(tooLong, (byte) 0x80);
-    ByteReader bad = new ByteReader(KEY, 0, "test", tooLong, 0, tooLong.length);
+    LittleEndianReader bad = new LittleEndianReader(KEY, 0, "test", tooLong, 0, tooLong.length);
     assertThatThrownBy(() -> bad.varint64("v")).isInstanceOf(CorruptObjectException.class);
     byte[] big = {
       (byte) 0xFF,
@@ -214,7 +214,7 @@ class SstFormatEdgeTest {
       (byte) 0xFF,
       0x02
     };
-    ByteReader overflow = new ByteReader(KEY, 0, "test", big, 0, big.length);
+    LittleEndianReader overflow = new LittleEndianReader(KEY, 0, "test", big, 0, big.length);
     assertThatThrownBy(() -> overflow.varint64("v")).isInstanceOf(CorruptObjectException.class);
   }
 

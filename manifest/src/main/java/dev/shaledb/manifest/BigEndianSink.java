@@ -3,11 +3,11 @@ package dev.shaledb.manifest;
 import java.util.Arrays;
 
 /** A growable big-endian byte buffer for encoding. */
-final class ByteSink {
+final class BigEndianSink {
   private byte[] buf;
   private int size;
 
-  ByteSink(int initialCapacity) {
+  BigEndianSink(int initialCapacity) {
     buf = new byte[Math.max(16, initialCapacity)];
   }
 
@@ -15,20 +15,20 @@ final class ByteSink {
     return size;
   }
 
-  ByteSink u8(int v) {
+  BigEndianSink u8(int v) {
     ensure(1);
     buf[size++] = (byte) v;
     return this;
   }
 
-  ByteSink u16(int v) {
+  BigEndianSink u16(int v) {
     ensure(2);
     buf[size++] = (byte) (v >>> 8);
     buf[size++] = (byte) v;
     return this;
   }
 
-  ByteSink u32(int v) {
+  BigEndianSink u32(int v) {
     ensure(4);
     for (int shift = 24; shift >= 0; shift -= 8) {
       buf[size++] = (byte) (v >>> shift);
@@ -36,7 +36,7 @@ final class ByteSink {
     return this;
   }
 
-  ByteSink u64(long v) {
+  BigEndianSink u64(long v) {
     ensure(8);
     for (int shift = 56; shift >= 0; shift -= 8) {
       buf[size++] = (byte) (v >>> shift);
@@ -44,11 +44,11 @@ final class ByteSink {
     return this;
   }
 
-  ByteSink bytes(byte[] b) {
+  BigEndianSink bytes(byte[] b) {
     return bytes(b, 0, b.length);
   }
 
-  ByteSink bytes(byte[] b, int offset, int length) {
+  BigEndianSink bytes(byte[] b, int offset, int length) {
     ensure(length);
     System.arraycopy(b, offset, buf, size, length);
     size += length;

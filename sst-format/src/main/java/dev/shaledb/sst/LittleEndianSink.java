@@ -3,11 +3,11 @@ package dev.shaledb.sst;
 import java.util.Arrays;
 
 /** A growable byte array with little-endian and varint writers. */
-final class ByteSink {
+final class LittleEndianSink {
   private byte[] buf;
   private int size;
 
-  ByteSink(int initialCapacity) {
+  LittleEndianSink(int initialCapacity) {
     buf = new byte[Math.max(16, initialCapacity)];
   }
 

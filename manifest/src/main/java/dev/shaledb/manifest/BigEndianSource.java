@@ -6,13 +6,13 @@ import dev.shaledb.error.CorruptObjectException;
  * Reads big-endian fields from a byte range of an object, reporting every overrun as {@link
  * CorruptObjectException} with the object's key and the absolute offset.
  */
-final class ByteSource {
+final class BigEndianSource {
   private final String key;
   private final byte[] data;
   private final int end;
   private int pos;
 
-  ByteSource(String key, byte[] data, int start, int end) {
+  BigEndianSource(String key, byte[] data, int start, int end) {
     this.key = key;
     this.data = data;
     this.pos = start;
@@ -86,9 +86,9 @@ final class ByteSource {
   }
 
   /** A sub-source over the next {@code length} bytes; this source skips past them. */
-  ByteSource slice(int length, String what) {
+  BigEndianSource slice(int length, String what) {
     need(length, what);
-    ByteSource slice = new ByteSource(key, data, pos, pos + length);
+    BigEndianSource slice = new BigEndianSource(key, data, pos, pos + length);
     pos += length;
     return slice;
   }

@@ -6,7 +6,7 @@ import dev.shaledb.error.CorruptObjectException;
  * Bounds-checked decoding of a verified block payload. Any overrun or out-of-range value is
  * reported as corruption of the block at {@code blockOffset} of the object.
  */
-final class ByteReader {
+final class LittleEndianReader {
   private final String objectKey;
   private final long blockOffset;
   private final String what;
@@ -15,7 +15,8 @@ final class ByteReader {
   private final int limit;
   private int pos;
 
-  ByteReader(String objectKey, long blockOffset, String what, byte[] data, int start, int limit) {
+  LittleEndianReader(
+      String objectKey, long blockOffset, String what, byte[] data, int start, int limit) {
     this.objectKey = objectKey;
     this.blockOffset = blockOffset;
     this.what = what;
