@@ -6,7 +6,6 @@ import dev.shaledb.Db;
 import dev.shaledb.DbIterator;
 import dev.shaledb.DbReader;
 import dev.shaledb.DbReaderOptions;
-import dev.shaledb.GcResult;
 import dev.shaledb.KeyValue;
 import dev.shaledb.ReadOptions;
 import dev.shaledb.Snapshot;
@@ -16,7 +15,6 @@ import dev.shaledb.error.CorruptObjectException;
 import dev.shaledb.error.FencedException;
 import dev.shaledb.error.OutcomeUnknownException;
 import dev.shaledb.error.SnapshotTooOldException;
-import dev.shaledb.manifest.Checkpoint;
 import dev.shaledb.objectstore.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -60,7 +58,7 @@ public final class Workload {
   private boolean checkReads = true;
   private RuntimeException writeFailure;
   private boolean fenced;
-  private Held held;
+  private final HeldIterators held;
 
   /** A workload without stalls or {@link DbReader} reads. */
   public Workload(
@@ -103,6 +101,9 @@ public final class Workload {
     this.stalls = requireNonNull(stalls, "stalls is null");
     this.readerStore = readerStore;
     this.path = path;
+    this.held =
+        new HeldIterators(
+            db, oracle, tally, stalls, random, keys, process, writer, this::readFailed);
   }
 
   /** The key with index {@code i}. */
@@ -120,6 +121,7 @@ public final class Workload {
    */
   public void skipReadChecks() {
     checkReads = false;
+    held.skipChecks();
   }
 
   /** The write failure that ended this process's writes, or null. */
@@ -158,13 +160,13 @@ public final class Workload {
     } else if (op < 900) {
       scan();
     } else if (op < 910) {
-      hold();
+      held.hold();
     } else if (op < 950) {
       snapshotReads();
     } else {
       flush();
     }
-    holding();
+    held.holding();
     return writeFailure == null;
   }
 
@@ -412,185 +414,15 @@ public final class Workload {
     }
   }
 
-  /** An iterator kept open across operations; see {@link #hold()}. */
-  private static final class Held {
-    final int from;
-    final int to;
-    final long[] thresholds;
-    final Snapshot snapshot;
-    final DbIterator it;
-    final long openedAt;
-    final Map<String, byte[]> seen = new LinkedHashMap<>();
-    final int length;
-    final int flushAt;
-    final int gcAt;
-    int ops;
-    boolean acrossDeletion;
-
-    Held(
-        int from,
-        int to,
-        long[] thresholds,
-        Snapshot snapshot,
-        DbIterator it,
-        long openedAt,
-        SplittableRandom random) {
-      this.from = from;
-      this.to = to;
-      this.thresholds = thresholds;
-      this.snapshot = snapshot;
-      this.it = it;
-      this.openedAt = openedAt;
-      this.length = 6 + random.nextInt(40);
-      this.flushAt = 1 + random.nextInt(length / 2);
-      this.gcAt = flushAt + 1 + random.nextInt(length - flushAt - 1);
-    }
-  }
-
-  /**
-   * Opens a held iterator (one at a time per workload), sometimes under a snapshot, and reads a few
-   * entries. The following operations of this workload run while it is open; {@link #holding()}
-   * adds a flush of the memtables to tables (so compaction replaces the tables it reads) and later
-   * a minAge-zero GC run (so they are deleted) before it is read to the end. It must then show
-   * exactly the state when it was opened, or fail with {@link SnapshotTooOldException}.
-   */
-  private void hold() {
-    if (held != null) {
-      return;
-    }
-    int from = random.nextInt(keys);
-    int to = Math.min(keys, from + 5 + random.nextInt(30));
-    long[] thresholds = new long[to - from];
-    for (int i = from; i < to; i++) {
-      thresholds[i - from] = oracle.readStart(key(i));
-    }
-    Snapshot snapshot = null;
-    DbIterator it;
-    try {
-      if (random.nextInt(3) == 0) {
-        snapshot = db.snapshot();
-        it =
-            db.scan(
-                bytes(key(from)), bytes(key(to)), ReadOptions.defaults().withSnapshot(snapshot));
-      } else {
-        it = db.scan(bytes(key(from)), bytes(key(to)));
-      }
-    } catch (RuntimeException e) {
-      closeQuietly(snapshot);
-      readFailed(e);
-      return;
-    }
-    // Taken once the iterator (or its snapshot) exists: a write begun later must not show.
-    held = new Held(from, to, thresholds, snapshot, it, oracle.tick(), random);
-    for (int n = 1 + random.nextInt(3); n > 0 && held != null; n--) {
-      readHeld(false);
-    }
-  }
-
-  /** One more operation ran while the iterator is held: flush, collect, or read it to the end. */
-  private void holding() {
-    Held h = held;
-    if (h == null) {
-      return;
-    }
-    h.ops++;
-    if (h.ops == h.flushAt) {
-      flushTables();
-    } else if (h.ops == h.gcAt) {
-      GcResult r = stalls.collectNow();
-      h.acrossDeletion |= r != null && r.tablesDeleted() > 0;
-    } else if (h.ops >= h.length) {
-      finishHeld();
-    }
-  }
-
-  /**
-   * Turns the memtables into tables now (so compaction replaces the tables a held iterator reads):
-   * a checkpoint flushes first, and deleting it at once leaves those tables unpinned.
-   */
-  private void flushTables() {
-    long began = oracle.tick();
-    try {
-      Checkpoint c = db.createCheckpoint("held-" + writer + "-" + counter, CHECKPOINT_LIFETIME);
-      oracle.durableBefore(process, began);
-      tally.inc(Stat.CHECKPOINTS);
-      db.deleteCheckpoint(c.id());
-    } catch (RuntimeException e) {
-      // As for checkpoint(): a failure that ended the writer ends its next write.
-    }
-  }
-
   /**
    * Reads the held iterator to the end, if one is open, and checks it. Call before the process ends
    * (the harness does, at the end of each cycle), so no iterator outlives its database.
    */
   public void finishHeld() {
-    if (held != null) {
-      readHeld(true);
-    }
+    held.finish();
   }
 
-  /** Reads one entry of the held iterator, or all that are left; a failure ends the hold. */
-  private void readHeld(boolean all) {
-    Held h = held;
-    try {
-      while (h.it.hasNext()) {
-        KeyValue kv = h.it.next();
-        h.seen.put(new String(kv.key(), StandardCharsets.UTF_8), kv.value());
-        if (!all) {
-          return;
-        }
-      }
-    } catch (RuntimeException e) {
-      held = null;
-      closeQuietly(h.it);
-      closeQuietly(h.snapshot);
-      if (causedBy(e, SnapshotTooOldException.class)) {
-        tally.inc(Stat.HELD_REFUSED);
-      } else {
-        readFailed(e);
-      }
-      return;
-    }
-    held = null;
-    closeQuietly(h.it);
-    closeQuietly(h.snapshot);
-    if (checkReads) {
-      checkHeld(h);
-    }
-  }
-
-  private void checkHeld(Held h) {
-    tally.inc(Stat.HELD_CHECKED);
-    if (h.acrossDeletion) {
-      tally.inc(Stat.HELD_ACROSS_DELETION);
-    }
-    List<ExpectedState.Finding> wrong = new ArrayList<>();
-    for (int i = h.from; i < h.to; i++) {
-      ExpectedState.Finding f =
-          oracle.checkHeld(key(i), h.seen.remove(key(i)), h.thresholds[i - h.from], h.openedAt);
-      if (f != null) {
-        wrong.add(f);
-      }
-    }
-    for (String stray : h.seen.keySet()) {
-      wrong.add(
-          new ExpectedState.Finding(
-              ExpectedState.Violation.PHANTOM_VALUE, stray, "outside the held range"));
-    }
-    if (!wrong.isEmpty()) {
-      tally.inc(Stat.HELD_WRONG);
-      tally.finding(
-          "held iterator of process "
-              + process
-              + (h.snapshot != null ? " (under a snapshot)" : "")
-              + (h.acrossDeletion ? " held across a GC that deleted tables" : "")
-              + ": "
-              + wrong.subList(0, Math.min(3, wrong.size())));
-    }
-  }
-
-  private static void closeQuietly(AutoCloseable c) {
+  static void closeQuietly(AutoCloseable c) {
     if (c == null) {
       return;
     }
