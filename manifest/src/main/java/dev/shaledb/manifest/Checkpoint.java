@@ -10,6 +10,10 @@ import java.util.UUID;
  * A named, optionally expiring pin on one manifest version: garbage collection keeps that manifest
  * and every object it references until the checkpoint is removed or expires.
  *
+ * <p>Part of ShaleDB's public API, returned by {@code Db.createCheckpoint} and {@code
+ * Db.listCheckpoints}: kept source-compatible across minor releases like the types of {@code
+ * dev.shaledb}. The rest of this package is not API.
+ *
  * @param id the checkpoint's unique id
  * @param manifestId the pinned manifest id, at least 1
  * @param expireAt when the pin lapses, or null for never

@@ -8,6 +8,9 @@ import java.util.Map;
 /**
  * A snapshot of a {@link MeteredObjectStore}'s counters.
  *
+ * <p>Part of ShaleDB's public API (through {@code DbStats.objectStore}), as is the whole {@code
+ * dev.shaledb.objectstore} package: stores are what a user opens a database on.
+ *
  * @param byType requests, failures and latency per request type (every type present)
  * @param bytesUploaded payload bytes of successful puts
  * @param bytesDownloaded payload bytes returned by successful gets

@@ -5,6 +5,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * How {@link SstBuilder} lays out a table. Readers need none of this: every table describes itself.
  *
+ * <p>Part of ShaleDB's public API, through {@code DbOptions.tableOptions}: kept source-compatible
+ * across minor releases like the types of {@code dev.shaledb}. The rest of this package is not API.
+ *
  * @param blockSize target uncompressed size of a data block in bytes; a block is closed as soon as
  *     it reaches this size, so it may exceed it by one entry (1 byte to 64 MiB; default 4 KiB)
  * @param restartInterval entries between full-key restart points inside a block (1 to 65,535;

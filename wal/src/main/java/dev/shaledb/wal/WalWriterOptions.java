@@ -8,6 +8,9 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * Tuning of a {@link WalWriter}.
  *
+ * <p>Part of ShaleDB's public API, through {@code DbOptions.walOptions}: kept source-compatible
+ * across minor releases like the types of {@code dev.shaledb}. The rest of this package is not API.
+ *
  * @param maxObjectBytes the size at which the writer cuts a WAL object; a single larger batch still
  *     goes alone in one object (a batch is never split)
  * @param maxInFlight how many WAL puts may be in flight at once (K). With 1, every round trip
