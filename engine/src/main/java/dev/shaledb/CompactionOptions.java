@@ -107,17 +107,6 @@ public record CompactionOptions(
         .pollInterval(pollInterval);
   }
 
-  /**
-   * The size tier of a run of {@code bytes}: 0 up to {@link #baseRunBytes}, then one per fanout.
-   */
-  int tier(long bytes) {
-    int tier = 0;
-    for (double limit = baseRunBytes; bytes > limit; limit *= tierFanout) {
-      tier++;
-    }
-    return tier;
-  }
-
   /** Makes {@link CompactionOptions}; the record documents each default. */
   public static final class Builder {
     private boolean enabled = true;

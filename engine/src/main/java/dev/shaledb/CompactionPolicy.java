@@ -47,9 +47,7 @@ final class CompactionPolicy {
       bytes += t.sizeBytes();
     }
     List<SortedRun> runs = state.sortedRuns();
-    if (!runs.isEmpty()
-        && free(runs.get(0), busy)
-        && options.tier(runs.get(0).sizeBytes() + bytes) == 0) {
+    if (!runs.isEmpty() && free(runs.get(0), busy) && tier(runs.get(0).sizeBytes() + bytes) == 0) {
       return new CompactionJob(inputs, List.of(runs.get(0)), runs.size() == 1);
     }
     return new CompactionJob(inputs, List.of(), runs.isEmpty());
@@ -115,7 +113,7 @@ final class CompactionPolicy {
       int j = i;
       while (j + 1 < n
           && free(runs.get(j + 1), busy)
-          && options.tier(merged) >= options.tier(runs.get(j + 1).sizeBytes())) {
+          && tier(merged) >= tier(runs.get(j + 1).sizeBytes())) {
         j++;
         merged += runs.get(j).sizeBytes();
       }
@@ -148,5 +146,17 @@ final class CompactionPolicy {
       }
     }
     return true;
+  }
+
+  /**
+   * The size tier of a run of {@code bytes}: 0 up to {@link CompactionOptions#baseRunBytes}, then
+   * one per fanout.
+   */
+  int tier(long bytes) {
+    int tier = 0;
+    for (double limit = options.baseRunBytes(); bytes > limit; limit *= options.tierFanout()) {
+      tier++;
+    }
+    return tier;
   }
 }

@@ -7,7 +7,6 @@ import dev.shaledb.manifest.SortedRun;
 import dev.shaledb.manifest.TableInfo;
 import dev.shaledb.objectstore.Futures;
 import dev.shaledb.objectstore.ObjectMeta;
-import dev.shaledb.sst.EntryKind;
 import dev.shaledb.sst.SstBuilder;
 import dev.shaledb.sst.SstEntry;
 import dev.shaledb.sst.SstOptions;
@@ -163,35 +162,5 @@ final class CompactionRunner {
       sources.add(new SortedRunIterator(run.tables(), tables::compactionIterator));
     }
     return new MergingIterator(sources);
-  }
-
-  /** Which versions of a key a compaction keeps; fed every version in internal order. */
-  static final class Retention {
-    private final long retainSeq;
-    private final boolean bottom;
-    private byte[] key;
-    private boolean settled;
-
-    Retention(long retainSeq, boolean bottom) {
-      this.retainSeq = retainSeq;
-      this.bottom = bottom;
-    }
-
-    boolean keep(byte[] k, long seq, EntryKind kind) {
-      if (key == null || !Arrays.equals(key, k)) {
-        key = k;
-        settled = false;
-      }
-      if (seq > retainSeq) {
-        return true;
-      }
-      if (settled) {
-        return false;
-      }
-      settled = true;
-      // Below the oldest reader nothing older than this version can be seen; at the bottom a
-      // tombstone hides nothing, so it goes too.
-      return !(bottom && kind == EntryKind.DELETE);
-    }
   }
 }

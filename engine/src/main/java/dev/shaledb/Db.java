@@ -94,7 +94,7 @@ public final class Db implements AutoCloseable {
   public void write(WriteBatch batch, WriteOptions options) {
     requireNonNull(batch, "batch is null");
     requireNonNull(options, "options is null");
-    engine.write(batch, options);
+    engine.write(batch.entries(), batch.approximateBytes(), options);
   }
 
   /**
@@ -108,7 +108,7 @@ public final class Db implements AutoCloseable {
    */
   public CompletableFuture<Void> writeAsync(WriteBatch batch) {
     requireNonNull(batch, "batch is null");
-    return engine.writeAsync(batch);
+    return engine.writeAsync(batch.entries(), batch.approximateBytes());
   }
 
   /** The value of {@code key}, or null if absent. */

@@ -14,6 +14,7 @@ import dev.shaledb.manifest.ManifestStore;
 import dev.shaledb.objectstore.Futures;
 import dev.shaledb.objectstore.MeteredObjectStore;
 import dev.shaledb.objectstore.ObjectStore;
+import dev.shaledb.wal.WalEntry;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -41,6 +42,7 @@ final class Engine {
   private final Counters counters = new Counters();
   private final Snapshots snapshots = new Snapshots();
   private final MemoryBudget budget;
+  private final WriterState state;
   private final WritePath writes;
   private final Flusher flusher;
   private final ReadPath reads;
@@ -50,7 +52,7 @@ final class Engine {
   private volatile ScheduledFuture<?> manifestPoll;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Checkpoints checkpoints;
-  private final GarbageCollector gc;
+  private final GcService gc;
   private final CorruptionReporter corruption;
   private final BackgroundHealth health;
 
@@ -85,17 +87,7 @@ final class Engine {
             compaction.l0SlowdownTables(),
             compaction.l0StopTables());
     this.tableIds = new TableIds(options.clock(), new SecureRandom());
-    Flusher[] flusherRef = new Flusher[1];
-    this.writes =
-        new WritePath(
-            recovered.wal(),
-            view,
-            budget,
-            counters,
-            options.memtableBytes(),
-            recovered.lastSeq(),
-            () -> flusherRef[0].wakeUp(),
-            options.listener());
+    this.state = new WriterState(recovered.lastSeq(), budget);
     this.flusher =
         new Flusher(
             view,
@@ -106,19 +98,29 @@ final class Engine {
             options.tableOptions(),
             background,
             counters,
-            writes,
+            state,
             budget,
             compaction.l0StopTables(),
             this::retainSeq,
             this::flushed,
             options.listener(),
             health);
-    flusherRef[0] = flusher;
+    this.writes =
+        new WritePath(
+            recovered.wal(),
+            view,
+            state,
+            budget,
+            counters,
+            options.memtableBytes(),
+            recovered.lastSeq(),
+            flusher::wakeUp,
+            options.listener());
     this.reads = new ReadPath(tables);
     this.checkpoints =
         new Checkpoints(recovered.manifest(), store, path, UUID::randomUUID, options.listener());
     this.gc =
-        GarbageCollector.create(
+        GcService.start(
             store,
             path,
             options.gc(),
@@ -220,7 +222,7 @@ final class Engine {
     try {
       adopt(recovered.manifest().refresh());
     } catch (FencedException e) {
-      writes.fail(e);
+      state.fail(e);
       manifestPoll.cancel(false);
     } catch (RuntimeException e) {
       health.failed(
@@ -236,12 +238,13 @@ final class Engine {
     return compactions != null && compactions.awaitIdle(timeout);
   }
 
-  CompletableFuture<Void> writeAsync(WriteBatch batch) {
-    return writes.writeAsync(batch);
+  /** Applies {@code batch} (its entries and their approximate size); see {@link Db#writeAsync}. */
+  CompletableFuture<Void> writeAsync(List<WalEntry> batch, long bytes) {
+    return writes.writeAsync(batch, bytes);
   }
 
-  void write(WriteBatch batch, WriteOptions writeOptions) {
-    writes.write(batch, writeOptions);
+  void write(List<WalEntry> batch, long bytes, WriteOptions writeOptions) {
+    writes.write(batch, bytes, writeOptions);
   }
 
   byte[] get(byte[] key, ReadOptions readOptions) {
@@ -272,7 +275,7 @@ final class Engine {
     // Registered like a snapshot, so compaction keeps every version the scan may still need and
     // it can resume on the latest tables if the ones it started on are collected.
     Snapshots.SnapshotImpl registered =
-        readOptions.snapshot() == null ? snapshots.take(writes::visibleSeq) : null;
+        readOptions.snapshot() == null ? snapshots.take(state::visibleSeq) : null;
     long seq = registered == null ? readSeq(readOptions) : registered.sequence();
     VisibleIterator it = reads.scan(view.get(), start, end, seq);
     return new ScanIterator(
@@ -299,7 +302,7 @@ final class Engine {
       try {
         adopt(recovered.manifest().refresh());
       } catch (FencedException e) {
-        writes.fail(e); // the read fails with its own exception; writes learn of the fence
+        state.fail(e); // the read fails with its own exception; writes learn of the fence
         return false;
       }
     }
@@ -308,7 +311,7 @@ final class Engine {
 
   Snapshot snapshot() {
     checkOpen();
-    return snapshots.take(writes::visibleSeq);
+    return snapshots.take(state::visibleSeq);
   }
 
   void flush() {
@@ -325,8 +328,8 @@ final class Engine {
         counters.bytesWritten.sum(),
         counters.gets.sum(),
         counters.scans.sum(),
-        writes.visibleSeq(),
-        writes.durableSeq(),
+        state.visibleSeq(),
+        state.durableSeq(),
         v.active().approximateBytes(),
         v.frozen().size(),
         v.unflushedBytes(),
@@ -367,7 +370,7 @@ final class Engine {
     }
     try {
       writes.close();
-      if (writes.failure() == null) {
+      if (state.failure() == null) {
         Futures.join(recovered.wal().flush());
         if (options.flushOnClose()) {
           writes.freezeNow();
@@ -421,10 +424,10 @@ final class Engine {
 
   /** Uploads every write accepted so far as tables listed in the latest manifest. */
   void flushMemtables() {
-    long target = writes.visibleSeq();
+    long target = state.visibleSeq();
     writes.freezeNow();
     flusher.drain();
-    RuntimeException failure = writes.failure();
+    RuntimeException failure = state.failure();
     if (failure != null) {
       throw Errors.rethrowable(failure);
     }
@@ -450,14 +453,14 @@ final class Engine {
   }
 
   private long readSeq(ReadOptions readOptions) {
-    long visible = writes.visibleSeq();
+    long visible = state.visibleSeq();
     // A snapshot above the visible sequence number saw writes that failed later (the write path
     // hides them then): it must not show them either.
     long seq =
         readOptions.snapshot() == null
             ? visible
             : Math.min(visible, snapshots.sequenceOf(readOptions.snapshot()));
-    return readOptions.durableOnly() ? Math.min(seq, writes.durableSeq()) : seq;
+    return readOptions.durableOnly() ? Math.min(seq, state.durableSeq()) : seq;
   }
 
   private void checkOpen() {

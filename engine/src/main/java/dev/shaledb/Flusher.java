@@ -43,7 +43,7 @@ final class Flusher {
   private final SstOptions tableOptions;
   private final ScheduledExecutorService scheduler;
   private final Counters counters;
-  private final WritePath writes;
+  private final WriterState state;
   private final MemoryBudget budget;
   private final int l0StopTables;
   private final LongSupplier retainSeq;
@@ -63,7 +63,7 @@ final class Flusher {
       SstOptions tableOptions,
       ScheduledExecutorService scheduler,
       Counters counters,
-      WritePath writes,
+      WriterState state,
       MemoryBudget budget,
       int l0StopTables,
       LongSupplier retainSeq,
@@ -78,7 +78,7 @@ final class Flusher {
     this.tableOptions = tableOptions;
     this.scheduler = scheduler;
     this.counters = counters;
-    this.writes = writes;
+    this.state = state;
     this.budget = budget;
     this.l0StopTables = l0StopTables;
     this.retainSeq = retainSeq;
@@ -94,7 +94,7 @@ final class Flusher {
 
   /** Flushes every frozen memtable now and waits; throws the failure that stopped it, if any. */
   void drain() {
-    while (!stopped && view.get().oldestFrozen() != null && writes.failure() == null) {
+    while (!stopped && view.get().oldestFrozen() != null && state.failure() == null) {
       flushOldest();
     }
   }
@@ -122,7 +122,7 @@ final class Flusher {
       }
       drain();
     } catch (FencedException e) {
-      writes.fail(e);
+      state.fail(e);
     } catch (RuntimeException e) {
       health.failed(
           DbListener.BackgroundTask.FLUSH,
@@ -141,7 +141,7 @@ final class Flusher {
     Manifest next = publish(frozen);
     // Durable before the view drops the memtable: a durable-only read must never find a sequence
     // number whose older versions are gone from memory while it cannot yet read the table.
-    writes.durableThrough(frozen.lastSeq());
+    state.durableThrough(frozen.lastSeq());
     view.update(v -> v.flushed(frozen, next));
     onFlushed.accept(next);
     counters.flushes.increment();
@@ -199,8 +199,7 @@ final class Flusher {
     String id = ids.next();
     // Versions no snapshot can see are dropped already here: an overwrite-heavy memtable holds
     // many versions of few keys, and each one flushed would be uploaded and compacted again.
-    CompactionRunner.Retention retention =
-        new CompactionRunner.Retention(retainSeq.getAsLong(), false);
+    Retention retention = new Retention(retainSeq.getAsLong(), false);
     try (SstBuilder builder = SstBuilder.inMemory(tableOptions, id);
         EntryIterator it = frozen.memtable().iterator(Long.MAX_VALUE)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {

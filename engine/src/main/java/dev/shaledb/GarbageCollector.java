@@ -3,15 +3,9 @@ package dev.shaledb;
 import static java.util.Objects.requireNonNull;
 
 import dev.shaledb.error.DbClosedException;
-import dev.shaledb.error.FencedException;
-import dev.shaledb.manifest.ManifestKeys;
 import dev.shaledb.objectstore.ObjectStore;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Deletes what a database no longer needs: tables no live manifest version lists, WAL objects below
@@ -30,122 +24,47 @@ import org.slf4j.LoggerFactory;
  * progress and does not close the store or the scheduler.
  */
 public final class GarbageCollector implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);
-  private final BackgroundHealth health;
+  private final GcService service;
 
-  private final Collector collector;
-  private final String path;
-  private volatile ScheduledFuture<?> periodic;
-  private volatile boolean closed;
-  private volatile GcResult lastResult;
-
-  private GarbageCollector(Collector collector, String path, BackgroundHealth health) {
-    this.collector = collector;
-    this.path = path;
-    this.health = health;
+  private GarbageCollector(GcService service) {
+    this.service = service;
   }
 
-  /** A collector for the database under {@code path} ("" for the store root), run on demand. */
+  /** A collector for the database at {@code path}; it runs only when {@link #run()} is called. */
   public static GarbageCollector open(ObjectStore store, String path, GcOptions options) {
-    return create(store, path, options, null, null, DbListener.NONE, null);
+    return new GarbageCollector(
+        GcService.start(store, path, options, null, null, DbListener.NONE, null));
   }
 
-  /**
-   * As {@link #open(ObjectStore, String, GcOptions)}, also running every {@link
-   * GcOptions#interval()} on {@code scheduler} (unless the interval is zero).
-   */
+  /** A collector that also runs every {@link GcOptions#interval()} on {@code scheduler}. */
   public static GarbageCollector open(
       ObjectStore store, String path, GcOptions options, ScheduledExecutorService scheduler) {
     requireNonNull(scheduler, "scheduler is null");
-    return create(store, path, options, scheduler, null, DbListener.NONE, null);
-  }
-
-  /** The writer's collector, which also removes expired checkpoints. */
-  static GarbageCollector create(
-      ObjectStore store,
-      String path,
-      GcOptions options,
-      ScheduledExecutorService scheduler,
-      Collector.CheckpointPruner pruner,
-      DbListener listener,
-      BackgroundHealth health) {
-    requireNonNull(store, "store is null");
-    requireNonNull(path, "path is null");
-    requireNonNull(options, "options is null");
-    ManifestKeys.validateDbPath(path);
-    GarbageCollector gc =
-        new GarbageCollector(
-            new Collector(store, path, options, pruner, listener),
-            path,
-            health == null ? new BackgroundHealth(listener) : health);
-    if (scheduler != null && options.periodic()) {
-      long millis = Math.max(1, options.interval().toMillis());
-      gc.periodic =
-          scheduler.scheduleWithFixedDelay(
-              gc::runPeriodically, millis, millis, TimeUnit.MILLISECONDS);
-    }
-    return gc;
+    return new GarbageCollector(
+        GcService.start(store, path, options, scheduler, null, DbListener.NONE, null));
   }
 
   /**
-   * Collects once and reports what was done.
+   * Collects once, on the calling thread, after a run in progress finishes.
    *
    * @throws DbClosedException after {@link #close()}
-   * @throws dev.shaledb.error.FencedException in a writer's collector, if another writer took over
    */
-  public synchronized GcResult run() {
-    if (closed) {
-      throw new DbClosedException("garbage collector");
-    }
-    GcResult result = collector.run();
-    lastResult = result;
-    return result;
+  public GcResult run() {
+    return service.run();
   }
 
-  /** The result of the last completed run, on demand or periodic. */
+  /** What the latest run found and deleted, if one completed. */
   public Optional<GcResult> lastResult() {
-    return Optional.ofNullable(lastResult);
+    return service.lastResult();
   }
 
-  /** Stops periodic runs and waits for a run in progress; later {@link #run()} calls fail. */
   @Override
   public void close() {
-    closed = true;
-    ScheduledFuture<?> p = periodic;
-    if (p != null) {
-      p.cancel(false);
-    }
-    synchronized (this) {
-      // Entering the monitor waits for a run in progress to finish.
-      periodic = null;
-    }
+    service.close();
   }
 
+  /** The collector's manifest low-water mark; for tests. */
   long manifestMark() {
-    return collector.manifestMark();
-  }
-
-  private void runPeriodically() {
-    if (closed) {
-      return;
-    }
-    try {
-      run();
-    } catch (DbClosedException closedMeanwhile) {
-      // close() raced with the schedule: nothing to do.
-    } catch (FencedException e) {
-      LOG.info("garbage collection of '{}' stops: writer fenced: {}", path, e.getMessage());
-      ScheduledFuture<?> p = periodic;
-      if (p != null) {
-        p.cancel(false);
-      }
-    } catch (RuntimeException e) {
-      // Never let a failure end the schedule; the next interval retries.
-      health.failed(
-          DbListener.BackgroundTask.GC,
-          LOG,
-          "garbage collection of '" + path + "' failed; retrying at the next interval",
-          e);
-    }
+    return service.manifestMark();
   }
 }

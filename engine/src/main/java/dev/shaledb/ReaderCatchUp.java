@@ -7,10 +7,8 @@ import dev.shaledb.error.DbClosedException;
 import dev.shaledb.error.DbException;
 import dev.shaledb.manifest.Manifest;
 import dev.shaledb.manifest.ManifestStore;
-import dev.shaledb.sst.EntryKind;
 import dev.shaledb.wal.ReplayAnchorMissingException;
 import dev.shaledb.wal.ReplayedBatch;
-import dev.shaledb.wal.WalEntry;
 import dev.shaledb.wal.WalReader;
 import dev.shaledb.wal.WalReplay;
 import java.time.Clock;
@@ -202,18 +200,7 @@ final class ReaderCatchUp {
     long visible = current.seq();
     long seq = visible;
     for (ReplayedBatch replayed : batches) {
-      List<WalEntry> entries = replayed.batch().entries();
-      long first = replayed.batch().firstSeq();
-      for (int i = 0; i < entries.size(); i++) {
-        long s = first + i;
-        if (s <= visible) {
-          continue;
-        }
-        WalEntry e = entries.get(i);
-        boolean put = e.kind() == WalEntry.Kind.PUT;
-        memtable.add(e.key(), s, put ? EntryKind.PUT : EntryKind.DELETE, e.value());
-        seq = Math.max(seq, s);
-      }
+      seq = Math.max(seq, WalApply.apply(replayed.batch(), visible, memtable));
     }
     chainTail = replay.chainTailId();
     nextWalId = replay.firstAbsentId();

@@ -8,16 +8,12 @@ import dev.shaledb.manifest.Manifest;
 import dev.shaledb.manifest.ManifestState;
 import dev.shaledb.manifest.ManifestStore;
 import dev.shaledb.objectstore.ObjectStore;
-import dev.shaledb.sst.EntryKind;
 import dev.shaledb.wal.ReplayAnchorMissingException;
-import dev.shaledb.wal.ReplayedBatch;
-import dev.shaledb.wal.WalEntry;
 import dev.shaledb.wal.WalFence;
 import dev.shaledb.wal.WalReader;
 import dev.shaledb.wal.WalReplay;
 import dev.shaledb.wal.WalWriter;
 import dev.shaledb.wal.WalWriterOptions;
-import java.util.List;
 
 /**
  * Opening as the writer, in the order docs/protocol.md §5 requires: raise the writer epoch, fence
@@ -70,7 +66,9 @@ final class Recovery {
     try {
       replay =
           new WalReader(store, path, corruption)
-              .replay(state.flushedWalId(), batch -> apply(batch, flushedSeq, memtable));
+              .replay(
+                  state.flushedWalId(),
+                  replayed -> WalApply.apply(replayed.batch(), flushedSeq, memtable));
     } catch (ReplayAnchorMissingException e) {
       // No collector may delete at or above the anchor of the latest version (protocol.md §3
       // step 1): the object was lost, which is damage to the database.
@@ -81,20 +79,5 @@ final class Recovery {
     WalWriter wal = WalWriter.open(store, path, walOptions, fence, replay, corruption);
     long lastSeq = Math.max(flushedSeq, replay.lastSeq());
     return new Recovered(manifest, state, wal, memtable, lastSeq, replay);
-  }
-
-  /** Re-applies a replayed batch, skipping what the tables already hold. */
-  private static void apply(ReplayedBatch replayed, long flushedSeq, Memtable memtable) {
-    List<WalEntry> entries = replayed.batch().entries();
-    long first = replayed.batch().firstSeq();
-    for (int i = 0; i < entries.size(); i++) {
-      long seq = first + i;
-      if (seq <= flushedSeq) {
-        continue;
-      }
-      WalEntry e = entries.get(i);
-      boolean put = e.kind() == WalEntry.Kind.PUT;
-      memtable.add(e.key(), seq, put ? EntryKind.PUT : EntryKind.DELETE, e.value());
-    }
   }
 }

@@ -4,13 +4,11 @@ import dev.shaledb.engine.Memtable;
 import dev.shaledb.error.DbClosedException;
 import dev.shaledb.error.DbException;
 import dev.shaledb.objectstore.Futures;
-import dev.shaledb.sst.EntryKind;
 import dev.shaledb.wal.WalBatch;
 import dev.shaledb.wal.WalEntry;
 import dev.shaledb.wal.WalWriter;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,16 +30,15 @@ final class WritePath {
   private final long memtableBytes;
   private final Runnable onFreeze;
   private final DbListener listener;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final AtomicLong durableSeq;
+  private final WriterState state;
+  private final ReentrantLock lock;
   private long lastSeq;
-  private volatile long visibleSeq;
-  private volatile RuntimeException failure;
   private volatile boolean closed;
 
   WritePath(
       WalWriter wal,
       ViewRef view,
+      WriterState state,
       MemoryBudget budget,
       Counters counters,
       long memtableBytes,
@@ -53,14 +50,14 @@ final class WritePath {
     this.budget = budget;
     this.counters = counters;
     this.memtableBytes = memtableBytes;
+    this.state = state;
+    this.lock = state.appendLock();
     this.lastSeq = lastSeq;
-    this.visibleSeq = lastSeq;
-    this.durableSeq = new AtomicLong(lastSeq);
     this.onFreeze = onFreeze;
     this.listener = listener;
   }
 
-  void write(WriteBatch batch, WriteOptions options) {
+  void write(List<WalEntry> batch, long bytes, WriteOptions options) {
     checkUsable();
     if (batch.isEmpty()) {
       return;
@@ -69,18 +66,18 @@ final class WritePath {
     long start = System.nanoTime();
     long[] seq = new long[1];
     boolean durable = options.awaitDurable();
-    CompletableFuture<Long> appended = append(batch.entries(), durable, seq);
-    countWrite(batch);
+    CompletableFuture<Long> appended = append(batch, durable, seq);
+    countWrite(batch, bytes);
     if (durable) {
       try {
         Futures.join(appended);
       } catch (DbException e) {
-        fail(e);
+        state.fail(e);
         throw e;
       }
       // Dependent callbacks of a future run in no promised order, so do not rely on the one
       // registered in append() having run yet.
-      durableThrough(seq[0]);
+      state.durableThrough(seq[0]);
       counters.durableAcks.record(System.nanoTime() - start);
     }
     listener.beforeAcknowledge(seq[0], durable);
@@ -91,7 +88,7 @@ final class WritePath {
    * Applies {@code batch} now and returns a future completing when it is durable, so one caller can
    * keep many durable writes in flight and they share WAL uploads.
    */
-  CompletableFuture<Void> writeAsync(WriteBatch batch) {
+  CompletableFuture<Void> writeAsync(List<WalEntry> batch, long bytes) {
     checkUsable();
     if (batch.isEmpty()) {
       return CompletableFuture.completedFuture(null);
@@ -99,12 +96,12 @@ final class WritePath {
     budget.admit();
     long start = System.nanoTime();
     long[] seq = new long[1];
-    CompletableFuture<Long> appended = append(batch.entries(), true, seq);
-    countWrite(batch);
+    CompletableFuture<Long> appended = append(batch, true, seq);
+    countWrite(batch, bytes);
     CompletableFuture<Void> acked =
         appended.thenApply(
             id -> {
-              durableThrough(seq[0]);
+              state.durableThrough(seq[0]);
               counters.durableAcks.record(System.nanoTime() - start);
               listener.beforeAcknowledge(seq[0], true);
               return null;
@@ -128,12 +125,12 @@ final class WritePath {
   /** Makes every accepted write durable. */
   void flush() {
     checkUsable();
-    long target = visibleSeq;
+    long target = state.visibleSeq();
     try {
       Futures.join(wal.flush());
-      durableThrough(target);
+      state.durableThrough(target);
     } catch (DbException e) {
-      fail(e);
+      state.fail(e);
       throw e;
     }
   }
@@ -161,43 +158,6 @@ final class WritePath {
     budget.stop(new DbClosedException("database"));
   }
 
-  /**
-   * Records a failure that ends this writer (fenced, or the WAL failed), and hides every write that
-   * was not acknowledged as durable: whoever wrote it was told it failed, or will be, and a reopen
-   * may not have it. Reads then stop at the durable sequence number, so "all or none" holds for
-   * this process's own reads too. (Under the lock, so no append raises the visible sequence number
-   * after it.)
-   */
-  void fail(RuntimeException cause) {
-    lock.lock();
-    try {
-      if (failure == null) {
-        failure = cause;
-      }
-      visibleSeq = Math.min(visibleSeq, durableSeq.get());
-    } finally {
-      lock.unlock();
-    }
-    budget.stop(failure);
-  }
-
-  RuntimeException failure() {
-    return failure;
-  }
-
-  long visibleSeq() {
-    return visibleSeq;
-  }
-
-  long durableSeq() {
-    return durableSeq.get();
-  }
-
-  /** Every write up to {@code seq} is durable some other way (it is in a table). */
-  void durableThrough(long seq) {
-    durableSeq.accumulateAndGet(seq, Math::max);
-  }
-
   /** Appends under the lock; {@code lastSeqOut[0]} receives the batch's last sequence number. */
   private CompletableFuture<Long> append(
       List<WalEntry> entries, boolean durable, long[] lastSeqOut) {
@@ -208,21 +168,17 @@ final class WritePath {
       WalBatch walBatch = new WalBatch(first, entries);
       CompletableFuture<Long> appended = wal.append(walBatch, durable);
       Memtable memtable = view.get().active();
-      for (int i = 0; i < entries.size(); i++) {
-        WalEntry e = entries.get(i);
-        boolean put = e.kind() == WalEntry.Kind.PUT;
-        memtable.add(e.key(), first + i, put ? EntryKind.PUT : EntryKind.DELETE, e.value());
-      }
+      WalApply.apply(walBatch, lastSeq, memtable);
       lastSeq = walBatch.lastSeq();
-      visibleSeq = lastSeq;
+      state.visibleThrough(lastSeq);
       long last = lastSeq;
       lastSeqOut[0] = last;
       appended.whenComplete(
           (id, error) -> {
             if (error == null) {
-              durableSeq.accumulateAndGet(last, Math::max);
+              state.durableThrough(last);
             } else {
-              fail(Futures.unwrap(error));
+              state.fail(Futures.unwrap(error));
             }
           });
       if (memtable.approximateBytes() >= memtableBytes) {
@@ -241,10 +197,10 @@ final class WritePath {
     onFreeze.run();
   }
 
-  private void countWrite(WriteBatch batch) {
+  private void countWrite(List<WalEntry> batch, long bytes) {
     counters.batches.increment();
-    counters.bytesWritten.add(batch.approximateBytes());
-    for (WalEntry e : batch.entries()) {
+    counters.bytesWritten.add(bytes);
+    for (WalEntry e : batch) {
       (e.kind() == WalEntry.Kind.PUT ? counters.puts : counters.deletes).increment();
     }
   }
@@ -253,7 +209,7 @@ final class WritePath {
     if (closed) {
       throw new DbClosedException("database");
     }
-    RuntimeException f = failure;
+    RuntimeException f = state.failure();
     if (f != null) {
       throw Errors.rethrowable(f);
     }

@@ -28,11 +28,11 @@ class CompactionPolicyTest {
 
   @Test
   void tiersGrowByTheFanout() {
-    assertThat(options.tier(1)).isZero();
-    assertThat(options.tier(100)).isZero();
-    assertThat(options.tier(101)).isEqualTo(1);
-    assertThat(options.tier(1000)).isEqualTo(1);
-    assertThat(options.tier(1001)).isEqualTo(2);
+    assertThat(policy.tier(1)).isZero();
+    assertThat(policy.tier(100)).isZero();
+    assertThat(policy.tier(101)).isEqualTo(1);
+    assertThat(policy.tier(1000)).isEqualTo(1);
+    assertThat(policy.tier(1001)).isEqualTo(2);
   }
 
   @Test

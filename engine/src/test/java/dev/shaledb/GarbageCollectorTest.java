@@ -190,8 +190,8 @@ class GarbageCollectorTest {
       // The retire is refused while the expired checkpoint is listed.
       assertThat(manifests.read(pinned)).isPresent();
     }
-    try (GarbageCollector writers =
-        GarbageCollector.create(
+    try (GcService writers =
+        GcService.start(
             store,
             "db",
             OPTIONS,

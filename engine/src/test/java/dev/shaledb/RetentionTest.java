@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class RetentionTest {
   @Test
   void keepsEveryVersionAboveTheOldestReaderAndTheNewestBelowIt() {
-    CompactionRunner.Retention r = new CompactionRunner.Retention(10, false);
+    Retention r = new Retention(10, false);
     assertThat(r.keep(b("a"), 15, EntryKind.PUT)).isTrue();
     assertThat(r.keep(b("a"), 12, EntryKind.PUT)).isTrue();
     assertThat(r.keep(b("a"), 9, EntryKind.PUT)).as("what a reader at 10 sees").isTrue();
@@ -20,11 +20,11 @@ class RetentionTest {
 
   @Test
   void atTheBottomATombstoneGoesWithWhatItHides() {
-    CompactionRunner.Retention r = new CompactionRunner.Retention(Long.MAX_VALUE, true);
+    Retention r = new Retention(Long.MAX_VALUE, true);
     assertThat(r.keep(b("a"), 7, EntryKind.DELETE)).isFalse();
     assertThat(r.keep(b("a"), 4, EntryKind.PUT)).isFalse();
     assertThat(r.keep(b("b"), 6, EntryKind.PUT)).isTrue();
-    CompactionRunner.Retention withReader = new CompactionRunner.Retention(5, true);
+    Retention withReader = new Retention(5, true);
     assertThat(withReader.keep(b("a"), 7, EntryKind.DELETE)).as("a reader above 5").isTrue();
     assertThat(withReader.keep(b("a"), 4, EntryKind.PUT)).as("what a reader at 5 sees").isTrue();
   }
