@@ -2,6 +2,7 @@ package dev.shaledb;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shaledb.compaction.Compactions;
 import dev.shaledb.error.DbClosedException;
 import dev.shaledb.error.FencedException;
 import dev.shaledb.manifest.FenceableManifest;
@@ -9,6 +10,11 @@ import dev.shaledb.manifest.ManifestKeys;
 import dev.shaledb.manifest.ManifestStore;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.sst.SstOptions;
+import dev.shaledb.support.BackgroundHealth;
+import dev.shaledb.support.CorruptionReporter;
+import dev.shaledb.support.Threads;
+import dev.shaledb.table.TableIds;
+import dev.shaledb.table.TableStore;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;

@@ -2,9 +2,12 @@ package dev.shaledb;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shaledb.core.DbCore;
+import dev.shaledb.gc.Checkpoints;
 import dev.shaledb.manifest.Checkpoint;
 import dev.shaledb.manifest.ManifestKeys;
 import dev.shaledb.objectstore.ObjectStore;
+import dev.shaledb.support.Keys;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -34,9 +37,9 @@ import java.util.concurrent.CompletableFuture;
  * durable; a reopen tells).
  */
 public final class Db implements AutoCloseable {
-  private final Engine engine;
+  private final DbCore engine;
 
-  private Db(Engine engine) {
+  private Db(DbCore engine) {
     this.engine = engine;
   }
 
@@ -62,7 +65,7 @@ public final class Db implements AutoCloseable {
     requireNonNull(path, "path is null");
     requireNonNull(options, "options is null");
     ManifestKeys.validateDbPath(path);
-    return new Db(Engine.open(store, path, options));
+    return new Db(DbCore.open(store, path, options));
   }
 
   /** Stores {@code value} under {@code key}; returns when durable. */
@@ -170,7 +173,7 @@ public final class Db implements AutoCloseable {
   }
 
   /** For tests in this package. */
-  Engine engine() {
+  DbCore engine() {
     return engine;
   }
 

@@ -2,8 +2,6 @@ package dev.shaledb;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.shaledb.engine.CaffeineBlockCache;
-import dev.shaledb.engine.Memtable;
 import dev.shaledb.error.CheckpointNotFoundException;
 import dev.shaledb.error.DbClosedException;
 import dev.shaledb.error.DbNotFoundException;
@@ -14,6 +12,16 @@ import dev.shaledb.manifest.ManifestKeys;
 import dev.shaledb.manifest.ManifestStore;
 import dev.shaledb.objectstore.MeteredObjectStore;
 import dev.shaledb.objectstore.ObjectStore;
+import dev.shaledb.read.ReadPath;
+import dev.shaledb.read.ScanIterator;
+import dev.shaledb.reader.ReaderCatchUp;
+import dev.shaledb.reader.ReaderView;
+import dev.shaledb.support.CorruptionReporter;
+import dev.shaledb.support.Keys;
+import dev.shaledb.support.StoreClock;
+import dev.shaledb.table.CaffeineBlockCache;
+import dev.shaledb.table.TableStore;
+import dev.shaledb.view.Memtable;
 import dev.shaledb.wal.WalReader;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;

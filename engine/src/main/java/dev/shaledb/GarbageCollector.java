@@ -3,6 +3,7 @@ package dev.shaledb;
 import static java.util.Objects.requireNonNull;
 
 import dev.shaledb.error.DbClosedException;
+import dev.shaledb.gc.GcService;
 import dev.shaledb.objectstore.ObjectStore;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;

@@ -2,6 +2,7 @@ package dev.shaledb;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shaledb.support.Keys;
 import java.util.Arrays;
 
 /**

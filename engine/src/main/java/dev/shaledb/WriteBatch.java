@@ -1,5 +1,6 @@
 package dev.shaledb;
 
+import dev.shaledb.support.Keys;
 import dev.shaledb.wal.WalEntry;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -10,9 +10,10 @@
  * dev.shaledb.GarbageCollector}. Exceptions are in {@code dev.shaledb.error}; stores in {@code
  * dev.shaledb.objectstore}.
  *
- * <p>The package-private classes here are the engine's internals (write path, read path,
- * compaction, garbage collection, readers); they are not API and are to move into packages of their
- * own. How the pieces fit: docs/architecture.md; the protocol and why no acknowledged write is
- * lost: docs/protocol.md.
+ * <p>This package holds the public API and nothing else. The engine's internals live in packages
+ * named by what they do ({@code core}, {@code write}, {@code view}, {@code read}, {@code iterate},
+ * {@code table}, {@code compaction}, {@code gc}, {@code reader}, {@code support}); their classes
+ * are public only so those packages can use each other, and are not API. How the pieces fit:
+ * docs/architecture.md; the protocol and why no acknowledged write is lost: docs/protocol.md.
  */
 package dev.shaledb;

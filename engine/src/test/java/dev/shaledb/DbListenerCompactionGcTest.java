@@ -11,6 +11,7 @@ import dev.shaledb.objectstore.Futures;
 import dev.shaledb.objectstore.InMemoryObjectStore;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.sst.SstOptions;
+import dev.shaledb.table.TableKeys;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shaledb.error.DbClosedException;
+import dev.shaledb.gc.Checkpoints;
+import dev.shaledb.gc.GcService;
 import dev.shaledb.manifest.Checkpoint;
 import dev.shaledb.manifest.FenceableManifest;
 import dev.shaledb.manifest.ManifestKeys;

@@ -13,6 +13,7 @@ import dev.shaledb.objectstore.ObjectNotFoundException;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.PutCondition;
 import dev.shaledb.sst.SstOptions;
+import dev.shaledb.table.TableKeys;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;

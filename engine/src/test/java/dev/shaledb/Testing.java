@@ -6,16 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Small helpers the engine's tests share. */
-final class Testing {
+public final class Testing {
   private Testing() {}
 
   /** The UTF-8 bytes of {@code s}: keys and values written as text. */
-  static byte[] b(String s) {
+  public static byte[] b(String s) {
     return s.getBytes(UTF_8);
   }
 
   /** The keys {@code it} returns, as text; closes it. */
-  static List<String> keys(DbIterator it) {
+  public static List<String> keys(DbIterator it) {
     List<String> out = new ArrayList<>();
     try (it) {
       it.forEachRemaining(kv -> out.add(new String(kv.key(), UTF_8)));

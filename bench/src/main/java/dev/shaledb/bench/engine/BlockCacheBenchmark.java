@@ -1,7 +1,6 @@
 package dev.shaledb.bench.engine;
 
 import dev.shaledb.bench.db.BenchData;
-import dev.shaledb.engine.CaffeineBlockCache;
 import dev.shaledb.sst.BlockCache;
 import dev.shaledb.sst.DecodedBlock;
 import dev.shaledb.sst.EntryKind;
@@ -12,6 +11,7 @@ import dev.shaledb.sst.SstIterator;
 import dev.shaledb.sst.SstOptions;
 import dev.shaledb.sst.SstReader;
 import dev.shaledb.sst.SstReaderOptions;
+import dev.shaledb.table.CaffeineBlockCache;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

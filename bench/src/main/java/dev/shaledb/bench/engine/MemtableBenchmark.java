@@ -1,8 +1,8 @@
 package dev.shaledb.bench.engine;
 
 import dev.shaledb.bench.db.BenchData;
-import dev.shaledb.engine.Memtable;
 import dev.shaledb.sst.EntryKind;
+import dev.shaledb.view.Memtable;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,6 +1,5 @@
 package dev.shaledb.bench.sst;
 
-import dev.shaledb.engine.CaffeineBlockCache;
 import dev.shaledb.sst.BlockCache;
 import dev.shaledb.sst.RangeReader;
 import dev.shaledb.sst.SstEntry;
@@ -8,6 +7,7 @@ import dev.shaledb.sst.SstIterator;
 import dev.shaledb.sst.SstOptions;
 import dev.shaledb.sst.SstReader;
 import dev.shaledb.sst.SstReaderOptions;
+import dev.shaledb.table.CaffeineBlockCache;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;

@@ -1,0 +1,49 @@
+package dev.shaledb.iterate;
+
+import dev.shaledb.sst.EntryKind;
+
+/**
+ * A cursor over versions of keys in internal order: key ascending by unsigned bytes ({@link
+ * java.util.Arrays#compareUnsigned(byte[], byte[])}), then sequence number descending, so the
+ * newest version of a key comes first. Sources that filter by a snapshot do so before an entry
+ * reaches this interface.
+ *
+ * <p>An iterator starts unpositioned: call {@link #seekToFirst()} or {@link #seek(byte[])} first.
+ * The accessors and {@link #next()} require {@link #isValid()}; implementations throw {@link
+ * IllegalStateException} otherwise.
+ *
+ * <p>The arrays returned by {@link #key()} and {@link #value()} are not copied, for speed: callers
+ * must not modify them. In return, implementations never modify an array once returned, so it stays
+ * valid after the iterator moves on or is closed (callers may keep a reference).
+ *
+ * <p>Not thread-safe.
+ */
+public interface EntryIterator extends AutoCloseable {
+  /** Whether the iterator is on an entry; false before the first seek and past the end. */
+  boolean isValid();
+
+  /** Moves to the next version in internal order. Requires {@link #isValid()}. */
+  void next();
+
+  /** Positions at the first version, or becomes invalid if there is none. */
+  void seekToFirst();
+
+  /** Positions at the first version whose key is {@code >= target} (unsigned bytes). */
+  void seek(byte[] target);
+
+  /** The current key; not copied, so callers must not modify it. */
+  byte[] key();
+
+  /** The current version's sequence number. */
+  long seq();
+
+  /** The current version's kind: {@link EntryKind#PUT} or {@link EntryKind#DELETE}. */
+  EntryKind kind();
+
+  /** The current value, null for a {@link EntryKind#DELETE}; not copied. */
+  byte[] value();
+
+  /** Releases what the iterator holds; idempotent. The default holds nothing. */
+  @Override
+  default void close() {}
+}

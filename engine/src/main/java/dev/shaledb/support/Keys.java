@@ -1,0 +1,78 @@
+package dev.shaledb.support;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.shaledb.format.Limits;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+
+/** Argument checks shared by the write and read paths; messages name the problem and the limit. */
+public final class Keys {
+  /** The longest key, in bytes. */
+  static final int MAX_KEY_BYTES = Limits.MAX_KEY_BYTES;
+
+  /** The largest value, in bytes (16 MiB): what one WAL entry can hold. */
+  static final int MAX_VALUE_BYTES = Limits.MAX_VALUE_BYTES;
+
+  private Keys() {}
+
+  public static byte[] checkKey(byte[] key) {
+    requireNonNull(key, "key is null");
+    if (key.length == 0) {
+      throw new IllegalArgumentException("key is empty");
+    }
+    if (key.length > MAX_KEY_BYTES) {
+      throw new IllegalArgumentException(
+          "key of " + key.length + " bytes exceeds the maximum of " + MAX_KEY_BYTES + " bytes");
+    }
+    return key;
+  }
+
+  public static byte[] checkValue(byte[] value) {
+    requireNonNull(value, "value is null");
+    if (value.length > MAX_VALUE_BYTES) {
+      throw new IllegalArgumentException(
+          "value of "
+              + value.length
+              + " bytes exceeds the maximum of "
+              + MAX_VALUE_BYTES
+              + " bytes");
+    }
+    return value;
+  }
+
+  /** A null bound means unbounded; a non-null one must be a valid key or empty (the start). */
+  public static byte[] checkBound(byte[] bound, String name) {
+    if (bound != null && bound.length > MAX_KEY_BYTES) {
+      throw new IllegalArgumentException(
+          name + " of " + bound.length + " bytes exceeds the maximum key length " + MAX_KEY_BYTES);
+    }
+    return bound;
+  }
+
+  /** The first key after every key starting with {@code prefix}, or null if there is none. */
+  public static byte[] prefixEnd(byte[] prefix) {
+    byte[] end = prefix.clone();
+    for (int i = end.length - 1; i >= 0; i--) {
+      if (end[i] != (byte) 0xFF) {
+        end[i]++;
+        return java.util.Arrays.copyOf(end, i + 1);
+      }
+    }
+    return null;
+  }
+
+  /** A short printable form of a key for messages: text if it is ASCII, else hex. */
+  public static String describe(byte[] key) {
+    int n = Math.min(key.length, 64);
+    boolean printable = true;
+    for (int i = 0; i < n && printable; i++) {
+      printable = key[i] >= 0x20 && key[i] < 0x7F;
+    }
+    String head =
+        printable
+            ? "\"" + new String(key, 0, n, StandardCharsets.US_ASCII) + "\""
+            : "0x" + HexFormat.of().formatHex(key, 0, n);
+    return key.length > n ? head + "…(" + key.length + " bytes)" : head;
+  }
+}

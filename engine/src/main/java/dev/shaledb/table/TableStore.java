@@ -1,0 +1,299 @@
+package dev.shaledb.table;
+
+import dev.shaledb.error.CorruptObjectException;
+import dev.shaledb.error.SnapshotTooOldException;
+import dev.shaledb.iterate.EntryIterator;
+import dev.shaledb.iterate.Iterators;
+import dev.shaledb.manifest.ManifestState;
+import dev.shaledb.manifest.SortedRun;
+import dev.shaledb.manifest.TableInfo;
+import dev.shaledb.objectstore.ByteRange;
+import dev.shaledb.objectstore.Futures;
+import dev.shaledb.objectstore.ObjectContent;
+import dev.shaledb.objectstore.ObjectMeta;
+import dev.shaledb.objectstore.ObjectNotFoundException;
+import dev.shaledb.objectstore.ObjectStore;
+import dev.shaledb.objectstore.PutCondition;
+import dev.shaledb.sst.RangeReader;
+import dev.shaledb.sst.SstEntry;
+import dev.shaledb.sst.SstInfo;
+import dev.shaledb.sst.SstReader;
+import dev.shaledb.sst.SstReaderOptions;
+import dev.shaledb.support.CorruptionReporter;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The tables of one database in the object store: uploads new ones and keeps every live table's
+ * reader open, so its index and filter stay resident and a cold point read costs at most one GET
+ * for a data block (opening costs one suffix-range GET). Blocks go through the shared block cache.
+ *
+ * <p>Every read of a table goes through here (opening it, point lookups, iterators), so this is
+ * where damaged table bytes are detected: each {@link CorruptObjectException} is handed to the
+ * {@link CorruptionReporter} before it propagates. Thread-safe.
+ */
+public final class TableStore {
+  private final ObjectStore store;
+  private final String dbPath;
+  private final SstReaderOptions readerOptions;
+  private final CaffeineBlockCache cache;
+  private final CorruptionReporter corruption;
+  private static final int CHUNK_BYTES = 4 << 20;
+
+  private final ConcurrentHashMap<String, OpenTable> open = new ConcurrentHashMap<>();
+
+  /**
+   * An open table with its key range, kept as arrays so the read path's range checks do not copy
+   * them (TableInfo's accessors return copies).
+   */
+  public record OpenTable(SstReader reader, byte[] smallestKey, byte[] largestKey, long minSeq) {
+    public boolean contains(byte[] key) {
+      return Arrays.compareUnsigned(smallestKey, key) <= 0
+          && Arrays.compareUnsigned(key, largestKey) <= 0;
+    }
+  }
+
+  public TableStore(
+      ObjectStore store, String dbPath, CaffeineBlockCache cache, CorruptionReporter corruption) {
+    this.store = store;
+    this.dbPath = dbPath;
+    this.cache = cache;
+    this.corruption = corruption;
+    SstReaderOptions options = SstReaderOptions.defaults();
+    this.readerOptions = cache == null ? options : options.withBlockCache(cache);
+  }
+
+  /** The key of table {@code id}. */
+  String key(String id) {
+    return TableKeys.key(dbPath, id);
+  }
+
+  /** Uploads a finished table; a table id is fresh, so it must be absent. */
+  public void upload(String id, ByteBuffer bytes) {
+    Futures.join(uploadAsync(id, bytes));
+  }
+
+  /** Starts uploading a finished table; see {@link #upload}. */
+  public CompletableFuture<ObjectMeta> uploadAsync(String id, ByteBuffer bytes) {
+    return store.put(key(id), bytes, PutCondition.ifAbsent());
+  }
+
+  /**
+   * Puts the blocks of table {@code id}, just built by this process, into the block cache, so that
+   * reads right after a flush or compaction do not each cost a GET. Skipped without a cache, and
+   * for tables over a quarter of its capacity. Caffeine's admission policy keeps these from pushing
+   * out blocks that are read more often.
+   */
+  public void warm(String id, ByteBuffer table) {
+    if (cache == null || table.remaining() > cache.maxBytes() / 4) {
+      return;
+    }
+    byte[] bytes = new byte[table.remaining()];
+    table.duplicate().get(bytes);
+    try {
+      SstReader.open(
+              key(id),
+              id,
+              RangeReader.of(bytes),
+              SstReaderOptions.defaults().withBlockCache(cache.filler()))
+          .loadAllBlocks();
+    } catch (CorruptObjectException e) {
+      throw corruption.reported(e); // the builder's own bytes: a bug, but a detection all the same
+    }
+  }
+
+  /** The manifest's description of a table just built under {@code id}. */
+  public static TableInfo describe(String id, SstInfo info) {
+    return new TableInfo(
+        id,
+        info.size(),
+        info.smallestKey(),
+        info.largestKey(),
+        info.minSeq(),
+        info.maxSeq(),
+        info.crc32c());
+  }
+
+  /**
+   * A private reader for compacting {@code table}: it bypasses the block cache (a merge reads each
+   * block once) and fetches the object in large sequential chunks, so reading a table costs a few
+   * GETs instead of one per block.
+   */
+  private SstReader openForCompaction(TableInfo table) {
+    String key = key(table.id());
+    try {
+      return checkSize(
+          table,
+          SstReader.open(
+              key, table.id(), new ChunkedRangeReader(key), SstReaderOptions.defaults()));
+    } catch (CorruptObjectException e) {
+      throw corruption.reported(e);
+    }
+  }
+
+  /** Every version in {@code table} for a compaction: a private reader, see above. */
+  public EntryIterator compactionIterator(TableInfo table) {
+    return Iterators.of(openForCompaction(table).iterator(Long.MAX_VALUE), corruption);
+  }
+
+  /** The versions of {@code table} at or below {@code seq}, unpositioned. */
+  public EntryIterator iterator(TableInfo table, long seq) {
+    return Iterators.of(reader(table).iterator(seq), corruption);
+  }
+
+  /** The versions of {@code table} in {@code [start, end)} at or below {@code seq}, positioned. */
+  public EntryIterator scan(TableInfo table, byte[] start, byte[] end, long seq) {
+    SstReader reader = reader(table);
+    try {
+      return Iterators.of(reader.scan(start, end, seq), corruption);
+    } catch (CorruptObjectException e) {
+      throw corruption.reported(e);
+    }
+  }
+
+  /**
+   * The newest version of {@code key} at or below {@code seq} in the open table {@code t}, skipping
+   * the read when its filter rules the key out.
+   */
+  public Optional<SstEntry> get(OpenTable t, byte[] key, long seq) {
+    SstReader reader = t.reader();
+    try {
+      return reader.mayContain(key) ? reader.get(key, seq) : Optional.empty();
+    } catch (CorruptObjectException e) {
+      throw corruption.reported(e);
+    }
+  }
+
+  /** The bytes of all tables {@code state} lists. */
+  public static long totalBytes(ManifestState state) {
+    long total = 0;
+    for (TableInfo t : state.l0()) {
+      total += t.sizeBytes();
+    }
+    for (SortedRun run : state.sortedRuns()) {
+      total += run.sizeBytes();
+    }
+    return total;
+  }
+
+  /**
+   * Closes the tables not in {@code live}, e.g. after a compaction replaced them, and drops their
+   * cached blocks. A read still on an older view reopens what it needs.
+   */
+  public void retainOnly(Set<String> live) {
+    Set<String> dropped = new HashSet<>();
+    for (String id : open.keySet()) {
+      if (!live.contains(id)) {
+        dropped.add(key(id));
+      }
+    }
+    open.keySet().retainAll(live);
+    if (cache != null) {
+      cache.invalidateTables(dropped);
+    }
+  }
+
+  /** The open reader of {@code table}, opening it with one suffix GET on first use. */
+  public SstReader reader(TableInfo table) {
+    return table(table).reader();
+  }
+
+  /** {@code table}, opened with one suffix GET on first use. */
+  public OpenTable table(TableInfo table) {
+    OpenTable t = open.get(table.id());
+    if (t != null) {
+      return t;
+    }
+    return open.computeIfAbsent(
+        table.id(),
+        id ->
+            new OpenTable(
+                openReader(table), table.smallestKey(), table.largestKey(), table.minSeq()));
+  }
+
+  private SstReader openReader(TableInfo table) {
+    String key = key(table.id());
+    try {
+      return checkSize(
+          table, SstReader.open(key, table.id(), new StoreRangeReader(key), readerOptions));
+    } catch (CorruptObjectException e) {
+      throw corruption.reported(e);
+    }
+  }
+
+  private SstReader checkSize(TableInfo table, SstReader reader) {
+    String key = reader.objectKey();
+    if (reader.objectSize() != table.sizeBytes()) {
+      throw new CorruptObjectException(
+          key,
+          0,
+          "object is " + reader.objectSize() + " bytes, the manifest says " + table.sizeBytes());
+    }
+    return reader;
+  }
+
+  /** Byte ranges of one table object, read with ranged GETs. */
+  private class StoreRangeReader implements RangeReader {
+    final String key;
+
+    StoreRangeReader(String key) {
+      this.key = key;
+    }
+
+    @Override
+    public byte[] read(long offset, int length) {
+      return fetch(ByteRange.of(offset, length)).data();
+    }
+
+    @Override
+    public Tail readTail(int length) {
+      ObjectContent content = fetch(ByteRange.suffix(length));
+      return new Tail(content.meta().size(), content.data());
+    }
+
+    /**
+     * Table ids are never reused and a listed table is never deleted while its version is live, so
+     * a missing table means the read works from a version garbage collection has moved past.
+     */
+    private ObjectContent fetch(ByteRange range) {
+      try {
+        return Futures.join(store.get(key, range));
+      } catch (ObjectNotFoundException gone) {
+        throw new SnapshotTooOldException(
+            "table '"
+                + key
+                + "' was deleted by garbage collection: the read works from a manifest version"
+                + " superseded more than GcOptions.minAge ago",
+            gone);
+      }
+    }
+  }
+
+  /**
+   * Serves sequential reads from one buffered chunk of at least {@link #CHUNK_BYTES}; not
+   * thread-safe, so each compaction opens its own.
+   */
+  private final class ChunkedRangeReader extends StoreRangeReader {
+    private long chunkStart;
+    private byte[] chunk = new byte[0];
+
+    ChunkedRangeReader(String key) {
+      super(key);
+    }
+
+    @Override
+    public byte[] read(long offset, int length) {
+      if (offset < chunkStart || offset + length > chunkStart + chunk.length) {
+        chunk = super.read(offset, Math.max(length, CHUNK_BYTES));
+        chunkStart = offset;
+      }
+      int from = (int) (offset - chunkStart);
+      return Arrays.copyOfRange(chunk, from, Math.min(chunk.length, from + length));
+    }
+  }
+}

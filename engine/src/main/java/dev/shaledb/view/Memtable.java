@@ -1,0 +1,267 @@
+package dev.shaledb.view;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.shaledb.iterate.EntryIterator;
+import dev.shaledb.sst.EntryKind;
+import dev.shaledb.sst.SstEntry;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.NavigableSet;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The in-memory table of recent writes: every version of every key, in internal order (key
+ * ascending by unsigned bytes, then sequence number descending).
+ *
+ * <p>Thread-safe: {@link #add} may run concurrently with itself and with every read. A reader at
+ * snapshot {@code maxSeq} sees exactly the versions with {@code seq <= maxSeq} that were added
+ * before the read started; the engine guarantees that by publishing a sequence number only after
+ * its entries are added. Versions added later with higher sequence numbers stay invisible.
+ *
+ * <p>Arrays are not copied in either direction: callers must not modify what they add or get.
+ */
+public final class Memtable {
+  /**
+   * Bytes per entry beyond the key and value: the {@link Node} (about 32 bytes), two array headers
+   * (about 32 with alignment), the skip list node (24) and its share of index nodes (about 8 on
+   * average). An estimate for flush sizing, not an exact measurement.
+   */
+  static final long ENTRY_OVERHEAD_BYTES = 96;
+
+  // The first eight key bytes, kept in the node, decide most comparisons without following the
+  // pointer to the key array: an insert into a large memtable compares against ~20 nodes, and each
+  // array dereference is a likely cache miss.
+  private static final Comparator<Node> ORDER =
+      (a, b) -> {
+        int c = Long.compareUnsigned(a.prefix, b.prefix);
+        if (c == 0) {
+          c = Arrays.compareUnsigned(a.key, b.key);
+        }
+        return c != 0 ? c : Long.compare(b.seq, a.seq);
+      };
+
+  /** The capacity {@link #Memtable()} sizes its key filter for. */
+  static final long DEFAULT_CAPACITY_BYTES = 4 << 20;
+
+  private final ConcurrentSkipListSet<Node> entries = new ConcurrentSkipListSet<>(ORDER);
+  private final KeyFilter filter;
+  private final LongAdder bytes = new LongAdder();
+  private final LongAdder count = new LongAdder();
+  private final AtomicLong maxSeq = new AtomicLong();
+
+  /** A memtable whose key filter is sized for {@value #DEFAULT_CAPACITY_BYTES} bytes of entries. */
+  public Memtable() {
+    this(DEFAULT_CAPACITY_BYTES);
+  }
+
+  /**
+   * A memtable whose key filter is sized for about {@code capacityBytes} of {@link
+   * #approximateBytes()}: the engine freezes memtables at that size. Holding more only makes the
+   * filter less selective.
+   */
+  public Memtable(long capacityBytes) {
+    if (capacityBytes <= 0) {
+      throw new IllegalArgumentException("capacityBytes is not positive: " + capacityBytes);
+    }
+    // Sized for entries with a 32-byte key and value, so small entries still get ~10 bits each.
+    this.filter = new KeyFilter(capacityBytes / (ENTRY_OVERHEAD_BYTES + 32));
+  }
+
+  /**
+   * Adds one version. The arrays are not copied.
+   *
+   * @param key 1 or more bytes
+   * @param seq not negative; {@code (key, seq)} must not be in the memtable yet
+   * @param kind {@link EntryKind#PUT} or {@link EntryKind#DELETE} ({@code MERGE} is unsupported)
+   * @param value the value of a PUT; null exactly for a DELETE
+   * @throws IllegalArgumentException if an argument breaks these rules or the version exists
+   */
+  public void add(byte[] key, long seq, EntryKind kind, byte[] value) {
+    requireNonNull(key, "key is null");
+    requireNonNull(kind, "kind is null");
+    if (key.length == 0) {
+      throw new IllegalArgumentException("key is empty");
+    }
+    if (seq < 0) {
+      throw new IllegalArgumentException("seq is negative: " + seq);
+    }
+    if (kind == EntryKind.MERGE) {
+      throw new IllegalArgumentException("MERGE entries are not supported");
+    }
+    if ((kind == EntryKind.DELETE) != (value == null)) {
+      throw new IllegalArgumentException(
+          kind == EntryKind.DELETE ? "a DELETE has no value" : "value is null for a PUT");
+    }
+    // Before the entry, so a reader that can see the entry also sees its filter bits.
+    filter.add(key);
+    if (!entries.add(new Node(key, seq, kind, value))) {
+      throw new IllegalArgumentException("the memtable already holds seq " + seq + " of the key");
+    }
+    bytes.add(key.length + (value == null ? 0 : value.length) + ENTRY_OVERHEAD_BYTES);
+    count.increment();
+    maxSeq.accumulateAndGet(seq, Math::max);
+  }
+
+  /**
+   * The newest version of {@code key} with {@code seq <= maxSeq}, PUT or DELETE, or null if there
+   * is none. The entry's arrays are the memtable's own.
+   */
+  public SstEntry get(byte[] key, long maxSeq) {
+    requireNonNull(key, "key is null");
+    if (!filter.mayContain(key)) {
+      return null;
+    }
+    Node found = entries.ceiling(Node.probe(key, maxSeq));
+    if (found == null || !Arrays.equals(found.key, key)) {
+      return null;
+    }
+    return new SstEntry(found.key, found.seq, found.kind, found.value, SstEntry.NO_EXPIRY);
+  }
+
+  /**
+   * An unpositioned iterator over the versions with {@code seq <= maxSeq}. It reads the live
+   * memtable, so versions added later with a higher sequence number never appear.
+   */
+  public EntryIterator iterator(long maxSeq) {
+    return new MemtableIterator(entries, maxSeq);
+  }
+
+  /**
+   * Approximate memory use: the key and value lengths of every entry plus {@value
+   * #ENTRY_OVERHEAD_BYTES} bytes of estimated per-entry overhead.
+   */
+  public long approximateBytes() {
+    return bytes.sum();
+  }
+
+  public long entryCount() {
+    return count.sum();
+  }
+
+  public boolean isEmpty() {
+    return entries.isEmpty();
+  }
+
+  /** The highest sequence number added, 0 when empty. */
+  public long maxSeq() {
+    return maxSeq.get();
+  }
+
+  /** One version; also the skip list's element, so an entry costs one object besides its arrays. */
+  private static final class Node {
+    final long prefix;
+    final byte[] key;
+    final long seq;
+    final EntryKind kind;
+    final byte[] value;
+
+    Node(byte[] key, long seq, EntryKind kind, byte[] value) {
+      this.prefix = prefix(key);
+      this.key = key;
+      this.seq = seq;
+      this.kind = kind;
+      this.value = value;
+    }
+
+    /**
+     * The first eight bytes big-endian, zero-padded: unsigned comparison of prefixes agrees with
+     * unsigned lexicographic comparison of the keys whenever the prefixes differ.
+     */
+    static long prefix(byte[] key) {
+      long p = 0;
+      int n = Math.min(8, key.length);
+      for (int i = 0; i < n; i++) {
+        p |= (key[i] & 0xFFL) << (56 - 8 * i);
+      }
+      return p;
+    }
+
+    /** A search key that sorts just before the first version of {@code key} with seq <= maxSeq. */
+    static Node probe(byte[] key, long maxSeq) {
+      return new Node(key, maxSeq, null, null);
+    }
+  }
+
+  private static final class MemtableIterator implements EntryIterator {
+    private final NavigableSet<Node> entries;
+    private final long maxSeq;
+    private Iterator<Node> cursor;
+    private Node current;
+
+    MemtableIterator(NavigableSet<Node> entries, long maxSeq) {
+      this.entries = entries;
+      this.maxSeq = maxSeq;
+    }
+
+    @Override
+    public boolean isValid() {
+      return current != null;
+    }
+
+    @Override
+    public void next() {
+      checkValid();
+      settle();
+    }
+
+    @Override
+    public void seekToFirst() {
+      cursor = entries.iterator();
+      settle();
+    }
+
+    @Override
+    public void seek(byte[] target) {
+      requireNonNull(target, "target is null");
+      // Starting at (target, maxSeq) skips the target's invisible versions without visiting them.
+      cursor = entries.tailSet(Node.probe(target, maxSeq), true).iterator();
+      settle();
+    }
+
+    /** Moves to the next visible node, or clears {@code current} at the end. */
+    private void settle() {
+      while (cursor.hasNext()) {
+        Node n = cursor.next();
+        if (n.seq <= maxSeq) {
+          current = n;
+          return;
+        }
+      }
+      current = null;
+    }
+
+    @Override
+    public byte[] key() {
+      checkValid();
+      return current.key;
+    }
+
+    @Override
+    public long seq() {
+      checkValid();
+      return current.seq;
+    }
+
+    @Override
+    public EntryKind kind() {
+      checkValid();
+      return current.kind;
+    }
+
+    @Override
+    public byte[] value() {
+      checkValid();
+      return current.value;
+    }
+
+    private void checkValid() {
+      if (current == null) {
+        throw new IllegalStateException("iterator is not positioned on an entry");
+      }
+    }
+  }
+}

@@ -1,0 +1,222 @@
+package dev.shaledb.write;
+
+import dev.shaledb.DbListener;
+import dev.shaledb.WriteOptions;
+import dev.shaledb.error.DbClosedException;
+import dev.shaledb.error.DbException;
+import dev.shaledb.objectstore.Futures;
+import dev.shaledb.support.Counters;
+import dev.shaledb.support.Errors;
+import dev.shaledb.view.Memtable;
+import dev.shaledb.view.ViewRef;
+import dev.shaledb.wal.WalBatch;
+import dev.shaledb.wal.WalEntry;
+import dev.shaledb.wal.WalWriter;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Orders writes: under one lock a batch gets its sequence numbers (one per operation, consecutive),
+ * is appended to the WAL and inserted into the active memtable, and only then becomes visible, so
+ * WAL order, sequence order and visibility agree and no reader sees half a batch. Waiting for
+ * durability happens outside the lock, so concurrent durable writers share WAL uploads. The {@link
+ * DbListener} hears of each acknowledgement just before and just after it.
+ */
+public final class WritePath {
+  private static final Logger LOG = LoggerFactory.getLogger(WritePath.class);
+
+  private final WalWriter wal;
+  private final ViewRef view;
+  private final MemoryBudget budget;
+  private final Counters counters;
+  private final long memtableBytes;
+  private final Runnable onFreeze;
+  private final DbListener listener;
+  private final WriterState state;
+  private final ReentrantLock lock;
+  private long lastSeq;
+  private volatile boolean closed;
+
+  public WritePath(
+      WalWriter wal,
+      ViewRef view,
+      WriterState state,
+      MemoryBudget budget,
+      Counters counters,
+      long memtableBytes,
+      long lastSeq,
+      Runnable onFreeze,
+      DbListener listener) {
+    this.wal = wal;
+    this.view = view;
+    this.budget = budget;
+    this.counters = counters;
+    this.memtableBytes = memtableBytes;
+    this.state = state;
+    this.lock = state.appendLock();
+    this.lastSeq = lastSeq;
+    this.onFreeze = onFreeze;
+    this.listener = listener;
+  }
+
+  public void write(List<WalEntry> batch, long bytes, WriteOptions options) {
+    checkUsable();
+    if (batch.isEmpty()) {
+      return;
+    }
+    budget.admit();
+    long start = System.nanoTime();
+    long[] seq = new long[1];
+    boolean durable = options.awaitDurable();
+    CompletableFuture<Long> appended = append(batch, durable, seq);
+    countWrite(batch, bytes);
+    if (durable) {
+      try {
+        Futures.join(appended);
+      } catch (DbException e) {
+        state.fail(e);
+        throw e;
+      }
+      // Dependent callbacks of a future run in no promised order, so do not rely on the one
+      // registered in append() having run yet.
+      state.durableThrough(seq[0]);
+      counters.durableAcks.record(System.nanoTime() - start);
+    }
+    listener.beforeAcknowledge(seq[0], durable);
+    acknowledged(seq[0], durable);
+  }
+
+  /**
+   * Applies {@code batch} now and returns a future completing when it is durable, so one caller can
+   * keep many durable writes in flight and they share WAL uploads.
+   */
+  public CompletableFuture<Void> writeAsync(List<WalEntry> batch, long bytes) {
+    checkUsable();
+    if (batch.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    budget.admit();
+    long start = System.nanoTime();
+    long[] seq = new long[1];
+    CompletableFuture<Long> appended = append(batch, true, seq);
+    countWrite(batch, bytes);
+    CompletableFuture<Void> acked =
+        appended.thenApply(
+            id -> {
+              state.durableThrough(seq[0]);
+              counters.durableAcks.record(System.nanoTime() - start);
+              listener.beforeAcknowledge(seq[0], true);
+              return null;
+            });
+    if (listener != DbListener.NONE) {
+      // Only with a listener: a dependent stage per write is not free.
+      acked.thenRun(() -> acknowledged(seq[0], true));
+    }
+    return acked;
+  }
+
+  /** Tells the listener; the write is acknowledged already, so what it throws is only logged. */
+  private void acknowledged(long lastSeq, boolean durable) {
+    try {
+      listener.afterAcknowledge(lastSeq, durable);
+    } catch (RuntimeException e) {
+      LOG.debug("DbListener.afterAcknowledge threw; the write stays acknowledged", e);
+    }
+  }
+
+  /** Makes every accepted write durable. */
+  public void flush() {
+    checkUsable();
+    long target = state.visibleSeq();
+    try {
+      Futures.join(wal.flush());
+      state.durableThrough(target);
+    } catch (DbException e) {
+      state.fail(e);
+      throw e;
+    }
+  }
+
+  /** Freezes the active memtable if it holds anything, e.g. before close. */
+  public void freezeNow() {
+    lock.lock();
+    try {
+      if (!view.get().active().isEmpty()) {
+        freeze();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Refuses every later write. */
+  public void close() {
+    lock.lock();
+    try {
+      closed = true;
+    } finally {
+      lock.unlock();
+    }
+    budget.stop(new DbClosedException("database"));
+  }
+
+  /** Appends under the lock; {@code lastSeqOut[0]} receives the batch's last sequence number. */
+  private CompletableFuture<Long> append(
+      List<WalEntry> entries, boolean durable, long[] lastSeqOut) {
+    lock.lock();
+    try {
+      checkUsable();
+      long first = lastSeq + 1;
+      WalBatch walBatch = new WalBatch(first, entries);
+      CompletableFuture<Long> appended = wal.append(walBatch, durable);
+      Memtable memtable = view.get().active();
+      WalApply.apply(walBatch, lastSeq, memtable);
+      lastSeq = walBatch.lastSeq();
+      state.visibleThrough(lastSeq);
+      long last = lastSeq;
+      lastSeqOut[0] = last;
+      appended.whenComplete(
+          (id, error) -> {
+            if (error == null) {
+              state.durableThrough(last);
+            } else {
+              state.fail(Futures.unwrap(error));
+            }
+          });
+      if (memtable.approximateBytes() >= memtableBytes) {
+        freeze();
+      }
+      return appended;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void freeze() {
+    long anchor = wal.durableWalId();
+    long last = lastSeq;
+    view.update(v -> v.freeze(new Memtable(memtableBytes), last, anchor));
+    onFreeze.run();
+  }
+
+  private void countWrite(List<WalEntry> batch, long bytes) {
+    counters.batches.increment();
+    counters.bytesWritten.add(bytes);
+    for (WalEntry e : batch) {
+      (e.kind() == WalEntry.Kind.PUT ? counters.puts : counters.deletes).increment();
+    }
+  }
+
+  private void checkUsable() {
+    if (closed) {
+      throw new DbClosedException("database");
+    }
+    RuntimeException f = state.failure();
+    if (f != null) {
+      throw Errors.rethrowable(f);
+    }
+  }
+}
