@@ -4,12 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
+import java.util.ServiceLoader;
 
 /**
  * Opens an {@link ObjectStore} from a URI:
@@ -18,27 +15,21 @@ import java.util.Set;
  *   <li>{@code memory:} a new, empty {@link InMemoryObjectStore} (nothing survives the process);
  *   <li>{@code file:/path/to/dir} a {@link LocalFileObjectStore} in that directory, created if
  *       missing;
- *   <li>{@code s3://bucket[/prefix][?endpoint=http://host:port&region=us-east-1&pathStyle=true
- *       &accessKey=...&secretKey=...&maxConnections=64&partSizeBytes=8388608
- *       &multipartThresholdBytes=16777216]} an S3 (or S3-compatible) bucket; without keys,
- *       credentials come from the AWS default chain. The multipart sizes let a process that only
- *       gets a URI, such as a child of a crash test, upload in parts at S3's smallest sizes.
+ *   <li>any other scheme: the store of the {@link ObjectStoreProvider} that claims it, found with
+ *       {@link ServiceLoader} on this class's class loader. {@code s3://bucket[/prefix][?...]} is
+ *       the S3 store of {@code dev.shaledb:shaledb-object-store-s3} (its {@code
+ *       S3ObjectStoreProvider} lists the parameters); without that module on the classpath, such a
+ *       URI fails with a message that names it.
  * </ul>
  *
- * A malformed URI, an unknown scheme or an unknown parameter fails with {@link
- * IllegalArgumentException} naming the problem.
+ * A malformed URI, an unknown scheme, a scheme whose module is missing or an unknown parameter
+ * fails with {@link IllegalArgumentException} naming the problem. Two providers claiming one scheme
+ * fail with {@link IllegalStateException}.
  */
 public final class ObjectStores {
-  private static final Set<String> S3_PARAMETERS =
-      Set.of(
-          "endpoint",
-          "region",
-          "pathStyle",
-          "accessKey",
-          "secretKey",
-          "maxConnections",
-          "partSizeBytes",
-          "multipartThresholdBytes");
+  /** Schemes of ShaleDB's own store modules, with the artifact to add for each. */
+  private static final Map<String, String> MODULES =
+      Map.of("s3", "dev.shaledb:shaledb-object-store-s3");
 
   private ObjectStores() {}
 
@@ -58,19 +49,53 @@ public final class ObjectStores {
       throw new IllegalArgumentException(
           "object store URI '" + uri + "' has no scheme; use memory:, file:/dir or s3://bucket");
     }
-    switch (scheme) {
-      case "file":
-        return openFile(uri, parsed);
-      case "s3":
-        return S3ObjectStore.open(s3Config(uri, parsed));
-      default:
-        throw new IllegalArgumentException(
-            "unknown object store scheme '"
-                + scheme
-                + "' in '"
-                + uri
-                + "'; use memory:, file:/dir or s3://bucket");
+    if (scheme.equals("file")) {
+      return openFile(uri, parsed);
     }
+    // "memory" is built in too: "memory:" with anything after it is not a store.
+    ObjectStoreProvider provider = scheme.equals("memory") ? null : provider(scheme);
+    if (provider != null) {
+      return provider.open(parsed);
+    }
+    String module = MODULES.get(scheme);
+    if (module != null) {
+      throw new IllegalArgumentException(
+          "object store URI '"
+              + uri
+              + "' needs the "
+              + scheme
+              + " store, which is not on the classpath: add the dependency "
+              + module
+              + " (ObjectStores.open finds it through java.util.ServiceLoader)");
+    }
+    throw new IllegalArgumentException(
+        "unknown object store scheme '"
+            + scheme
+            + "' in '"
+            + uri
+            + "'; use memory:, file:/dir or s3://bucket");
+  }
+
+  /** The one provider on the classpath that claims {@code scheme}, or null if none does. */
+  private static ObjectStoreProvider provider(String scheme) {
+    ObjectStoreProvider found = null;
+    for (ObjectStoreProvider candidate :
+        ServiceLoader.load(ObjectStoreProvider.class, ObjectStores.class.getClassLoader())) {
+      if (!candidate.schemes().contains(scheme)) {
+        continue;
+      }
+      if (found != null) {
+        throw new IllegalStateException(
+            "two object store providers claim the scheme '"
+                + scheme
+                + "': "
+                + found.getClass().getName()
+                + " and "
+                + candidate.getClass().getName());
+      }
+      found = candidate;
+    }
+    return found;
   }
 
   private static ObjectStore openFile(String uri, URI parsed) {
@@ -79,97 +104,5 @@ public final class ObjectStores {
           "file URI '" + uri + "' needs an absolute directory path and no parameters");
     }
     return new LocalFileObjectStore(Path.of(parsed.getPath()));
-  }
-
-  static S3Config s3Config(String uri, URI parsed) {
-    String bucket = parsed.getHost();
-    if (bucket == null || bucket.isEmpty()) {
-      throw new IllegalArgumentException("s3 URI '" + uri + "' has no bucket");
-    }
-    String path = parsed.getPath() == null ? "" : parsed.getPath();
-    String prefix = path.startsWith("/") ? path.substring(1) : path;
-    Map<String, String> params = parameters(uri, parsed.getRawQuery());
-    S3Config.Builder builder = S3Config.builder(bucket).prefix(prefix);
-    if (params.containsKey("endpoint")) {
-      builder.endpoint(URI.create(params.get("endpoint")));
-    }
-    if (params.containsKey("region")) {
-      builder.region(params.get("region"));
-    }
-    if (params.containsKey("pathStyle")) {
-      builder.pathStyle(parseBoolean(uri, "pathStyle", params.get("pathStyle")));
-    }
-    if (params.containsKey("accessKey") != params.containsKey("secretKey")) {
-      throw new IllegalArgumentException(
-          "s3 URI '" + uri + "' must give both accessKey and secretKey, or neither");
-    }
-    if (params.containsKey("accessKey")) {
-      builder.credentials(params.get("accessKey"), params.get("secretKey"));
-    }
-    if (params.containsKey("maxConnections")) {
-      builder.maxConnections(parseInt(uri, "maxConnections", params.get("maxConnections")));
-    }
-    if (params.containsKey("partSizeBytes")) {
-      builder.partSizeBytes(parseLong(uri, "partSizeBytes", params.get("partSizeBytes")));
-    }
-    if (params.containsKey("multipartThresholdBytes")) {
-      builder.multipartThresholdBytes(
-          parseLong(uri, "multipartThresholdBytes", params.get("multipartThresholdBytes")));
-    }
-    return builder.build();
-  }
-
-  private static Map<String, String> parameters(String uri, String query) {
-    Map<String, String> params = new LinkedHashMap<>();
-    if (query == null || query.isEmpty()) {
-      return params;
-    }
-    for (String pair : query.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq <= 0) {
-        throw new IllegalArgumentException(
-            "parameter '" + pair + "' in '" + uri + "' has no value");
-      }
-      String name = URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8);
-      if (!S3_PARAMETERS.contains(name)) {
-        throw new IllegalArgumentException(
-            "unknown parameter '" + name + "' in '" + uri + "'; known: " + S3_PARAMETERS);
-      }
-      if (params.put(name, URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8))
-          != null) {
-        throw new IllegalArgumentException("parameter '" + name + "' repeated in '" + uri + "'");
-      }
-    }
-    return params;
-  }
-
-  private static boolean parseBoolean(String uri, String name, String value) {
-    if (value.equals("true") || value.equals("false")) {
-      return Boolean.parseBoolean(value);
-    }
-    throw new IllegalArgumentException(
-        "parameter '" + name + "' in '" + uri + "' must be true or false, not '" + value + "'");
-  }
-
-  private static int parseInt(String uri, String name, String value) {
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw notANumber(uri, name, value, e);
-    }
-  }
-
-  private static long parseLong(String uri, String name, String value) {
-    try {
-      return Long.parseLong(value);
-    } catch (NumberFormatException e) {
-      throw notANumber(uri, name, value, e);
-    }
-  }
-
-  private static IllegalArgumentException notANumber(
-      String uri, String name, String value, NumberFormatException e) {
-    return new IllegalArgumentException(
-        "parameter '" + name + "' in '" + uri + "' is not a number: '" + value + "'", e);
   }
 }

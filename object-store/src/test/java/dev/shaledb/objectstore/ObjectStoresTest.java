@@ -28,11 +28,21 @@ class ObjectStoresTest {
   }
 
   @Test
+  void findsTheS3StoreThroughItsProvider() {
+    String uri = "s3://bucket/db?endpoint=http://127.0.0.1:9&accessKey=AK&secretKey=SK";
+    try (ObjectStore store = ObjectStores.open(uri)) {
+      assertThat(store).isInstanceOf(S3ObjectStore.class);
+      assertThat(((S3ObjectStore) store).config())
+          .isEqualTo(S3ObjectStoreProvider.config(URI.create(uri)));
+    }
+  }
+
+  @Test
   void parsesS3Uris() {
     String uri =
         "s3://bucket/some/prefix/?endpoint=http://127.0.0.1:9090&region=eu-west-1"
             + "&pathStyle=true&accessKey=AK&secretKey=SK&maxConnections=7";
-    S3Config config = ObjectStores.s3Config(uri, URI.create(uri));
+    S3Config config = S3ObjectStoreProvider.config(URI.create(uri));
     assertThat(config.bucket()).isEqualTo("bucket");
     assertThat(config.prefix()).isEqualTo("some/prefix/");
     assertThat(config.endpoint()).contains(URI.create("http://127.0.0.1:9090"));
@@ -44,7 +54,7 @@ class ObjectStoresTest {
   @Test
   void parsesMultipartSizes() {
     String uri = "s3://bucket?partSizeBytes=5242880&multipartThresholdBytes=6291456";
-    S3Config config = ObjectStores.s3Config(uri, URI.create(uri));
+    S3Config config = S3ObjectStoreProvider.config(URI.create(uri));
     assertThat(config.partSizeBytes()).isEqualTo(5L << 20);
     assertThat(config.multipartThresholdBytes()).isEqualTo(6L << 20);
   }
