@@ -78,9 +78,14 @@ public final class ObjectStores {
 
   /** The one provider on the classpath that claims {@code scheme}, or null if none does. */
   private static ObjectStoreProvider provider(String scheme) {
+    return provider(
+        scheme, ServiceLoader.load(ObjectStoreProvider.class, ObjectStores.class.getClassLoader()));
+  }
+
+  /** The one of {@code providers} that claims {@code scheme}, or null if none does. */
+  static ObjectStoreProvider provider(String scheme, Iterable<ObjectStoreProvider> providers) {
     ObjectStoreProvider found = null;
-    for (ObjectStoreProvider candidate :
-        ServiceLoader.load(ObjectStoreProvider.class, ObjectStores.class.getClassLoader())) {
+    for (ObjectStoreProvider candidate : providers) {
       if (!candidate.schemes().contains(scheme)) {
         continue;
       }

@@ -18,9 +18,10 @@ import java.util.random.RandomGenerator;
 
 /**
  * The retry layer for stores that have none of their own: memory, local files, and fault-injecting
- * decorators over them. {@link S3ObjectStore} retries inside the AWS SDK and must not be wrapped;
- * the {@link ObjectStore} contract allows exactly one retry layer per stack, so this store refuses
- * a delegate that is an {@link S3ObjectStore} or another {@code RetryingObjectStore}.
+ * decorators over them. A {@link SelfRetryingObjectStore} (the S3 store, which retries inside the
+ * AWS SDK) must not be wrapped: the {@link ObjectStore} contract allows exactly one retry layer per
+ * stack, so this store refuses a delegate that is a {@link SelfRetryingObjectStore} or another
+ * {@code RetryingObjectStore}.
  *
  * <h2>What is retried</h2>
  *
@@ -130,7 +131,7 @@ public final class RetryingObjectStore extends ForwardingObjectStore {
       RandomGenerator random,
       Options options) {
     super(delegate);
-    if (delegate instanceof RetryingObjectStore || delegate instanceof S3ObjectStore) {
+    if (delegate instanceof RetryingObjectStore || delegate instanceof SelfRetryingObjectStore) {
       throw new IllegalArgumentException(
           delegate.getClass().getSimpleName() + " already retries; one retry layer per stack");
     }

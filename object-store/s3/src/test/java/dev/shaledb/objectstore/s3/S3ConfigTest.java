@@ -3,7 +3,6 @@ package dev.shaledb.objectstore.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.shaledb.objectstore.S3Config;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

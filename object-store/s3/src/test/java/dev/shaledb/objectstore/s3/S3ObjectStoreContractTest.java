@@ -2,7 +2,6 @@ package dev.shaledb.objectstore.s3;
 
 import dev.shaledb.objectstore.AbstractObjectStoreContractTest;
 import dev.shaledb.objectstore.ObjectStore;
-import dev.shaledb.objectstore.S3ObjectStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

@@ -1,6 +1,10 @@
-package dev.shaledb.objectstore;
+package dev.shaledb.objectstore.s3;
 
 import dev.shaledb.error.DbException;
+import dev.shaledb.objectstore.ObjectNotFoundException;
+import dev.shaledb.objectstore.ObjectStoreException;
+import dev.shaledb.objectstore.PreconditionFailedException;
+import dev.shaledb.objectstore.PutCondition;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;

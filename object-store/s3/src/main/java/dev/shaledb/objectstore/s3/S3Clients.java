@@ -1,4 +1,4 @@
-package dev.shaledb.objectstore;
+package dev.shaledb.objectstore.s3;
 
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;

@@ -2,8 +2,6 @@ package dev.shaledb.objectstore.s3;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.shaledb.objectstore.S3Config;
-import dev.shaledb.objectstore.S3ObjectStore;
 import java.net.URI;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * S3ObjectStore} counts such an attempt as not applied when its body was not fully sent, and
  * otherwise resolves it by write id, as it must on real S3.
  *
- * <p>Modules that reuse this class from the object-store test-jar need the test dependencies {@code
- * org.gaul:s3proxy}, {@code com.fasterxml.jackson.core:jackson-annotations} and {@code
- * ch.qos.logback:logback-classic} (versions managed in the parent POM).
+ * <p>Modules that reuse this class from the object-store-s3 test-jar need the test dependencies
+ * {@code dev.shaledb:shaledb-object-store-s3} (the store itself), {@code org.gaul:s3proxy}, {@code
+ * com.fasterxml.jackson.core:jackson-annotations} and {@code ch.qos.logback:logback-classic}
+ * (versions managed in the parent POM).
  */
 public final class S3TestServer implements AutoCloseable {
   public static final String ACCESS_KEY = "shaledb-test-key";

@@ -1,7 +1,8 @@
-package dev.shaledb.objectstore;
+package dev.shaledb.objectstore.s3;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shaledb.objectstore.ObjectKeys;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;

@@ -1,5 +1,7 @@
-package dev.shaledb.objectstore;
+package dev.shaledb.objectstore.s3;
 
+import dev.shaledb.objectstore.ObjectKeys;
+import dev.shaledb.objectstore.ObjectStoreException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.services.s3.S3AsyncClient;

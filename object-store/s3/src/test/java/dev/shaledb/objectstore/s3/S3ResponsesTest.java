@@ -1,9 +1,14 @@
-package dev.shaledb.objectstore;
+package dev.shaledb.objectstore.s3;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shaledb.objectstore.ByteRange;
+import dev.shaledb.objectstore.InvalidRangeException;
+import dev.shaledb.objectstore.ObjectContent;
+import dev.shaledb.objectstore.ObjectMeta;
+import dev.shaledb.objectstore.ObjectStoreException;
 import java.time.Instant;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;

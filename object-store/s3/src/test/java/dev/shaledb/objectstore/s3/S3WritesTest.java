@@ -1,10 +1,13 @@
-package dev.shaledb.objectstore;
+package dev.shaledb.objectstore.s3;
 
 import static dev.shaledb.objectstore.Futures.join;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shaledb.objectstore.ObjectMeta;
+import dev.shaledb.objectstore.ObjectStoreException;
+import dev.shaledb.objectstore.PutCondition;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

@@ -1,5 +1,7 @@
-package dev.shaledb.objectstore;
+package dev.shaledb.objectstore.s3;
 
+import dev.shaledb.objectstore.ObjectMeta;
+import dev.shaledb.objectstore.PutCondition;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.shaledb.objectstore;
+package dev.shaledb.objectstore.s3;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

@@ -1,8 +1,17 @@
-package dev.shaledb.objectstore;
+package dev.shaledb.objectstore.s3;
 
 import static java.util.Objects.requireNonNull;
 
 import dev.shaledb.error.DbClosedException;
+import dev.shaledb.objectstore.ByteRange;
+import dev.shaledb.objectstore.InvalidRangeException;
+import dev.shaledb.objectstore.ObjectContent;
+import dev.shaledb.objectstore.ObjectKeys;
+import dev.shaledb.objectstore.ObjectMeta;
+import dev.shaledb.objectstore.ObjectStore;
+import dev.shaledb.objectstore.ObjectStoreException;
+import dev.shaledb.objectstore.PutCondition;
+import dev.shaledb.objectstore.SelfRetryingObjectStore;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +47,7 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
  *       once.
  * </ul>
  */
-public final class S3ObjectStore implements ObjectStore {
+public final class S3ObjectStore implements SelfRetryingObjectStore {
   private final S3Config config;
   private final S3Bucket bucket;
   private final S3Writes writes;

@@ -1,5 +1,11 @@
-package dev.shaledb.objectstore;
+package dev.shaledb.objectstore.s3;
 
+import dev.shaledb.objectstore.ByteRange;
+import dev.shaledb.objectstore.InvalidRangeException;
+import dev.shaledb.objectstore.ObjectContent;
+import dev.shaledb.objectstore.ObjectMeta;
+import dev.shaledb.objectstore.ObjectStoreException;
+import dev.shaledb.objectstore.RangeSlicer;
 import java.time.Instant;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,5 +1,8 @@
-package dev.shaledb.objectstore;
+package dev.shaledb.objectstore.s3;
 
+import dev.shaledb.objectstore.ObjectStore;
+import dev.shaledb.objectstore.ObjectStoreProvider;
+import dev.shaledb.objectstore.ObjectStores;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

@@ -20,8 +20,6 @@ import dev.shaledb.objectstore.ObjectNotFoundException;
 import dev.shaledb.objectstore.ObjectStoreException;
 import dev.shaledb.objectstore.PreconditionFailedException;
 import dev.shaledb.objectstore.PutCondition;
-import dev.shaledb.objectstore.S3Config;
-import dev.shaledb.objectstore.S3ObjectStore;
 import dev.shaledb.testing.Seeds;
 import java.time.Duration;
 import java.util.ArrayList;

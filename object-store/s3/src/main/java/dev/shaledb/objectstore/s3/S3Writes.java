@@ -1,6 +1,9 @@
-package dev.shaledb.objectstore;
+package dev.shaledb.objectstore.s3;
 
 import dev.shaledb.error.OutcomeUnknownException;
+import dev.shaledb.objectstore.ObjectMeta;
+import dev.shaledb.objectstore.ObjectStoreException;
+import dev.shaledb.objectstore.PutCondition;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.ZonedDateTime;
