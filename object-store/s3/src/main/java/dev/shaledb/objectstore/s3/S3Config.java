@@ -1,0 +1,262 @@
+package dev.shaledb.objectstore.s3;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.shaledb.objectstore.ObjectKeys;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How {@link S3ObjectStore} reaches its bucket. Immutable; build with {@link #builder(String)}.
+ *
+ * @param bucket the bucket (3–63 characters of lower-case letters, digits, '.', '-')
+ * @param prefix prepended to every object key; empty, or ending with '/' (added if missing)
+ * @param endpoint an S3-compatible endpoint instead of AWS's, e.g. {@code http://127.0.0.1:9000}
+ * @param region the signing region
+ * @param pathStyle address the bucket as {@code endpoint/bucket} instead of {@code
+ *     bucket.endpoint}; most S3-compatible servers need it
+ * @param credentials static keys, or empty for the SDK's default provider chain
+ * @param maxConnections the HTTP connection pool size
+ * @param multipartThresholdBytes objects larger than this are uploaded in parts
+ * @param partSizeBytes the size of each part but the last (S3's minimum is 5 MiB)
+ * @param maxAttempts attempts per request of the SDK's standard retry strategy (1 = no retries)
+ * @param apiCallTimeout the limit for one request including its retries and their back-off
+ * @param attemptTimeout the limit for one attempt
+ */
+public record S3Config(
+    String bucket,
+    String prefix,
+    Optional<URI> endpoint,
+    String region,
+    boolean pathStyle,
+    Optional<Credentials> credentials,
+    int maxConnections,
+    long multipartThresholdBytes,
+    long partSizeBytes,
+    int maxAttempts,
+    Duration apiCallTimeout,
+    Duration attemptTimeout) {
+
+  /** S3's smallest allowed part (all parts but the last). */
+  public static final long MIN_PART_SIZE = 5L << 20;
+
+  /** S3's largest allowed part. */
+  public static final long MAX_PART_SIZE = 5L << 30;
+
+  /** S3's maximum number of parts per upload. */
+  public static final int MAX_PARTS = 10_000;
+
+  /** A static access key pair. */
+  public record Credentials(String accessKeyId, String secretAccessKey) {
+    public Credentials {
+      requireNonNull(accessKeyId, "accessKeyId is null");
+      requireNonNull(secretAccessKey, "secretAccessKey is null");
+      if (accessKeyId.isEmpty()) {
+        throw new IllegalArgumentException("accessKeyId is empty");
+      }
+    }
+
+    /** Hides the secret so that configs can be logged. */
+    @Override
+    public String toString() {
+      return "Credentials[accessKeyId=" + accessKeyId + ", secretAccessKey=***]";
+    }
+  }
+
+  public S3Config {
+    requireNonNull(bucket, "bucket is null");
+    requireNonNull(prefix, "prefix is null");
+    requireNonNull(endpoint, "endpoint is null");
+    requireNonNull(region, "region is null");
+    requireNonNull(credentials, "credentials is null");
+    requireNonNull(apiCallTimeout, "apiCallTimeout is null");
+    requireNonNull(attemptTimeout, "attemptTimeout is null");
+    if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+      throw new IllegalArgumentException("bucket is not a valid S3 bucket name: '" + bucket + "'");
+    }
+    if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+      prefix = prefix + "/";
+    }
+    ObjectKeys.validatePrefix(prefix);
+    endpoint.ifPresent(S3Config::validateEndpoint);
+    if (region.isEmpty()) {
+      throw new IllegalArgumentException("region is empty");
+    }
+    positive("maxConnections", maxConnections);
+    positive("maxAttempts", maxAttempts);
+    if (partSizeBytes < MIN_PART_SIZE || partSizeBytes > MAX_PART_SIZE) {
+      throw new IllegalArgumentException(
+          "partSizeBytes " + partSizeBytes + " is outside S3's [5 MiB, 5 GiB]");
+    }
+    if (multipartThresholdBytes < partSizeBytes) {
+      throw new IllegalArgumentException(
+          "multipartThresholdBytes "
+              + multipartThresholdBytes
+              + " is smaller than partSizeBytes "
+              + partSizeBytes);
+    }
+    positive("apiCallTimeout", apiCallTimeout);
+    positive("attemptTimeout", attemptTimeout);
+    if (attemptTimeout.compareTo(apiCallTimeout) > 0) {
+      throw new IllegalArgumentException(
+          "attemptTimeout " + attemptTimeout + " exceeds apiCallTimeout " + apiCallTimeout);
+    }
+  }
+
+  /** A builder with defaults suited to AWS S3 for {@code bucket}. */
+  public static Builder builder(String bucket) {
+    return new Builder(bucket);
+  }
+
+  /** A builder preset from this config. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** The largest object a put accepts: {@link #MAX_PARTS} parts of {@link #partSizeBytes()}. */
+  public long maxObjectBytes() {
+    return partSizeBytes * MAX_PARTS;
+  }
+
+  private static void validateEndpoint(URI uri) {
+    String scheme = uri.getScheme();
+    if (!"http".equals(scheme) && !"https".equals(scheme)) {
+      throw new IllegalArgumentException("endpoint is not an http(s) URI: " + uri);
+    }
+    if (uri.getHost() == null) {
+      throw new IllegalArgumentException("endpoint has no host: " + uri);
+    }
+  }
+
+  private static void positive(String name, long value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + " is not positive: " + value);
+    }
+  }
+
+  private static void positive(String name, Duration value) {
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(name + " is not positive: " + value);
+    }
+  }
+
+  /** Mutable builder; {@link #build()} validates. */
+  public static final class Builder {
+    private String bucket;
+    private String prefix = "";
+    private URI endpoint;
+    private String region = "us-east-1";
+    private boolean pathStyle;
+    private Credentials credentials;
+    private int maxConnections = 64;
+    private long multipartThresholdBytes = 16L << 20;
+    private long partSizeBytes = 8L << 20;
+    private int maxAttempts = 4;
+    private Duration apiCallTimeout = Duration.ofMinutes(2);
+    private Duration attemptTimeout = Duration.ofSeconds(30);
+
+    private Builder(String bucket) {
+      this.bucket = bucket;
+    }
+
+    private Builder(S3Config c) {
+      bucket = c.bucket;
+      prefix = c.prefix;
+      endpoint = c.endpoint.orElse(null);
+      region = c.region;
+      pathStyle = c.pathStyle;
+      credentials = c.credentials.orElse(null);
+      maxConnections = c.maxConnections;
+      multipartThresholdBytes = c.multipartThresholdBytes;
+      partSizeBytes = c.partSizeBytes;
+      maxAttempts = c.maxAttempts;
+      apiCallTimeout = c.apiCallTimeout;
+      attemptTimeout = c.attemptTimeout;
+    }
+
+    public Builder bucket(String bucket) {
+      this.bucket = bucket;
+      return this;
+    }
+
+    public Builder prefix(String prefix) {
+      this.prefix = prefix;
+      return this;
+    }
+
+    /** An S3-compatible endpoint; null for AWS. */
+    public Builder endpoint(URI endpoint) {
+      this.endpoint = endpoint;
+      return this;
+    }
+
+    public Builder region(String region) {
+      this.region = region;
+      return this;
+    }
+
+    public Builder pathStyle(boolean pathStyle) {
+      this.pathStyle = pathStyle;
+      return this;
+    }
+
+    /** Static keys instead of the SDK's default provider chain. */
+    public Builder credentials(String accessKeyId, String secretAccessKey) {
+      this.credentials = new Credentials(accessKeyId, secretAccessKey);
+      return this;
+    }
+
+    /** Goes back to the SDK's default provider chain (environment, profile, instance role). */
+    public Builder defaultCredentials() {
+      this.credentials = null;
+      return this;
+    }
+
+    public Builder maxConnections(int maxConnections) {
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    public Builder multipartThresholdBytes(long multipartThresholdBytes) {
+      this.multipartThresholdBytes = multipartThresholdBytes;
+      return this;
+    }
+
+    public Builder partSizeBytes(long partSizeBytes) {
+      this.partSizeBytes = partSizeBytes;
+      return this;
+    }
+
+    public Builder maxAttempts(int maxAttempts) {
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    public Builder apiCallTimeout(Duration apiCallTimeout) {
+      this.apiCallTimeout = apiCallTimeout;
+      return this;
+    }
+
+    public Builder attemptTimeout(Duration attemptTimeout) {
+      this.attemptTimeout = attemptTimeout;
+      return this;
+    }
+
+    public S3Config build() {
+      return new S3Config(
+          bucket,
+          prefix,
+          Optional.ofNullable(endpoint),
+          region,
+          pathStyle,
+          Optional.ofNullable(credentials),
+          maxConnections,
+          multipartThresholdBytes,
+          partSizeBytes,
+          maxAttempts,
+          apiCallTimeout,
+          attemptTimeout);
+    }
+  }
+}

@@ -1,0 +1,231 @@
+package dev.shaledb.objectstore.s3;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.shaledb.error.DbClosedException;
+import dev.shaledb.objectstore.ByteRange;
+import dev.shaledb.objectstore.InvalidRangeException;
+import dev.shaledb.objectstore.ObjectContent;
+import dev.shaledb.objectstore.ObjectKeys;
+import dev.shaledb.objectstore.ObjectMeta;
+import dev.shaledb.objectstore.ObjectStore;
+import dev.shaledb.objectstore.ObjectStoreException;
+import dev.shaledb.objectstore.PutCondition;
+import dev.shaledb.objectstore.SelfRetryingObjectStore;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+
+/**
+ * An {@link ObjectStore} on Amazon S3 or an S3-compatible server, through the AWS SDK's async
+ * client; see {@link S3Config} for the settings.
+ *
+ * <ul>
+ *   <li>Object keys are stored under {@link S3Config#prefix()}; listings strip it again.
+ *   <li>{@code ifAbsent} and {@code ifMatch} become {@code If-None-Match: *} and {@code If-Match};
+ *       objects larger than {@link S3Config#multipartThresholdBytes()} are uploaded in parts and
+ *       the condition is checked when the upload completes.
+ *   <li>The SDK's standard retry strategy is the only retry layer. A conditional put with an
+ *       ambiguous outcome (a 412 after a retry, a timeout) is resolved by a write id stored in the
+ *       object's metadata, or else reported as {@link dev.shaledb.error.OutcomeUnknownException};
+ *       see {@code S3Writes}.
+ *   <li>{@link ObjectMeta#version()} is the ETag without quotes. S3 derives it from the content
+ *       (without SSE-KMS), so putting the very same bytes again keeps the version: {@code ifMatch}
+ *       is only a safe compare-and-swap for contents that differ from write to write (ShaleDB's
+ *       carry epochs and ids). The {@link ObjectMeta#lastModified()} a put returns is the
+ *       response's Date, which may be a second after the Last-Modified that {@link #head} reports;
+ *       without a Date, it is the Last-Modified of a HEAD that shows the put's write id, and
+ *       without either the put fails (see {@link ObjectStore}): never the local clock. A HEAD or
+ *       listing without Last-Modified reports {@link ObjectMeta#UNKNOWN_TIME}.
+ *   <li>A put copies the caller's bytes before it returns, so the caller may reuse its buffer at
+ *       once.
+ * </ul>
+ */
+public final class S3ObjectStore implements SelfRetryingObjectStore {
+  private final S3Config config;
+  private final S3Bucket bucket;
+  private final S3Writes writes;
+  private final S3Multipart multipart;
+  private final S3Clients.Handle handle;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private S3ObjectStore(S3Config config, S3Clients.Handle handle) {
+    this.config = config;
+    this.handle = handle;
+    this.bucket = new S3Bucket(handle.client(), config.bucket(), config.prefix());
+    this.writes = new S3Writes(bucket);
+    this.multipart = new S3Multipart(bucket, writes, config.partSizeBytes());
+  }
+
+  /** Opens a store; no request is sent until the first operation. Close it to free its threads. */
+  public static S3ObjectStore open(S3Config config) {
+    requireNonNull(config, "config is null");
+    try {
+      return new S3ObjectStore(config, S3Clients.build(config));
+    } catch (SdkException e) {
+      throw new ObjectStoreException("cannot create the S3 client: " + e.getMessage(), false, e);
+    }
+  }
+
+  /** The configuration this store was opened with. */
+  public S3Config config() {
+    return config;
+  }
+
+  @Override
+  public CompletableFuture<ObjectMeta> put(String key, ByteBuffer data, PutCondition condition) {
+    return run(
+        () -> {
+          requireNonNull(data, "data is null");
+          requireNonNull(condition, "condition is null");
+          bucket.s3Key(key);
+          if (data.remaining() > config.maxObjectBytes()) {
+            throw new IllegalArgumentException(
+                "object of " + data.remaining() + " bytes exceeds " + config.maxObjectBytes());
+          }
+          byte[] bytes = new byte[data.remaining()];
+          data.duplicate().get(bytes);
+          return bytes.length > config.multipartThresholdBytes()
+              ? multipart.put(key, bytes, condition)
+              : writes.putSingle(key, bytes, condition);
+        });
+  }
+
+  @Override
+  public CompletableFuture<ObjectContent> get(String key, ByteRange range) {
+    return run(
+        () -> {
+          requireNonNull(range, "range is null");
+          String s3Key = bucket.s3Key(key);
+          return bucket
+              .client()
+              .getObject(
+                  b -> b.bucket(bucket.name()).key(s3Key).range(S3Responses.rangeHeader(range)),
+                  AsyncResponseTransformer.toBytes())
+              .handle(
+                  (bytes, failure) -> {
+                    if (failure == null) {
+                      return S3Responses.content(
+                          key, range, bytes.response(), bytes.asByteArrayUnsafe());
+                    }
+                    if (S3Errors.status(failure) == 416) {
+                      throw new InvalidRangeException(
+                          key, range, S3Responses.sizeOfUnsatisfiedRange(failure));
+                    }
+                    throw S3Errors.forRead(key, failure);
+                  });
+        });
+  }
+
+  @Override
+  public CompletableFuture<ObjectMeta> head(String key) {
+    return run(
+        () ->
+            bucket
+                .head(key)
+                .handle(
+                    (head, failure) -> {
+                      if (failure != null) {
+                        throw S3Errors.forRead(key, failure);
+                      }
+                      return S3Responses.meta(key, head);
+                    }));
+  }
+
+  @Override
+  public CompletableFuture<List<ObjectMeta>> list(String prefix, String startAfter) {
+    return run(
+        () -> {
+          ObjectKeys.validatePrefix(prefix);
+          ListObjectsV2Request.Builder request =
+              ListObjectsV2Request.builder().bucket(bucket.name()).prefix(config.prefix() + prefix);
+          if (startAfter != null) {
+            request.startAfter(config.prefix() + startAfter);
+          }
+          List<ObjectMeta> out = new ArrayList<>();
+          // The paginator fetches page after page; its subscriber is called serially.
+          return bucket
+              .client()
+              .listObjectsV2Paginator(request.build())
+              .contents()
+              .subscribe(o -> out.add(S3Responses.meta(bucket.storeKey(o.key()), o)))
+              .handle(
+                  (v, failure) -> {
+                    if (failure != null) {
+                      throw S3Errors.forRead(prefix, failure);
+                    }
+                    return sortedAndFiltered(out, prefix, startAfter);
+                  });
+        });
+  }
+
+  /**
+   * S3 already lists in UTF-8 byte order; S3-compatible servers may not, so the order and bounds
+   * are enforced here too.
+   */
+  private static List<ObjectMeta> sortedAndFiltered(
+      List<ObjectMeta> metas, String prefix, String startAfter) {
+    List<ObjectMeta> out = new ArrayList<>(metas.size());
+    for (ObjectMeta meta : metas) {
+      if (meta.key().startsWith(prefix)
+          && (startAfter == null || ObjectKeys.ORDER.compare(meta.key(), startAfter) > 0)) {
+        out.add(meta);
+      }
+    }
+    out.sort((a, b) -> ObjectKeys.ORDER.compare(a.key(), b.key()));
+    return out;
+  }
+
+  @Override
+  public CompletableFuture<Void> delete(String key) {
+    return run(
+        () -> {
+          String s3Key = bucket.s3Key(key);
+          return bucket
+              .client()
+              .deleteObject(b -> b.bucket(bucket.name()).key(s3Key))
+              .handle(
+                  (response, failure) -> {
+                    if (failure != null && !S3Errors.isNotFound(failure)) {
+                      throw S3Errors.forRead(key, failure);
+                    }
+                    return null;
+                  });
+        });
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      handle.close();
+    }
+  }
+
+  /** Runs {@code op}, turning a synchronous failure (bad argument, closed) into a failed future. */
+  private <T> CompletableFuture<T> run(Supplier<CompletableFuture<T>> op) {
+    try {
+      if (closed.get()) {
+        throw new DbClosedException("S3 object store");
+      }
+      return op.get();
+    } catch (RuntimeException e) {
+      if (closed.get() && !(e instanceof DbClosedException)) {
+        // Closed while the request was being issued: the client refused it.
+        return CompletableFuture.failedFuture(new DbClosedException("S3 object store"));
+      }
+      return CompletableFuture.failedFuture(
+          e instanceof SdkException ? S3Errors.generic(config.bucket(), e) : e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "S3ObjectStore[s3://" + config.bucket() + "/" + config.prefix() + "]";
+  }
+}

@@ -1,0 +1,72 @@
+package dev.shaledb.objectstore.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class S3ConfigTest {
+  private static S3Config.Builder valid() {
+    return S3Config.builder("my-bucket");
+  }
+
+  @Test
+  void defaultsSuitAws() {
+    S3Config config = valid().build();
+    assertThat(config.prefix()).isEmpty();
+    assertThat(config.endpoint()).isEmpty();
+    assertThat(config.credentials()).as("default provider chain").isEmpty();
+    assertThat(config.pathStyle()).isFalse();
+    assertThat(config.multipartThresholdBytes()).isEqualTo(16L << 20);
+    assertThat(config.partSizeBytes()).isEqualTo(8L << 20);
+    assertThat(config.maxObjectBytes()).isEqualTo((8L << 20) * 10_000);
+    assertThat(config.toBuilder().build()).isEqualTo(config);
+  }
+
+  @Test
+  void prefixGetsItsTrailingSlash() {
+    assertThat(valid().prefix("db").build().prefix()).isEqualTo("db/");
+    assertThat(valid().prefix("a/b/").build().prefix()).isEqualTo("a/b/");
+  }
+
+  @Test
+  void invalidSettingsAreRejectedByName() {
+    assertInvalid(S3Config.builder("Upper_Case"), "bucket");
+    assertInvalid(S3Config.builder("ab"), "bucket");
+    assertInvalid(valid().prefix("/abs"), "segment");
+    assertInvalid(valid().prefix("a//b"), "segment");
+    assertInvalid(valid().endpoint(URI.create("ftp://host")), "endpoint");
+    assertInvalid(valid().endpoint(URI.create("http:relative")), "endpoint");
+    assertInvalid(valid().region(""), "region");
+    assertInvalid(valid().maxConnections(0), "maxConnections");
+    assertInvalid(valid().maxAttempts(0), "maxAttempts");
+    assertInvalid(valid().partSizeBytes(S3Config.MIN_PART_SIZE - 1), "partSizeBytes");
+    assertInvalid(
+        valid().partSizeBytes(6L << 20).multipartThresholdBytes(5L << 20),
+        "multipartThresholdBytes");
+    assertInvalid(valid().apiCallTimeout(Duration.ZERO), "apiCallTimeout");
+    assertInvalid(
+        valid().attemptTimeout(Duration.ofMinutes(5)).apiCallTimeout(Duration.ofMinutes(1)),
+        "attemptTimeout");
+    assertThatThrownBy(() -> valid().credentials("", "secret"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("accessKeyId");
+    assertThatThrownBy(() -> S3Config.builder(null).build())
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("bucket");
+  }
+
+  private static void assertInvalid(S3Config.Builder builder, String problem) {
+    assertThatThrownBy(builder::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(problem);
+  }
+
+  @Test
+  void secretsStayOutOfToString() {
+    String text = valid().credentials("AKIDEXAMPLE", "wJalrXUtnFEMI").build().toString();
+    assertThat(text).contains("AKIDEXAMPLE").doesNotContain("wJalrXUtnFEMI");
+  }
+}

@@ -1,0 +1,81 @@
+package dev.shaledb.objectstore.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shaledb.objectstore.ObjectStore;
+import dev.shaledb.objectstore.ObjectStores;
+import dev.shaledb.objectstore.RetryingObjectStore;
+import dev.shaledb.objectstore.SelfRetryingObjectStore;
+import java.net.URI;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.Test;
+
+/** {@code s3://} URIs, as {@link ObjectStores#open(String)} hands them to the S3 module. */
+class S3ObjectStoreProviderTest {
+  @Test
+  void objectStoresFindsTheS3StoreThroughItsProvider() {
+    String uri = "s3://bucket/db?endpoint=http://127.0.0.1:9&accessKey=AK&secretKey=SK";
+    try (ObjectStore store = ObjectStores.open(uri)) {
+      assertThat(store).isInstanceOf(S3ObjectStore.class);
+      assertThat(((S3ObjectStore) store).config())
+          .isEqualTo(S3ObjectStoreProvider.config(URI.create(uri)));
+    }
+  }
+
+  @Test
+  void theS3StoreIsItsStacksOneRetryLayer() {
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    try (ObjectStore store = ObjectStores.open("s3://bucket?endpoint=http://127.0.0.1:9")) {
+      assertThat(store).isInstanceOf(SelfRetryingObjectStore.class);
+      assertThatThrownBy(() -> new RetryingObjectStore(store, scheduler, 1L))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("S3ObjectStore already retries; one retry layer per stack");
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
+
+  @Test
+  void parsesS3Uris() {
+    String uri =
+        "s3://bucket/some/prefix/?endpoint=http://127.0.0.1:9090&region=eu-west-1"
+            + "&pathStyle=true&accessKey=AK&secretKey=SK&maxConnections=7";
+    S3Config config = S3ObjectStoreProvider.config(URI.create(uri));
+    assertThat(config.bucket()).isEqualTo("bucket");
+    assertThat(config.prefix()).isEqualTo("some/prefix/");
+    assertThat(config.endpoint()).contains(URI.create("http://127.0.0.1:9090"));
+    assertThat(config.region()).isEqualTo("eu-west-1");
+    assertThat(config.pathStyle()).isTrue();
+    assertThat(config.maxConnections()).isEqualTo(7);
+  }
+
+  @Test
+  void parsesMultipartSizes() {
+    String uri = "s3://bucket?partSizeBytes=5242880&multipartThresholdBytes=6291456";
+    S3Config config = S3ObjectStoreProvider.config(URI.create(uri));
+    assertThat(config.partSizeBytes()).isEqualTo(5L << 20);
+    assertThat(config.multipartThresholdBytes()).isEqualTo(6L << 20);
+  }
+
+  @Test
+  void badUrisNameTheProblem() {
+    assertBad("s3:///prefix", "no bucket");
+    assertBad("s3://b?color=red", "unknown parameter 'color'");
+    assertBad("s3://b?region", "has no value");
+    assertBad("s3://b?pathStyle=yes", "must be true or false");
+    assertBad("s3://b?maxConnections=many", "not a number");
+    assertBad("s3://b?partSizeBytes=5MiB", "not a number");
+    assertBad("s3://bucket?partSizeBytes=1024", "outside S3's [5 MiB, 5 GiB]");
+    assertBad("s3://b?accessKey=a", "both accessKey and secretKey");
+    assertBad("s3://b?region=a&region=b", "repeated");
+  }
+
+  private static void assertBad(String uri, String message) {
+    assertThatThrownBy(() -> ObjectStores.open(uri))
+        .as(uri)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(message);
+  }
+}
