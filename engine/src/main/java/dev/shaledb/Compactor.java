@@ -12,6 +12,7 @@ import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.sst.SstOptions;
 import dev.shaledb.support.BackgroundHealth;
 import dev.shaledb.support.CorruptionReporter;
+import dev.shaledb.support.StoreChecks;
 import dev.shaledb.support.Threads;
 import dev.shaledb.table.TableIds;
 import dev.shaledb.table.TableStore;
@@ -118,6 +119,7 @@ public final class Compactor implements AutoCloseable {
     if (manifests.readLatest().isEmpty()) {
       throw new IllegalArgumentException("no database at path '" + path + "'");
     }
+    StoreChecks.verify(store, path, corruption);
     return new Compactor(
         FenceableManifest.openCompactor(manifests),
         new TableStore(store, path, null, corruption),

@@ -4,7 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.shaledb.error.DbClosedException;
 import dev.shaledb.gc.GcService;
+import dev.shaledb.manifest.ManifestKeys;
 import dev.shaledb.objectstore.ObjectStore;
+import dev.shaledb.support.CorruptionReporter;
+import dev.shaledb.support.StoreChecks;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -33,6 +36,11 @@ public final class GarbageCollector implements AutoCloseable {
 
   /** A collector for the database at {@code path}; it runs only when {@link #run()} is called. */
   public static GarbageCollector open(ObjectStore store, String path, GcOptions options) {
+    requireNonNull(store, "store is null");
+    requireNonNull(path, "path is null");
+    requireNonNull(options, "options is null");
+    ManifestKeys.validateDbPath(path);
+    StoreChecks.verify(store, path, CorruptionReporter.NONE);
     return new GarbageCollector(
         GcService.start(store, path, options, null, null, DbListener.NONE, null));
   }
@@ -41,6 +49,11 @@ public final class GarbageCollector implements AutoCloseable {
   public static GarbageCollector open(
       ObjectStore store, String path, GcOptions options, ScheduledExecutorService scheduler) {
     requireNonNull(scheduler, "scheduler is null");
+    requireNonNull(store, "store is null");
+    requireNonNull(path, "path is null");
+    requireNonNull(options, "options is null");
+    ManifestKeys.validateDbPath(path);
+    StoreChecks.verify(store, path, CorruptionReporter.NONE);
     return new GarbageCollector(
         GcService.start(store, path, options, scheduler, null, DbListener.NONE, null));
   }

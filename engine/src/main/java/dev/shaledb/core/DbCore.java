@@ -33,6 +33,7 @@ import dev.shaledb.support.BackgroundHealth;
 import dev.shaledb.support.CorruptionReporter;
 import dev.shaledb.support.Counters;
 import dev.shaledb.support.Errors;
+import dev.shaledb.support.StoreChecks;
 import dev.shaledb.support.Threads;
 import dev.shaledb.table.CaffeineBlockCache;
 import dev.shaledb.table.TableIds;
@@ -161,6 +162,10 @@ public final class DbCore {
   }
 
   public static DbCore open(ObjectStore userStore, String path, DbOptions options) {
+    // Before anything is written: a store that would not fence is refused with the database as
+    // it was. On the user's store, so a second open in this process costs no request.
+    CorruptionReporter corruption = new CorruptionReporter(options.listener());
+    StoreChecks.verify(userStore, path, corruption);
     MeteredObjectStore store = new MeteredObjectStore(userStore);
     boolean owns = options.scheduler() == null;
     ScheduledExecutorService scheduler = owns ? Threads.scheduler("wal", 2) : options.scheduler();
@@ -171,7 +176,6 @@ public final class DbCore {
     ScheduledExecutorService background =
         ownsBackground ? Threads.scheduler("background", 2) : options.background();
     try {
-      CorruptionReporter corruption = new CorruptionReporter(options.listener());
       Recovery.Recovered recovered =
           Recovery.open(
               store,

@@ -43,4 +43,10 @@ public class ForwardingObjectStore implements ObjectStore {
   public void close() {
     delegate.close();
   }
+
+  /** The delegate's: a decorator stores nothing itself, so it names the store beneath it. */
+  @Override
+  public String toString() {
+    return delegate.toString();
+  }
 }

@@ -287,4 +287,10 @@ public final class LocalFileObjectStore implements ObjectStore {
               "the I/O executor of " + paths.root() + " refused the call: " + e, false, e));
     }
   }
+
+  /** {@code file:<root>}: the directory names the store, whichever instance opened it. */
+  @Override
+  public String toString() {
+    return "file:" + paths.root();
+  }
 }
