@@ -2,6 +2,7 @@ package dev.shaledb.support;
 
 import dev.shaledb.error.DbException;
 import dev.shaledb.objectstore.Futures;
+import dev.shaledb.objectstore.ObjectKeys;
 import dev.shaledb.objectstore.ObjectMeta;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.PutCondition;
@@ -18,7 +19,7 @@ public final class StoreClock {
 
   /** The probe's key: {@code <path>/gc/clock}, outside the manifest, WAL and table folders. */
   static String probeKey(String path) {
-    return path.isEmpty() ? "gc/clock" : path + "/gc/clock";
+    return ObjectKeys.under(path, "gc/clock");
   }
 
   /**

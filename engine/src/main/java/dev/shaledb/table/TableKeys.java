@@ -1,5 +1,7 @@
 package dev.shaledb.table;
 
+import dev.shaledb.objectstore.ObjectKeys;
+
 /**
  * Keys of table objects: {@code <path>/sst/<id>.sst} ({@code sst/<id>.sst} at the store root), the
  * layout {@link TableStore} writes.
@@ -12,7 +14,7 @@ public final class TableKeys {
 
   /** The prefix shared by every table of the database at {@code path}. */
   public static String prefix(String path) {
-    return path.isEmpty() ? FOLDER : path + "/" + FOLDER;
+    return ObjectKeys.under(path, FOLDER);
   }
 
   /** The key of table {@code id} of the database at {@code path}. */

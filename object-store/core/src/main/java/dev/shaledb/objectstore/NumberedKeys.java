@@ -45,7 +45,7 @@ public record NumberedKeys(String folder, String suffix, String what) {
   /** The key prefix shared by all these objects of the database at {@code dbPath}. */
   public String prefix(String dbPath) {
     validateDbPath(dbPath);
-    return dbPath.isEmpty() ? folder : dbPath + "/" + folder;
+    return ObjectKeys.under(dbPath, folder);
   }
 
   /** The key of object {@code id} ({@code id >= 1}). */

@@ -15,6 +15,15 @@ public final class ObjectKeys {
 
   private ObjectKeys() {}
 
+  /**
+   * The key of {@code relative} under the database at {@code dbPath}: {@code dbPath + "/" +
+   * relative}, or {@code relative} itself for a database at the store root ({@code dbPath} empty).
+   * Every object key layout of a database (manifests, WAL, tables, probe, clock) is built with it.
+   */
+  public static String under(String dbPath, String relative) {
+    return dbPath.isEmpty() ? relative : dbPath + "/" + relative;
+  }
+
   /** Returns {@code key} if it is a valid object key, otherwise throws naming the problem. */
   public static String validate(String key) {
     requireNonNull(key, "key is null");

@@ -72,7 +72,7 @@ public final class StoreProbe {
     if (VERIFIED.containsKey(store)) {
       return Outcome.KNOWN;
     }
-    String folder = dbPath.isEmpty() ? FOLDER : dbPath + "/" + FOLDER;
+    String folder = ObjectKeys.under(dbPath, FOLDER);
     String recordKey = folder + RECORD;
     String identity = store.toString();
     ProbeRecord.Verdict record = ProbeRecord.read(store, recordKey, identity);
