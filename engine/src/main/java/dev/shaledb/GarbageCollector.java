@@ -36,19 +36,18 @@ public final class GarbageCollector implements AutoCloseable {
 
   /** A collector for the database at {@code path}; it runs only when {@link #run()} is called. */
   public static GarbageCollector open(ObjectStore store, String path, GcOptions options) {
-    requireNonNull(store, "store is null");
-    requireNonNull(path, "path is null");
-    requireNonNull(options, "options is null");
-    ManifestKeys.validateDbPath(path);
-    StoreChecks.verify(store, path, CorruptionReporter.NONE);
-    return new GarbageCollector(
-        GcService.start(store, path, options, null, null, DbListener.NONE, null));
+    return start(store, path, options, null);
   }
 
   /** A collector that also runs every {@link GcOptions#interval()} on {@code scheduler}. */
   public static GarbageCollector open(
       ObjectStore store, String path, GcOptions options, ScheduledExecutorService scheduler) {
     requireNonNull(scheduler, "scheduler is null");
+    return start(store, path, options, scheduler);
+  }
+
+  private static GarbageCollector start(
+      ObjectStore store, String path, GcOptions options, ScheduledExecutorService scheduler) {
     requireNonNull(store, "store is null");
     requireNonNull(path, "path is null");
     requireNonNull(options, "options is null");
