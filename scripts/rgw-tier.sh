@@ -96,7 +96,9 @@ if ((rc != 0)); then
   log "error: the Maven build failed (exit $rc) before it could report the tests"
 fi
 
-# The summary: per class tests/failures/errors/skipped, then each failing test and its error.
+# The summary: per class tests/failures/errors/skipped, then each failing test and its error. Maven
+# may leave its last line unterminated.
+echo
 python3 - "${REPORTS[@]}" <<'EOF' || rc=1
 import sys, xml.etree.ElementTree as ET
 bad = False
