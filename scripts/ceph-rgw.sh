@@ -217,7 +217,9 @@ log_file = $dir/log/client.log
 [client.rgw.a]
 log_file = $dir/log/rgw.log
 rgw_data = $dir/rgw
-rgw_frontends = beast endpoint=127.0.0.1:$rgw_port
+# tcp_nodelay: without it a GET's last small write waits for the client's delayed ACK, about 40 ms
+# on a connection the client keeps open (the AWS SDK's GET median was 48 ms on loopback, 7 ms with it).
+rgw_frontends = beast endpoint=127.0.0.1:$rgw_port tcp_nodelay=1
 # Deleted objects' data is freed by RGW's garbage collector, by default after two hours and
 # hourly; a RAM-backed test store wants it back within a minute.
 rgw_gc_obj_min_wait = 30

@@ -19,6 +19,9 @@ final class ChaosTiers {
   /** Kill cycles against the S3 test server, by default half as many as on local files. */
   static final int S3_KILLS = Integer.getInteger("chaos.s3Kills", Math.max(1, KILLS / 2));
 
+  /** Kill cycles against the Ceph RGW of the RGW tier (docs/testing.md). */
+  static final int RGW_KILLS = Integer.getInteger("chaos.rgwKills", 3);
+
   static final int BANK_SEEDS = Integer.getInteger("chaos.bankSeeds", 20);
   static final long SEED_TIMEOUT_SECONDS = Long.getLong("chaos.seedTimeoutSeconds", 120);
   static final String TIER = System.getProperty("chaos.tier", "quick");
