@@ -13,12 +13,16 @@ import dev.shaledb.objectstore.ByteRange;
 import dev.shaledb.objectstore.ForwardingObjectStore;
 import dev.shaledb.objectstore.InMemoryObjectStore;
 import dev.shaledb.objectstore.ObjectContent;
+import dev.shaledb.objectstore.ObjectMeta;
+import dev.shaledb.objectstore.PutCondition;
 import dev.shaledb.sst.SstOptions;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -175,6 +179,45 @@ class LifetimeTest {
       assertThat(second.get(b("k"))).isEqualTo(b("v1"));
       try (DbIterator it = first.scan(null, null)) {
         assertThat(it.next().value()).isEqualTo(b("v1"));
+      }
+    } finally {
+      first.close();
+    }
+  }
+
+  // Before (seed 20262084, bank): reads through one snapshot straddled the fence. The first saw the
+  // unacknowledged write, the next did not, and an audit summed half a transfer.
+  @Test
+  void seed20262084_aSnapshotThatSawAWriteWhichThenFailedRefusesToReadRatherThanChangeItsAnswer()
+      throws Exception {
+    CompletableFuture<Void> gate = new CompletableFuture<>();
+    AtomicBoolean holdWal = new AtomicBoolean();
+    ForwardingObjectStore held =
+        new ForwardingObjectStore(store) {
+          @Override
+          public CompletableFuture<ObjectMeta> put(
+              String key, ByteBuffer data, PutCondition condition) {
+            if (holdWal.get() && key.startsWith("db/wal/")) {
+              return gate.thenCompose(x -> super.put(key, data, condition));
+            }
+            return super.put(key, data, condition);
+          }
+        };
+    Db first = Db.open(held, "db", options(true));
+    first.put(b("k"), b("v1"));
+    holdWal.set(true);
+    CompletableFuture<Void> v2 =
+        first.writeAsync(new WriteBatch().put(b("k"), b("v2"))); // visible, its WAL put is held
+    try (Snapshot snapshot = first.snapshot()) {
+      ReadOptions at = ReadOptions.defaults().withSnapshot(snapshot);
+      assertThat(first.get(b("k"), at)).isEqualTo(b("v2"));
+      try (Db second = Db.open(store, "db", options(false))) {
+        gate.complete(null); // v2's WAL put now meets the new writer's fence
+        assertThatThrownBy(v2::join).hasCauseInstanceOf(FencedException.class);
+        assertThatThrownBy(() -> first.get(b("k"), at)).isInstanceOf(FencedException.class);
+        assertThatThrownBy(() -> first.scan(null, null, at)).isInstanceOf(FencedException.class);
+        assertThat(first.get(b("k"))).as("reads without the snapshot").isEqualTo(b("v1"));
+        assertThat(second.get(b("k"))).isEqualTo(b("v1"));
       }
     } finally {
       first.close();

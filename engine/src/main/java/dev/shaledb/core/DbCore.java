@@ -488,12 +488,16 @@ public final class DbCore {
 
   private long readSeq(ReadOptions readOptions) {
     long visible = state.visibleSeq();
-    // A snapshot above the visible sequence number saw writes that failed later (the write path
-    // hides them then): it must not show them either.
-    long seq =
-        readOptions.snapshot() == null
-            ? visible
-            : Math.min(visible, snapshots.sequenceOf(readOptions.snapshot()));
+    long seq = visible;
+    if (readOptions.snapshot() != null) {
+      seq = snapshots.sequenceOf(readOptions.snapshot());
+      if (seq > visible) {
+        // Only a failure lowers the visible sequence number: this snapshot saw writes that then
+        // failed. Reading it lower would show some of its writes to one read and hide them from
+        // the next (half a transfer, seed 20262084); reading it as taken would show failed writes.
+        throw Errors.rethrowable(state.failure());
+      }
+    }
     return readOptions.durableOnly() ? Math.min(seq, state.durableSeq()) : seq;
   }
 
