@@ -3,17 +3,22 @@ package dev.shaledb.objectstore.s3;
 import static java.util.Objects.requireNonNull;
 
 import dev.shaledb.objectstore.ObjectKeys;
+import dev.shaledb.objectstore.ObjectStores;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
  * How {@link S3ObjectStore} reaches its bucket. Immutable; build with {@link #builder(String)}.
+ * {@link #toString()} shows no secret.
  *
  * @param bucket the bucket (3–63 characters of lower-case letters, digits, '.', '-')
  * @param prefix prepended to every object key; empty, or ending with '/' (added if missing)
  * @param endpoint an S3-compatible endpoint instead of AWS's, e.g. {@code http://127.0.0.1:9000}
- * @param region the signing region
+ * @param region the signing region; empty to take it from the AWS SDK's default region provider
+ *     chain ({@code aws.region}, {@code AWS_REGION}, the profile, EC2 instance metadata) when the
+ *     store opens. If the chain finds none, opening fails, except with an explicit {@code
+ *     endpoint}: S3-compatible servers mostly ignore the region, and {@code us-east-1} is used.
  * @param pathStyle address the bucket as {@code endpoint/bucket} instead of {@code
  *     bucket.endpoint}; most S3-compatible servers need it
  * @param credentials static keys, or empty for the SDK's default provider chain
@@ -28,7 +33,7 @@ public record S3Config(
     String bucket,
     String prefix,
     Optional<URI> endpoint,
-    String region,
+    Optional<String> region,
     boolean pathStyle,
     Optional<Credentials> credentials,
     int maxConnections,
@@ -47,6 +52,9 @@ public record S3Config(
   /** S3's maximum number of parts per upload. */
   public static final int MAX_PARTS = 10_000;
 
+  /** The region used with an explicit endpoint when none is given or found. */
+  public static final String FALLBACK_REGION = "us-east-1";
+
   /** A static access key pair. */
   public record Credentials(String accessKeyId, String secretAccessKey) {
     public Credentials {
@@ -57,10 +65,12 @@ public record S3Config(
       }
     }
 
-    /** Hides the secret so that configs can be logged. */
+    /** Hides the secret and all but the start of the key id, so that configs can be logged. */
     @Override
     public String toString() {
-      return "Credentials[accessKeyId=" + accessKeyId + ", secretAccessKey=***]";
+      return "Credentials[accessKeyId="
+          + ObjectStores.redactAccessKey(accessKeyId)
+          + ", secretAccessKey=***]";
     }
   }
 
@@ -80,7 +90,7 @@ public record S3Config(
     }
     ObjectKeys.validatePrefix(prefix);
     endpoint.ifPresent(S3Config::validateEndpoint);
-    if (region.isEmpty()) {
+    if (region.isPresent() && region.get().isEmpty()) {
       throw new IllegalArgumentException("region is empty");
     }
     positive("maxConnections", maxConnections);
@@ -119,13 +129,45 @@ public record S3Config(
     return partSizeBytes * MAX_PARTS;
   }
 
+  /** Every setting, with the credentials hidden as {@link Credentials#toString()} does. */
+  @Override
+  public String toString() {
+    return "S3Config[bucket="
+        + bucket
+        + ", prefix="
+        + prefix
+        + ", endpoint="
+        + endpoint.map(e -> ObjectStores.redact(e.toString())).orElse("(AWS)")
+        + ", region="
+        + region.orElse("(default chain)")
+        + ", pathStyle="
+        + pathStyle
+        + ", credentials="
+        + credentials.map(Credentials::toString).orElse("(default chain)")
+        + ", maxConnections="
+        + maxConnections
+        + ", multipartThresholdBytes="
+        + multipartThresholdBytes
+        + ", partSizeBytes="
+        + partSizeBytes
+        + ", maxAttempts="
+        + maxAttempts
+        + ", apiCallTimeout="
+        + apiCallTimeout
+        + ", attemptTimeout="
+        + attemptTimeout
+        + "]";
+  }
+
   private static void validateEndpoint(URI uri) {
     String scheme = uri.getScheme();
     if (!"http".equals(scheme) && !"https".equals(scheme)) {
-      throw new IllegalArgumentException("endpoint is not an http(s) URI: " + uri);
+      throw new IllegalArgumentException(
+          "endpoint is not an http(s) URI: " + ObjectStores.redact(uri.toString()));
     }
     if (uri.getHost() == null) {
-      throw new IllegalArgumentException("endpoint has no host: " + uri);
+      throw new IllegalArgumentException(
+          "endpoint has no host: " + ObjectStores.redact(uri.toString()));
     }
   }
 
@@ -146,7 +188,7 @@ public record S3Config(
     private String bucket;
     private String prefix = "";
     private URI endpoint;
-    private String region = "us-east-1";
+    private String region;
     private boolean pathStyle;
     private Credentials credentials;
     private int maxConnections = 64;
@@ -164,7 +206,7 @@ public record S3Config(
       bucket = c.bucket;
       prefix = c.prefix;
       endpoint = c.endpoint.orElse(null);
-      region = c.region;
+      region = c.region.orElse(null);
       pathStyle = c.pathStyle;
       credentials = c.credentials.orElse(null);
       maxConnections = c.maxConnections;
@@ -191,6 +233,7 @@ public record S3Config(
       return this;
     }
 
+    /** The signing region; null (the default) for the SDK's default region provider chain. */
     public Builder region(String region) {
       this.region = region;
       return this;
@@ -201,7 +244,11 @@ public record S3Config(
       return this;
     }
 
-    /** Static keys instead of the SDK's default provider chain. */
+    /**
+     * Static keys instead of the SDK's default provider chain. Prefer the chain (environment,
+     * profile, instance or container role): keys in code or URIs end up in shell histories and
+     * process lists.
+     */
     public Builder credentials(String accessKeyId, String secretAccessKey) {
       this.credentials = new Credentials(accessKeyId, secretAccessKey);
       return this;
@@ -248,7 +295,7 @@ public record S3Config(
           bucket,
           prefix,
           Optional.ofNullable(endpoint),
-          region,
+          Optional.ofNullable(region),
           pathStyle,
           Optional.ofNullable(credentials),
           maxConnections,

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 
 /**
@@ -65,9 +66,14 @@ public final class S3ObjectStore implements SelfRetryingObjectStore {
 
   /** Opens a store; no request is sent until the first operation. Close it to free its threads. */
   public static S3ObjectStore open(S3Config config) {
+    return open(config, List.of());
+  }
+
+  /** As {@link #open(S3Config)}, with {@code interceptors} on the client: tests watch requests. */
+  static S3ObjectStore open(S3Config config, List<ExecutionInterceptor> interceptors) {
     requireNonNull(config, "config is null");
     try {
-      return new S3ObjectStore(config, S3Clients.build(config));
+      return new S3ObjectStore(config, S3Clients.build(config, interceptors));
     } catch (SdkException e) {
       throw new ObjectStoreException("cannot create the S3 client: " + e.getMessage(), false, e);
     }
@@ -76,6 +82,11 @@ public final class S3ObjectStore implements SelfRetryingObjectStore {
   /** The configuration this store was opened with. */
   public S3Config config() {
     return config;
+  }
+
+  /** The region requests are signed for: the configured one, or the one found when it opened. */
+  public String region() {
+    return handle.region().id();
   }
 
   @Override

@@ -18,6 +18,9 @@ class S3ConfigTest {
     assertThat(config.prefix()).isEmpty();
     assertThat(config.endpoint()).isEmpty();
     assertThat(config.credentials()).as("default provider chain").isEmpty();
+    assertThat(config.region())
+        .as("the SDK's default region chain, when the store opens")
+        .isEmpty();
     assertThat(config.pathStyle()).isFalse();
     assertThat(config.multipartThresholdBytes()).isEqualTo(16L << 20);
     assertThat(config.partSizeBytes()).isEqualTo(8L << 20);
@@ -66,7 +69,19 @@ class S3ConfigTest {
 
   @Test
   void secretsStayOutOfToString() {
-    String text = valid().credentials("AKIDEXAMPLE", "wJalrXUtnFEMI").build().toString();
-    assertThat(text).contains("AKIDEXAMPLE").doesNotContain("wJalrXUtnFEMI");
+    String text =
+        valid()
+            .credentials("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI")
+            .endpoint(URI.create("http://admin:hunter2@127.0.0.1:9000"))
+            .build()
+            .toString();
+    assertThat(text)
+        .contains("accessKeyId=AKIA***", "secretAccessKey=***", "bucket=my-bucket")
+        .doesNotContain("wJalrXUtnFEMI")
+        .doesNotContain("IOSFODNN")
+        .doesNotContain("hunter2");
+    assertThat(new S3Config.Credentials("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI").toString())
+        .doesNotContain("IOSFODNN")
+        .doesNotContain("wJalrXUtnFEMI");
   }
 }
