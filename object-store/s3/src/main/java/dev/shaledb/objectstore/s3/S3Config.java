@@ -23,8 +23,11 @@ import java.util.Optional;
  *     bucket.endpoint}; most S3-compatible servers need it
  * @param credentials static keys, or empty for the SDK's default provider chain
  * @param maxConnections the HTTP connection pool size
- * @param multipartThresholdBytes objects larger than this are uploaded in parts
+ * @param multipartThresholdBytes unconditional puts larger than this are uploaded in parts
  * @param partSizeBytes the size of each part but the last (S3's minimum is 5 MiB)
+ * @param maxSinglePutBytes the largest conditional put: conditional puts always go up in one PUT
+ *     (S3 allows up to 5 GiB), since some S3 implementations ignore conditions on
+ *     CompleteMultipartUpload
  * @param maxAttempts attempts per request of the SDK's standard retry strategy (1 = no retries)
  * @param apiCallTimeout the limit for one request including its retries and their back-off
  * @param attemptTimeout the limit for one attempt
@@ -39,6 +42,7 @@ public record S3Config(
     int maxConnections,
     long multipartThresholdBytes,
     long partSizeBytes,
+    long maxSinglePutBytes,
     int maxAttempts,
     Duration apiCallTimeout,
     Duration attemptTimeout) {
@@ -48,6 +52,9 @@ public record S3Config(
 
   /** S3's largest allowed part. */
   public static final long MAX_PART_SIZE = 5L << 30;
+
+  /** S3's largest object in a single PUT. */
+  public static final long MAX_SINGLE_PUT_SIZE = 5L << 30;
 
   /** S3's maximum number of parts per upload. */
   public static final int MAX_PARTS = 10_000;
@@ -106,6 +113,14 @@ public record S3Config(
               + " is smaller than partSizeBytes "
               + partSizeBytes);
     }
+    if (maxSinglePutBytes < multipartThresholdBytes || maxSinglePutBytes > MAX_SINGLE_PUT_SIZE) {
+      throw new IllegalArgumentException(
+          "maxSinglePutBytes "
+              + maxSinglePutBytes
+              + " is outside [multipartThresholdBytes "
+              + multipartThresholdBytes
+              + ", S3's 5 GiB]");
+    }
     positive("apiCallTimeout", apiCallTimeout);
     positive("attemptTimeout", attemptTimeout);
     if (attemptTimeout.compareTo(apiCallTimeout) > 0) {
@@ -124,7 +139,10 @@ public record S3Config(
     return new Builder(this);
   }
 
-  /** The largest object a put accepts: {@link #MAX_PARTS} parts of {@link #partSizeBytes()}. */
+  /**
+   * The largest object a put accepts: {@link #MAX_PARTS} parts of {@link #partSizeBytes()}.
+   * Conditional puts are limited to {@link #maxSinglePutBytes()} as well.
+   */
   public long maxObjectBytes() {
     return partSizeBytes * MAX_PARTS;
   }
@@ -150,6 +168,8 @@ public record S3Config(
         + multipartThresholdBytes
         + ", partSizeBytes="
         + partSizeBytes
+        + ", maxSinglePutBytes="
+        + maxSinglePutBytes
         + ", maxAttempts="
         + maxAttempts
         + ", apiCallTimeout="
@@ -194,6 +214,7 @@ public record S3Config(
     private int maxConnections = 64;
     private long multipartThresholdBytes = 16L << 20;
     private long partSizeBytes = 8L << 20;
+    private long maxSinglePutBytes = MAX_SINGLE_PUT_SIZE;
     private int maxAttempts = 4;
     private Duration apiCallTimeout = Duration.ofMinutes(2);
     private Duration attemptTimeout = Duration.ofSeconds(30);
@@ -212,6 +233,7 @@ public record S3Config(
       maxConnections = c.maxConnections;
       multipartThresholdBytes = c.multipartThresholdBytes;
       partSizeBytes = c.partSizeBytes;
+      maxSinglePutBytes = c.maxSinglePutBytes;
       maxAttempts = c.maxAttempts;
       apiCallTimeout = c.apiCallTimeout;
       attemptTimeout = c.attemptTimeout;
@@ -275,6 +297,12 @@ public record S3Config(
       return this;
     }
 
+    /** The largest conditional put; S3's 5 GiB by default. */
+    public Builder maxSinglePutBytes(long maxSinglePutBytes) {
+      this.maxSinglePutBytes = maxSinglePutBytes;
+      return this;
+    }
+
     public Builder maxAttempts(int maxAttempts) {
       this.maxAttempts = maxAttempts;
       return this;
@@ -301,6 +329,7 @@ public record S3Config(
           maxConnections,
           multipartThresholdBytes,
           partSizeBytes,
+          maxSinglePutBytes,
           maxAttempts,
           apiCallTimeout,
           attemptTimeout);

@@ -29,9 +29,11 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
  *
  * <ul>
  *   <li>Object keys are stored under {@link S3Config#prefix()}; listings strip it again.
- *   <li>{@code ifAbsent} and {@code ifMatch} become {@code If-None-Match: *} and {@code If-Match};
- *       objects larger than {@link S3Config#multipartThresholdBytes()} are uploaded in parts and
- *       the condition is checked when the upload completes.
+ *   <li>{@code ifAbsent} and {@code ifMatch} become {@code If-None-Match: *} and {@code If-Match}.
+ *       A conditional put always goes up in one PUT (at most {@link S3Config#maxSinglePutBytes()}):
+ *       some S3 implementations ignore conditions on CompleteMultipartUpload (Ceph RGW 16) or
+ *       document none (Google Cloud Storage), so a condition never rides on one. Unconditional puts
+ *       larger than {@link S3Config#multipartThresholdBytes()} are uploaded in parts.
  *   <li>The SDK's standard retry strategy is the only retry layer. A conditional put with an
  *       ambiguous outcome (a 412 after a retry, a timeout) is resolved by a write id stored in the
  *       object's metadata, or else reported as {@link dev.shaledb.error.OutcomeUnknownException};
@@ -100,10 +102,20 @@ public final class S3ObjectStore implements SelfRetryingObjectStore {
             throw new IllegalArgumentException(
                 "object of " + data.remaining() + " bytes exceeds " + config.maxObjectBytes());
           }
+          boolean conditional = !(condition instanceof PutCondition.None);
+          if (conditional && data.remaining() > config.maxSinglePutBytes()) {
+            throw new IllegalArgumentException(
+                "conditional put of "
+                    + data.remaining()
+                    + " bytes exceeds maxSinglePutBytes "
+                    + config.maxSinglePutBytes()
+                    + ": a conditional put goes up in one PUT, because conditions on a multipart"
+                    + " upload's completion are not honoured by every S3 implementation");
+          }
           byte[] bytes = new byte[data.remaining()];
           data.duplicate().get(bytes);
-          return bytes.length > config.multipartThresholdBytes()
-              ? multipart.put(key, bytes, condition)
+          return !conditional && bytes.length > config.multipartThresholdBytes()
+              ? multipart.put(key, bytes)
               : writes.putSingle(key, bytes, condition);
         });
   }

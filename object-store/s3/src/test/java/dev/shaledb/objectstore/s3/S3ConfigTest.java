@@ -24,6 +24,7 @@ class S3ConfigTest {
     assertThat(config.pathStyle()).isFalse();
     assertThat(config.multipartThresholdBytes()).isEqualTo(16L << 20);
     assertThat(config.partSizeBytes()).isEqualTo(8L << 20);
+    assertThat(config.maxSinglePutBytes()).as("S3's single PUT limit").isEqualTo(5L << 30);
     assertThat(config.maxObjectBytes()).isEqualTo((8L << 20) * 10_000);
     assertThat(config.toBuilder().build()).isEqualTo(config);
   }
@@ -49,6 +50,10 @@ class S3ConfigTest {
     assertInvalid(
         valid().partSizeBytes(6L << 20).multipartThresholdBytes(5L << 20),
         "multipartThresholdBytes");
+    assertInvalid(valid().maxSinglePutBytes((5L << 30) + 1), "maxSinglePutBytes");
+    assertInvalid(
+        valid().multipartThresholdBytes(32L << 20).maxSinglePutBytes(16L << 20),
+        "maxSinglePutBytes");
     assertInvalid(valid().apiCallTimeout(Duration.ZERO), "apiCallTimeout");
     assertInvalid(
         valid().attemptTimeout(Duration.ofMinutes(5)).apiCallTimeout(Duration.ofMinutes(1)),

@@ -84,7 +84,7 @@ class S3WritesTest {
   @Test
   void multipartPutWithoutADateTakesItsTimeFromAHeadOfItsOwnObject() {
     S3Multipart multipart = new S3Multipart(bucket, writes, 4);
-    ObjectMeta meta = join(multipart.put("big", bytes("0123456789"), PutCondition.ifAbsent()));
+    ObjectMeta meta = join(multipart.put("big", bytes("0123456789")));
     assertThat(meta).isEqualTo(new ObjectMeta("big", 10, "complete-etag", STORE_LAST_MODIFIED));
     assertThat(s3.parts).isEqualTo(3);
     assertThat(s3.heads).isEqualTo(1);
