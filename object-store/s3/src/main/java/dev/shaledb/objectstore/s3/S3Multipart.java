@@ -1,7 +1,6 @@
 package dev.shaledb.objectstore.s3;
 
 import dev.shaledb.objectstore.ObjectMeta;
-import dev.shaledb.objectstore.PutCondition;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -134,7 +133,10 @@ final class S3Multipart {
           .thenCompose(v -> sendNextParts());
     }
 
-    /** Completes the upload, without any condition. */
+    /**
+     * Completes the upload, without any condition. An answer without an ETag (Ceph RGW 16) is
+     * completed by a HEAD that must show this put's write id ({@link S3Writes#appliedMeta}).
+     */
     CompletableFuture<ObjectMeta> complete(List<CompletedPart> parts, String writeId) {
       AttemptLog log = new AttemptLog(-1);
       CompleteMultipartUploadRequest request =
@@ -145,11 +147,10 @@ final class S3Multipart {
               .multipartUpload(m -> m.parts(parts))
               .overrideConfiguration(S3Writes.withLog(log))
               .build();
-      return writes.settle(
+      return writes.settleUnconditional(
           bucket.client().completeMultipartUpload(request),
           r -> writes.appliedMeta(key, data.length, r.eTag(), r, writeId),
           key,
-          PutCondition.none(),
           writeId,
           log);
     }

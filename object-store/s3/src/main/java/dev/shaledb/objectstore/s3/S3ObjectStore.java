@@ -34,17 +34,22 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
  *       some S3 implementations ignore conditions on CompleteMultipartUpload (Ceph RGW 16) or
  *       document none (Google Cloud Storage), so a condition never rides on one. Unconditional puts
  *       larger than {@link S3Config#multipartThresholdBytes()} are uploaded in parts.
+ *   <li>{@code If-Match} is sent with the quoted ETag, as S3 documents it; a server that refuses
+ *       that form although the key holds the ETag (Ceph RGW 16 answers 412) is detected by a HEAD,
+ *       the put is sent once more with the bare ETag, and the store keeps using whichever form
+ *       worked (see {@code S3Writes}).
  *   <li>The SDK's standard retry strategy is the only retry layer. A conditional put with an
- *       ambiguous outcome (a 412 after a retry, a timeout) is resolved by a write id stored in the
- *       object's metadata, or else reported as {@link dev.shaledb.error.OutcomeUnknownException};
- *       see {@code S3Writes}.
+ *       ambiguous outcome (a 412 after a retry, a 5xx, a timeout) is resolved by a write id stored
+ *       in the object's metadata, or else reported as {@link
+ *       dev.shaledb.error.OutcomeUnknownException}; see {@code S3Writes}.
  *   <li>{@link ObjectMeta#version()} is the ETag without quotes. S3 derives it from the content
  *       (without SSE-KMS), so putting the very same bytes again keeps the version: {@code ifMatch}
  *       is only a safe compare-and-swap for contents that differ from write to write (ShaleDB's
  *       carry epochs and ids). The {@link ObjectMeta#lastModified()} a put returns is the
- *       response's Date, which may be a second after the Last-Modified that {@link #head} reports;
- *       without a Date, it is the Last-Modified of a HEAD that shows the put's write id, and
- *       without either the put fails (see {@link ObjectStore}): never the local clock. A HEAD or
+ *       response's Date, which may be a second after the Last-Modified that {@link #head} reports.
+ *       An answer without a Date or without an ETag (Ceph RGW 16 completes multipart uploads with
+ *       an empty one) is completed by a HEAD that shows the put's write id; without that the put
+ *       fails (see {@link ObjectStore}): never the local clock, never a guessed version. A HEAD or
  *       listing without Last-Modified reports {@link ObjectMeta#UNKNOWN_TIME}.
  *   <li>A put copies the caller's bytes before it returns, so the caller may reuse its buffer at
  *       once.
@@ -62,7 +67,7 @@ public final class S3ObjectStore implements SelfRetryingObjectStore {
     this.config = config;
     this.handle = handle;
     this.bucket = new S3Bucket(handle.client(), config.bucket(), config.prefix());
-    this.writes = new S3Writes(bucket);
+    this.writes = new S3Writes(bucket, describe(config));
     this.multipart = new S3Multipart(bucket, writes, config.partSizeBytes());
   }
 
@@ -249,6 +254,10 @@ public final class S3ObjectStore implements SelfRetryingObjectStore {
 
   @Override
   public String toString() {
+    return describe(config);
+  }
+
+  private static String describe(S3Config config) {
     return "S3ObjectStore[s3://" + config.bucket() + "/" + config.prefix() + "]";
   }
 }
