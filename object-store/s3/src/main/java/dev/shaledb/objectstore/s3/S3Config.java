@@ -31,6 +31,9 @@ import java.util.Optional;
  * @param maxAttempts attempts per request of the SDK's standard retry strategy (1 = no retries)
  * @param apiCallTimeout the limit for one request including its retries and their back-off
  * @param attemptTimeout the limit for one attempt
+ * @param directoryBucket whether the bucket is an S3 Express One Zone directory bucket, whose
+ *     listings are unordered, take no {@code StartAfter} and need a prefix ending in '/'; by
+ *     default true exactly for bucket names ending in {@code --x-s3}
  */
 public record S3Config(
     String bucket,
@@ -45,7 +48,8 @@ public record S3Config(
     long maxSinglePutBytes,
     int maxAttempts,
     Duration apiCallTimeout,
-    Duration attemptTimeout) {
+    Duration attemptTimeout,
+    boolean directoryBucket) {
 
   /** S3's smallest allowed part (all parts but the last). */
   public static final long MIN_PART_SIZE = 5L << 20;
@@ -147,6 +151,14 @@ public record S3Config(
     return partSizeBytes * MAX_PARTS;
   }
 
+  /**
+   * Whether {@code bucket} is named like an S3 Express One Zone directory bucket ({@code
+   * base-name--zone-id--x-s3}).
+   */
+  public static boolean isDirectoryBucketName(String bucket) {
+    return bucket != null && bucket.endsWith("--x-s3");
+  }
+
   /** Every setting, with the credentials hidden as {@link Credentials#toString()} does. */
   @Override
   public String toString() {
@@ -160,6 +172,8 @@ public record S3Config(
         + region.orElse("(default chain)")
         + ", pathStyle="
         + pathStyle
+        + ", directoryBucket="
+        + directoryBucket
         + ", credentials="
         + credentials.map(Credentials::toString).orElse("(default chain)")
         + ", maxConnections="
@@ -218,6 +232,7 @@ public record S3Config(
     private int maxAttempts = 4;
     private Duration apiCallTimeout = Duration.ofMinutes(2);
     private Duration attemptTimeout = Duration.ofSeconds(30);
+    private Boolean directoryBucket; // null: from the bucket's name
 
     private Builder(String bucket) {
       this.bucket = bucket;
@@ -237,6 +252,9 @@ public record S3Config(
       maxAttempts = c.maxAttempts;
       apiCallTimeout = c.apiCallTimeout;
       attemptTimeout = c.attemptTimeout;
+      // Only a setting that differs from the name's is kept, so that a new bucket name decides.
+      directoryBucket =
+          c.directoryBucket == isDirectoryBucketName(c.bucket) ? null : c.directoryBucket;
     }
 
     public Builder bucket(String bucket) {
@@ -318,6 +336,15 @@ public record S3Config(
       return this;
     }
 
+    /**
+     * Whether the bucket is a directory bucket, overriding what its name says (for tests against
+     * servers that imitate one, or a future naming scheme).
+     */
+    public Builder directoryBucket(boolean directoryBucket) {
+      this.directoryBucket = directoryBucket;
+      return this;
+    }
+
     public S3Config build() {
       return new S3Config(
           bucket,
@@ -332,7 +359,8 @@ public record S3Config(
           maxSinglePutBytes,
           maxAttempts,
           apiCallTimeout,
-          attemptTimeout);
+          attemptTimeout,
+          directoryBucket != null ? directoryBucket : isDirectoryBucketName(bucket));
     }
   }
 }

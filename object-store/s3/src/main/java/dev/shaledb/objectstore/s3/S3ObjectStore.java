@@ -51,6 +51,9 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
  *       an empty one) is completed by a HEAD that shows the put's write id; without that the put
  *       fails (see {@link ObjectStore}): never the local clock, never a guessed version. A HEAD or
  *       listing without Last-Modified reports {@link ObjectMeta#UNKNOWN_TIME}.
+ *   <li>On a directory bucket ({@link S3Config#directoryBucket()}) a listing asks for the longest
+ *       prefix ending in '/' and never sends {@code StartAfter}; like every listing, its result is
+ *       filtered and sorted here, so the {@link ObjectStore} contract holds.
  *   <li>A put copies the caller's bytes before it returns, so the caller may reuse its buffer at
  *       once.
  * </ul>
@@ -172,8 +175,8 @@ public final class S3ObjectStore implements SelfRetryingObjectStore {
         () -> {
           ObjectKeys.validatePrefix(prefix);
           ListObjectsV2Request.Builder request =
-              ListObjectsV2Request.builder().bucket(bucket.name()).prefix(config.prefix() + prefix);
-          if (startAfter != null) {
+              ListObjectsV2Request.builder().bucket(bucket.name()).prefix(listPrefix(prefix));
+          if (startAfter != null && !config.directoryBucket()) {
             request.startAfter(config.prefix() + startAfter);
           }
           List<ObjectMeta> out = new ArrayList<>();
@@ -194,8 +197,23 @@ public final class S3ObjectStore implements SelfRetryingObjectStore {
   }
 
   /**
-   * S3 already lists in UTF-8 byte order; S3-compatible servers may not, so the order and bounds
-   * are enforced here too.
+   * The S3 prefix to list for the store prefix {@code prefix}. A directory bucket takes only
+   * prefixes that end in '/', so there it is cut after its last '/' (the store's own prefix ends in
+   * one), and the rest is filtered out by {@link #sortedAndFiltered}. Listings return objects only:
+   * the prefixes of in-progress multipart uploads that directory buckets list are common prefixes,
+   * which appear only with a delimiter, and no listing here sends one. Null (no prefix: the whole
+   * bucket) rather than empty.
+   */
+  private String listPrefix(String prefix) {
+    String full = config.prefix() + prefix;
+    String listed = config.directoryBucket() ? full.substring(0, full.lastIndexOf('/') + 1) : full;
+    return listed.isEmpty() ? null : listed;
+  }
+
+  /**
+   * S3 already lists in UTF-8 byte order; S3-compatible servers may not, and directory buckets do
+   * not (nor do they take StartAfter or partial prefixes), so the order and bounds are enforced
+   * here.
    */
   private static List<ObjectMeta> sortedAndFiltered(
       List<ObjectMeta> metas, String prefix, String startAfter) {

@@ -15,13 +15,14 @@ import java.util.Set;
  * Opens {@code s3://} URIs for {@link ObjectStores#open(String)}:
  *
  * <p>{@code s3://bucket[/prefix][?endpoint=http://host:port&region=us-east-1&pathStyle=true
- * &accessKey=...&secretKey=...&maxConnections=64&partSizeBytes=8388608
+ * &directoryBucket=false&accessKey=...&secretKey=...&maxConnections=64&partSizeBytes=8388608
  * &multipartThresholdBytes=16777216]} is an {@link S3ObjectStore} on an S3 (or S3-compatible)
  * bucket. Parameters left out keep {@link S3Config}'s defaults: without keys, credentials come from
  * the AWS default chain (prefer it: keys in a URI end up in shell histories and process lists);
  * without a region, the AWS default region chain decides, and with an explicit endpoint {@code
- * us-east-1} if it finds none. The multipart sizes let a process that only gets a URI, such as a
- * child of a crash test, upload in parts at S3's smallest sizes.
+ * us-east-1} if it finds none; a bucket named {@code ...--x-s3} is a directory bucket unless {@code
+ * directoryBucket=false}. The multipart sizes let a process that only gets a URI, such as a child
+ * of a crash test, upload in parts at S3's smallest sizes.
  *
  * <p>Every error message shows the URI as {@link ObjectStores#redact(String)} prints it, without
  * its secret key and with only the start of its access key.
@@ -32,6 +33,7 @@ public final class S3ObjectStoreProvider implements ObjectStoreProvider {
           "endpoint",
           "region",
           "pathStyle",
+          "directoryBucket",
           "accessKey",
           "secretKey",
           "maxConnections",
@@ -76,6 +78,9 @@ public final class S3ObjectStoreProvider implements ObjectStoreProvider {
     }
     if (params.containsKey("pathStyle")) {
       builder.pathStyle(parseBoolean(uri, "pathStyle", params.get("pathStyle")));
+    }
+    if (params.containsKey("directoryBucket")) {
+      builder.directoryBucket(parseBoolean(uri, "directoryBucket", params.get("directoryBucket")));
     }
     if (params.containsKey("accessKey") != params.containsKey("secretKey")) {
       throw new IllegalArgumentException(

@@ -22,6 +22,7 @@ class S3ConfigTest {
         .as("the SDK's default region chain, when the store opens")
         .isEmpty();
     assertThat(config.pathStyle()).isFalse();
+    assertThat(config.directoryBucket()).isFalse();
     assertThat(config.multipartThresholdBytes()).isEqualTo(16L << 20);
     assertThat(config.partSizeBytes()).isEqualTo(8L << 20);
     assertThat(config.maxSinglePutBytes()).as("S3's single PUT limit").isEqualTo(5L << 30);
@@ -70,6 +71,21 @@ class S3ConfigTest {
     assertThatThrownBy(builder::build)
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(problem);
+  }
+
+  @Test
+  void directoryBucketsAreKnownByTheirNameUnlessSaidOtherwise() {
+    S3Config express = S3Config.builder("logs--usw2-az1--x-s3").build();
+    assertThat(express.directoryBucket()).isTrue();
+    assertThat(valid().build().directoryBucket()).isFalse();
+    assertThat(valid().directoryBucket(true).build().directoryBucket()).isTrue();
+    assertThat(express.toBuilder().directoryBucket(false).build().directoryBucket()).isFalse();
+    // A copy keeps an override, but a name decides again when the override is gone.
+    S3Config forced = valid().directoryBucket(true).build();
+    assertThat(forced.toBuilder().build()).isEqualTo(forced);
+    assertThat(express.toBuilder().bucket("plain-bucket").build().directoryBucket()).isFalse();
+    assertThat(S3Config.isDirectoryBucketName("a--use1-az4--x-s3")).isTrue();
+    assertThat(S3Config.isDirectoryBucketName("x-s3-data")).isFalse();
   }
 
   @Test

@@ -51,7 +51,30 @@ class S3ObjectStoreProviderTest {
     assertThat(config.endpoint()).contains(URI.create("http://127.0.0.1:9090"));
     assertThat(config.region()).contains("eu-west-1");
     assertThat(config.pathStyle()).isTrue();
+    assertThat(config.directoryBucket()).isFalse();
     assertThat(config.maxConnections()).isEqualTo(7);
+  }
+
+  @Test
+  void parsesDirectoryBucketUris() {
+    S3Config express =
+        S3ObjectStoreProvider.config(
+            URI.create("s3://name--usw2-az1--x-s3/prefix?region=us-west-2"));
+    assertThat(express.directoryBucket()).as("from the name").isTrue();
+    assertThat(express.pathStyle()).isFalse();
+    assertThat(express.prefix()).isEqualTo("prefix/");
+    assertThat(express.region()).contains("us-west-2");
+    assertThat(
+            S3ObjectStoreProvider.config(URI.create("s3://bucket?directoryBucket=true"))
+                .directoryBucket())
+        .isTrue();
+    assertThat(
+            S3ObjectStoreProvider.config(URI.create("s3://a--usw2-az1--x-s3?directoryBucket=false"))
+                .directoryBucket())
+        .isFalse();
+    assertThat(S3ObjectStoreProvider.config(URI.create("s3://bucket")).region())
+        .as("left to the SDK's default region chain")
+        .isEmpty();
   }
 
   @Test
