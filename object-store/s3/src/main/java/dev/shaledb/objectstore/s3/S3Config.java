@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * How {@link S3ObjectStore} reaches its bucket. Immutable; build with {@link #builder(String)}.
- * {@link #toString()} shows no secret.
+ * {@link #toString()} shows no secret. Connecting, credentials, regions, directory buckets and the
+ * multipart sizes are explained in docs/s3.md.
  *
  * @param bucket the bucket (3–63 characters of lower-case letters, digits, '.', '-')
  * @param prefix prepended to every object key; empty, or ending with '/' (added if missing)

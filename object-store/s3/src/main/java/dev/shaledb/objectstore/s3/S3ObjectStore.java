@@ -25,7 +25,8 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 
 /**
  * An {@link ObjectStore} on Amazon S3 or an S3-compatible server, through the AWS SDK's async
- * client; see {@link S3Config} for the settings.
+ * client; see {@link S3Config} for the settings and docs/s3.md for how to connect and which server
+ * quirks are handled.
  *
  * <ul>
  *   <li>Object keys are stored under {@link S3Config#prefix()}; listings strip it again.

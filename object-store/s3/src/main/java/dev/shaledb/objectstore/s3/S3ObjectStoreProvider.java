@@ -22,7 +22,7 @@ import java.util.Set;
  * without a region, the AWS default region chain decides, and with an explicit endpoint {@code
  * us-east-1} if it finds none; a bucket named {@code ...--x-s3} is a directory bucket unless {@code
  * directoryBucket=false}. The multipart sizes let a process that only gets a URI, such as a child
- * of a crash test, upload in parts at S3's smallest sizes.
+ * of a crash test, upload in parts at S3's smallest sizes. docs/s3.md explains each.
  *
  * <p>Every error message shows the URI as {@link ObjectStores#redact(String)} prints it, without
  * its secret key and with only the start of its access key.

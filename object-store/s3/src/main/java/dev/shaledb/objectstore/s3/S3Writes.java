@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /**
- * Puts, and the resolution of ambiguous and refused conditional puts.
+ * Puts, and the resolution of ambiguous and refused conditional puts (docs/s3.md, "Server quirks").
  *
  * <p>Every put carries a fresh random write id in its user metadata. A conditional put that failed
  * is resolved by that id when any attempt the SDK transmitted may have been applied (see {@link
