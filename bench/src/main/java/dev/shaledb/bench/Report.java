@@ -1,5 +1,6 @@
 package dev.shaledb.bench;
 
+import dev.shaledb.objectstore.ObjectStores;
 import dev.shaledb.objectstore.RequestPricing;
 import dev.shaledb.objectstore.RequestType;
 import java.io.PrintStream;
@@ -20,9 +21,10 @@ final class Report {
   private final String path;
   private final PrintStream out = System.out;
 
+  /** {@code where} is the store's URI; it is printed and reported without its keys. */
   Report(DbBenchOptions options, String where, String path) {
     this.options = options;
-    this.where = where;
+    this.where = ObjectStores.redact(where);
     this.path = path;
   }
 

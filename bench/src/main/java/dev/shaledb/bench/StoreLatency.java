@@ -72,7 +72,7 @@ final class StoreLatency {
       ObjectStoreMetrics metrics = store.snapshot();
       System.out.printf(
           "%-34s %-26s %-26s %-26s %.4f%n",
-          uri.length() > 34 ? "…" + uri.substring(uri.length() - 33) : uri,
+          label(uri),
           summary(puts),
           summary(creates),
           summary(gets),
@@ -82,6 +82,12 @@ final class StoreLatency {
         join(store.delete(run + "c" + i));
       }
     }
+  }
+
+  /** The store's column: its URI without its keys, cut to the column's width from the left. */
+  static String label(String uri) {
+    String shown = ObjectStores.redact(uri);
+    return shown.length() > 34 ? "…" + shown.substring(shown.length() - 33) : shown;
   }
 
   private interface Op {

@@ -7,6 +7,7 @@ import dev.shaledb.DbIterator;
 import dev.shaledb.KeyValue;
 import dev.shaledb.objectstore.LocalFileObjectStore;
 import dev.shaledb.objectstore.ObjectStore;
+import dev.shaledb.objectstore.ObjectStores;
 import dev.shaledb.objectstore.s3.RgwTarget;
 import dev.shaledb.objectstore.s3.S3TestServer;
 import java.net.URLEncoder;
@@ -72,6 +73,12 @@ class KillNineTest {
       MultipartAudit audit) {
     Lane(String tier, String storeUri, Supplier<ObjectStore> verifyStore, KillProfile profile) {
       this(tier, storeUri, verifyStore, profile, new ExpectedState(), null);
+    }
+
+    /** Without the store URI's keys. */
+    @Override
+    public String toString() {
+      return "Lane[" + tier + ", " + ObjectStores.redact(storeUri) + ", " + profile + "]";
     }
   }
 

@@ -73,14 +73,21 @@ public final class TableStore {
     return TableKeys.key(dbPath, id);
   }
 
-  /** Uploads a finished table; a table id is fresh, so it must be absent. */
+  /**
+   * Uploads a finished table, unconditionally. A table id is fresh (80 random bits, {@link
+   * TableIds}), so no other put targets its key, and a table becomes part of the database only
+   * through the manifest's conditional put that lists it: create-if-absent would protect nothing
+   * here. Without a condition a large table may go up in parts, and S3 implementations that ignore
+   * conditions on multipart completion do no harm (docs/protocol.md, "Conditions never ride on
+   * multipart completion").
+   */
   public void upload(String id, ByteBuffer bytes) {
     Futures.join(uploadAsync(id, bytes));
   }
 
   /** Starts uploading a finished table; see {@link #upload}. */
   public CompletableFuture<ObjectMeta> uploadAsync(String id, ByteBuffer bytes) {
-    return store.put(key(id), bytes, PutCondition.ifAbsent());
+    return store.put(key(id), bytes, PutCondition.none());
   }
 
   /**

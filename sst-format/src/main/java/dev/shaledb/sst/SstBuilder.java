@@ -16,7 +16,7 @@ import java.util.Arrays;
  * try (SstBuilder builder = SstBuilder.inMemory(SstOptions.defaults(), tableId)) {
  *   builder.add(SstEntry.put(key, seq, value));
  *   SstInfo info = builder.finish();
- *   store.put(objectKey, builder.bytes(), PutCondition.ifAbsent());
+ *   store.put(objectKey, builder.bytes(), PutCondition.none()); // a fresh, unique key
  * }
  * }</pre>
  *

@@ -42,9 +42,10 @@ import java.util.concurrent.CompletableFuture;
  * put), and a local clock that is skewed would make fresh objects look old.
  *
  * <ul>
- *   <li>The {@link ObjectMeta} a put returns carries when the store applied that put. It is never
- *       {@link ObjectMeta#UNKNOWN_TIME}: a store that cannot tell fails the put with a
- *       non-retryable {@link ObjectStoreException}, although the object has then been written.
+ *   <li>The {@link ObjectMeta} a put returns carries when the store applied that put, and the
+ *       version it created. The time is never {@link ObjectMeta#UNKNOWN_TIME}: a store that cannot
+ *       tell when, or which version, fails the put with a non-retryable {@link
+ *       ObjectStoreException}, although the object has then been written.
  *   <li>{@link #head}, {@link #get} and {@link #list} report {@link ObjectMeta#UNKNOWN_TIME} for an
  *       object whose store did not say when it was written; see there for how to treat it.
  * </ul>

@@ -22,7 +22,9 @@ public interface ObjectStoreProvider {
   /**
    * Opens the store {@code uri} names; its scheme is one of {@link #schemes()}, and its {@code
    * toString()} is the text the caller passed. A malformed URI or an unknown or bad parameter fails
-   * with {@link IllegalArgumentException} naming the problem and the URI.
+   * with {@link IllegalArgumentException} naming the problem and the URI as {@link
+   * ObjectStores#redact(String)} prints it: no message, log line or {@code toString()} of a store
+   * shows a secret the URI carries.
    */
   ObjectStore open(URI uri);
 }

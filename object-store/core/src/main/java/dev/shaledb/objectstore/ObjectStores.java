@@ -4,7 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 
@@ -25,6 +28,10 @@ import java.util.ServiceLoader;
  * A malformed URI, an unknown scheme, a scheme whose module is missing or an unknown parameter
  * fails with {@link IllegalArgumentException} naming the problem. Two providers claiming one scheme
  * fail with {@link IllegalStateException}.
+ *
+ * <p>A store URI may carry credentials ({@code s3://...&accessKey=...&secretKey=...}), so no
+ * message shows one as given: every message, log line or report that names a store URI passes it
+ * through {@link #redact(String)} first.
  */
 public final class ObjectStores {
   /** Schemes of ShaleDB's own store modules, with the artifact to add for each. */
@@ -42,12 +49,20 @@ public final class ObjectStores {
     try {
       parsed = new URI(uri);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("malformed object store URI '" + uri + "': " + e, e);
+      // Not chained: the exception's own message repeats the URI, secrets and all.
+      throw new IllegalArgumentException(
+          "malformed object store URI '"
+              + redact(uri)
+              + "': "
+              + e.getReason()
+              + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""));
     }
     String scheme = parsed.getScheme();
     if (scheme == null) {
       throw new IllegalArgumentException(
-          "object store URI '" + uri + "' has no scheme; use memory:, file:/dir or s3://bucket");
+          "object store URI '"
+              + redact(uri)
+              + "' has no scheme; use memory:, file:/dir or s3://bucket");
     }
     if (scheme.equals("file")) {
       return openFile(uri, parsed);
@@ -61,7 +76,7 @@ public final class ObjectStores {
     if (module != null) {
       throw new IllegalArgumentException(
           "object store URI '"
-              + uri
+              + redact(uri)
               + "' needs the "
               + scheme
               + " store, which is not on the classpath: add the dependency "
@@ -72,8 +87,95 @@ public final class ObjectStores {
         "unknown object store scheme '"
             + scheme
             + "' in '"
-            + uri
+            + redact(uri)
             + "'; use memory:, file:/dir or s3://bucket");
+  }
+
+  /**
+   * {@code uri} fit to print: the value of every query parameter whose name mentions a secret, a
+   * password or a token (in any case, e.g. {@code secretKey}) becomes {@code ***}, an access key
+   * ({@code accessKey}) keeps only its first characters (see {@link #redactAccessKey}), and a
+   * password in the user info of the URI or of a URI-valued parameter (such as {@code endpoint})
+   * becomes {@code ***}. Works on any text, including a URI too malformed to parse; parameters
+   * without '=' that mention a secret are hidden whole. Null stays null.
+   */
+  public static String redact(String uri) {
+    if (uri == null) {
+      return null;
+    }
+    String text = redactUserInfo(uri);
+    int query = text.indexOf('?');
+    if (query < 0) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder(text.length()).append(text, 0, query + 1);
+    String[] pairs = text.substring(query + 1).split("&", -1);
+    for (int i = 0; i < pairs.length; i++) {
+      if (i > 0) {
+        out.append('&');
+      }
+      out.append(redactParameter(pairs[i]));
+    }
+    return out.toString();
+  }
+
+  /**
+   * An access key id fit to print: its first four characters and {@code ***} (for AWS keys that is
+   * only the key's kind, {@code AKIA} or {@code ASIA}), or only {@code ***} for ids shorter than
+   * twelve characters, which would give away too large a part. Null stays null.
+   */
+  public static String redactAccessKey(String accessKey) {
+    if (accessKey == null) {
+      return null;
+    }
+    return accessKey.length() >= 12 ? accessKey.substring(0, 4) + "***" : "***";
+  }
+
+  private static String redactParameter(String pair) {
+    int eq = pair.indexOf('=');
+    String name = decode(eq < 0 ? pair : pair.substring(0, eq)).toLowerCase(Locale.ROOT);
+    boolean secret = name.contains("secret") || name.contains("password") || name.contains("token");
+    if (eq < 0) {
+      return secret ? "***" : pair;
+    }
+    if (secret) {
+      return pair.substring(0, eq + 1) + "***";
+    }
+    String value = decode(pair.substring(eq + 1));
+    if (name.contains("accesskey")) {
+      return pair.substring(0, eq + 1) + redactAccessKey(value);
+    }
+    String hidden = redactUserInfo(value);
+    return hidden.equals(value) ? pair : pair.substring(0, eq + 1) + hidden;
+  }
+
+  /** {@code scheme://user:password@host...} loses its password. */
+  private static String redactUserInfo(String uri) {
+    int authority = uri.indexOf("//");
+    if (authority < 0) {
+      return uri;
+    }
+    int end = authority + 2;
+    while (end < uri.length() && "/?#".indexOf(uri.charAt(end)) < 0) {
+      end++;
+    }
+    int at = uri.lastIndexOf('@', end - 1);
+    if (at < authority) {
+      return uri;
+    }
+    int colon = uri.indexOf(':', authority + 2);
+    if (colon < 0 || colon > at) {
+      return uri;
+    }
+    return uri.substring(0, colon + 1) + "***" + uri.substring(at);
+  }
+
+  private static String decode(String text) {
+    try {
+      return URLDecoder.decode(text, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException malformed) {
+      return text;
+    }
   }
 
   /** The one provider on the classpath that claims {@code scheme}, or null if none does. */
@@ -106,7 +208,7 @@ public final class ObjectStores {
   private static ObjectStore openFile(String uri, URI parsed) {
     if (parsed.getPath() == null || parsed.getPath().isEmpty() || parsed.getQuery() != null) {
       throw new IllegalArgumentException(
-          "file URI '" + uri + "' needs an absolute directory path and no parameters");
+          "file URI '" + redact(uri) + "' needs an absolute directory path and no parameters");
     }
     return new LocalFileObjectStore(Path.of(parsed.getPath()));
   }

@@ -34,7 +34,10 @@ public abstract class AbstractObjectStoreContractTest {
   /** A new store with an empty namespace; closed by the suite after each test. */
   protected abstract ObjectStore newStore() throws Exception;
 
-  /** The size above which this store switches to multipart uploads, or 0 when it has none. */
+  /**
+   * The size above which this store uploads unconditional puts in parts, or 0 when it has none
+   * (conditional puts of any size must hold their condition all the same).
+   */
   protected long multipartThreshold() {
     return 0;
   }
@@ -263,6 +266,12 @@ public abstract class AbstractObjectStoreContractTest {
         .isEqualTo(java.util.Arrays.copyOfRange(data, (int) size - 100, (int) size));
     assertThatThrownBy(() -> join(store.put("big", data, PutCondition.ifAbsent())))
         .isInstanceOf(PreconditionFailedException.class);
+    // Unconditional, so it may go up in parts; the overwrite is whole as well.
+    byte[] replaced = Seeds.gen("largeObjectsRoundTrip/replaced").bytes((int) size);
+    ObjectMeta overwrite = join(store.put("big", replaced, PutCondition.none()));
+    assertThat(overwrite.size()).isEqualTo(size);
+    assertThat(join(store.get("big")).data()).isEqualTo(replaced);
+    assertThat(join(store.head("big")).version()).isEqualTo(overwrite.version());
   }
 
   @Test

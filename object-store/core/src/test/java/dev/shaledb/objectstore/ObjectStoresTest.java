@@ -90,6 +90,52 @@ class ObjectStoresTest {
     assertThatThrownBy(() -> ObjectStores.open(null)).isInstanceOf(NullPointerException.class);
   }
 
+  @Test
+  void redactHidesSecretsAndShortensAccessKeys() {
+    assertThat(
+            ObjectStores.redact(
+                "s3://b/p?endpoint=http://h:9&accessKey=AKIAIOSFODNN7EXAMPLE"
+                    + "&secretKey=wJalrXUtnFEMI%2FK7MDENG&region=eu-west-1"))
+        .isEqualTo("s3://b/p?endpoint=http://h:9&accessKey=AKIA***&secretKey=***&region=eu-west-1");
+    // Any spelling that names a secret, also a misspelt parameter the provider will refuse.
+    assertThat(ObjectStores.redact("s3://b?SECRETKEY=s1&secret_key=s2&sessionToken=t&password=p"))
+        .isEqualTo("s3://b?SECRETKEY=***&secret_key=***&sessionToken=***&password=***");
+    assertThat(ObjectStores.redact("s3://b?secretKeyWithoutValue&x=1")).isEqualTo("s3://b?***&x=1");
+    assertThat(ObjectStores.redact("s3://b?accessKey=short")).isEqualTo("s3://b?accessKey=***");
+    assertThat(ObjectStores.redact("http://user:pw@host:9/x?y=1"))
+        .isEqualTo("http://user:***@host:9/x?y=1");
+    assertThat(ObjectStores.redact("s3://b/p?endpoint=http://user:pw@host"))
+        .as("a password in a parameter's URI is hidden as well")
+        .doesNotContain("pw");
+    assertThat(ObjectStores.redact("file:/tmp/db")).isEqualTo("file:/tmp/db");
+    assertThat(ObjectStores.redact("memory:")).isEqualTo("memory:");
+    assertThat(ObjectStores.redact(null)).isNull();
+    assertThat(ObjectStores.redactAccessKey("AKIAIOSFODNN7EXAMPLE")).isEqualTo("AKIA***");
+    assertThat(ObjectStores.redactAccessKey("AK")).isEqualTo("***");
+  }
+
+  @Test
+  void messagesAboutBadUrisNeverShowTheirSecrets() {
+    String secret = "wJalrXUtnFEMI";
+    for (String uri :
+        List.of(
+            "ftp://host/x?secretKey=" + secret,
+            "s3://bucket?accessKey=AKIAIOSFODNN7EXAMPLE&secretKey=" + secret,
+            "no-scheme?secretKey=" + secret,
+            "s3://bad host?secretKey=" + secret,
+            "file:/tmp/x?secretKey=" + secret)) {
+      assertThatThrownBy(() -> ObjectStores.open(uri))
+          .as(uri)
+          .isInstanceOf(IllegalArgumentException.class)
+          .satisfies(
+              e -> {
+                for (Throwable t = e; t != null; t = t.getCause()) {
+                  assertThat(t.getMessage()).doesNotContain(secret).doesNotContain("IOSFODNN");
+                }
+              });
+    }
+  }
+
   private static void assertBad(String uri, String message) {
     assertThatThrownBy(() -> ObjectStores.open(uri))
         .as(uri)

@@ -1,7 +1,6 @@
 package dev.shaledb.objectstore.s3;
 
 import dev.shaledb.objectstore.ObjectMeta;
-import dev.shaledb.objectstore.PutCondition;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,9 +14,15 @@ import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
- * A put in parts: CreateMultipartUpload, UploadPart with bounded parallelism, and
- * CompleteMultipartUpload carrying the put's condition, which makes the object visible atomically.
- * Any failure aborts the upload, so a failed put never becomes visible (S3 discards its parts).
+ * An unconditional put in parts: CreateMultipartUpload, UploadPart with bounded parallelism, and
+ * CompleteMultipartUpload, which makes the object visible atomically. Any failure aborts the
+ * upload, so a failed put never becomes visible (S3 discards its parts).
+ *
+ * <p>Conditional puts never come here: Ceph RGW 16 ignores {@code If-None-Match} and {@code
+ * If-Match} on CompleteMultipartUpload and overwrites, and Google Cloud Storage documents no
+ * preconditions for its multipart uploads, so a condition on a completion protects nothing there
+ * (docs/protocol.md, "Conditions never ride on multipart completion"). {@link S3ObjectStore} sends
+ * them as one PUT.
  */
 final class S3Multipart {
   /** Parts in flight per upload; more rarely helps and would crowd the connection pool. */
@@ -33,7 +38,7 @@ final class S3Multipart {
     this.partSize = partSize;
   }
 
-  CompletableFuture<ObjectMeta> put(String key, byte[] data, PutCondition condition) {
+  CompletableFuture<ObjectMeta> put(String key, byte[] data) {
     String s3Key = bucket.s3Key(key);
     int parts = (int) ((data.length + partSize - 1) / partSize);
     if (parts > S3Config.MAX_PARTS) {
@@ -54,7 +59,7 @@ final class S3Multipart {
               Upload upload = new Upload(key, s3Key, created.uploadId(), data, parts);
               return upload
                   .sendParts()
-                  .thenCompose(done -> upload.complete(done, condition, writeId))
+                  .thenCompose(done -> upload.complete(done, writeId))
                   .handle(
                       (meta, failure) ->
                           failure == null
@@ -128,26 +133,24 @@ final class S3Multipart {
           .thenCompose(v -> sendNextParts());
     }
 
-    CompletableFuture<ObjectMeta> complete(
-        List<CompletedPart> parts, PutCondition condition, String writeId) {
+    /**
+     * Completes the upload, without any condition. An answer without an ETag (Ceph RGW 16) is
+     * completed by a HEAD that must show this put's write id ({@link S3Writes#appliedMeta}).
+     */
+    CompletableFuture<ObjectMeta> complete(List<CompletedPart> parts, String writeId) {
       AttemptLog log = new AttemptLog(-1);
-      CompleteMultipartUploadRequest.Builder request =
+      CompleteMultipartUploadRequest request =
           CompleteMultipartUploadRequest.builder()
               .bucket(bucket.name())
               .key(s3Key)
               .uploadId(uploadId)
               .multipartUpload(m -> m.parts(parts))
-              .overrideConfiguration(S3Writes.withLog(log));
-      if (condition instanceof PutCondition.IfAbsent) {
-        request.ifNoneMatch("*");
-      } else if (condition instanceof PutCondition.IfMatch match) {
-        request.ifMatch(S3Responses.quoted(match.version()));
-      }
-      return writes.settle(
-          bucket.client().completeMultipartUpload(request.build()),
+              .overrideConfiguration(S3Writes.withLog(log))
+              .build();
+      return writes.settleUnconditional(
+          bucket.client().completeMultipartUpload(request),
           r -> writes.appliedMeta(key, data.length, r.eTag(), r, writeId),
           key,
-          condition,
           writeId,
           log);
     }

@@ -20,29 +20,41 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 
 /**
  * An {@link ObjectStore} on Amazon S3 or an S3-compatible server, through the AWS SDK's async
- * client; see {@link S3Config} for the settings.
+ * client; see {@link S3Config} for the settings and docs/s3.md for how to connect and which server
+ * quirks are handled.
  *
  * <ul>
  *   <li>Object keys are stored under {@link S3Config#prefix()}; listings strip it again.
- *   <li>{@code ifAbsent} and {@code ifMatch} become {@code If-None-Match: *} and {@code If-Match};
- *       objects larger than {@link S3Config#multipartThresholdBytes()} are uploaded in parts and
- *       the condition is checked when the upload completes.
+ *   <li>{@code ifAbsent} and {@code ifMatch} become {@code If-None-Match: *} and {@code If-Match}.
+ *       A conditional put always goes up in one PUT (at most {@link S3Config#maxSinglePutBytes()}):
+ *       some S3 implementations ignore conditions on CompleteMultipartUpload (Ceph RGW 16) or
+ *       document none (Google Cloud Storage), so a condition never rides on one. Unconditional puts
+ *       larger than {@link S3Config#multipartThresholdBytes()} are uploaded in parts.
+ *   <li>{@code If-Match} is sent with the quoted ETag, as S3 documents it; a server that refuses
+ *       that form although the key holds the ETag (Ceph RGW 16 answers 412) is detected by a HEAD,
+ *       the put is sent once more with the bare ETag, and the store keeps using whichever form
+ *       worked (see {@code S3Writes}).
  *   <li>The SDK's standard retry strategy is the only retry layer. A conditional put with an
- *       ambiguous outcome (a 412 after a retry, a timeout) is resolved by a write id stored in the
- *       object's metadata, or else reported as {@link dev.shaledb.error.OutcomeUnknownException};
- *       see {@code S3Writes}.
+ *       ambiguous outcome (a 412 after a retry, a 5xx, a timeout) is resolved by a write id stored
+ *       in the object's metadata, or else reported as {@link
+ *       dev.shaledb.error.OutcomeUnknownException}; see {@code S3Writes}.
  *   <li>{@link ObjectMeta#version()} is the ETag without quotes. S3 derives it from the content
  *       (without SSE-KMS), so putting the very same bytes again keeps the version: {@code ifMatch}
  *       is only a safe compare-and-swap for contents that differ from write to write (ShaleDB's
  *       carry epochs and ids). The {@link ObjectMeta#lastModified()} a put returns is the
- *       response's Date, which may be a second after the Last-Modified that {@link #head} reports;
- *       without a Date, it is the Last-Modified of a HEAD that shows the put's write id, and
- *       without either the put fails (see {@link ObjectStore}): never the local clock. A HEAD or
+ *       response's Date, which may be a second after the Last-Modified that {@link #head} reports.
+ *       An answer without a Date or without an ETag (Ceph RGW 16 completes multipart uploads with
+ *       an empty one) is completed by a HEAD that shows the put's write id; without that the put
+ *       fails (see {@link ObjectStore}): never the local clock, never a guessed version. A HEAD or
  *       listing without Last-Modified reports {@link ObjectMeta#UNKNOWN_TIME}.
+ *   <li>On a directory bucket ({@link S3Config#directoryBucket()}) a listing asks for the longest
+ *       prefix ending in '/' and never sends {@code StartAfter}; like every listing, its result is
+ *       filtered and sorted here, so the {@link ObjectStore} contract holds.
  *   <li>A put copies the caller's bytes before it returns, so the caller may reuse its buffer at
  *       once.
  * </ul>
@@ -59,15 +71,20 @@ public final class S3ObjectStore implements SelfRetryingObjectStore {
     this.config = config;
     this.handle = handle;
     this.bucket = new S3Bucket(handle.client(), config.bucket(), config.prefix());
-    this.writes = new S3Writes(bucket);
+    this.writes = new S3Writes(bucket, describe(config));
     this.multipart = new S3Multipart(bucket, writes, config.partSizeBytes());
   }
 
   /** Opens a store; no request is sent until the first operation. Close it to free its threads. */
   public static S3ObjectStore open(S3Config config) {
+    return open(config, List.of());
+  }
+
+  /** As {@link #open(S3Config)}, with {@code interceptors} on the client: tests watch requests. */
+  static S3ObjectStore open(S3Config config, List<ExecutionInterceptor> interceptors) {
     requireNonNull(config, "config is null");
     try {
-      return new S3ObjectStore(config, S3Clients.build(config));
+      return new S3ObjectStore(config, S3Clients.build(config, interceptors));
     } catch (SdkException e) {
       throw new ObjectStoreException("cannot create the S3 client: " + e.getMessage(), false, e);
     }
@@ -76,6 +93,11 @@ public final class S3ObjectStore implements SelfRetryingObjectStore {
   /** The configuration this store was opened with. */
   public S3Config config() {
     return config;
+  }
+
+  /** The region requests are signed for: the configured one, or the one found when it opened. */
+  public String region() {
+    return handle.region().id();
   }
 
   @Override
@@ -89,10 +111,20 @@ public final class S3ObjectStore implements SelfRetryingObjectStore {
             throw new IllegalArgumentException(
                 "object of " + data.remaining() + " bytes exceeds " + config.maxObjectBytes());
           }
+          boolean conditional = !(condition instanceof PutCondition.None);
+          if (conditional && data.remaining() > config.maxSinglePutBytes()) {
+            throw new IllegalArgumentException(
+                "conditional put of "
+                    + data.remaining()
+                    + " bytes exceeds maxSinglePutBytes "
+                    + config.maxSinglePutBytes()
+                    + ": a conditional put goes up in one PUT, because conditions on a multipart"
+                    + " upload's completion are not honoured by every S3 implementation");
+          }
           byte[] bytes = new byte[data.remaining()];
           data.duplicate().get(bytes);
-          return bytes.length > config.multipartThresholdBytes()
-              ? multipart.put(key, bytes, condition)
+          return !conditional && bytes.length > config.multipartThresholdBytes()
+              ? multipart.put(key, bytes)
               : writes.putSingle(key, bytes, condition);
         });
   }
@@ -144,8 +176,8 @@ public final class S3ObjectStore implements SelfRetryingObjectStore {
         () -> {
           ObjectKeys.validatePrefix(prefix);
           ListObjectsV2Request.Builder request =
-              ListObjectsV2Request.builder().bucket(bucket.name()).prefix(config.prefix() + prefix);
-          if (startAfter != null) {
+              ListObjectsV2Request.builder().bucket(bucket.name()).prefix(listPrefix(prefix));
+          if (startAfter != null && !config.directoryBucket()) {
             request.startAfter(config.prefix() + startAfter);
           }
           List<ObjectMeta> out = new ArrayList<>();
@@ -166,8 +198,23 @@ public final class S3ObjectStore implements SelfRetryingObjectStore {
   }
 
   /**
-   * S3 already lists in UTF-8 byte order; S3-compatible servers may not, so the order and bounds
-   * are enforced here too.
+   * The S3 prefix to list for the store prefix {@code prefix}. A directory bucket takes only
+   * prefixes that end in '/', so there it is cut after its last '/' (the store's own prefix ends in
+   * one), and the rest is filtered out by {@link #sortedAndFiltered}. Listings return objects only:
+   * the prefixes of in-progress multipart uploads that directory buckets list are common prefixes,
+   * which appear only with a delimiter, and no listing here sends one. Null (no prefix: the whole
+   * bucket) rather than empty.
+   */
+  private String listPrefix(String prefix) {
+    String full = config.prefix() + prefix;
+    String listed = config.directoryBucket() ? full.substring(0, full.lastIndexOf('/') + 1) : full;
+    return listed.isEmpty() ? null : listed;
+  }
+
+  /**
+   * S3 already lists in UTF-8 byte order; S3-compatible servers may not, and directory buckets do
+   * not (nor do they take StartAfter or partial prefixes), so the order and bounds are enforced
+   * here.
    */
   private static List<ObjectMeta> sortedAndFiltered(
       List<ObjectMeta> metas, String prefix, String startAfter) {
@@ -226,6 +273,10 @@ public final class S3ObjectStore implements SelfRetryingObjectStore {
 
   @Override
   public String toString() {
+    return describe(config);
+  }
+
+  private static String describe(S3Config config) {
     return "S3ObjectStore[s3://" + config.bucket() + "/" + config.prefix() + "]";
   }
 }

@@ -7,6 +7,7 @@ import dev.shaledb.objectstore.ObjectMeta;
 import dev.shaledb.objectstore.ObjectStoreException;
 import dev.shaledb.objectstore.RangeSlicer;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -143,16 +144,26 @@ final class S3Responses {
 
   /** The ETag without its quotes: S3 quotes it in headers and XML alike. */
   static String version(String eTag) {
-    if (eTag == null || eTag.isEmpty()) {
-      throw new ObjectStoreException("S3 response has no ETag", false);
-    }
-    if (eTag.length() >= 2 && eTag.startsWith("\"") && eTag.endsWith("\"")) {
-      return eTag.substring(1, eTag.length() - 1);
-    }
-    return eTag;
+    return versionIfPresent(eTag)
+        .orElseThrow(() -> new ObjectStoreException("S3 response has no ETag", false));
   }
 
-  /** The quoted form for If-Match. */
+  /**
+   * The ETag without its quotes, or empty if the answer has none: missing, empty, or a quoted empty
+   * string. Ceph RGW 16 completes a multipart upload with {@code <ETag></ETag>}.
+   */
+  static Optional<String> versionIfPresent(String eTag) {
+    String version = eTag;
+    if (version != null
+        && version.length() >= 2
+        && version.startsWith("\"")
+        && version.endsWith("\"")) {
+      version = version.substring(1, version.length() - 1);
+    }
+    return version == null || version.isEmpty() ? Optional.empty() : Optional.of(version);
+  }
+
+  /** The quoted form for If-Match, as S3 documents it. */
   static String quoted(String version) {
     return "\"" + version + "\"";
   }

@@ -156,6 +156,16 @@ final class FaultInjectingBlobStore extends ForwardingBlobStore {
     };
   }
 
+  /** A put by another writer (write id "another-writer") of {@code length} bytes at the key. */
+  static PutObjectRequest competitor(String bucket, String key, int length) {
+    return PutObjectRequest.builder()
+        .bucket(bucket)
+        .key(key)
+        .contentLength((long) length)
+        .metadata(Map.of(S3Writes.WRITE_ID, "another-writer"))
+        .build();
+  }
+
   static S3Exception error(int status, String code) {
     return (S3Exception)
         S3Exception.builder()

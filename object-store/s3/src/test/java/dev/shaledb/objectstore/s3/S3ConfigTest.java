@@ -18,9 +18,14 @@ class S3ConfigTest {
     assertThat(config.prefix()).isEmpty();
     assertThat(config.endpoint()).isEmpty();
     assertThat(config.credentials()).as("default provider chain").isEmpty();
+    assertThat(config.region())
+        .as("the SDK's default region chain, when the store opens")
+        .isEmpty();
     assertThat(config.pathStyle()).isFalse();
+    assertThat(config.directoryBucket()).isFalse();
     assertThat(config.multipartThresholdBytes()).isEqualTo(16L << 20);
     assertThat(config.partSizeBytes()).isEqualTo(8L << 20);
+    assertThat(config.maxSinglePutBytes()).as("S3's single PUT limit").isEqualTo(5L << 30);
     assertThat(config.maxObjectBytes()).isEqualTo((8L << 20) * 10_000);
     assertThat(config.toBuilder().build()).isEqualTo(config);
   }
@@ -46,6 +51,10 @@ class S3ConfigTest {
     assertInvalid(
         valid().partSizeBytes(6L << 20).multipartThresholdBytes(5L << 20),
         "multipartThresholdBytes");
+    assertInvalid(valid().maxSinglePutBytes((5L << 30) + 1), "maxSinglePutBytes");
+    assertInvalid(
+        valid().multipartThresholdBytes(32L << 20).maxSinglePutBytes(16L << 20),
+        "maxSinglePutBytes");
     assertInvalid(valid().apiCallTimeout(Duration.ZERO), "apiCallTimeout");
     assertInvalid(
         valid().attemptTimeout(Duration.ofMinutes(5)).apiCallTimeout(Duration.ofMinutes(1)),
@@ -65,8 +74,35 @@ class S3ConfigTest {
   }
 
   @Test
+  void directoryBucketsAreKnownByTheirNameUnlessSaidOtherwise() {
+    S3Config express = S3Config.builder("logs--usw2-az1--x-s3").build();
+    assertThat(express.directoryBucket()).isTrue();
+    assertThat(valid().build().directoryBucket()).isFalse();
+    assertThat(valid().directoryBucket(true).build().directoryBucket()).isTrue();
+    assertThat(express.toBuilder().directoryBucket(false).build().directoryBucket()).isFalse();
+    // A copy keeps an override, but a name decides again when the override is gone.
+    S3Config forced = valid().directoryBucket(true).build();
+    assertThat(forced.toBuilder().build()).isEqualTo(forced);
+    assertThat(express.toBuilder().bucket("plain-bucket").build().directoryBucket()).isFalse();
+    assertThat(S3Config.isDirectoryBucketName("a--use1-az4--x-s3")).isTrue();
+    assertThat(S3Config.isDirectoryBucketName("x-s3-data")).isFalse();
+  }
+
+  @Test
   void secretsStayOutOfToString() {
-    String text = valid().credentials("AKIDEXAMPLE", "wJalrXUtnFEMI").build().toString();
-    assertThat(text).contains("AKIDEXAMPLE").doesNotContain("wJalrXUtnFEMI");
+    String text =
+        valid()
+            .credentials("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI")
+            .endpoint(URI.create("http://admin:hunter2@127.0.0.1:9000"))
+            .build()
+            .toString();
+    assertThat(text)
+        .contains("accessKeyId=AKIA***", "secretAccessKey=***", "bucket=my-bucket")
+        .doesNotContain("wJalrXUtnFEMI")
+        .doesNotContain("IOSFODNN")
+        .doesNotContain("hunter2");
+    assertThat(new S3Config.Credentials("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI").toString())
+        .doesNotContain("IOSFODNN")
+        .doesNotContain("wJalrXUtnFEMI");
   }
 }

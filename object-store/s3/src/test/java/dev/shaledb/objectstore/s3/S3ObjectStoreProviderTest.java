@@ -8,6 +8,7 @@ import dev.shaledb.objectstore.ObjectStores;
 import dev.shaledb.objectstore.RetryingObjectStore;
 import dev.shaledb.objectstore.SelfRetryingObjectStore;
 import java.net.URI;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class S3ObjectStoreProviderTest {
   @Test
   void objectStoresFindsTheS3StoreThroughItsProvider() {
-    String uri = "s3://bucket/db?endpoint=http://127.0.0.1:9&accessKey=AK&secretKey=SK";
+    String uri =
+        "s3://bucket/db?endpoint=http://127.0.0.1:9&region=us-east-1&accessKey=AK&secretKey=SK";
     try (ObjectStore store = ObjectStores.open(uri)) {
       assertThat(store).isInstanceOf(S3ObjectStore.class);
       assertThat(((S3ObjectStore) store).config())
@@ -27,7 +29,8 @@ class S3ObjectStoreProviderTest {
   @Test
   void theS3StoreIsItsStacksOneRetryLayer() {
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    try (ObjectStore store = ObjectStores.open("s3://bucket?endpoint=http://127.0.0.1:9")) {
+    try (ObjectStore store =
+        ObjectStores.open("s3://bucket?endpoint=http://127.0.0.1:9&region=us-east-1")) {
       assertThat(store).isInstanceOf(SelfRetryingObjectStore.class);
       assertThatThrownBy(() -> new RetryingObjectStore(store, scheduler, 1L))
           .isInstanceOf(IllegalArgumentException.class)
@@ -46,9 +49,62 @@ class S3ObjectStoreProviderTest {
     assertThat(config.bucket()).isEqualTo("bucket");
     assertThat(config.prefix()).isEqualTo("some/prefix/");
     assertThat(config.endpoint()).contains(URI.create("http://127.0.0.1:9090"));
-    assertThat(config.region()).isEqualTo("eu-west-1");
+    assertThat(config.region()).contains("eu-west-1");
     assertThat(config.pathStyle()).isTrue();
+    assertThat(config.directoryBucket()).isFalse();
     assertThat(config.maxConnections()).isEqualTo(7);
+  }
+
+  @Test
+  void parsesDirectoryBucketUris() {
+    S3Config express =
+        S3ObjectStoreProvider.config(
+            URI.create("s3://name--usw2-az1--x-s3/prefix?region=us-west-2"));
+    assertThat(express.directoryBucket()).as("from the name").isTrue();
+    assertThat(express.pathStyle()).isFalse();
+    assertThat(express.prefix()).isEqualTo("prefix/");
+    assertThat(express.region()).contains("us-west-2");
+    assertThat(
+            S3ObjectStoreProvider.config(URI.create("s3://bucket?directoryBucket=true"))
+                .directoryBucket())
+        .isTrue();
+    assertThat(
+            S3ObjectStoreProvider.config(URI.create("s3://a--usw2-az1--x-s3?directoryBucket=false"))
+                .directoryBucket())
+        .isFalse();
+    assertThat(S3ObjectStoreProvider.config(URI.create("s3://bucket")).region())
+        .as("left to the SDK's default region chain")
+        .isEmpty();
+  }
+
+  @Test
+  void errorsAboutAUriNeverShowItsSecretKeyOrWholeAccessKey() {
+    String keys = "accessKey=AKIAIOSFODNN7EXAMPLE&secretKey=wJalrXUtnFEMI";
+    for (String uri :
+        List.of(
+            "s3://b?" + keys + "&color=red",
+            "s3://b?" + keys + "&pathStyle=yes",
+            "s3://b?" + keys + "&maxConnections=many",
+            "s3://b?" + keys + "&partSizeBytes=1024",
+            "s3://b?" + keys + "&region=a&region=b",
+            "s3://b?" + keys + "&endpoint=ftp://host",
+            "s3://b?" + keys + "&endpoint=http://bad%20host:x",
+            "s3://b?secretKey=wJalrXUtnFEMI",
+            "s3://b?" + keys.replace("&", "&secretKeywJalrXUtnFEMI&"),
+            "s3:///?" + keys)) {
+      assertThatThrownBy(() -> ObjectStores.open(uri))
+          .as(uri)
+          .isInstanceOf(IllegalArgumentException.class)
+          .satisfies(
+              e -> {
+                for (Throwable t = e; t != null; t = t.getCause()) {
+                  assertThat(t.getMessage())
+                      .as(uri)
+                      .doesNotContain("wJalrXUtnFEMI")
+                      .doesNotContain("IOSFODNN");
+                }
+              });
+    }
   }
 
   @Test

@@ -1,0 +1,44 @@
+package dev.shaledb.objectstore.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shaledb.objectstore.AbstractObjectStoreContractTest;
+import dev.shaledb.objectstore.ObjectStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The store contract against a server with Ceph RGW 16's quirks ({@link RgwQuirksBlobStore}):
+ * quoted {@code If-Match} refused with 412, multipart completions without an ETag. Each test opens
+ * a fresh store, which starts with the quoted form and must learn the bare one.
+ */
+class S3RgwQuirksContractTest extends AbstractObjectStoreContractTest {
+  private static final long PART = 5L << 20;
+
+  private static S3TestServer server;
+  private static RgwQuirksBlobStore rgw;
+
+  @BeforeAll
+  static void startServer() {
+    server = S3TestServer.start(s -> rgw = new RgwQuirksBlobStore(s));
+  }
+
+  @AfterAll
+  static void stopServer() {
+    // Not vacuous: quoted If-Match was refused and the bare form then used.
+    assertThat(rgw.ifMatchForms).contains("quoted", "bare");
+    server.close();
+  }
+
+  @Override
+  protected ObjectStore newStore() {
+    String bucket = server.createBucket();
+    return S3ObjectStore.open(
+        server.config(bucket).partSizeBytes(PART).multipartThresholdBytes(PART).build());
+  }
+
+  @Override
+  protected long multipartThreshold() {
+    return PART;
+  }
+}
