@@ -10,6 +10,7 @@ import dev.shaledb.objectstore.ObjectKeys;
 import dev.shaledb.objectstore.ObjectMeta;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.ObjectStoreException;
+import dev.shaledb.objectstore.ObjectStores;
 import dev.shaledb.objectstore.PutCondition;
 import dev.shaledb.objectstore.SelfRetryingObjectStore;
 import java.nio.ByteBuffer;
@@ -276,7 +277,13 @@ public final class S3ObjectStore implements SelfRetryingObjectStore {
     return describe(config);
   }
 
+  /**
+   * The bucket, prefix and server: the store probe's record is bound to this text
+   * (docs/formats/probe.md), so a copy of the bucket on another server (a migration from Ceph RGW
+   * to AWS, say) is probed again instead of inheriting the first server's verdict.
+   */
   private static String describe(S3Config config) {
-    return "S3ObjectStore[s3://" + config.bucket() + "/" + config.prefix() + "]";
+    String server = config.endpoint().map(e -> ObjectStores.redact(e.toString())).orElse("aws");
+    return "S3ObjectStore[s3://" + config.bucket() + "/" + config.prefix() + " at " + server + "]";
   }
 }

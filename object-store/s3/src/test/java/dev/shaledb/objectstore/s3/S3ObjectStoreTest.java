@@ -21,6 +21,7 @@ import dev.shaledb.objectstore.ObjectStoreException;
 import dev.shaledb.objectstore.PreconditionFailedException;
 import dev.shaledb.objectstore.PutCondition;
 import dev.shaledb.testing.Seeds;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -74,6 +75,24 @@ class S3ObjectStoreTest {
 
   private String data(String key) {
     return new String(join(store.get(key)).data(), UTF_8);
+  }
+
+  // The store probe's record is bound to toString(): a copy of the bucket on another server must
+  // not inherit this server's verdict, and no secret may reach a log line or the record.
+  @Test
+  void itsDescriptionNamesBucketPrefixAndServerButNoSecret() {
+    S3Config config = server.config(bucket).prefix("p/").build();
+    try (S3ObjectStore here = S3ObjectStore.open(config)) {
+      assertThat(here.toString())
+          .contains("s3://" + bucket + "/p/")
+          .contains(config.endpoint().orElseThrow().toString())
+          .doesNotContain(config.credentials().orElseThrow().secretAccessKey());
+    }
+    S3Config elsewhere =
+        server.config(bucket).prefix("p/").endpoint(URI.create("http://127.0.0.1:1")).build();
+    try (S3ObjectStore there = S3ObjectStore.open(elsewhere)) {
+      assertThat(there.toString()).isNotEqualTo(store.toString());
+    }
   }
 
   @Test
