@@ -175,6 +175,13 @@ public final class ManifestStore {
       return true;
     } catch (PreconditionFailedException concurrentlyRetired) {
       return false;
+    } catch (OutcomeUnknownException unknown) {
+      // Ceph RGW answers a lost If-Match race with 500, which the store cannot resolve. Every
+      // retirement writes the same zero bytes, so an empty object means retired, whoever did it.
+      if (join(store.head(key)).size() == 0) {
+        return false;
+      }
+      throw unknown;
     }
   }
 

@@ -13,11 +13,13 @@ import dev.shaledb.objectstore.ByteRange;
 import dev.shaledb.objectstore.ForwardingObjectStore;
 import dev.shaledb.objectstore.InMemoryObjectStore;
 import dev.shaledb.objectstore.ObjectContent;
+import dev.shaledb.objectstore.ObjectMeta;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.PutCondition;
 import dev.shaledb.testing.stores.CountingObjectStore;
 import dev.shaledb.testing.stores.CountingObjectStore.Op;
 import dev.shaledb.testing.stores.HookedObjectStore;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -115,6 +117,37 @@ class ManifestStoreTest {
     Manifest published = stale.publish(s -> s);
     assertThat(published.id()).isEqualTo(7);
     assertThat(published.state().lastFlushedSeq()).isEqualTo(6);
+  }
+
+  // Ceph RGW answers a lost If-Match race with 500, which the S3 store reports as an unknown
+  // outcome. Before: the retirement (and so the GC run) failed although the version was retired.
+  @Test
+  void aRetirementWhoseRaceEndsInAnUnknownOutcomeIsResolvedByTheEmptyObject() {
+    ManifestStore writer = new ManifestStore(memory, "db");
+    for (int i = 0; i < 3; i++) {
+      writer.publish(s -> s);
+    }
+    boolean[] competitorRetires = {true};
+    ObjectStore racing =
+        new ForwardingObjectStore(memory) {
+          @Override
+          public CompletableFuture<ObjectMeta> put(
+              String key, ByteBuffer data, PutCondition condition) {
+            if (!(condition instanceof PutCondition.IfMatch)) {
+              return super.put(key, data, condition);
+            }
+            if (competitorRetires[0]) {
+              join(memory.put(key, new byte[0], PutCondition.none()));
+            }
+            return CompletableFuture.failedFuture(new OutcomeUnknownException("a 500", null));
+          }
+        };
+    ManifestStore gc = new ManifestStore(racing, "db");
+    assertThat(gc.retire(1)).as("retired, by the competitor").isFalse();
+    assertThat(writer.read(1)).isEmpty();
+    competitorRetires[0] = false; // nothing changed: the unknown outcome stands
+    assertThatThrownBy(() -> gc.retire(2)).isInstanceOf(OutcomeUnknownException.class);
+    assertThat(writer.read(2)).isPresent();
   }
 
   @Test

@@ -40,6 +40,12 @@ class RgwObjectStoreContractTest extends AbstractObjectStoreContractTest {
     return PART;
   }
 
+  /** RGW 16 answers a lost If-Match race with 500 (ECANCELED): docs/compatibility.md. */
+  @Override
+  protected boolean lostRacesMayBeUnknown() {
+    return true;
+  }
+
   @AfterEach
   void deleteWhatTheTestWrote() {
     rgw.deletePrefix(prefix);
