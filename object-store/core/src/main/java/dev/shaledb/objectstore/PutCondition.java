@@ -15,7 +15,13 @@ public sealed interface PutCondition {
     return IfAbsent.INSTANCE;
   }
 
-  /** Replaces the object only if its current version is {@code version} (S3 {@code If-Match}). */
+  /**
+   * Replaces the object only if its current version is {@code version} (S3 {@code If-Match}). On S3
+   * a version is an ETag, which for a single PUT is the MD5 of the bytes: writing the same bytes
+   * again keeps the version, so two puts conditioned on it can both succeed. Use it only where
+   * equal bytes mean an equal outcome (the engine's one use writes zero bytes to retire a
+   * manifest).
+   */
   static PutCondition ifMatch(String version) {
     return new IfMatch(version);
   }

@@ -291,7 +291,7 @@ public abstract class AbstractObjectStoreContractTest {
         round -> {
           String key = "race/absent/" + round;
           return new Contest(
-              key, thread -> store.put(key, bytes("t" + thread), PutCondition.ifAbsent()));
+              key, thread -> store.put(key, bytes(round + "/" + thread), PutCondition.ifAbsent()));
         });
   }
 
@@ -305,7 +305,8 @@ public abstract class AbstractObjectStoreContractTest {
           return new Contest(
               "race/match",
               thread ->
-                  store.put("race/match", bytes("t" + thread), PutCondition.ifMatch(version)));
+                  store.put(
+                      "race/match", bytes(round + "/" + thread), PutCondition.ifMatch(version)));
         });
   }
 
@@ -314,7 +315,11 @@ public abstract class AbstractObjectStoreContractTest {
     CompletableFuture<ObjectMeta> run(int thread);
   }
 
-  /** A round's key and attempt; contender {@code t} writes the bytes {@code "t<t>"}. */
+  /**
+   * A round's key and attempt; in round {@code r}, contender {@code t} writes the bytes {@code
+   * "r/t"}. The bytes differ from round to round: an S3 version is an ETag, the MD5 of the bytes,
+   * so writing the same bytes again would keep the version and let a second If-Match through.
+   */
   protected record Contest(String key, Attempt attempt) {}
 
   /** Builds a round's contest (setup runs once per round, before the threads start). */
@@ -368,11 +373,12 @@ public abstract class AbstractObjectStoreContractTest {
         String held = new String(join(store.get(contest.key())).data(), UTF_8);
         if (unknown.isEmpty()) {
           assertThat(winners).as("%s winners in round %d", what, r).hasSize(1);
-          assertThat(held).as("%s round %d", what, r).isEqualTo("t" + winners.get(0));
+          assertThat(held).as("%s round %d", what, r).isEqualTo(r + "/" + winners.get(0));
         } else {
           assertThat(winners).as("%s winners in round %d", what, r).hasSizeLessThanOrEqualTo(1);
           List<Integer> possible = winners.isEmpty() ? unknown : winners;
-          assertThat(possible.stream().map(t -> "t" + t).toList())
+          int thisRound = r;
+          assertThat(possible.stream().map(t -> thisRound + "/" + t).toList())
               .as("%s round %d: the key holds a possible winner's bytes", what, r)
               .contains(held);
         }
