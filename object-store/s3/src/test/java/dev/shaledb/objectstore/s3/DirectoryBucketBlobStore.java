@@ -19,12 +19,17 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * StartAfter} refused, a prefix that does not end in '/' refused, and the prefixes of in-progress
  * multipart uploads listed as common prefixes. Records the prefix of every listing.
  */
-final class DirectoryBucketBlobStore extends ForwardingBlobStore {
+public final class DirectoryBucketBlobStore extends ForwardingBlobStore {
   /** The prefix of every ListObjectsV2 request that reached this store ("" for none). */
   final List<String> listedPrefixes = new CopyOnWriteArrayList<>();
 
-  DirectoryBucketBlobStore(BlobStore delegate) {
+  public DirectoryBucketBlobStore(BlobStore delegate) {
     super(delegate);
+  }
+
+  /** The prefix of every listing so far, to show a test's listings went through these rules. */
+  public List<String> listedPrefixes() {
+    return List.copyOf(listedPrefixes);
   }
 
   @Override
