@@ -2,8 +2,6 @@ package dev.shaledb.objectstore.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shaledb.objectstore.AbstractObjectStoreContractTest;
-import dev.shaledb.objectstore.ObjectStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -14,9 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
  * hold all the same. The server answers 400 to a listing the store must not send, so every listing
  * test here also shows that none was sent.
  */
-class S3DirectoryBucketContractTest extends AbstractObjectStoreContractTest {
-  private static final long PART = 5L << 20;
-
+class S3DirectoryBucketContractTest extends S3ContractTestBase {
   private static S3TestServer server;
   private static DirectoryBucketBlobStore directory;
 
@@ -33,19 +29,12 @@ class S3DirectoryBucketContractTest extends AbstractObjectStoreContractTest {
   }
 
   @Override
-  protected ObjectStore newStore() {
-    String bucket = server.createBucket();
-    return S3ObjectStore.open(
-        server
-            .config(bucket)
-            .directoryBucket(true)
-            .partSizeBytes(PART)
-            .multipartThresholdBytes(PART)
-            .build());
+  protected S3TestServer server() {
+    return server;
   }
 
   @Override
-  protected long multipartThreshold() {
-    return PART;
+  protected S3Config.Builder configure(S3Config.Builder config) {
+    return config.directoryBucket(true);
   }
 }

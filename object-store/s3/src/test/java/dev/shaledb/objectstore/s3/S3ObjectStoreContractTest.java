@@ -1,7 +1,5 @@
 package dev.shaledb.objectstore.s3;
 
-import dev.shaledb.objectstore.AbstractObjectStoreContractTest;
-import dev.shaledb.objectstore.ObjectStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -9,9 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
  * The store contract against a real S3 server (S3Proxy), with the smallest part size S3 allows so
  * that the suite's large object goes through a multipart upload.
  */
-class S3ObjectStoreContractTest extends AbstractObjectStoreContractTest {
-  private static final long PART = 5L << 20;
-
+class S3ObjectStoreContractTest extends S3ContractTestBase {
   private static S3TestServer server;
 
   @BeforeAll
@@ -25,14 +21,7 @@ class S3ObjectStoreContractTest extends AbstractObjectStoreContractTest {
   }
 
   @Override
-  protected ObjectStore newStore() {
-    String bucket = server.createBucket();
-    return S3ObjectStore.open(
-        server.config(bucket).partSizeBytes(PART).multipartThresholdBytes(PART).build());
-  }
-
-  @Override
-  protected long multipartThreshold() {
-    return PART;
+  protected S3TestServer server() {
+    return server;
   }
 }

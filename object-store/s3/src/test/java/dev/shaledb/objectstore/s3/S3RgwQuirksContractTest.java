@@ -2,8 +2,6 @@ package dev.shaledb.objectstore.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shaledb.objectstore.AbstractObjectStoreContractTest;
-import dev.shaledb.objectstore.ObjectStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -12,9 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
  * quoted {@code If-Match} refused with 412, multipart completions without an ETag. Each test opens
  * a fresh store, which starts with the quoted form and must learn the bare one.
  */
-class S3RgwQuirksContractTest extends AbstractObjectStoreContractTest {
-  private static final long PART = 5L << 20;
-
+class S3RgwQuirksContractTest extends S3ContractTestBase {
   private static S3TestServer server;
   private static RgwQuirksBlobStore rgw;
 
@@ -31,14 +27,7 @@ class S3RgwQuirksContractTest extends AbstractObjectStoreContractTest {
   }
 
   @Override
-  protected ObjectStore newStore() {
-    String bucket = server.createBucket();
-    return S3ObjectStore.open(
-        server.config(bucket).partSizeBytes(PART).multipartThresholdBytes(PART).build());
-  }
-
-  @Override
-  protected long multipartThreshold() {
-    return PART;
+  protected S3TestServer server() {
+    return server;
   }
 }
