@@ -99,7 +99,8 @@ public final class ObjectStores {
    * key ({@code accessKey}) keeps only its first characters (see {@link #redactAccessKey}), and a
    * password in the user info of the URI or of a URI-valued parameter (such as {@code endpoint})
    * becomes {@code ***}. Works on any text, including a URI too malformed to parse; parameters
-   * without '=' that mention a secret are hidden whole. Null stays null.
+   * without '=', or whose name runs on past its secret word (the value may be glued to it), that
+   * mention a secret are hidden whole. Null stays null.
    */
   public static String redact(String uri) {
     if (uri == null) {
@@ -140,14 +141,23 @@ public final class ObjectStores {
   private static final List<String> SECRET_WORDS =
       List.of("secret", "password", "token", "customerkey");
 
+  /** How the name of a secret parameter ends (separators dropped); it is shown with them only. */
+  private static final List<String> SECRET_ENDINGS =
+      List.of("secret", "secretkey", "secretaccesskey", "password", "token", "customerkey");
+
   private static String redactParameter(String pair) {
     int eq = pair.indexOf('=');
     String name = decode(eq < 0 ? pair : pair.substring(0, eq)).toLowerCase(Locale.ROOT);
     // Separators dropped, so that "sse_customer_key" is caught like "sseCustomerKey".
     String words = name.replaceAll("[^a-z0-9]", "");
     boolean secret = SECRET_WORDS.stream().anyMatch(words::contains);
+    // A name that runs on past its secret word may have its value glued to it (a forgotten '='
+    // before a base64 value that ends in '=' padding): such a pair is hidden whole.
+    if (secret && (eq < 0 || SECRET_ENDINGS.stream().noneMatch(words::endsWith))) {
+      return "***";
+    }
     if (eq < 0) {
-      return secret ? "***" : pair;
+      return pair;
     }
     if (secret) {
       return pair.substring(0, eq + 1) + "***";

@@ -110,6 +110,9 @@ class ObjectStoresTest {
             "s3://b?sseCustomerKey=***&SSE_CUSTOMER_KEY=***&sse-customer-key=***"
                 + "&sse=aws:kms&sseKmsKeyId=alias/db");
     assertThat(ObjectStores.redact("s3://b?sseCustomerKey")).isEqualTo("s3://b?***");
+    // A forgotten '=' glues a value ending in '=' padding to the name: hidden whole.
+    assertThat(ObjectStores.redact("s3://b?sseCustomerKeyAAECAwQF==&secretKeywJalr=x&x=1"))
+        .isEqualTo("s3://b?***&***&x=1");
     assertThat(ObjectStores.redact("s3://b?accessKey=short")).isEqualTo("s3://b?accessKey=***");
     assertThat(ObjectStores.redact("http://user:pw@host:9/x?y=1"))
         .isEqualTo("http://user:***@host:9/x?y=1");
