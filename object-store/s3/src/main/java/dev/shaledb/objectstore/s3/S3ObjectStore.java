@@ -71,7 +71,9 @@ public final class S3ObjectStore implements SelfRetryingObjectStore {
   private S3ObjectStore(S3Config config, S3Clients.Handle handle) {
     this.config = config;
     this.handle = handle;
-    this.bucket = new S3Bucket(handle.client(), config.bucket(), config.prefix());
+    this.bucket =
+        new S3Bucket(
+            handle.client(), config.bucket(), config.prefix(), new S3Sse(config.encryption()));
     this.writes = new S3Writes(bucket, describe(config));
     this.multipart = new S3Multipart(bucket, writes, config.partSizeBytes());
   }
@@ -139,7 +141,13 @@ public final class S3ObjectStore implements SelfRetryingObjectStore {
           return bucket
               .client()
               .getObject(
-                  b -> b.bucket(bucket.name()).key(s3Key).range(S3Responses.rangeHeader(range)),
+                  b ->
+                      bucket
+                          .sse()
+                          .get(
+                              b.bucket(bucket.name())
+                                  .key(s3Key)
+                                  .range(S3Responses.rangeHeader(range))),
                   AsyncResponseTransformer.toBytes())
               .handle(
                   (bytes, failure) -> {
