@@ -5,6 +5,9 @@ import static dev.shaledb.objectstore.s3.FaultInjectingBlobStore.applyThenFail;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.shaledb.objectstore.ByteRange;
 import dev.shaledb.objectstore.ObjectMeta;
 import dev.shaledb.objectstore.ObjectNotFoundException;
@@ -22,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -264,6 +268,29 @@ class S3EncryptionTest {
       // The store reads them back without any header.
       assertThat(join(s3Managed.get("kms")).data()).containsExactly(2);
       assertThat(join(kms.get("s3")).data()).containsExactly(1);
+    }
+  }
+
+  @Test
+  void anSseCKeyOverPlainHttpIsWarnedAboutOnceWithoutTheKey() {
+    ch.qos.logback.classic.Logger log =
+        (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(S3ObjectStore.class);
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    log.addAppender(lines);
+    try {
+      String bucket = server.createBucket();
+      open(bucket, S3Encryption.s3Managed(), null).close();
+      assertThat(lines.list).as("only SSE-C sends a secret").isEmpty();
+      open(bucket, key(4), null).close();
+      assertThat(lines.list).hasSize(1);
+      ILoggingEvent line = lines.list.get(0);
+      assertThat(line.getLevel()).isEqualTo(Level.WARN);
+      assertThat(line.getFormattedMessage())
+          .contains(bucket, "plain http", "use https")
+          .doesNotContain(key(4).keyBase64());
+    } finally {
+      log.detachAppender(lines);
     }
   }
 }
