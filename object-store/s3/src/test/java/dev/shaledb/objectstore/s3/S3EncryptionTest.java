@@ -14,6 +14,9 @@ import dev.shaledb.objectstore.ObjectNotFoundException;
 import dev.shaledb.objectstore.ObjectStoreException;
 import dev.shaledb.objectstore.PreconditionFailedException;
 import dev.shaledb.objectstore.PutCondition;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -198,6 +201,15 @@ class S3EncryptionTest {
         .hasMessageContaining("HTTP 400");
   }
 
+  /** The bytes the store beneath S3Proxy's front end holds for {@code key}. */
+  private static byte[] storedBytes(String bucket, String key) {
+    try (InputStream in = faults.delegate().getBlob(bucket, key)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   @Test
   void s3ProxyRefusesToReadAnSseCObjectWithoutItsKeyOrWithAnother() {
     String bucket = server.createBucket();
@@ -217,6 +229,9 @@ class S3EncryptionTest {
         }
       }
       assertThat(join(owner.get("small")).data()).isEqualTo(small);
+      // S3Proxy checks the key against its MD5 but keeps the bytes as they came: it models SSE-C's
+      // access rules, not encryption (a store's own disks are beyond what a client can verify).
+      assertThat(storedBytes(bucket, "small")).isEqualTo(small);
       assertThat(join(owner.get("small", ByteRange.of(2, 3))).data())
           .containsExactly('c', 'r', 'y');
       assertThat(join(owner.get("big")).data()).isEqualTo(big);
