@@ -262,6 +262,9 @@ class S3EncryptionTest {
       assertThat(kmsHead.serverSideEncryptionAsString()).isEqualTo("aws:kms");
       assertThat(kmsHead.ssekmsKeyId()).isEqualTo("alias/db");
       assertThat(kmsHead.bucketKeyEnabled()).isTrue();
+      // Attributes only: the backend holds the bytes as they came.
+      assertThat(storedBytes(bucket, "s3")).containsExactly(1);
+      assertThat(storedBytes(bucket, "kms")).containsExactly(2);
       // Unlike AWS, which takes the aws/s3 key, S3Proxy wants a key id with aws:kms.
       assertThatThrownBy(() -> join(awsManaged.put("aws", new byte[] {3}, PutCondition.none())))
           .isInstanceOf(ObjectStoreException.class)
