@@ -41,86 +41,110 @@ final class S3Sse {
   }
 
   PutObjectRequest.Builder put(PutObjectRequest.Builder b) {
-    if (encryption instanceof S3Encryption.S3Managed) {
-      b.serverSideEncryption(S3Encryption.AES256);
-    } else if (encryption instanceof S3Encryption.Kms kms) {
-      b.serverSideEncryption(S3Encryption.AWS_KMS)
-          .ssekmsKeyId(kms.keyId().orElse(null))
-          .bucketKeyEnabled(bucketKey(kms));
-    }
-    return withCustomerKey(
-        b,
-        PutObjectRequest.Builder::sseCustomerAlgorithm,
-        PutObjectRequest.Builder::sseCustomerKey,
-        PutObjectRequest.Builder::sseCustomerKeyMD5);
+    return apply(b, PUT);
   }
 
   CreateMultipartUploadRequest.Builder create(CreateMultipartUploadRequest.Builder b) {
-    if (encryption instanceof S3Encryption.S3Managed) {
-      b.serverSideEncryption(S3Encryption.AES256);
-    } else if (encryption instanceof S3Encryption.Kms kms) {
-      b.serverSideEncryption(S3Encryption.AWS_KMS)
-          .ssekmsKeyId(kms.keyId().orElse(null))
-          .bucketKeyEnabled(bucketKey(kms));
-    }
-    return withCustomerKey(
-        b,
-        CreateMultipartUploadRequest.Builder::sseCustomerAlgorithm,
-        CreateMultipartUploadRequest.Builder::sseCustomerKey,
-        CreateMultipartUploadRequest.Builder::sseCustomerKeyMD5);
+    return apply(b, CREATE);
   }
 
   UploadPartRequest.Builder part(UploadPartRequest.Builder b) {
-    return withCustomerKey(
-        b,
-        UploadPartRequest.Builder::sseCustomerAlgorithm,
-        UploadPartRequest.Builder::sseCustomerKey,
-        UploadPartRequest.Builder::sseCustomerKeyMD5);
+    return apply(b, PART);
   }
 
   /** S3 documents the SSE-C headers on the completion too; S3Proxy 4.1.0 takes them. */
   CompleteMultipartUploadRequest.Builder complete(CompleteMultipartUploadRequest.Builder b) {
-    return withCustomerKey(
-        b,
-        CompleteMultipartUploadRequest.Builder::sseCustomerAlgorithm,
-        CompleteMultipartUploadRequest.Builder::sseCustomerKey,
-        CompleteMultipartUploadRequest.Builder::sseCustomerKeyMD5);
+    return apply(b, COMPLETE);
   }
 
   GetObjectRequest.Builder get(GetObjectRequest.Builder b) {
-    return withCustomerKey(
-        b,
-        GetObjectRequest.Builder::sseCustomerAlgorithm,
-        GetObjectRequest.Builder::sseCustomerKey,
-        GetObjectRequest.Builder::sseCustomerKeyMD5);
+    return apply(b, GET);
   }
 
   HeadObjectRequest.Builder head(HeadObjectRequest.Builder b) {
-    return withCustomerKey(
-        b,
-        HeadObjectRequest.Builder::sseCustomerAlgorithm,
-        HeadObjectRequest.Builder::sseCustomerKey,
-        HeadObjectRequest.Builder::sseCustomerKeyMD5);
-  }
-
-  /** Only {@code true} is sent: without the header S3 takes the bucket's own Bucket Key setting. */
-  private static Boolean bucketKey(S3Encryption.Kms kms) {
-    return kms.bucketKeyEnabled() ? Boolean.TRUE : null;
+    return apply(b, HEAD);
   }
 
   /**
-   * Sets the three SSE-C headers through {@code b}'s setters, if the encryption is SSE-C. The SDK's
-   * request builders share no interface for them, hence the setters as arguments.
+   * The SSE setters of one kind of SDK request builder, which share no interface for them. {@code
+   * mode} (the algorithm, KMS key id and Bucket Key flag) is null for requests that must not carry
+   * them: all but those that create an object.
    */
-  private <B> B withCustomerKey(
-      B b,
+  private record Setters<B>(
+      ModeSetters<B> mode,
+      BiConsumer<B, String> customerAlgorithm,
+      BiConsumer<B, String> customerKey,
+      BiConsumer<B, String> customerKeyMd5) {}
+
+  private record ModeSetters<B>(
       BiConsumer<B, String> algorithm,
-      BiConsumer<B, String> key,
-      BiConsumer<B, String> keyMd5) {
+      BiConsumer<B, String> kmsKeyId,
+      BiConsumer<B, Boolean> bucketKeyEnabled) {}
+
+  private static final Setters<PutObjectRequest.Builder> PUT =
+      new Setters<>(
+          new ModeSetters<>(
+              PutObjectRequest.Builder::serverSideEncryption,
+              PutObjectRequest.Builder::ssekmsKeyId,
+              PutObjectRequest.Builder::bucketKeyEnabled),
+          PutObjectRequest.Builder::sseCustomerAlgorithm,
+          PutObjectRequest.Builder::sseCustomerKey,
+          PutObjectRequest.Builder::sseCustomerKeyMD5);
+
+  private static final Setters<CreateMultipartUploadRequest.Builder> CREATE =
+      new Setters<>(
+          new ModeSetters<>(
+              CreateMultipartUploadRequest.Builder::serverSideEncryption,
+              CreateMultipartUploadRequest.Builder::ssekmsKeyId,
+              CreateMultipartUploadRequest.Builder::bucketKeyEnabled),
+          CreateMultipartUploadRequest.Builder::sseCustomerAlgorithm,
+          CreateMultipartUploadRequest.Builder::sseCustomerKey,
+          CreateMultipartUploadRequest.Builder::sseCustomerKeyMD5);
+
+  private static final Setters<UploadPartRequest.Builder> PART =
+      new Setters<>(
+          null,
+          UploadPartRequest.Builder::sseCustomerAlgorithm,
+          UploadPartRequest.Builder::sseCustomerKey,
+          UploadPartRequest.Builder::sseCustomerKeyMD5);
+
+  private static final Setters<CompleteMultipartUploadRequest.Builder> COMPLETE =
+      new Setters<>(
+          null,
+          CompleteMultipartUploadRequest.Builder::sseCustomerAlgorithm,
+          CompleteMultipartUploadRequest.Builder::sseCustomerKey,
+          CompleteMultipartUploadRequest.Builder::sseCustomerKeyMD5);
+
+  private static final Setters<GetObjectRequest.Builder> GET =
+      new Setters<>(
+          null,
+          GetObjectRequest.Builder::sseCustomerAlgorithm,
+          GetObjectRequest.Builder::sseCustomerKey,
+          GetObjectRequest.Builder::sseCustomerKeyMD5);
+
+  private static final Setters<HeadObjectRequest.Builder> HEAD =
+      new Setters<>(
+          null,
+          HeadObjectRequest.Builder::sseCustomerAlgorithm,
+          HeadObjectRequest.Builder::sseCustomerKey,
+          HeadObjectRequest.Builder::sseCustomerKeyMD5);
+
+  /** Sets on {@code b} what this encryption needs on its kind of request (the class comment). */
+  private <B> B apply(B b, Setters<B> setters) {
+    ModeSetters<B> mode = setters.mode();
     if (encryption instanceof S3Encryption.CustomerKey c) {
-      algorithm.accept(b, S3Encryption.AES256);
-      key.accept(b, c.keyBase64());
-      keyMd5.accept(b, c.keyMd5());
+      setters.customerAlgorithm().accept(b, S3Encryption.AES256);
+      setters.customerKey().accept(b, c.keyBase64());
+      setters.customerKeyMd5().accept(b, c.keyMd5());
+    } else if (mode != null && encryption instanceof S3Encryption.S3Managed) {
+      mode.algorithm().accept(b, S3Encryption.AES256);
+    } else if (mode != null && encryption instanceof S3Encryption.Kms kms) {
+      mode.algorithm().accept(b, S3Encryption.AWS_KMS);
+      kms.keyId().ifPresent(id -> mode.kmsKeyId().accept(b, id));
+      // Only true is sent: without the header S3 takes the bucket's own Bucket Key setting.
+      if (kms.bucketKeyEnabled()) {
+        mode.bucketKeyEnabled().accept(b, Boolean.TRUE);
+      }
     }
     return b;
   }
