@@ -28,7 +28,12 @@ class S3ObjectStoreContractTest extends AbstractObjectStoreContractTest {
   protected ObjectStore newStore() {
     String bucket = server.createBucket();
     return S3ObjectStore.open(
-        server.config(bucket).partSizeBytes(PART).multipartThresholdBytes(PART).build());
+        configure(server.config(bucket).partSizeBytes(PART).multipartThresholdBytes(PART)).build());
+  }
+
+  /** Subclasses run the suite with other settings, such as an encryption. */
+  protected S3Config.Builder configure(S3Config.Builder config) {
+    return config;
   }
 
   @Override
