@@ -7,6 +7,7 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -93,11 +94,13 @@ public final class ObjectStores {
 
   /**
    * {@code uri} fit to print: the value of every query parameter whose name mentions a secret, a
-   * password or a token (in any case, e.g. {@code secretKey}) becomes {@code ***}, an access key
-   * ({@code accessKey}) keeps only its first characters (see {@link #redactAccessKey}), and a
+   * password, a token or a customer key (in any case and with any separators, e.g. {@code
+   * secretKey}, {@code sseCustomerKey}, {@code sse-customer-key}) becomes {@code ***}, an access
+   * key ({@code accessKey}) keeps only its first characters (see {@link #redactAccessKey}), and a
    * password in the user info of the URI or of a URI-valued parameter (such as {@code endpoint})
    * becomes {@code ***}. Works on any text, including a URI too malformed to parse; parameters
-   * without '=' that mention a secret are hidden whole. Null stays null.
+   * without '=', or whose name runs on past its secret word (the value may be glued to it), that
+   * mention a secret are hidden whole. Null stays null.
    */
   public static String redact(String uri) {
     if (uri == null) {
@@ -131,12 +134,30 @@ public final class ObjectStores {
     return accessKey.length() >= 12 ? accessKey.substring(0, 4) + "***" : "***";
   }
 
+  /**
+   * Words that mark a parameter's value as secret. "customerkey" is an S3 SSE-C key ({@code
+   * sseCustomerKey}): whoever holds it reads every object written with it.
+   */
+  private static final List<String> SECRET_WORDS =
+      List.of("secret", "password", "token", "customerkey");
+
+  /** How the name of a secret parameter ends (separators dropped); it is shown with them only. */
+  private static final List<String> SECRET_ENDINGS =
+      List.of("secret", "secretkey", "secretaccesskey", "password", "token", "customerkey");
+
   private static String redactParameter(String pair) {
     int eq = pair.indexOf('=');
     String name = decode(eq < 0 ? pair : pair.substring(0, eq)).toLowerCase(Locale.ROOT);
-    boolean secret = name.contains("secret") || name.contains("password") || name.contains("token");
+    // Separators dropped, so that "sse_customer_key" is caught like "sseCustomerKey".
+    String words = name.replaceAll("[^a-z0-9]", "");
+    boolean secret = SECRET_WORDS.stream().anyMatch(words::contains);
+    // A name that runs on past its secret word may have its value glued to it (a forgotten '='
+    // before a base64 value that ends in '=' padding): such a pair is hidden whole.
+    if (secret && (eq < 0 || SECRET_ENDINGS.stream().noneMatch(words::endsWith))) {
+      return "***";
+    }
     if (eq < 0) {
-      return secret ? "***" : pair;
+      return pair;
     }
     if (secret) {
       return pair.substring(0, eq + 1) + "***";

@@ -101,6 +101,18 @@ class ObjectStoresTest {
     assertThat(ObjectStores.redact("s3://b?SECRETKEY=s1&secret_key=s2&sessionToken=t&password=p"))
         .isEqualTo("s3://b?SECRETKEY=***&secret_key=***&sessionToken=***&password=***");
     assertThat(ObjectStores.redact("s3://b?secretKeyWithoutValue&x=1")).isEqualTo("s3://b?***&x=1");
+    // An SSE-C key reads every object written with it; the KMS key id and the mode are not secret.
+    assertThat(
+            ObjectStores.redact(
+                "s3://b?sseCustomerKey=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8%3D"
+                    + "&SSE_CUSTOMER_KEY=k2&sse-customer-key=k3&sse=aws:kms&sseKmsKeyId=alias/db"))
+        .isEqualTo(
+            "s3://b?sseCustomerKey=***&SSE_CUSTOMER_KEY=***&sse-customer-key=***"
+                + "&sse=aws:kms&sseKmsKeyId=alias/db");
+    assertThat(ObjectStores.redact("s3://b?sseCustomerKey")).isEqualTo("s3://b?***");
+    // A forgotten '=' glues a value ending in '=' padding to the name: hidden whole.
+    assertThat(ObjectStores.redact("s3://b?sseCustomerKeyAAECAwQF==&secretKeywJalr=x&x=1"))
+        .isEqualTo("s3://b?***&***&x=1");
     assertThat(ObjectStores.redact("s3://b?accessKey=short")).isEqualTo("s3://b?accessKey=***");
     assertThat(ObjectStores.redact("http://user:pw@host:9/x?y=1"))
         .isEqualTo("http://user:***@host:9/x?y=1");

@@ -8,10 +8,17 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
- * The client, bucket and key prefix a store works in. ShaleDB's keys never contain the prefix: it
- * is added on the way out and stripped from listings.
+ * The client, bucket, key prefix and encryption a store works with. ShaleDB's keys never contain
+ * the prefix: it is added on the way out and stripped from listings. Every request on an object
+ * takes its encryption headers from {@link #sse()}; {@link #head} is the one HEAD of the store, so
+ * the HEADs that resolve puts carry an SSE-C key as reads do.
  */
-record S3Bucket(S3AsyncClient client, String name, String prefix) {
+record S3Bucket(S3AsyncClient client, String name, String prefix, S3Sse sse) {
+  /** Without encryption headers. */
+  S3Bucket(S3AsyncClient client, String name, String prefix) {
+    this(client, name, prefix, new S3Sse(S3Encryption.none()));
+  }
+
   /** The S3 key of {@code key}; validates it, including the length with the prefix. */
   String s3Key(String key) {
     ObjectKeys.validate(key);
@@ -42,6 +49,6 @@ record S3Bucket(S3AsyncClient client, String name, String prefix) {
   }
 
   CompletableFuture<HeadObjectResponse> head(String key) {
-    return client.headObject(b -> b.bucket(name).key(s3Key(key)));
+    return client.headObject(b -> sse.head(b.bucket(name).key(s3Key(key))));
   }
 }

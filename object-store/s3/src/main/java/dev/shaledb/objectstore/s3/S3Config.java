@@ -10,8 +10,8 @@ import java.util.Optional;
 
 /**
  * How {@link S3ObjectStore} reaches its bucket. Immutable; build with {@link #builder(String)}.
- * {@link #toString()} shows no secret. Connecting, credentials, regions, directory buckets and the
- * multipart sizes are explained in docs/s3.md.
+ * {@link #toString()} shows no secret (no secret key, no SSE-C key). Connecting, credentials,
+ * regions, directory buckets and the multipart sizes are explained in docs/s3.md.
  *
  * @param bucket the bucket (3–63 characters of lower-case letters, digits, '.', '-')
  * @param prefix prepended to every object key; empty, or ending with '/' (added if missing)
@@ -35,6 +35,8 @@ import java.util.Optional;
  * @param directoryBucket whether the bucket is an S3 Express One Zone directory bucket, whose
  *     listings are unordered, take no {@code StartAfter} and need a prefix ending in '/'; by
  *     default true exactly for bucket names ending in {@code --x-s3}
+ * @param encryption the server-side encryption every object is written with (and SSE-C objects are
+ *     read with); {@link S3Encryption#none()} by default. Directory buckets do not take SSE-C.
  */
 public record S3Config(
     String bucket,
@@ -50,7 +52,8 @@ public record S3Config(
     int maxAttempts,
     Duration apiCallTimeout,
     Duration attemptTimeout,
-    boolean directoryBucket) {
+    boolean directoryBucket,
+    S3Encryption encryption) {
 
   /** S3's smallest allowed part (all parts but the last). */
   public static final long MIN_PART_SIZE = 5L << 20;
@@ -94,6 +97,7 @@ public record S3Config(
     requireNonNull(credentials, "credentials is null");
     requireNonNull(apiCallTimeout, "apiCallTimeout is null");
     requireNonNull(attemptTimeout, "attemptTimeout is null");
+    requireNonNull(encryption, "encryption is null");
     if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
       throw new IllegalArgumentException("bucket is not a valid S3 bucket name: '" + bucket + "'");
     }
@@ -132,6 +136,11 @@ public record S3Config(
       throw new IllegalArgumentException(
           "attemptTimeout " + attemptTimeout + " exceeds apiCallTimeout " + apiCallTimeout);
     }
+    if (directoryBucket && encryption instanceof S3Encryption.CustomerKey) {
+      // AWS: directory buckets support SSE-S3 and SSE-KMS only; better now than a 400 per write.
+      throw new IllegalArgumentException(
+          "encryption: directory bucket '" + bucket + "' does not support SSE-C customer keys");
+    }
   }
 
   /** A builder with defaults suited to AWS S3 for {@code bucket}. */
@@ -160,7 +169,10 @@ public record S3Config(
     return bucket != null && bucket.endsWith("--x-s3");
   }
 
-  /** Every setting, with the credentials hidden as {@link Credentials#toString()} does. */
+  /**
+   * Every setting, with the credentials hidden as {@link Credentials#toString()} does and an SSE-C
+   * key shown only by its MD5.
+   */
   @Override
   public String toString() {
     return "S3Config[bucket="
@@ -191,6 +203,8 @@ public record S3Config(
         + apiCallTimeout
         + ", attemptTimeout="
         + attemptTimeout
+        + ", encryption="
+        + encryption
         + "]";
   }
 
@@ -234,6 +248,7 @@ public record S3Config(
     private Duration apiCallTimeout = Duration.ofMinutes(2);
     private Duration attemptTimeout = Duration.ofSeconds(30);
     private Boolean directoryBucket; // null: from the bucket's name
+    private S3Encryption encryption = S3Encryption.none();
 
     private Builder(String bucket) {
       this.bucket = bucket;
@@ -256,6 +271,7 @@ public record S3Config(
       // Only a setting that differs from the name's is kept, so that a new bucket name decides.
       directoryBucket =
           c.directoryBucket == isDirectoryBucketName(c.bucket) ? null : c.directoryBucket;
+      encryption = c.encryption;
     }
 
     public Builder bucket(String bucket) {
@@ -346,6 +362,16 @@ public record S3Config(
       return this;
     }
 
+    /**
+     * The server-side encryption of every object written, {@link S3Encryption#none()} by default.
+     * This is the way to give an SSE-C key without putting it in a URI: read it from wherever the
+     * application keeps its secrets and pass {@link S3Encryption#customerKey(byte[])}.
+     */
+    public Builder encryption(S3Encryption encryption) {
+      this.encryption = encryption;
+      return this;
+    }
+
     public S3Config build() {
       return new S3Config(
           bucket,
@@ -361,7 +387,8 @@ public record S3Config(
           maxAttempts,
           apiCallTimeout,
           attemptTimeout,
-          directoryBucket != null ? directoryBucket : isDirectoryBucketName(bucket));
+          directoryBucket != null ? directoryBucket : isDirectoryBucketName(bucket),
+          encryption);
     }
   }
 }

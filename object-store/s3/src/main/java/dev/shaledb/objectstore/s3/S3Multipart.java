@@ -49,7 +49,13 @@ final class S3Multipart {
     return bucket
         .client()
         .createMultipartUpload(
-            b -> b.bucket(bucket.name()).key(s3Key).metadata(Map.of(S3Writes.WRITE_ID, writeId)))
+            b ->
+                bucket
+                    .sse()
+                    .create(
+                        b.bucket(bucket.name())
+                            .key(s3Key)
+                            .metadata(Map.of(S3Writes.WRITE_ID, writeId))))
         .exceptionally(
             failure -> {
               throw S3Errors.generic(key, failure);
@@ -114,11 +120,14 @@ final class S3Multipart {
           .client()
           .uploadPart(
               b ->
-                  b.bucket(bucket.name())
-                      .key(s3Key)
-                      .uploadId(uploadId)
-                      .partNumber(index + 1)
-                      .contentLength((long) length),
+                  bucket
+                      .sse()
+                      .part(
+                          b.bucket(bucket.name())
+                              .key(s3Key)
+                              .uploadId(uploadId)
+                              .partNumber(index + 1)
+                              .contentLength((long) length)),
               body)
           .handle(
               (response, failure) -> {
@@ -140,12 +149,15 @@ final class S3Multipart {
     CompletableFuture<ObjectMeta> complete(List<CompletedPart> parts, String writeId) {
       AttemptLog log = new AttemptLog(-1);
       CompleteMultipartUploadRequest request =
-          CompleteMultipartUploadRequest.builder()
-              .bucket(bucket.name())
-              .key(s3Key)
-              .uploadId(uploadId)
-              .multipartUpload(m -> m.parts(parts))
-              .overrideConfiguration(S3Writes.withLog(log))
+          bucket
+              .sse()
+              .complete(
+                  CompleteMultipartUploadRequest.builder()
+                      .bucket(bucket.name())
+                      .key(s3Key)
+                      .uploadId(uploadId)
+                      .multipartUpload(m -> m.parts(parts))
+                      .overrideConfiguration(S3Writes.withLog(log)))
               .build();
       return writes.settleUnconditional(
           bucket.client().completeMultipartUpload(request),

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -56,11 +58,16 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
  *   <li>On a directory bucket ({@link S3Config#directoryBucket()}) a listing asks for the longest
  *       prefix ending in '/' and never sends {@code StartAfter}; like every listing, its result is
  *       filtered and sorted here, so the {@link ObjectStore} contract holds.
+ *   <li>Every object is written with {@link S3Config#encryption()}, and an SSE-C key goes with
+ *       every read, part upload and HEAD of an object ({@code S3Sse}; docs/s3.md, "Encryption at
+ *       rest").
  *   <li>A put copies the caller's bytes before it returns, so the caller may reuse its buffer at
  *       once.
  * </ul>
  */
 public final class S3ObjectStore implements SelfRetryingObjectStore {
+  private static final Logger LOG = LoggerFactory.getLogger(S3ObjectStore.class);
+
   private final S3Config config;
   private final S3Bucket bucket;
   private final S3Writes writes;
@@ -69,9 +76,19 @@ public final class S3ObjectStore implements SelfRetryingObjectStore {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private S3ObjectStore(S3Config config, S3Clients.Handle handle) {
+    if (config.encryption() instanceof S3Encryption.CustomerKey
+        && config.endpoint().map(e -> "http".equals(e.getScheme())).orElse(false)) {
+      // AWS and Ceph RGW (by default) refuse SSE-C over http; a test server may take it.
+      LOG.warn(
+          "{}: the SSE-C key goes over plain http with every request, readable on the way;"
+              + " use https",
+          describe(config));
+    }
     this.config = config;
     this.handle = handle;
-    this.bucket = new S3Bucket(handle.client(), config.bucket(), config.prefix());
+    this.bucket =
+        new S3Bucket(
+            handle.client(), config.bucket(), config.prefix(), new S3Sse(config.encryption()));
     this.writes = new S3Writes(bucket, describe(config));
     this.multipart = new S3Multipart(bucket, writes, config.partSizeBytes());
   }
@@ -139,7 +156,13 @@ public final class S3ObjectStore implements SelfRetryingObjectStore {
           return bucket
               .client()
               .getObject(
-                  b -> b.bucket(bucket.name()).key(s3Key).range(S3Responses.rangeHeader(range)),
+                  b ->
+                      bucket
+                          .sse()
+                          .get(
+                              b.bucket(bucket.name())
+                                  .key(s3Key)
+                                  .range(S3Responses.rangeHeader(range))),
                   AsyncResponseTransformer.toBytes())
               .handle(
                   (bytes, failure) -> {

@@ -7,8 +7,10 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -16,16 +18,21 @@ import java.util.Set;
  *
  * <p>{@code s3://bucket[/prefix][?endpoint=http://host:port&region=us-east-1&pathStyle=true
  * &directoryBucket=false&accessKey=...&secretKey=...&maxConnections=64&partSizeBytes=8388608
- * &multipartThresholdBytes=16777216]} is an {@link S3ObjectStore} on an S3 (or S3-compatible)
- * bucket. Parameters left out keep {@link S3Config}'s defaults: without keys, credentials come from
- * the AWS default chain (prefer it: keys in a URI end up in shell histories and process lists);
- * without a region, the AWS default region chain decides, and with an explicit endpoint {@code
- * us-east-1} if it finds none; a bucket named {@code ...--x-s3} is a directory bucket unless {@code
- * directoryBucket=false}. The multipart sizes let a process that only gets a URI, such as a child
- * of a crash test, upload in parts at S3's smallest sizes. docs/s3.md explains each.
+ * &multipartThresholdBytes=16777216&sse=aws:kms&sseKmsKeyId=...&sseBucketKey=true]} is an {@link
+ * S3ObjectStore} on an S3 (or S3-compatible) bucket. Parameters left out keep {@link S3Config}'s
+ * defaults: without keys, credentials come from the AWS default chain (prefer it: keys in a URI end
+ * up in shell histories and process lists); without a region, the AWS default region chain decides,
+ * and with an explicit endpoint {@code us-east-1} if it finds none; a bucket named {@code
+ * ...--x-s3} is a directory bucket unless {@code directoryBucket=false}. The multipart sizes let a
+ * process that only gets a URI, such as a child of a crash test, upload in parts at S3's smallest
+ * sizes. Server-side encryption is {@code sse=AES256} (SSE-S3), {@code sse=aws:kms} with an
+ * optional {@code sseKmsKeyId} and {@code sseBucketKey}, or {@code sseCustomerKey=<base64 of 32
+ * bytes>} (SSE-C; better given in code, {@link S3Config.Builder#encryption}). docs/s3.md explains
+ * each.
  *
  * <p>Every error message shows the URI as {@link ObjectStores#redact(String)} prints it, without
- * its secret key and with only the start of its access key.
+ * its secret key or SSE-C key and with only the start of its access key; no message repeats a
+ * customer key's value.
  */
 public final class S3ObjectStoreProvider implements ObjectStoreProvider {
   private static final Set<String> S3_PARAMETERS =
@@ -38,7 +45,11 @@ public final class S3ObjectStoreProvider implements ObjectStoreProvider {
           "secretKey",
           "maxConnections",
           "partSizeBytes",
-          "multipartThresholdBytes");
+          "multipartThresholdBytes",
+          "sse",
+          "sseKmsKeyId",
+          "sseBucketKey",
+          "sseCustomerKey");
 
   /** For {@link java.util.ServiceLoader}. */
   public S3ObjectStoreProvider() {}
@@ -99,11 +110,95 @@ public final class S3ObjectStoreProvider implements ObjectStoreProvider {
       builder.multipartThresholdBytes(
           parseLong(uri, "multipartThresholdBytes", params.get("multipartThresholdBytes")));
     }
+    builder.encryption(encryption(uri, params));
     try {
       return builder.build();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(e.getMessage() + " (in '" + uri + "')", e);
     }
+  }
+
+  /**
+   * The encryption the {@code sse*} parameters ask for: {@code sse=AES256}, {@code sse=aws:kms}
+   * (with {@code sseKmsKeyId}, {@code sseBucketKey}) or {@code sseCustomerKey}, never two modes.
+   */
+  private static S3Encryption encryption(String uri, Map<String, String> params) {
+    String sse = params.get("sse");
+    boolean kmsOptions = params.containsKey("sseKmsKeyId") || params.containsKey("sseBucketKey");
+    if (kmsOptions && !S3Encryption.AWS_KMS.equals(sse)) {
+      throw new IllegalArgumentException(
+          "parameters 'sseKmsKeyId' and 'sseBucketKey' in '"
+              + uri
+              + "' need sse="
+              + S3Encryption.AWS_KMS);
+    }
+    if (params.containsKey("sseCustomerKey")) {
+      if (sse != null) {
+        throw new IllegalArgumentException(
+            "parameter 'sseCustomerKey' (SSE-C) in '"
+                + uri
+                + "' excludes 'sse' (SSE-S3, SSE-KMS): an object has one kind of encryption");
+      }
+      return S3Encryption.customerKey(customerKey(uri, params.get("sseCustomerKey")));
+    }
+    if (sse == null) {
+      return S3Encryption.none();
+    }
+    switch (sse) {
+      case S3Encryption.AES256:
+        return S3Encryption.s3Managed();
+      case S3Encryption.AWS_KMS:
+        boolean bucketKey =
+            params.containsKey("sseBucketKey")
+                && parseBoolean(uri, "sseBucketKey", params.get("sseBucketKey"));
+        try {
+          return S3Encryption.kms(Optional.ofNullable(params.get("sseKmsKeyId")), bucketKey);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(
+              "parameter 'sseKmsKeyId' in '" + uri + "': " + e.getMessage(), e);
+        }
+      default:
+        throw new IllegalArgumentException(
+            "parameter 'sse' in '"
+                + uri
+                + "' must be "
+                + S3Encryption.AES256
+                + " or "
+                + S3Encryption.AWS_KMS
+                + ", not '"
+                + sse
+                + "' (an SSE-C key is sseCustomerKey)");
+    }
+  }
+
+  /**
+   * The 32 key bytes in {@code base64} (standard or URL-safe alphabet). No message repeats any of
+   * the value, and no exception from the decoder is chained, since its message may quote it.
+   */
+  private static byte[] customerKey(String uri, String base64) {
+    // URL decoding turned an unescaped '+' of standard base64 into a space; base64 has no spaces.
+    String value = base64.replace(' ', '+');
+    byte[] key;
+    try {
+      key =
+          value.indexOf('-') >= 0 || value.indexOf('_') >= 0
+              ? Base64.getUrlDecoder().decode(value)
+              : Base64.getDecoder().decode(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "parameter 'sseCustomerKey' in '" + uri + "' is not base64 (of a 32-byte key)");
+    }
+    if (key.length != S3Encryption.CustomerKey.KEY_BYTES) {
+      throw new IllegalArgumentException(
+          "parameter 'sseCustomerKey' in '"
+              + uri
+              + "' must be the base64 of "
+              + S3Encryption.CustomerKey.KEY_BYTES
+              + " bytes (AES-256), not of "
+              + key.length
+              + " bytes");
+    }
+    return key;
   }
 
   /** The parameters of {@code query}; {@code uri} is the redacted URI, for messages. */
@@ -124,8 +219,14 @@ public final class S3ObjectStoreProvider implements ObjectStoreProvider {
       }
       String name = URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8);
       if (!S3_PARAMETERS.contains(name)) {
+        // A misspelt name may run into its value (sseCustomerKeyAAEC...=): shown redacted.
         throw new IllegalArgumentException(
-            "unknown parameter '" + name + "' in '" + uri + "'; known: " + S3_PARAMETERS);
+            "unknown parameter '"
+                + ObjectStores.redact("?" + name).substring(1)
+                + "' in '"
+                + uri
+                + "'; known: "
+                + S3_PARAMETERS);
       }
       if (params.put(name, URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8))
           != null) {

@@ -118,12 +118,15 @@ final class S3Writes {
       Put put, IfMatchForm form, boolean otherFormTried, boolean earlierMayHaveApplied) {
     AttemptLog log = new AttemptLog(put.data.length);
     PutObjectRequest.Builder request =
-        PutObjectRequest.builder()
-            .bucket(bucket.name())
-            .key(bucket.s3Key(put.key))
-            .contentLength((long) put.data.length)
-            .metadata(Map.of(WRITE_ID, put.writeId))
-            .overrideConfiguration(withLog(log));
+        bucket
+            .sse()
+            .put(
+                PutObjectRequest.builder()
+                    .bucket(bucket.name())
+                    .key(bucket.s3Key(put.key))
+                    .contentLength((long) put.data.length)
+                    .metadata(Map.of(WRITE_ID, put.writeId))
+                    .overrideConfiguration(withLog(log)));
     if (put.condition instanceof PutCondition.IfAbsent) {
       request.ifNoneMatch("*");
     } else if (put.condition instanceof PutCondition.IfMatch match) {

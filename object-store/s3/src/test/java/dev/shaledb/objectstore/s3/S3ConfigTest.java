@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class S3ConfigTest {
@@ -104,5 +108,85 @@ class S3ConfigTest {
     assertThat(new S3Config.Credentials("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI").toString())
         .doesNotContain("IOSFODNN")
         .doesNotContain("wJalrXUtnFEMI");
+  }
+
+  private static byte[] key(int seed) {
+    byte[] key = new byte[S3Encryption.CustomerKey.KEY_BYTES];
+    for (int i = 0; i < key.length; i++) {
+      key[i] = (byte) (seed + i);
+    }
+    return key;
+  }
+
+  @Test
+  void encryptionIsNoneUnlessAsked() {
+    assertThat(valid().build().encryption()).isEqualTo(S3Encryption.none());
+    S3Config kms = valid().encryption(S3Encryption.kms(Optional.of("alias/db"), true)).build();
+    assertThat(kms.encryption())
+        .isEqualTo(new S3Encryption.Kms(Optional.of("alias/db"), true))
+        .hasToString("kms[keyId=alias/db, bucketKeyEnabled=true]");
+    assertThat(kms.toBuilder().build()).as("toBuilder keeps it").isEqualTo(kms);
+    assertThat(S3Encryption.kms(Optional.empty(), false).toString()).contains("aws/s3");
+    assertThat(S3Encryption.s3Managed().toString()).contains("AES256");
+  }
+
+  @Test
+  void customerKeyIsExactly32BytesAndNamedInTheMessageWithoutItsBytes() {
+    for (int length : new int[] {0, 16, 31, 33, 64}) {
+      byte[] bad = new byte[length];
+      assertThatThrownBy(() -> S3Encryption.customerKey(bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("must be 32 bytes (AES-256), not " + length + " bytes");
+    }
+    assertThatThrownBy(() -> S3Encryption.customerKey(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("customer key is null");
+    assertThatThrownBy(() -> S3Encryption.kms(Optional.of(" "), false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("keyId is blank");
+    assertThatThrownBy(() -> valid().encryption(null).build())
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("encryption is null");
+  }
+
+  @Test
+  void customerKeyIsCopiedAndItsMd5ComputedOnce() throws Exception {
+    byte[] bytes = key(1);
+    S3Encryption.CustomerKey key = (S3Encryption.CustomerKey) S3Encryption.customerKey(bytes);
+    String md5 = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(bytes));
+    assertThat(key.keyMd5()).isEqualTo(md5);
+    assertThat(key.keyBase64()).isEqualTo(Base64.getEncoder().encodeToString(bytes));
+    Arrays.fill(bytes, (byte) 0); // the caller wipes its array: the store's copy must not change
+    assertThat(key.keyBase64()).isEqualTo(Base64.getEncoder().encodeToString(key(1)));
+    assertThat(key).isEqualTo(S3Encryption.customerKey(key(1)));
+    assertThat(key).isNotEqualTo(S3Encryption.customerKey(key(2)));
+    assertThat(key.hashCode()).isEqualTo(S3Encryption.customerKey(key(1)).hashCode());
+  }
+
+  @Test
+  void customerKeyStaysOutOfToString() {
+    byte[] bytes = key(7);
+    String base64 = Base64.getEncoder().encodeToString(bytes);
+    S3Encryption.CustomerKey key = (S3Encryption.CustomerKey) S3Encryption.customerKey(bytes);
+    S3Config config = valid().encryption(key).build();
+    assertThat(key.toString()).isEqualTo("customerKey[md5=" + key.keyMd5() + "]");
+    assertThat(config.toString())
+        .contains("encryption=customerKey[md5=" + key.keyMd5() + "]")
+        .doesNotContain(base64)
+        .doesNotContain(base64.substring(0, 12));
+  }
+
+  @Test
+  void directoryBucketsRefuseCustomerKeys() {
+    // AWS: directory buckets take SSE-S3 and SSE-KMS only.
+    assertInvalid(
+        S3Config.builder("logs--usw2-az1--x-s3").encryption(S3Encryption.customerKey(key(3))),
+        "does not support SSE-C");
+    assertThat(
+            S3Config.builder("logs--usw2-az1--x-s3")
+                .encryption(S3Encryption.kms(Optional.empty(), true))
+                .build()
+                .encryption())
+        .isInstanceOf(S3Encryption.Kms.class);
   }
 }

@@ -1,5 +1,6 @@
 package dev.shaledb.objectstore.s3;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,7 +9,9 @@ import dev.shaledb.objectstore.ObjectStores;
 import dev.shaledb.objectstore.RetryingObjectStore;
 import dev.shaledb.objectstore.SelfRetryingObjectStore;
 import java.net.URI;
+import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.Test;
@@ -92,18 +95,7 @@ class S3ObjectStoreProviderTest {
             "s3://b?secretKey=wJalrXUtnFEMI",
             "s3://b?" + keys.replace("&", "&secretKeywJalrXUtnFEMI&"),
             "s3:///?" + keys)) {
-      assertThatThrownBy(() -> ObjectStores.open(uri))
-          .as(uri)
-          .isInstanceOf(IllegalArgumentException.class)
-          .satisfies(
-              e -> {
-                for (Throwable t = e; t != null; t = t.getCause()) {
-                  assertThat(t.getMessage())
-                      .as(uri)
-                      .doesNotContain("wJalrXUtnFEMI")
-                      .doesNotContain("IOSFODNN");
-                }
-              });
+      assertRefusedWithout(uri, "wJalrXUtnFEMI", "IOSFODNN");
     }
   }
 
@@ -128,10 +120,98 @@ class S3ObjectStoreProviderTest {
     assertBad("s3://b?region=a&region=b", "repeated");
   }
 
+  /**
+   * Opening {@code uri} is refused, and no message in the chain contains any of {@code secrets}.
+   */
+  private static void assertRefusedWithout(String uri, String... secrets) {
+    assertThatThrownBy(() -> ObjectStores.open(uri))
+        .as(uri)
+        .isInstanceOf(IllegalArgumentException.class)
+        .satisfies(
+            e -> {
+              for (Throwable t = e; t != null; t = t.getCause()) {
+                for (String secret : secrets) {
+                  assertThat(t.getMessage()).as(uri).doesNotContain(secret);
+                }
+              }
+            });
+  }
+
   private static void assertBad(String uri, String message) {
     assertThatThrownBy(() -> ObjectStores.open(uri))
         .as(uri)
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message);
+  }
+
+  /** Standard base64 of bytes 0..31; its '+' and '/' test the URL decoding. */
+  private static final String KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+  private static byte[] keyBytes() {
+    byte[] key = new byte[32];
+    for (int i = 0; i < key.length; i++) {
+      key[i] = (byte) i;
+    }
+    return key;
+  }
+
+  private static S3Encryption encryption(String query) {
+    return S3ObjectStoreProvider.config(URI.create("s3://bucket?" + query)).encryption();
+  }
+
+  @Test
+  void parsesEncryption() {
+    assertThat(S3ObjectStoreProvider.config(URI.create("s3://bucket")).encryption())
+        .isEqualTo(S3Encryption.none());
+    assertThat(encryption("sse=AES256")).isEqualTo(S3Encryption.s3Managed());
+    assertThat(encryption("sse=aws:kms")).isEqualTo(S3Encryption.kms(Optional.empty(), false));
+    assertThat(
+            encryption("sse=aws%3Akms&sseKmsKeyId=arn:aws:kms:eu-west-1:1:key/k&sseBucketKey=true"))
+        .isEqualTo(S3Encryption.kms(Optional.of("arn:aws:kms:eu-west-1:1:key/k"), true));
+    assertThat(encryption("sse=aws:kms&sseBucketKey=false"))
+        .isEqualTo(S3Encryption.kms(Optional.empty(), false));
+    S3Encryption expected = S3Encryption.customerKey(keyBytes());
+    String urlSafe = Base64.getUrlEncoder().withoutPadding().encodeToString(keyBytes());
+    assertThat(encryption("sseCustomerKey=" + KEY.replace("=", "%3D")))
+        .as("percent-encoded")
+        .isEqualTo(expected);
+    assertThat(encryption("sseCustomerKey=" + KEY))
+        .as("raw: URL decoding makes a space of no '+' here, and '=' after the first is kept")
+        .isEqualTo(expected);
+    byte[] plusKey = new byte[32];
+    System.arraycopy(new byte[] {-5, -17, -66}, 0, plusKey, 0, 3);
+    String plus = Base64.getEncoder().encodeToString(plusKey);
+    assertThat(plus).as("the case needs a '+'").contains("+");
+    assertThat(encryption("sseCustomerKey=" + plus))
+        .as("an unescaped '+' that URL decoding turned into a space")
+        .isEqualTo(S3Encryption.customerKey(plusKey));
+    assertThat(encryption("sseCustomerKey=" + urlSafe)).as("URL-safe base64").isEqualTo(expected);
+  }
+
+  @Test
+  void badEncryptionParametersNameTheProblemAndNeverTheKey() {
+    assertBad("s3://b?sse=aes256", "parameter 'sse'");
+    assertBad("s3://b?sse=SSE-C", "must be AES256 or aws:kms, not 'SSE-C'");
+    assertBad("s3://b?sseKmsKeyId=alias/x", "need sse=aws:kms");
+    assertBad("s3://b?sse=AES256&sseBucketKey=true", "need sse=aws:kms");
+    assertBad("s3://b?sse=aws:kms&sseBucketKey=yes", "parameter 'sseBucketKey'");
+    assertBad("s3://b?sse=aws:kms&sseKmsKeyId=%20", "parameter 'sseKmsKeyId'");
+    assertBad("s3://b?sse=AES256&sseCustomerKey=" + KEY, "excludes 'sse'");
+    assertBad("s3://logs--usw2-az1--x-s3?sseCustomerKey=" + KEY, "does not support SSE-C");
+    String shortKey = Base64.getEncoder().encodeToString("0123456789abcdef".getBytes(UTF_8));
+    String longKey = Base64.getEncoder().encodeToString(new byte[33]);
+    for (String uri :
+        List.of(
+            "s3://b?sseCustomerKey=" + shortKey,
+            "s3://b?sseCustomerKey=" + longKey,
+            "s3://b?sseCustomerKey=" + shortKey + "!!",
+            "s3://b?sseCustomerKey" + shortKey,
+            "s3://b?sseCustomerKey=" + shortKey + "&sseCustomerKey=" + shortKey,
+            "s3://b?sseCustomerKey=" + shortKey + "&color=red",
+            "s3://b?sseCustomerKey=" + shortKey + "&sse=AES256")) {
+      assertRefusedWithout(uri, shortKey, shortKey.substring(0, 8), longKey);
+    }
+    assertBad("s3://b?sseCustomerKey=" + shortKey, "base64 of 32 bytes (AES-256), not of 16");
+    assertBad("s3://b?sseCustomerKey=" + shortKey + "!!", "is not base64");
   }
 }
