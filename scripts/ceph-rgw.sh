@@ -22,6 +22,7 @@ readonly ACCESS_KEY=shaledb-test-key
 readonly SECRET_KEY=shaledb-test-secret
 readonly REGION=us-east-1
 readonly BUCKET=shaledb-test
+readonly KMS_KEY_ID=shaledb-test-kms
 # The OSD keeps every object in RAM up to this many bytes; its RSS grows to about twice what is
 # stored. At about 97 % full the OSD blocks writes and deletes (reads still work): start a new cluster.
 readonly MEMSTORE_BYTES="${SHALEDB_CEPH_MEMSTORE_BYTES:-$((1024 * 1024 * 1024))}"
@@ -224,6 +225,12 @@ rgw_frontends = beast endpoint=127.0.0.1:$rgw_port tcp_nodelay=1
 # hourly; a RAM-backed test store wants it back within a minute.
 rgw_gc_obj_min_wait = 30
 rgw_gc_processor_period = 30
+# Server-side encryption for the tier's SSE tests: over plain http on loopback (production RGW
+# requires https for it), and SSE-KMS from RGW's built-in "testing" backend with one fixed key,
+# never for real data.
+rgw_crypt_require_ssl = false
+rgw_crypt_s3_kms_backend = testing
+rgw_crypt_s3_kms_encryption_keys = $KMS_KEY_ID=JCVbpQ0ATD2GhsN9kkwH7duXvyXUqs+S7sn5WL1Btt4=
 EOF
 }
 
@@ -312,6 +319,7 @@ SHALEDB_S3_ACCESS_KEY=$ACCESS_KEY
 SHALEDB_S3_SECRET_KEY=$SECRET_KEY
 SHALEDB_S3_BUCKET=$BUCKET
 SHALEDB_S3_PATH_STYLE=true
+SHALEDB_S3_KMS_KEY_ID=$KMS_KEY_ID
 EOF
   trap - INT TERM
   log "S3 ready at $endpoint after $(($(now_s) - started))s; stop with: $0 stop $dir"

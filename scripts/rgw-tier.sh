@@ -14,10 +14,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 readonly MODULES=object-store/s3,engine,chaos-tests
-readonly TESTS=RgwObjectStoreContractTest,DbRgwTest,KillNineTest#acknowledgedWritesSurviveKillNineOnRgw
+readonly TESTS=RgwObjectStoreContractTest,RgwSseCContractTest,RgwEncryptionTest,DbRgwTest,KillNineTest#acknowledgedWritesSurviveKillNineOnRgw
 # module:class of every test class of the tier, to find their reports.
 readonly REPORTS=(
   object-store/s3:dev.shaledb.objectstore.s3.RgwObjectStoreContractTest
+  object-store/s3:dev.shaledb.objectstore.s3.RgwSseCContractTest
+  object-store/s3:dev.shaledb.objectstore.s3.RgwEncryptionTest
   engine:dev.shaledb.DbRgwTest
   chaos-tests:dev.shaledb.chaos.KillNineTest
 )

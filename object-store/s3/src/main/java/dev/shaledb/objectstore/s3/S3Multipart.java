@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -63,6 +64,19 @@ final class S3Multipart {
         .thenCompose(
             created -> {
               Upload upload = new Upload(key, s3Key, created.uploadId(), data, parts);
+              Optional<String> clear =
+                  bucket
+                      .sse()
+                      .notApplied(
+                          created.serverSideEncryptionAsString(),
+                          created.sseCustomerAlgorithm(),
+                          created.sseCustomerKeyMD5());
+              if (clear.isPresent()) { // before a single part is sent
+                return upload
+                    .abort()
+                    .thenCompose(
+                        v -> failed(S3Sse.refused(key, "CreateMultipartUpload", clear.get())));
+              }
               return upload
                   .sendParts()
                   .thenCompose(done -> upload.complete(done, writeId))

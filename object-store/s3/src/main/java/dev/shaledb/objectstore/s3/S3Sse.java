@@ -2,6 +2,8 @@ package dev.shaledb.objectstore.s3;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shaledb.objectstore.ObjectStoreException;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
@@ -63,6 +65,53 @@ final class S3Sse {
 
   HeadObjectRequest.Builder head(HeadObjectRequest.Builder b) {
     return apply(b, HEAD);
+  }
+
+  /**
+   * Why the answer to a request that created an object (PutObject, CreateMultipartUpload) shows the
+   * server did not apply this encryption, or empty if it did. S3 echoes the mode it applied ({@code
+   * x-amz-server-side-encryption}, or the SSE-C algorithm and key MD5); Ceph RGW 16 accepts an
+   * SSE-S3 request without applying it and echoes nothing (measured in {@code RgwEncryptionTest}),
+   * and data the user asked to be encrypted must not be stored in the clear silently. KMS key ids
+   * are not compared: AWS answers with the key's ARN for an alias or id.
+   */
+  Optional<String> notApplied(String sse, String customerAlgorithm, String customerKeyMd5) {
+    if (encryption instanceof S3Encryption.CustomerKey c) {
+      return S3Encryption.AES256.equals(customerAlgorithm) && c.keyMd5().equals(customerKeyMd5)
+          ? Optional.empty()
+          : Optional.of(
+              "SSE-C was asked for, and the answer echoes algorithm "
+                  + customerAlgorithm
+                  + " with "
+                  + (customerKeyMd5 == null ? "no key MD5" : "another key MD5"));
+    }
+    String wanted =
+        encryption instanceof S3Encryption.S3Managed
+            ? S3Encryption.AES256
+            : encryption instanceof S3Encryption.Kms ? S3Encryption.AWS_KMS : null;
+    if (wanted == null || wanted.equals(sse)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "x-amz-server-side-encryption: "
+            + wanted
+            + " was asked for, and the answer echoes "
+            + (sse == null ? "none" : sse));
+  }
+
+  /**
+   * The failure of a put whose object the server did not encrypt as asked ({@link #notApplied}).
+   */
+  static ObjectStoreException refused(String key, String operation, String why) {
+    return new ObjectStoreException(
+        operation
+            + " of '"
+            + key
+            + "': the server did not apply the requested server-side encryption ("
+            + why
+            + "); refusing to store data in the clear. Use a mode this server supports (docs/s3.md,"
+            + " \"Encryption at rest\")",
+        false);
   }
 
   /**

@@ -141,6 +141,17 @@ final class S3Writes {
         .handle(
             (response, failure) -> {
               if (failure == null) {
+                Optional<String> clear =
+                    bucket
+                        .sse()
+                        .notApplied(
+                            response.serverSideEncryptionAsString(),
+                            response.sseCustomerAlgorithm(),
+                            response.sseCustomerKeyMD5());
+                if (clear.isPresent()) {
+                  return CompletableFuture.<ObjectMeta>failedFuture(
+                      S3Sse.refused(put.key, "PutObject", clear.get()));
+                }
                 return appliedMeta(
                     put.key, put.data.length, response.eTag(), response, put.writeId);
               }

@@ -32,7 +32,12 @@ class RgwObjectStoreContractTest extends AbstractObjectStoreContractTest {
   @Override
   protected ObjectStore newStore() {
     return S3ObjectStore.open(
-        rgw.config(prefix).partSizeBytes(PART).multipartThresholdBytes(PART).build());
+        configure(rgw.config(prefix).partSizeBytes(PART).multipartThresholdBytes(PART)).build());
+  }
+
+  /** Subclasses run the suite with other settings, such as an encryption. */
+  protected S3Config.Builder configure(S3Config.Builder config) {
+    return config;
   }
 
   @Override

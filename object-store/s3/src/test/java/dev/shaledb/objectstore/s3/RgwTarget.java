@@ -12,6 +12,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -131,6 +132,14 @@ public final class RgwTarget {
 
   public URI endpoint() {
     return endpoint;
+  }
+
+  /**
+   * The SSE-KMS key id the server's KMS knows ({@code shaledb.s3.kmsKeyId}; scripts/ceph-rgw.sh
+   * configures RGW's testing backend with one), or empty.
+   */
+  public Optional<String> kmsKeyId() {
+    return Optional.ofNullable(property("kmsKeyId"));
   }
 
   public String bucket() {
