@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.shaledb.error.DbClosedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,8 +117,7 @@ class LocalFileReadChannelTest {
     assertThat(store.openChannels()).isZero();
     assertThat(openObjectFiles()).as("close() closes every channel").isZero();
     store.close();
-    assertThatThrownBy(() -> join(store.get("t/0")))
-        .isInstanceOf(dev.shaledb.error.DbClosedException.class);
+    assertThatThrownBy(() -> join(store.get("t/0"))).isInstanceOf(DbClosedException.class);
   }
 
   @Test
