@@ -45,6 +45,15 @@ import java.util.function.Supplier;
  *   <li>Versions identify the file (inode, modification time and size), so every put changes them.
  *       A put reports the metadata of the file it wrote, even if another writer has replaced or
  *       deleted the key by the time it returns.
+ *   <li>Ranged reads are positional reads on open channels, kept in a {@link ChannelCache} of at
+ *       most {@link #DEFAULT_OPEN_FILES}, so a read costs one attribute read and one {@code
+ *       pread(2)} instead of an open, two attribute reads and a close. A cached channel serves a
+ *       read only if the attributes just read from the key's path (file key, modification time,
+ *       size: its version) name the channel's file, so an object replaced or deleted by any process
+ *       is never read from its old file, and the metadata returned is that of the file the bytes
+ *       came from. Puts and deletes through this store drop the key's channel at once; a file
+ *       another process deleted stays open (its space held) until a read of its key finds it gone
+ *       or the channel is evicted.
  *   <li>Opening the store deletes temporary files older than {@link #STALE_TEMP_AGE}, which a
  *       killed process left behind.
  *   <li>Every call's future completes: normally, or exceptionally, with {@link DbClosedException}
@@ -58,6 +67,12 @@ public final class LocalFileObjectStore implements ObjectStore {
   private static final int DEFAULT_THREADS = 8;
 
   /**
+   * Channels kept open for reads: enough for the tables a database reads from at once, far below
+   * the usual descriptor limit of 1,024.
+   */
+  static final int DEFAULT_OPEN_FILES = 256;
+
+  /**
    * A temporary file not written for this long belongs to a writer that died: a live put writes,
    * fsyncs and renames its file within seconds.
    */
@@ -65,6 +80,7 @@ public final class LocalFileObjectStore implements ObjectStore {
 
   private final LocalPaths paths;
   private final KeyLocks locks;
+  private final ChannelCache channels;
   private final Executor executor;
   private final ExecutorService ownedExecutor;
   private volatile boolean closed;
@@ -79,16 +95,18 @@ public final class LocalFileObjectStore implements ObjectStore {
    * not shut down; null for an owned bounded pool.
    */
   public LocalFileObjectStore(Path root, Executor executor) {
-    this(root, executor, LocalPaths::fsyncDirectory);
+    this(root, executor, LocalPaths::fsyncDirectory, DEFAULT_OPEN_FILES);
   }
 
   /**
    * As {@link #LocalFileObjectStore(Path, Executor)}, with {@code sync} making directory entries
-   * durable (tests observe it; the public constructors fsync).
+   * durable (tests observe it; the public constructors fsync) and at most {@code openFiles}
+   * channels cached for reads (0: every read opens its file).
    */
-  LocalFileObjectStore(Path root, Executor executor, LocalPaths.DirectorySync sync) {
+  LocalFileObjectStore(Path root, Executor executor, LocalPaths.DirectorySync sync, int openFiles) {
     requireNonNull(root, "root is null");
     requireNonNull(sync, "sync is null");
+    this.channels = new ChannelCache(openFiles);
     try {
       LocalPaths.createDirectories(root, sync);
       // One directory has one real path, however it was reached (symbolic links, "..", relative
@@ -185,6 +203,8 @@ public final class LocalFileObjectStore implements ObjectStore {
               return Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             });
       }
+      // The key's old file, if this store had it open, is no reader's any more.
+      channels.invalidate(key);
       paths.sync(target.getParent());
       return meta;
     } finally {
@@ -208,7 +228,7 @@ public final class LocalFileObjectStore implements ObjectStore {
   public CompletableFuture<ObjectContent> get(String key, ByteRange range) {
     ObjectKeys.validate(key);
     requireNonNull(range, "range is null");
-    return submit(() -> LocalMeta.readContent(key, paths.objectPath(key), range));
+    return submit(() -> LocalMeta.readContent(key, paths.objectPath(key), range, channels));
   }
 
   @Override
@@ -239,6 +259,8 @@ public final class LocalFileObjectStore implements ObjectStore {
                 } catch (NoSuchFileException e) {
                   // the key's directory does not exist, so neither does the key
                 }
+                // An open channel would keep the file's space (also if another process deleted it).
+                channels.invalidate(key);
                 return null;
               });
         });
@@ -250,6 +272,13 @@ public final class LocalFileObjectStore implements ObjectStore {
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
     }
+    // A read still running keeps its channel until it ends; later reads open and close their own.
+    channels.close();
+  }
+
+  /** How many read channels are cached; for tests. */
+  int openChannels() {
+    return channels.size();
   }
 
   /** Blocking I/O that may throw, run on the store's executor. */

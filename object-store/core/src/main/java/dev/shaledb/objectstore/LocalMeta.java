@@ -2,6 +2,8 @@ package dev.shaledb.objectstore;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -42,32 +44,96 @@ final class LocalMeta {
   }
 
   /**
-   * Reads a range of the file as one version: metadata before and after opening must agree, so a
+   * Reads a range of the key's file as one version, through {@code cache}: the metadata returned
+   * always describes the file the bytes came from.
+   *
+   * <p>The read takes effect when the path's attributes are read. A cached channel serves it only
+   * if those attributes name the channel's file ({@link ChannelCache.Handle#matches}); a file
+   * renamed over the key or deleted since, by this store or another process, no longer matches, and
+   * its handle is retired. A file is opened only between two attribute reads that agree, so a
    * concurrent rename cannot pair one version's metadata with another version's bytes.
    */
-  static ObjectContent readContent(String key, Path path, ByteRange range) throws IOException {
+  static ObjectContent readContent(String key, Path path, ByteRange range, ChannelCache cache)
+      throws IOException {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      ObjectMeta before = read(key, path);
-      try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-        ObjectMeta after = read(key, path);
-        if (!after.equals(before)) {
+      BasicFileAttributes attrs;
+      try {
+        attrs = Files.readAttributes(path, BasicFileAttributes.class);
+      } catch (NoSuchFileException e) {
+        cache.invalidate(key); // deleted: free its space now, not at eviction
+        throw new ObjectNotFoundException(key);
+      }
+      ChannelCache.Handle handle = cache.acquire(key);
+      if (handle != null && !handle.matches(attrs)) {
+        cache.retire(handle);
+        cache.release(handle);
+        handle = null;
+      }
+      if (handle == null) {
+        handle = open(key, path, attrs);
+        if (handle == null) {
           continue;
         }
-        long[] span = RangeSlicer.resolve(key, range, before.size());
-        ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(span[1] - span[0]));
-        long position = span[0];
-        while (buffer.hasRemaining()) {
-          int read = channel.read(buffer, position);
-          if (read < 0) {
-            throw new IOException("file " + path + " shrank while being read");
-          }
-          position += read;
+        handle = cache.add(handle);
+      }
+      try {
+        return read(handle, key, range);
+      } catch (ClosedChannelException e) {
+        // A reader interrupted while reading closes the shared channel (FileChannel is
+        // interruptible). The interrupted reader fails as any I/O error; the others open again.
+        cache.retire(handle);
+        if (e instanceof ClosedByInterruptException) {
+          throw e;
         }
-        return new ObjectContent(before, span[0], buffer.array());
-      } catch (NoSuchFileException e) {
-        // deleted or replaced between the metadata read and the open: look again
+      } finally {
+        cache.release(handle);
       }
     }
     throw new ObjectStoreException("'" + key + "' kept changing while being read", true);
+  }
+
+  /**
+   * The key's file opened, if the path still names the file {@code before} describes after the
+   * open; null if it changed or vanished meanwhile (the caller looks again).
+   */
+  private static ChannelCache.Handle open(String key, Path path, BasicFileAttributes before)
+      throws IOException {
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(path, StandardOpenOption.READ);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+    boolean opened = false;
+    try {
+      BasicFileAttributes after = Files.readAttributes(path, BasicFileAttributes.class);
+      ObjectMeta meta = meta(key, before);
+      if (!meta(key, after).equals(meta)) {
+        return null;
+      }
+      opened = true;
+      return new ChannelCache.Handle(key, channel, before, meta);
+    } catch (NoSuchFileException e) {
+      return null;
+    } finally {
+      if (!opened) {
+        channel.close();
+      }
+    }
+  }
+
+  private static ObjectContent read(ChannelCache.Handle handle, String key, ByteRange range)
+      throws IOException {
+    long[] span = RangeSlicer.resolve(key, range, handle.meta.size());
+    ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(span[1] - span[0]));
+    long position = span[0];
+    while (buffer.hasRemaining()) {
+      int read = handle.channel.read(buffer, position);
+      if (read < 0) {
+        throw new IOException("file of '" + key + "' shrank while being read");
+      }
+      position += read;
+    }
+    return new ObjectContent(handle.meta, span[0], buffer.array());
   }
 }

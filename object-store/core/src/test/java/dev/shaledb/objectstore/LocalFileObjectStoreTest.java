@@ -241,7 +241,8 @@ class LocalFileObjectStoreTest {
             d -> {
               synced.add(d);
               LocalPaths.fsyncDirectory(d);
-            })) {
+            },
+            LocalFileObjectStore.DEFAULT_OPEN_FILES)) {
       assertThat(synced).as("syncs at open").contains(base, base.resolve("new"), root);
 
       synced.clear();
@@ -273,7 +274,8 @@ class LocalFileObjectStoreTest {
                   if (act != null) {
                     act.run();
                   }
-                })) {
+                },
+                LocalFileObjectStore.DEFAULT_OPEN_FILES)) {
       ObjectMeta first = join(store.put("k", bytes("first"), PutCondition.ifAbsent()));
 
       AtomicReference<ObjectMeta> theirs = new AtomicReference<>();
