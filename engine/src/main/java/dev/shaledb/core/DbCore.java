@@ -299,6 +299,29 @@ public final class DbCore {
     }
   }
 
+  /** The values of {@code keys} at one sequence number; see {@link Db#multiGet}. */
+  public byte[][] multiGet(byte[][] keys, ReadOptions readOptions) {
+    checkOpen();
+    counters.gets.add(keys.length);
+    if (keys.length == 0) {
+      readSeq(readOptions); // a failed snapshot fails here as it would with keys
+      return new byte[0][];
+    }
+    for (int attempt = 1; ; attempt++) {
+      DbView v = view.get();
+      try {
+        // One view and one sequence number for every key, so the result is one state's.
+        return reads.multiGet(v, keys, readSeq(readOptions));
+      } catch (SnapshotTooOldException e) {
+        // As in get: the whole read starts again on the newer view, at the same sequence number
+        // for a snapshot, whose versions survive compaction.
+        if (attempt >= ScanIterator.MAX_RESUMES || !catchUp(v)) {
+          throw e;
+        }
+      }
+    }
+  }
+
   public DbIterator scan(byte[] start, byte[] end, ReadOptions readOptions) {
     checkOpen();
     counters.scans.increment();
