@@ -210,9 +210,8 @@ public final class SstReader {
 
   private Optional<SstEntry> lookup(byte[] key, long maxSeq, DecodedBlock first, int firstBlock) {
     BlockCursor cursor = new BlockCursor();
-    DecodedBlock block = first;
     for (int b = firstBlock; b < index.count(); b++) {
-      cursor.reset(b == firstBlock ? block : block(b, null));
+      cursor.reset(b == firstBlock ? first : block(b, null));
       cursor.seek(key);
       for (; cursor.isValid(); cursor.next()) {
         if (!cursor.keyEquals(key)) {
