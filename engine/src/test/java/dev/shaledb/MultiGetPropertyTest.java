@@ -51,19 +51,7 @@ class MultiGetPropertyTest {
           db.delete(k, WriteOptions.noWait());
           model.remove(new Key(k));
         } else if (op < 60) {
-          WriteBatch batch = new WriteBatch();
-          for (int i = gen.intBetween(1, 8); i > 0; i--) {
-            byte[] k = key(gen);
-            if (gen.chance(0.3)) {
-              batch.delete(k);
-              model.remove(new Key(k));
-            } else {
-              byte[] v = gen.bytes(gen.intBetween(0, 50));
-              batch.put(k, v);
-              model.put(new Key(k), v);
-            }
-          }
-          db.write(batch, WriteOptions.noWait());
+          DbModelPropertyTest.randomBatch(gen, db, model);
         } else if (op < 80) {
           List<byte[]> keys = keyList(gen, model);
           assertThat(db.multiGet(keys))
@@ -149,6 +137,6 @@ class MultiGetPropertyTest {
   }
 
   private static byte[] key(Seeds.Gen gen) {
-    return ("k" + gen.intBetween(0, 150)).getBytes(StandardCharsets.UTF_8);
+    return DbModelPropertyTest.key(gen);
   }
 }
