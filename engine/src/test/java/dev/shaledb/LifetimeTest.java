@@ -228,41 +228,64 @@ class LifetimeTest {
   @Test
   void anIdleWriterFollowsAStandaloneCompactorThatFencedItsOwn() throws Exception {
     try (Db db = Db.open(store, "db", options(true))) {
-      GcStallTest.writeTwoTables(db);
-      assertThat(db.awaitCompactions(WAIT)).isTrue();
-      for (int k = 0; k < 1500; k++) {
-        db.put(CompactionTest.key(k), CompactionTest.value(3, k), WriteOptions.noWait());
-      }
-      db.engine().flushMemtables();
-      db.put(CompactionTest.key(0), CompactionTest.value(3, 0), WriteOptions.noWait());
-      db.engine().flushMemtables();
-      try (Compactor standalone =
-          Compactor.open(
-              store,
-              "db",
-              CompactionOptions.builder()
-                  .l0Trigger(2)
-                  .targetTableBytes(16 << 10)
-                  .pollInterval(Duration.ofMillis(50))
-                  .build())) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (new dev.shaledb.manifest.ManifestStore(store, "db")
-                .readLatest()
-                .orElseThrow()
-                .state()
-                .l0()
-                .size()
-            > 0) {
-          assertThat(System.nanoTime()).as("standalone compaction").isLessThan(deadline);
-          assertThat(standalone).isNotNull();
-          Thread.sleep(20);
-        }
-      }
-      collectPastMinAge();
+      fenceByAStandaloneCompactorAndCollect(db);
       for (int k = 0; k < 1500; k += 7) {
         assertThat(db.get(CompactionTest.key(k))).isEqualTo(CompactionTest.value(3, k));
       }
     }
+  }
+
+  /** As above, for multiGet: its first call meets the collected tables and retries on new ones. */
+  @Test
+  void anIdleWritersMultiGetFollowsAStandaloneCompactorThatFencedItsOwn() throws Exception {
+    try (Db db = Db.open(store, "db", options(true))) {
+      fenceByAStandaloneCompactorAndCollect(db);
+      List<byte[]> keys = new ArrayList<>();
+      List<byte[]> expected = new ArrayList<>();
+      for (int k = 0; k < 1500; k += 7) {
+        keys.add(CompactionTest.key(k));
+        expected.add(CompactionTest.value(3, k));
+      }
+      assertThat(db.multiGet(keys)).containsExactlyElementsOf(expected);
+    }
+  }
+
+  /**
+   * Overwrites every key (round 3), lets a standalone compactor fence the idle one in {@code db}
+   * and replace all its tables, then collects them: {@code db}'s view lists only deleted tables.
+   */
+  private void fenceByAStandaloneCompactorAndCollect(Db db) throws Exception {
+    GcStallTest.writeTwoTables(db);
+    assertThat(db.awaitCompactions(WAIT)).isTrue();
+    for (int k = 0; k < 1500; k++) {
+      db.put(CompactionTest.key(k), CompactionTest.value(3, k), WriteOptions.noWait());
+    }
+    db.engine().flushMemtables();
+    db.put(CompactionTest.key(0), CompactionTest.value(3, 0), WriteOptions.noWait());
+    db.engine().flushMemtables();
+    try (Compactor standalone =
+        Compactor.open(
+            store,
+            "db",
+            CompactionOptions.builder()
+                .l0Trigger(2)
+                .targetTableBytes(16 << 10)
+                .pollInterval(Duration.ofMillis(50))
+                .build())) {
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (new dev.shaledb.manifest.ManifestStore(store, "db")
+              .readLatest()
+              .orElseThrow()
+              .state()
+              .l0()
+              .size()
+          > 0) {
+        assertThat(System.nanoTime()).as("standalone compaction").isLessThan(deadline);
+        assertThat(standalone).isNotNull();
+        Thread.sleep(20);
+      }
+    }
+    collectPastMinAge();
   }
 
   // Before: the collected anchor was reported to DbListener.onCorruptionDetected.
