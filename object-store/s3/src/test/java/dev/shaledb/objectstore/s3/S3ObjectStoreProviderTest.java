@@ -1,5 +1,7 @@
 package dev.shaledb.objectstore.s3;
 
+import static dev.shaledb.objectstore.UriAssertions.assertBad;
+import static dev.shaledb.objectstore.UriAssertions.assertRefusedWithout;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -118,30 +120,6 @@ class S3ObjectStoreProviderTest {
     assertBad("s3://bucket?partSizeBytes=1024", "outside S3's [5 MiB, 5 GiB]");
     assertBad("s3://b?accessKey=a", "both accessKey and secretKey");
     assertBad("s3://b?region=a&region=b", "repeated");
-  }
-
-  /**
-   * Opening {@code uri} is refused, and no message in the chain contains any of {@code secrets}.
-   */
-  private static void assertRefusedWithout(String uri, String... secrets) {
-    assertThatThrownBy(() -> ObjectStores.open(uri))
-        .as(uri)
-        .isInstanceOf(IllegalArgumentException.class)
-        .satisfies(
-            e -> {
-              for (Throwable t = e; t != null; t = t.getCause()) {
-                for (String secret : secrets) {
-                  assertThat(t.getMessage()).as(uri).doesNotContain(secret);
-                }
-              }
-            });
-  }
-
-  private static void assertBad(String uri, String message) {
-    assertThatThrownBy(() -> ObjectStores.open(uri))
-        .as(uri)
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining(message);
   }
 
   /** Standard base64 of bytes 0..31; its '+' and '/' test the URL decoding. */
