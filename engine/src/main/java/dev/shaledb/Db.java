@@ -9,6 +9,8 @@ import dev.shaledb.manifest.ManifestKeys;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.support.Keys;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -124,6 +126,35 @@ public final class Db implements AutoCloseable {
     Keys.checkKey(key);
     requireNonNull(options, "options is null");
     return engine.get(key, options);
+  }
+
+  /**
+   * The values of {@code keys}, in order: element {@code i} is what {@link #get(byte[])} would
+   * return for {@code keys.get(i)}, or null if absent. See {@link #multiGet(List, ReadOptions)}.
+   */
+  public List<byte[]> multiGet(List<byte[]> keys) {
+    return multiGet(keys, ReadOptions.defaults());
+  }
+
+  /**
+   * The values of {@code keys} as {@code options} sees the database, in order: element {@code i} is
+   * the value of {@code keys.get(i)}, or null if absent. Keys may repeat. Every key is read at one
+   * sequence number of one state, so the result is consistent as a snapshot's would be, even while
+   * writes go on.
+   *
+   * <p>Keys not in memory are looked up source by source, and each source's block reads are issued
+   * together, so N keys not in the block cache cost about one GET latency per table source holding
+   * some of them rather than N (docs/engine.md, "Reading many keys"). An empty list returns an
+   * empty list without a request.
+   *
+   * @return an unmodifiable list of {@code keys.size()} values (null for absent keys)
+   * @throws NullPointerException if {@code keys}, one of its keys or {@code options} is null
+   * @throws IllegalArgumentException if a key is empty or too long (the message names its index)
+   */
+  public List<byte[]> multiGet(List<byte[]> keys, ReadOptions options) {
+    byte[][] checked = Keys.checkKeys(keys);
+    requireNonNull(options, "options is null");
+    return Collections.unmodifiableList(Arrays.asList(engine.multiGet(checked, options)));
   }
 
   /** The keys in {@code [startInclusive, endExclusive)}; a null bound is unbounded. */

@@ -23,6 +23,9 @@ import dev.shaledb.table.CaffeineBlockCache;
 import dev.shaledb.table.TableStore;
 import dev.shaledb.view.Memtable;
 import dev.shaledb.wal.WalReader;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -206,6 +209,47 @@ public final class DbReader implements AutoCloseable {
       view = catchUp();
       return reads.get(view.dbView(), key, view.seq());
     }
+  }
+
+  /**
+   * The values of {@code keys}, in order, or null for absent ones; as {@link Db#multiGet(List)}.
+   */
+  public List<byte[]> multiGet(List<byte[]> keys) {
+    return multiGet(keys, ReadOptions.defaults());
+  }
+
+  /**
+   * The values of {@code keys}, in order: element {@code i} is the value of {@code keys.get(i)}, or
+   * null if absent. Every key is read from one state of the reader, and the block reads of each
+   * table source are issued together, as {@link Db#multiGet(List, ReadOptions)} does. {@code
+   * options} as in {@link #get(byte[], ReadOptions)}.
+   *
+   * @return an unmodifiable list of {@code keys.size()} values (null for absent keys)
+   * @throws NullPointerException if {@code keys}, one of its keys or {@code options} is null
+   * @throws IllegalArgumentException if a key is empty or too long (the message names its index),
+   *     or {@code options} holds a snapshot
+   */
+  public List<byte[]> multiGet(List<byte[]> keys, ReadOptions options) {
+    byte[][] checked = Keys.checkKeys(keys);
+    checkOptions(options);
+    checkOpen();
+    gets.add(checked.length);
+    if (checked.length == 0) {
+      return List.of();
+    }
+    ReaderView view = view();
+    byte[][] values;
+    try {
+      values = reads.multiGet(view.dbView(), checked, view.seq());
+    } catch (SnapshotTooOldException tableGone) {
+      // As in get: catch up and read every key again on the newer view, once.
+      if (catchUp == null) {
+        throw checkpointGone(tableGone);
+      }
+      view = catchUp();
+      values = reads.multiGet(view.dbView(), checked, view.seq());
+    }
+    return Collections.unmodifiableList(Arrays.asList(values));
   }
 
   /**

@@ -21,7 +21,7 @@ import java.time.Instant;
  * @param manifestSwitches newer manifest versions adopted
  * @param walObjectsApplied WAL objects whose batches were replayed (fences included)
  * @param lastRefreshAt when the last refresh completed, or null if none did since open
- * @param gets point reads
+ * @param gets point reads; each key of a multiGet counts as one
  * @param scans iterators opened
  * @param cacheHits block cache hits
  * @param cacheMisses block cache misses (each one a ranged GET)

@@ -9,7 +9,7 @@ import dev.shaledb.objectstore.ObjectStoreMetrics;
  * @param deletes delete operations accepted (each delete of a batch counts)
  * @param batches write calls accepted
  * @param bytesWritten key and value bytes accepted
- * @param gets point reads
+ * @param gets point reads; each key of a multiGet counts as one
  * @param scans iterators opened
  * @param lastSequence the sequence number of the last accepted write
  * @param durableSequence every write up to this sequence number is durable

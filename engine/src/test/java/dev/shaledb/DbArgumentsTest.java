@@ -11,6 +11,7 @@ import dev.shaledb.objectstore.InMemoryObjectStore;
 import dev.shaledb.objectstore.ObjectMeta;
 import dev.shaledb.objectstore.PutCondition;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.AfterEach;
@@ -62,6 +63,28 @@ class DbArgumentsTest {
     assertThatThrownBy(() -> db.get(new byte[0])).hasMessage("key is empty");
     assertThatThrownBy(() -> db.scan(new byte[70_000], null))
         .hasMessageContaining("startInclusive of 70000 bytes");
+  }
+
+  @Test
+  void badMultiGetArguments() {
+    assertThatThrownBy(() -> db.multiGet(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("keys is null");
+    assertThatThrownBy(() -> db.multiGet(Arrays.asList(b("existing"), null)))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("keys[1] is null");
+    assertThatThrownBy(() -> db.multiGet(List.of(b("existing"), new byte[0])))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("keys[1] is empty");
+    assertThatThrownBy(() -> db.multiGet(List.of(new byte[65_536])))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("keys[0] of 65536 bytes exceeds the maximum of 65535 bytes");
+    assertThatThrownBy(() -> db.multiGet(List.of(b("existing")), null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("options is null");
+    assertThat(db.stats().gets()).as("refused reads are not counted").isZero();
+    assertThat(db.multiGet(List.of(b("existing"), b("absent"), b("existing"))))
+        .containsExactly(b("value"), null, b("value"));
   }
 
   @Test

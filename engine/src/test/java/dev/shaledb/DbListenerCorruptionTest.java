@@ -131,6 +131,30 @@ class DbListenerCorruptionTest {
   }
 
   @Test
+  void aDamagedBlockReadByAMultiGetIsToldOnceWithItsKeyAndOffset() {
+    writeOneTable();
+    DamagingStore store = new DamagingStore(base);
+    try (Db db = Db.open(store, "db", options(detections, CompactionOptions.disabled()))) {
+      List<byte[]> keys =
+          List.of(CompactionTest.key(7), CompactionTest.key(250), CompactionTest.key(490));
+      store.damage(1, DbListenerCorruptionTest::tableBlock);
+      CorruptObjectException thrown = corruption(() -> db.multiGet(keys));
+      assertThat(store.damaged).hasSize(1);
+      assertThat(detections.snapshot()).containsExactly(thrown);
+      assertThat(thrown.key()).isEqualTo(store.damaged.get(0));
+      assertThat(thrown.offset()).as("the damaged block's offset").isNotNegative();
+      assertThat(thrown.getMessage()).contains("data block");
+      // The damage was in that one reply: the next multiGet fetches the block again, intact.
+      assertThat(db.multiGet(keys))
+          .containsExactly(
+              CompactionTest.value(1, 7),
+              CompactionTest.value(1, 250),
+              CompactionTest.value(1, 490));
+      assertThat(detections.snapshot()).hasSize(1);
+    }
+  }
+
+  @Test
   void aListenerThatThrowsDoesNotHideTheCorruption() {
     writeOneTable();
     DamagingStore store = new DamagingStore(base);

@@ -138,19 +138,7 @@ class DbModelPropertyTest {
           db.delete(k, WriteOptions.noWait());
           model.remove(new Key(k));
         } else if (op < 58) {
-          WriteBatch batch = new WriteBatch();
-          for (int i = gen.intBetween(1, 8); i > 0; i--) {
-            byte[] k = key(gen);
-            if (gen.chance(0.3)) {
-              batch.delete(k);
-              model.remove(new Key(k));
-            } else {
-              byte[] v = gen.bytes(gen.intBetween(0, 50));
-              batch.put(k, v);
-              model.put(new Key(k), v);
-            }
-          }
-          db.write(batch, WriteOptions.noWait());
+          randomBatch(gen, db, model);
         } else if (op < 78) {
           byte[] k = key(gen);
           byte[] expected = model.get(new Key(k));
@@ -244,7 +232,24 @@ class DbModelPropertyTest {
     }
   }
 
-  private static byte[] key(Seeds.Gen gen) {
+  /** A batch of one to eight random puts and deletes, applied to {@code db} and the model. */
+  static void randomBatch(Seeds.Gen gen, Db db, TreeMap<Key, byte[]> model) {
+    WriteBatch batch = new WriteBatch();
+    for (int i = gen.intBetween(1, 8); i > 0; i--) {
+      byte[] k = key(gen);
+      if (gen.chance(0.3)) {
+        batch.delete(k);
+        model.remove(new Key(k));
+      } else {
+        byte[] v = gen.bytes(gen.intBetween(0, 50));
+        batch.put(k, v);
+        model.put(new Key(k), v);
+      }
+    }
+    db.write(batch, WriteOptions.noWait());
+  }
+
+  static byte[] key(Seeds.Gen gen) {
     // A small key space so that overwrites and deletes of existing keys are common.
     return ("k" + gen.intBetween(0, 150)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }

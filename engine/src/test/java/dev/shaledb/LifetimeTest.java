@@ -235,6 +235,21 @@ class LifetimeTest {
     }
   }
 
+  /** As above, for multiGet: its first call meets the collected tables and retries on new ones. */
+  @Test
+  void anIdleWritersMultiGetFollowsAStandaloneCompactorThatFencedItsOwn() throws Exception {
+    try (Db db = Db.open(store, "db", options(true))) {
+      fenceByAStandaloneCompactorAndCollect(db);
+      List<byte[]> keys = new ArrayList<>();
+      List<byte[]> expected = new ArrayList<>();
+      for (int k = 0; k < 1500; k += 7) {
+        keys.add(CompactionTest.key(k));
+        expected.add(CompactionTest.value(3, k));
+      }
+      assertThat(db.multiGet(keys)).containsExactlyElementsOf(expected);
+    }
+  }
+
   /**
    * Overwrites every key (round 3), lets a standalone compactor fence the idle one in {@code db}
    * and replace all its tables, then collects them: {@code db}'s view lists only deleted tables.

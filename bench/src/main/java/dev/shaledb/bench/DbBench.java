@@ -11,6 +11,7 @@ import dev.shaledb.objectstore.MeteredObjectStore;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.ObjectStoreMetrics;
 import dev.shaledb.objectstore.ObjectStores;
+import dev.shaledb.objectstore.RequestType;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -27,6 +28,9 @@ import java.util.function.Supplier;
  * latency-simulating) store. Prints the report, and writes JSON and a chart if asked.
  */
 final class DbBench {
+  /** Keys per multiGet call in the multiget phase. */
+  static final int MULTIGET_KEYS = 64;
+
   private final DbBenchOptions options;
   private final MeteredObjectStore store;
   private final String path;
@@ -88,6 +92,7 @@ final class DbBench {
       }
       db = reopen(db, "reopen, no block cache", dbOptions().toBuilder().blockCacheBytes(0).build());
       reads(db, "readrandom, uncached");
+      multiGets(db, "multiget 64, uncached");
       db = reopen(db, "reopen", dbOptions());
       reads(db, "readrandom, cached");
       idle(db);
@@ -245,6 +250,54 @@ final class DbBench {
             String.format(
                 "block cache hits %,d, misses %,d (%.1f %% hits)",
                 hits, misses, hits + misses == 0 ? 0.0 : 100.0 * hits / (hits + misses))));
+  }
+
+  /**
+   * multiGet of {@link #MULTIGET_KEYS} random keys from one thread, on a database without a block
+   * cache, so each key's block is a GET: the call's latency against the GET median shows whether
+   * its block reads overlap (issue 17).
+   */
+  private void multiGets(Db db, String name) {
+    SplittableRandom random = new SplittableRandom(options.seed() * 1_000_003 + 300);
+    DbStats start = db.stats();
+    ObjectStoreMetrics before = store.snapshot();
+    LoadRunner.Outcome outcome =
+        LoadRunner.run(
+            name,
+            1,
+            Long.MAX_VALUE,
+            options.seconds(),
+            (t, n) -> {
+              List<byte[]> keys = new ArrayList<>(MULTIGET_KEYS);
+              for (int i = 0; i < MULTIGET_KEYS; i++) {
+                keys.add(
+                    BenchData.setKey(
+                        BenchData.newKey(options.keySize()), random.nextInt(options.num())));
+              }
+              for (byte[] value : db.multiGet(keys)) {
+                if (value == null) {
+                  throw new IllegalStateException("a key written by the fill is missing");
+                }
+              }
+            });
+    DbStats end = db.stats();
+    ObjectStoreMetrics after = store.snapshot();
+    ObjectStoreMetrics.TypeMetrics gets = after.byType().get(RequestType.GET);
+    add(
+        PhaseResult.of(
+            name,
+            1,
+            outcome,
+            false,
+            after.minus(before),
+            String.format(
+                "%d keys per call, %d table sources (L0 tables + runs), %,d keys read; GET p50 /"
+                    + " p99 as the store saw them (whole run) %s / %s",
+                MULTIGET_KEYS,
+                end.l0Tables() + end.sortedRuns(),
+                end.gets() - start.gets(),
+                Report.millis(gets.p50Nanos()),
+                Report.millis(gets.p99Nanos()))));
   }
 
   private void idle(Db db) {

@@ -159,6 +159,17 @@ final class Report {
             "  idle database %.2f requests/s, target <= 1: %s%n",
             p.requestsPerSecond(), verdict(p.requestsPerSecond() <= 1));
       }
+      if (p.name().startsWith("multiget")) {
+        double bound = 2 * options.getLatencyMillis() * 1e6;
+        out.printf(
+            "  multiGet of %d cold keys p50 %s, target <= 2 x GET median = %s: %s (%.1f GETs per"
+                + " call)%n",
+            DbBench.MULTIGET_KEYS,
+            millis(p.p50Nanos()),
+            millis((long) bound),
+            verdict(p.p50Nanos() <= bound),
+            p.perOp(RequestType.GET));
+      }
       if (p.name().equals("readrandom, uncached")) {
         out.printf(
             "  %.3f GETs per uncached point read (table opens included), target <= 1: %s%n",

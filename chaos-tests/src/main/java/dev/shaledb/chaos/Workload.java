@@ -26,14 +26,14 @@ import java.util.SplittableRandom;
 
 /**
  * The random operations of the oracle workload on one process: durable and non-durable puts,
- * deletes, atomic batches, flushes, and reads by get, durable-only get, scan, snapshot, a {@link
- * DbReader} of the store (another process) and held iterators, each recorded in the {@link
- * ExpectedState} and each read checked against it. A held iterator is opened (sometimes under a
- * snapshot), read a little, kept open across later operations, a flush and a minAge-zero GC run,
- * then read to the end. After a failed write its keys are read back on the failed database, which
- * must not show it. Values are {@link UniqueValues} of a writer id (unique per workload) and a
- * per-workload counter. Several workloads may run on one process, one thread each; a workload
- * itself is not thread-safe.
+ * deletes, atomic batches, flushes, and reads by get, multiGet (also through a snapshot and a
+ * DbReader), durable-only get, scan, snapshot, a {@link DbReader} of the store (another process)
+ * and held iterators, each recorded in the {@link ExpectedState} and each read checked against it.
+ * A held iterator is opened (sometimes under a snapshot), read a little, kept open across later
+ * operations, a flush and a minAge-zero GC run, then read to the end. After a failed write its keys
+ * are read back on the failed database, which must not show it. Values are {@link UniqueValues} of
+ * a writer id (unique per workload) and a per-workload counter. Several workloads may run on one
+ * process, one thread each; a workload itself is not thread-safe.
  */
 public final class Workload {
   private static final Duration CHECKPOINT_LIFETIME = Duration.ofSeconds(2);
@@ -149,8 +149,10 @@ public final class Workload {
       delete(randomKey(), random.nextBoolean());
     } else if (op < 660) {
       batch(random.nextBoolean());
-    } else if (op < 790) {
+    } else if (op < 770) {
       get(randomKey());
+    } else if (op < 790) {
+      multiGet();
     } else if (op < 825) {
       durableGet(randomKey());
     } else if (op < 830) {
@@ -268,6 +270,37 @@ public final class Workload {
   }
 
   /**
+   * A multiGet of up to eight random keys (repeats possible), each held to what a get of it is: a
+   * multiGet must be at least as fresh as its start for every key it reads.
+   */
+  private void multiGet() {
+    String[] picked = new String[1 + random.nextInt(8)];
+    long[] thresholds = new long[picked.length];
+    for (int i = 0; i < picked.length; i++) {
+      picked[i] = randomKey();
+      thresholds[i] = oracle.readStart(picked[i]);
+    }
+    List<byte[]> values;
+    try {
+      values = db.multiGet(keyBytes(picked));
+    } catch (RuntimeException e) {
+      readFailed(e);
+      return;
+    }
+    for (int i = 0; i < picked.length; i++) {
+      check(picked[i], values.get(i), thresholds[i], "multiGet");
+    }
+  }
+
+  private static List<byte[]> keyBytes(String[] keys) {
+    List<byte[]> list = new ArrayList<>();
+    for (String k : keys) {
+      list.add(bytes(k));
+    }
+    return list;
+  }
+
+  /**
    * A durable-only get: it must show every acknowledged write (as any read) and nothing that a
    * recovery would not, so what it returns is held to durability from then on.
    */
@@ -307,8 +340,14 @@ public final class Workload {
     }
     Map<String, byte[]> seen = new LinkedHashMap<>();
     byte[] got;
+    List<byte[]> many;
     try (DbReader reader = DbReader.open(readerStore, path, READER)) {
       got = reader.get(bytes(key(from)));
+      String[] range = new String[to - from];
+      for (int i = from; i < to; i++) {
+        range[i - from] = key(i);
+      }
+      many = reader.multiGet(keyBytes(range));
       try (DbIterator it = reader.scan(bytes(key(from)), bytes(key(to)))) {
         while (it.hasNext()) {
           KeyValue kv = it.next();
@@ -320,6 +359,9 @@ public final class Workload {
       return;
     }
     check(key(from), got, thresholds[0], "DbReader get");
+    for (int i = from; i < to; i++) {
+      check(key(i), many.get(i - from), thresholds[i - from], "DbReader multiGet");
+    }
     checkRange(from, to, seen, thresholds, "DbReader scan");
   }
 
@@ -390,6 +432,12 @@ public final class Workload {
       put(randomKey(), false);
       for (int i = 0; i < picked.length; i++) {
         check(picked[i], db.get(bytes(picked[i]), at), thresholds[i], "snapshot get");
+      }
+      // The same keys in one call through the snapshot: no extra random draws, so the seeds'
+      // histories keep their shape.
+      List<byte[]> values = db.multiGet(keyBytes(picked), at);
+      for (int i = 0; i < picked.length; i++) {
+        check(picked[i], values.get(i), thresholds[i], "snapshot multiGet");
       }
     } catch (RuntimeException e) {
       readFailed(e);

@@ -284,10 +284,36 @@ public final class DbCore {
   public byte[] get(byte[] key, ReadOptions readOptions) {
     checkOpen();
     counters.gets.increment();
+    return onLatestView(readOptions, (v, seq) -> reads.get(v, key, seq));
+  }
+
+  /** The values of {@code keys} at one sequence number; see {@link Db#multiGet}. */
+  public byte[][] multiGet(byte[][] keys, ReadOptions readOptions) {
+    checkOpen();
+    counters.gets.add(keys.length);
+    if (keys.length == 0) {
+      readSeq(readOptions); // a failed snapshot fails here as it would with keys
+      return new byte[0][];
+    }
+    // One view and one sequence number for every key, so the result is one state's; a retry
+    // reads every key again.
+    return onLatestView(readOptions, (v, seq) -> reads.multiGet(v, keys, seq));
+  }
+
+  /** A point read of a view at a sequence number. */
+  private interface ViewRead<T> {
+    T read(DbView view, long seq);
+  }
+
+  /**
+   * Runs {@code read} on the latest view at the read's sequence number, again on a newer view if
+   * the one it had lost tables to garbage collection.
+   */
+  private <T> T onLatestView(ReadOptions readOptions, ViewRead<T> read) {
     for (int attempt = 1; ; attempt++) {
       DbView v = view.get();
       try {
-        return reads.get(v, key, readSeq(readOptions));
+        return read.read(v, readSeq(readOptions));
       } catch (SnapshotTooOldException e) {
         // The view's tables were compacted away and collected while this read was slow (or the
         // view lags a compactor elsewhere): a newer view lists their replacements. Every version

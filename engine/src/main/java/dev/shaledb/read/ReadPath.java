@@ -63,6 +63,14 @@ public final class ReadPath {
     return stored.filter(e -> e.kind() == EntryKind.PUT).map(SstEntry::value).orElse(null);
   }
 
+  /**
+   * The values of {@code keys} at {@code seq}, each as {@link #get} returns it, all from the one
+   * view: the block reads of each source overlap ({@link MultiGet}).
+   */
+  public byte[][] multiGet(DbView view, byte[][] keys, long seq) {
+    return new MultiGet(this, tables, keys, seq).run(view);
+  }
+
   /** The visible keys of {@code [start, end)} at {@code seq}. */
   public VisibleIterator scan(DbView view, byte[] start, byte[] end, long seq) {
     List<EntryIterator> sources = new ArrayList<>();
@@ -112,6 +120,13 @@ public final class ReadPath {
       }
     }
     return Optional.empty();
+  }
+
+  /** The table of sorted run {@code r} of {@code m} whose range holds {@code key}, or null. */
+  TableInfo runTable(ManifestState m, int r, byte[] key) {
+    RunIndex index = runIndex(m);
+    int i = find(index.smallest()[r], index.largest()[r], key);
+    return i < 0 ? null : m.sortedRuns().get(r).tables().get(i);
   }
 
   private RunIndex runIndex(ManifestState m) {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.shaledb.format.Limits;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.List;
 
 /** Argument checks shared by the write and read paths; messages name the problem and the limit. */
 public final class Keys {
@@ -17,13 +18,30 @@ public final class Keys {
   private Keys() {}
 
   public static byte[] checkKey(byte[] key) {
-    requireNonNull(key, "key is null");
+    return checkKey(key, "key");
+  }
+
+  /**
+   * The keys of a multi-key read as an array, each checked as {@link #checkKey} does and named by
+   * its index in messages. Copied first, so a list changed during the read cannot change it.
+   */
+  public static byte[][] checkKeys(List<byte[]> keys) {
+    requireNonNull(keys, "keys is null");
+    byte[][] copy = keys.toArray(new byte[0][]);
+    for (int i = 0; i < copy.length; i++) {
+      checkKey(copy[i], "keys[" + i + "]");
+    }
+    return copy;
+  }
+
+  private static byte[] checkKey(byte[] key, String name) {
+    requireNonNull(key, name + " is null");
     if (key.length == 0) {
-      throw new IllegalArgumentException("key is empty");
+      throw new IllegalArgumentException(name + " is empty");
     }
     if (key.length > MAX_KEY_BYTES) {
       throw new IllegalArgumentException(
-          "key of " + key.length + " bytes exceeds the maximum of " + MAX_KEY_BYTES + " bytes");
+          name + " of " + key.length + " bytes exceeds the maximum of " + MAX_KEY_BYTES + " bytes");
     }
     return key;
   }

@@ -38,6 +38,12 @@ public final class CaffeineBlockCache implements BlockCache {
     return cache.get(new Key(objectKey, blockOffset), k -> loader.get());
   }
 
+  @Override
+  public DecodedBlock getIfPresent(String objectKey, long blockOffset) {
+    // Through the map view, which records no hit or miss: the get that follows counts the access.
+    return cache.asMap().get(new Key(objectKey, blockOffset));
+  }
+
   /**
    * A view that adds blocks without counting hits or misses, for filling the cache with tables this
    * process just wrote.

@@ -176,6 +176,36 @@ public final class TableStore {
     }
   }
 
+  /**
+   * The data block of {@code t} where a lookup of {@code key} starts, or -1 if its range or filter
+   * rules the key out: the first step of a lookup whose block read is issued with others ({@link
+   * dev.shaledb.read.MultiGet}). No I/O.
+   */
+  public int blockFor(OpenTable t, byte[] key) {
+    return t.reader().blockFor(key);
+  }
+
+  /**
+   * Starts the GET of block {@code b} of {@code t}, or completes with null at once if the block
+   * cache holds it. A table deleted by garbage collection fails it with {@link
+   * SnapshotTooOldException}, as a blocking read does.
+   */
+  public CompletableFuture<byte[]> readBlockAsync(OpenTable t, int b) {
+    return t.reader().readBlockAsync(b);
+  }
+
+  /**
+   * The second step: as {@link #get(OpenTable, byte[], long)}, from block {@code b}'s stored bytes
+   * (null: through the cache), which are verified here; damage is reported like any other.
+   */
+  public Optional<SstEntry> get(OpenTable t, byte[] key, long seq, int b, byte[] stored) {
+    try {
+      return t.reader().get(key, seq, b, stored);
+    } catch (CorruptObjectException e) {
+      throw corruption.reported(e);
+    }
+  }
+
   /** The bytes of all tables {@code state} lists. */
   public static long totalBytes(ManifestState state) {
     long total = 0;
@@ -258,6 +288,20 @@ public final class TableStore {
     }
 
     @Override
+    public CompletableFuture<byte[]> readAsync(long offset, int length) {
+      return store
+          .get(key, ByteRange.of(offset, length))
+          .handle(
+              (content, failure) -> {
+                if (failure != null) {
+                  RuntimeException e = Futures.unwrap(failure);
+                  throw e instanceof ObjectNotFoundException gone ? tableGone(gone) : e;
+                }
+                return content.data();
+              });
+    }
+
+    @Override
     public Tail readTail(int length) {
       ObjectContent content = fetch(ByteRange.suffix(length));
       return new Tail(content.meta().size(), content.data());
@@ -271,13 +315,17 @@ public final class TableStore {
       try {
         return Futures.join(store.get(key, range));
       } catch (ObjectNotFoundException gone) {
-        throw new SnapshotTooOldException(
-            "table '"
-                + key
-                + "' was deleted by garbage collection: the read works from a manifest version"
-                + " superseded more than GcOptions.minAge ago",
-            gone);
+        throw tableGone(gone);
       }
+    }
+
+    private SnapshotTooOldException tableGone(ObjectNotFoundException gone) {
+      return new SnapshotTooOldException(
+          "table '"
+              + key
+              + "' was deleted by garbage collection: the read works from a manifest version"
+              + " superseded more than GcOptions.minAge ago",
+          gone);
     }
   }
 

@@ -18,6 +18,14 @@ public interface BlockCache {
   /** Returns the block at {@code blockOffset} of {@code objectKey}, loading it on a miss. */
   DecodedBlock get(String objectKey, long blockOffset, Supplier<DecodedBlock> loader);
 
+  /**
+   * The cached block, or null; counts neither a hit nor a miss (the {@link #get} that follows
+   * does). A multi-key read asks first, so it fetches only the blocks the cache lacks.
+   */
+  default DecodedBlock getIfPresent(String objectKey, long blockOffset) {
+    return null;
+  }
+
   /** No caching: every access loads the block. */
   static BlockCache none() {
     return (objectKey, blockOffset, loader) -> loader.get();

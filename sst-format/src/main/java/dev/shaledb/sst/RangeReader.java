@@ -3,6 +3,7 @@ package dev.shaledb.sst;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Reads byte ranges of one stored table. The engine implements it over the object store (and its
@@ -20,6 +21,19 @@ public interface RangeReader {
    * earlier (the reader reports that as a truncated object).
    */
   byte[] read(long offset, int length);
+
+  /**
+   * Starts reading {@code [offset, offset + length)} as {@link #read} does, without waiting: a
+   * multi-key read issues many at once. The default reads now; readers over a store with an
+   * asynchronous API override it. Failures complete the future exceptionally.
+   */
+  default CompletableFuture<byte[]> readAsync(long offset, int length) {
+    try {
+      return CompletableFuture.completedFuture(read(offset, length));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
 
   /**
    * Returns the last {@code min(length, size)} bytes of the object together with its size, in one

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * An open table: its index, bloom filter and metadata stay resident; data blocks are fetched
@@ -164,9 +165,53 @@ public final class SstReader {
     if (!mayContain(key)) {
       return Optional.empty();
     }
+    int b = index.find(key);
+    return b < index.count() ? lookup(key, maxSeq, block(b, null), b) : Optional.empty();
+  }
+
+  /**
+   * The first step of a point lookup done in two, so that many lookups' block reads can be in
+   * flight at once: the data block where a lookup of {@code key} starts, or -1 if the table has no
+   * entry for it (outside its range, ruled out by the filter, or after its last block). No I/O.
+   */
+  public int blockFor(byte[] key) {
+    if (!mayContain(key)) {
+      return -1;
+    }
+    int b = index.find(key);
+    return b < index.count() ? b : -1;
+  }
+
+  /**
+   * Starts reading data block {@code b}'s stored bytes, unless the block cache holds it: then the
+   * future completes with null at once. Hand the bytes to {@link #get(byte[], long, int, byte[])}.
+   */
+  public CompletableFuture<byte[]> readBlockAsync(int b) {
+    checkBlock(b);
+    if (cache.getIfPresent(objectKey, index.offset(b)) != null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return reader.readAsync(index.offset(b), index.length(b));
+  }
+
+  /**
+   * The second step: as {@link #get(byte[], long)}, starting at block {@code b} (from {@link
+   * #blockFor}) with its stored bytes from {@link #readBlockAsync}, which are verified and decoded
+   * here, on the caller's thread, and go into the block cache; null bytes take the block from the
+   * cache (or read it now). A key whose versions continue into the next block reads that one as
+   * {@link #get(byte[], long)} does.
+   */
+  public Optional<SstEntry> get(byte[] key, long maxSeq, int b, byte[] stored) {
+    requireNonNull(key, "key is null");
+    checkMaxSeq(maxSeq);
+    checkBlock(b);
+    return lookup(key, maxSeq, block(b, stored), b);
+  }
+
+  private Optional<SstEntry> lookup(byte[] key, long maxSeq, DecodedBlock first, int firstBlock) {
     BlockCursor cursor = new BlockCursor();
-    for (int b = index.find(key); b < index.count(); b++) {
-      cursor.reset(block(b));
+    for (int b = firstBlock; b < index.count(); b++) {
+      cursor.reset(b == firstBlock ? first : block(b, null));
       cursor.seek(key);
       for (; cursor.isValid(); cursor.next()) {
         if (!cursor.keyEquals(key)) {
@@ -297,8 +342,14 @@ public final class SstReader {
 
   /** The decoded data block {@code b}, through the cache. */
   DecodedBlock block(int b) {
+    return block(b, null);
+  }
+
+  /** Block {@code b} through the cache; on a miss decoded from {@code stored}, or read if null. */
+  private DecodedBlock block(int b, byte[] stored) {
     long offset = index.offset(b);
-    DecodedBlock block = cache.get(objectKey, offset, () -> load(b));
+    DecodedBlock block =
+        cache.get(objectKey, offset, () -> decode(b, stored != null ? stored : read(b)));
     if (block == null || block.blockOffset != offset || !block.objectKey.equals(objectKey)) {
       throw new IllegalStateException(
           "block cache returned the wrong block for " + objectKey + " at " + offset);
@@ -306,10 +357,13 @@ public final class SstReader {
     return block;
   }
 
-  private DecodedBlock load(int b) {
+  private byte[] read(int b) {
+    return reader.read(index.offset(b), index.length(b));
+  }
+
+  private DecodedBlock decode(int b, byte[] stored) {
     long offset = index.offset(b);
     int length = index.length(b);
-    byte[] stored = reader.read(offset, length);
     if (stored == null || stored.length != length) {
       throw new CorruptObjectException(
           objectKey,
@@ -329,6 +383,13 @@ public final class SstReader {
         raw.length(),
         b == 0 ? null : index.separator(b - 1),
         index.separator(b));
+  }
+
+  private void checkBlock(int b) {
+    if (b < 0 || b >= index.count()) {
+      throw new IndexOutOfBoundsException(
+          "block " + b + " of " + objectKey + ", which has " + index.count());
+    }
   }
 
   private static void checkMaxSeq(long maxSeq) {

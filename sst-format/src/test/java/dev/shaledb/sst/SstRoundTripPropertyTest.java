@@ -95,6 +95,9 @@ class SstRoundTripPropertyTest {
         assertThat(reader.get(e.key(), maxSeq))
             .as(where + " get " + e + " at " + maxSeq)
             .isEqualTo(model.get(e.key(), maxSeq));
+        assertThat(twoStepGet(reader, e.key(), maxSeq))
+            .as(where + " two-step get " + e + " at " + maxSeq)
+            .isEqualTo(model.get(e.key(), maxSeq));
       }
     }
     for (int i = 0; i < 200; i++) {
@@ -102,7 +105,16 @@ class SstRoundTripPropertyTest {
       long maxSeq = randomSeq(gen, entries);
       Optional<SstEntry> expected = model.get(probe, maxSeq);
       assertThat(reader.get(probe, maxSeq)).as(where + " probe " + i).isEqualTo(expected);
+      assertThat(twoStepGet(reader, probe, maxSeq))
+          .as(where + " two-step probe " + i)
+          .isEqualTo(expected);
     }
+  }
+
+  /** A lookup in the two steps a multi-key read takes: find the block, read it, look up. */
+  private static Optional<SstEntry> twoStepGet(SstReader reader, byte[] key, long maxSeq) {
+    int b = reader.blockFor(key);
+    return b < 0 ? Optional.empty() : reader.get(key, maxSeq, b, reader.readBlockAsync(b).join());
   }
 
   private void checkSeeks(
