@@ -2,12 +2,15 @@ package dev.shaledb;
 
 import static dev.shaledb.Testing.b;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shaledb.error.CorruptObjectException;
 import dev.shaledb.objectstore.ByteRange;
 import dev.shaledb.objectstore.ForwardingObjectStore;
 import dev.shaledb.objectstore.InMemoryObjectStore;
 import dev.shaledb.objectstore.ObjectContent;
 import dev.shaledb.objectstore.ObjectStore;
+import dev.shaledb.objectstore.ObjectStoreException;
 import dev.shaledb.sst.SstOptions;
 import dev.shaledb.testing.stores.CountingObjectStore;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -78,6 +82,67 @@ class MultiGetTest {
       assertThat(gate.maxHeld.get()).isEqualTo(keys.size());
       assertThat(db.stats().gets()).as("each key counts as a get").isEqualTo(1 + keys.size());
     }
+  }
+
+  // Before (chaos seeds 20261272, 20261759, 20261779, 20262561): when one block read failed, the
+  // call threw with the other reads of its window still in flight, and a damaged reply among them
+  // was never verified, so never reported.
+  @Test
+  void aFailedCallStillVerifiesTheBlocksItsOtherReadsBrought() throws Exception {
+    InMemoryObjectStore memory = new InMemoryObjectStore();
+    List<CorruptObjectException> told = new CopyOnWriteArrayList<>();
+    Db writer = tableOfKeys(memory, 128);
+    writer.close();
+    DbListener listener =
+        new DbListener() {
+          @Override
+          public void onCorruptionDetected(CorruptObjectException e) {
+            told.add(e);
+          }
+        };
+    java.util.concurrent.atomic.AtomicLong firstBlock =
+        new java.util.concurrent.atomic.AtomicLong(-1);
+    java.util.concurrent.atomic.AtomicBoolean armed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    ObjectStore faulty =
+        new ForwardingObjectStore(memory) {
+          @Override
+          public CompletableFuture<ObjectContent> get(String key, ByteRange range) {
+            if (!armed.get() || !key.contains("/sst/") || !(range instanceof ByteRange.Bounded)) {
+              return super.get(key, range);
+            }
+            if (firstBlock.compareAndSet(-1, ((ByteRange.Bounded) range).offset())) {
+              // The first block read fails, late enough that the second is in flight already.
+              return CompletableFuture.supplyAsync(
+                  () -> {
+                    throw new ObjectStoreException("injected", false);
+                  },
+                  CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS));
+            }
+            return super.get(key, range)
+                .thenApply(
+                    c -> {
+                      byte[] data = c.data().clone();
+                      data[0] ^= 1;
+                      return new ObjectContent(c.meta(), c.offset(), data);
+                    });
+          }
+        };
+    try (Db db =
+        Db.open(
+            faulty,
+            "db",
+            DbOptions.builder()
+                .blockCacheBytes(0)
+                .tableOptions(SstOptions.defaults().withBlockSize(128))
+                .listener(listener)
+                .build())) {
+      assertThat(db.get(key(KEYS - 1))).isEqualTo(value(KEYS - 1)); // opens the table
+      armed.set(true);
+      assertThatThrownBy(() -> db.multiGet(List.of(key(0), key(2))))
+          .isInstanceOf(dev.shaledb.error.DbException.class);
+    }
+    assertThat(told).as("the damaged second block was verified and told").hasSize(1);
   }
 
   @Test
