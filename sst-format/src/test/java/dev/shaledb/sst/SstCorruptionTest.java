@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -259,6 +261,44 @@ class SstCorruptionTest {
     assertThat(e.key()).isEqualTo(KEY);
     assertThat(e.offset()).isEqualTo(secondBlock);
     assertThat(e).hasMessageContaining("checksum");
+  }
+
+  /**
+   * Chaos seed 20262018: a two-step read ({@link SstReader#readBlockAsync} then {@link
+   * SstReader#get(byte[], long, int, byte[])}) whose block a concurrent read put in the cache
+   * meanwhile took the cached block and never looked at the bytes the store delivered, so a damaged
+   * reply was neither reported nor used. Delivered bytes are verified whatever the cache holds.
+   */
+  @Test
+  void damagedDeliveredBytesAreReportedEvenWhenTheCacheAlreadyHoldsTheBlock() {
+    List<SstEntry> entries = smallEntries();
+    byte[] table = SstTesting.build(smallOptions(Compression.none()), entries);
+    Map<Long, DecodedBlock> cached = new ConcurrentHashMap<>();
+    BlockCache cache =
+        (objectKey, offset, loader) -> cached.computeIfAbsent(offset, o -> loader.get());
+    SstReader reader =
+        SstReader.open(
+            KEY,
+            RangeReader.of(table),
+            new SstReaderOptions(SstReaderOptions.DEFAULT_TAIL_READ_SIZE, cache));
+    SstEntry wanted = entries.get(entries.size() / 2);
+    int b = reader.blockFor(wanted.key());
+    byte[] delivered = reader.readBlockAsync(b).join();
+    assertThat(delivered).as("not cached yet, so the store is read").isNotNull();
+    assertThat(reader.get(wanted.key(), Long.MAX_VALUE)).contains(wanted);
+    assertThat(cached)
+        .as("the concurrent read cached the block")
+        .containsKey(reader.index().offset(b));
+    byte[] damaged = delivered.clone();
+    damaged[damaged.length / 2] ^= 0x04;
+    assertThatThrownBy(() -> reader.get(wanted.key(), Long.MAX_VALUE, b, damaged))
+        .isInstanceOfSatisfying(
+            CorruptObjectException.class,
+            e -> assertThat(e.offset()).isEqualTo(reader.index().offset(b)));
+    assertThat(reader.get(wanted.key(), Long.MAX_VALUE, b, delivered)).contains(wanted);
+    assertThat(reader.get(wanted.key(), Long.MAX_VALUE))
+        .as("the cache kept the intact block")
+        .contains(wanted);
   }
 
   private static Throwable catchCorrupt(Runnable r) {
