@@ -3,7 +3,6 @@ package dev.shaledb.core;
 import dev.shaledb.CompactionOptions;
 import dev.shaledb.Db;
 import dev.shaledb.DbIterator;
-import dev.shaledb.DbListener;
 import dev.shaledb.DbOptions;
 import dev.shaledb.DbStats;
 import dev.shaledb.GcResult;
@@ -13,11 +12,8 @@ import dev.shaledb.WriteOptions;
 import dev.shaledb.compaction.Compactions;
 import dev.shaledb.error.DbClosedException;
 import dev.shaledb.error.DbException;
-import dev.shaledb.error.FencedException;
-import dev.shaledb.error.SnapshotTooOldException;
 import dev.shaledb.gc.Checkpoints;
 import dev.shaledb.gc.GcService;
-import dev.shaledb.iterate.VisibleIterator;
 import dev.shaledb.manifest.Checkpoint;
 import dev.shaledb.manifest.FenceableManifest;
 import dev.shaledb.manifest.Manifest;
@@ -26,9 +22,8 @@ import dev.shaledb.manifest.ManifestStore;
 import dev.shaledb.objectstore.Futures;
 import dev.shaledb.objectstore.MeteredObjectStore;
 import dev.shaledb.objectstore.ObjectStore;
+import dev.shaledb.read.LatestReads;
 import dev.shaledb.read.ReadPath;
-import dev.shaledb.read.ScanIterator;
-import dev.shaledb.read.Snapshots;
 import dev.shaledb.support.BackgroundHealth;
 import dev.shaledb.support.CorruptionReporter;
 import dev.shaledb.support.Counters;
@@ -71,12 +66,12 @@ public final class DbCore {
   private final Recovery.Recovered recovered;
   private final ViewRef view;
   private final Counters counters = new Counters();
-  private final Snapshots snapshots = new Snapshots();
   private final MemoryBudget budget;
   private final WriterState state;
   private final WritePath writes;
   private final Flusher flusher;
-  private final ReadPath reads;
+  private final ViewFollower follower;
+  private final LatestReads latest;
   private final TableStore tables;
   private final TableIds tableIds;
   private volatile Compactions compactions;
@@ -147,7 +142,30 @@ public final class DbCore {
             recovered.lastSeq(),
             flusher::wakeUp,
             options.listener());
-    this.reads = new ReadPath(tables);
+    this.follower =
+        new ViewFollower(view, tables, recovered.manifest(), state, () -> compactions, health);
+    this.latest =
+        new LatestReads(
+            new ReadPath(tables),
+            follower,
+            new LatestReads.Writer() {
+              @Override
+              public long visibleSeq() {
+                return state.visibleSeq();
+              }
+
+              @Override
+              public long durableSeq() {
+                return state.durableSeq();
+              }
+
+              @Override
+              public RuntimeException failure() {
+                return state.failure();
+              }
+            },
+            counters,
+            closed::get);
     this.checkpoints =
         new Checkpoints(recovered.manifest(), store, path, UUID::randomUUID, options.listener());
     this.gc =
@@ -217,7 +235,7 @@ public final class DbCore {
               options.tableOptions(),
               compaction,
               this::retainSeq,
-              this::adopt,
+              follower::adopt,
               background,
               options.listener(),
               health);
@@ -228,42 +246,25 @@ public final class DbCore {
     long millis = compaction.pollInterval().toMillis();
     manifestPoll =
         background.scheduleWithFixedDelay(
-            this::pollManifest, millis, millis, TimeUnit.MILLISECONDS);
+            () -> {
+              if (!follower.poll()) {
+                manifestPoll.cancel(false);
+              }
+            },
+            millis,
+            millis,
+            TimeUnit.MILLISECONDS);
   }
 
   /** The oldest sequence number a reader may read at: every newer version must be kept. */
   private long retainSeq() {
-    return snapshots.oldest(Long.MAX_VALUE);
+    return latest.retainSeq();
   }
 
   /** After a flush published {@code m}: compaction may have work. */
   private void flushed(Manifest m) {
     if (compactions != null) {
       compactions.offer(m);
-    }
-  }
-
-  /** Reads from the tables of {@code m} (if newer) and closes tables no longer listed. */
-  private void adopt(Manifest m) {
-    DbView now = view.update(v -> v.withManifest(m));
-    tables.retainOnly(now.manifest().tableIds());
-  }
-
-  private void pollManifest() {
-    if (compactsHere()) {
-      return;
-    }
-    try {
-      adopt(recovered.manifest().refresh());
-    } catch (FencedException e) {
-      state.fail(e);
-      manifestPoll.cancel(false);
-    } catch (RuntimeException e) {
-      health.failed(
-          DbListener.BackgroundTask.MANIFEST_POLL,
-          LOG,
-          "manifest poll failed; next poll retries",
-          e);
     }
   }
 
@@ -283,95 +284,23 @@ public final class DbCore {
 
   public byte[] get(byte[] key, ReadOptions readOptions) {
     checkOpen();
-    counters.gets.increment();
-    return onLatestView(readOptions, (v, seq) -> reads.get(v, key, seq));
+    return latest.get(key, readOptions);
   }
 
   /** The values of {@code keys} at one sequence number; see {@link Db#multiGet}. */
   public byte[][] multiGet(byte[][] keys, ReadOptions readOptions) {
     checkOpen();
-    counters.gets.add(keys.length);
-    if (keys.length == 0) {
-      readSeq(readOptions); // a failed snapshot fails here as it would with keys
-      return new byte[0][];
-    }
-    // One view and one sequence number for every key, so the result is one state's; a retry
-    // reads every key again.
-    return onLatestView(readOptions, (v, seq) -> reads.multiGet(v, keys, seq));
-  }
-
-  /** A point read of a view at a sequence number. */
-  private interface ViewRead<T> {
-    T read(DbView view, long seq);
-  }
-
-  /**
-   * Runs {@code read} on the latest view at the read's sequence number, again on a newer view if
-   * the one it had lost tables to garbage collection.
-   */
-  private <T> T onLatestView(ReadOptions readOptions, ViewRead<T> read) {
-    for (int attempt = 1; ; attempt++) {
-      DbView v = view.get();
-      try {
-        return read.read(v, readSeq(readOptions));
-      } catch (SnapshotTooOldException e) {
-        // The view's tables were compacted away and collected while this read was slow (or the
-        // view lags a compactor elsewhere): a newer view lists their replacements. Every version
-        // at the read's sequence number survives in them (docs/protocol.md, "Lifetimes").
-        if (attempt >= ScanIterator.MAX_RESUMES || !catchUp(v)) {
-          throw e;
-        }
-      }
-    }
+    return latest.multiGet(keys, readOptions);
   }
 
   public DbIterator scan(byte[] start, byte[] end, ReadOptions readOptions) {
     checkOpen();
-    counters.scans.increment();
-    if (!compactsHere() || readOptions.durableOnly()) {
-      VisibleIterator it = reads.scan(view.get(), start, end, readSeq(readOptions));
-      return new ScanIterator(it, closed::get);
-    }
-    // Registered like a snapshot, so compaction keeps every version the scan may still need and
-    // it can resume on the latest tables if the ones it started on are collected.
-    Snapshots.SnapshotImpl registered =
-        readOptions.snapshot() == null ? snapshots.take(state::visibleSeq) : null;
-    long seq = registered == null ? readSeq(readOptions) : registered.sequence();
-    VisibleIterator it = reads.scan(view.get(), start, end, seq);
-    return new ScanIterator(
-        it,
-        from -> reads.scan(view.get(), from == null ? start : from, end, seq),
-        e -> e,
-        registered,
-        closed::get);
-  }
-
-  /** Whether this process's compactor (which honours its snapshots) compacts the database. */
-  private boolean compactsHere() {
-    Compactions c = compactions;
-    return c != null && !c.isFenced();
-  }
-
-  /** Moves the view past {@code stale} if a newer manifest exists; true if it moved. */
-  private boolean catchUp(DbView stale) {
-    Compactions c = compactions;
-    if (c != null) {
-      c.checkFenced(); // an idle compactor here may have been fenced by one elsewhere
-    }
-    if (!compactsHere()) {
-      try {
-        adopt(recovered.manifest().refresh());
-      } catch (FencedException e) {
-        state.fail(e); // the read fails with its own exception; writes learn of the fence
-        return false;
-      }
-    }
-    return view.get().manifestId() > stale.manifestId();
+    return latest.scan(start, end, readOptions);
   }
 
   public Snapshot snapshot() {
     checkOpen();
-    return snapshots.take(state::visibleSeq);
+    return latest.snapshot();
   }
 
   public void flush() {
@@ -510,21 +439,6 @@ public final class DbCore {
 
   private long micros(double quantile) {
     return counters.durableAcks.quantileNanos(quantile) / 1000;
-  }
-
-  private long readSeq(ReadOptions readOptions) {
-    long visible = state.visibleSeq();
-    long seq = visible;
-    if (readOptions.snapshot() != null) {
-      seq = snapshots.sequenceOf(readOptions.snapshot());
-      if (seq > visible) {
-        // Only a failure lowers the visible sequence number: this snapshot saw writes that then
-        // failed. Reading it lower would show some of its writes to one read and hide them from
-        // the next (half a transfer, seed 20262084); reading it as taken would show failed writes.
-        throw Errors.rethrowable(state.failure());
-      }
-    }
-    return readOptions.durableOnly() ? Math.min(seq, state.durableSeq()) : seq;
   }
 
   private void checkOpen() {
