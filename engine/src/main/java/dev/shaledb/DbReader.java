@@ -283,7 +283,8 @@ public final class DbReader implements AutoCloseable {
     // Not resumable: the compactor (elsewhere) does not know this reader's sequence number, so the
     // latest tables may lack versions this scan still needs. A collected table is an error.
     return new ScanIterator(
-        reads.scan(view.dbView(), startInclusive, endExclusive, view.seq()),
+        reads.scan(
+            view.dbView(), startInclusive, endExclusive, view.seq(), options.readAheadBytes()),
         null,
         e -> catchUp == null ? checkpointGone(e) : e,
         null,

@@ -252,7 +252,11 @@ class DbGcPropertyTest {
       try (DbIterator it =
           new ScanIterator(
               reads.scan(
-                  new DbView(new Memtable(), List.of(), state, 0), null, null, Long.MAX_VALUE),
+                  new DbView(new Memtable(), List.of(), state, 0),
+                  null,
+                  null,
+                  Long.MAX_VALUE,
+                  ReadOptions.DEFAULT_READ_AHEAD_BYTES),
               () -> false)) {
         it.forEachRemaining(actual::add);
       }

@@ -1,8 +1,10 @@
 package dev.shaledb.bench;
 
 import dev.shaledb.Db;
+import dev.shaledb.DbIterator;
 import dev.shaledb.DbOptions;
 import dev.shaledb.DbStats;
+import dev.shaledb.ReadOptions;
 import dev.shaledb.WriteBatch;
 import dev.shaledb.WriteOptions;
 import dev.shaledb.bench.db.BenchData;
@@ -30,6 +32,9 @@ import java.util.function.Supplier;
 final class DbBench {
   /** Keys per multiGet call in the multiget phase. */
   static final int MULTIGET_KEYS = 64;
+
+  /** Entries per scan in the cold scan phases. */
+  static final int SCAN_ENTRIES = 10_000;
 
   private final DbBenchOptions options;
   private final MeteredObjectStore store;
@@ -93,6 +98,9 @@ final class DbBench {
       db = reopen(db, "reopen, no block cache", dbOptions().toBuilder().blockCacheBytes(0).build());
       reads(db, "readrandom, uncached");
       multiGets(db, "multiget 64, uncached");
+      scans(db, "scan 10000, uncached", ReadOptions.defaults());
+      scans(
+          db, "scan 10000, uncached, no read-ahead", ReadOptions.defaults().withReadAheadBytes(0));
       db = reopen(db, "reopen", dbOptions());
       reads(db, "readrandom, cached");
       idle(db);
@@ -250,6 +258,47 @@ final class DbBench {
             String.format(
                 "block cache hits %,d, misses %,d (%.1f %% hits)",
                 hits, misses, hits + misses == 0 ? 0.0 : 100.0 * hits / (hits + misses))));
+  }
+
+  /**
+   * Scans of {@link #SCAN_ENTRIES} entries from random keys, one thread, on a database without a
+   * block cache: each scan's latency against the GET median shows what read-ahead saves (issue 17).
+   */
+  private void scans(Db db, String name, ReadOptions readOptions) {
+    SplittableRandom random = new SplittableRandom(options.seed() * 1_000_003 + 400);
+    int span = Math.max(1, options.num() - SCAN_ENTRIES);
+    ObjectStoreMetrics before = store.snapshot();
+    LoadRunner.Outcome outcome =
+        LoadRunner.run(
+            name,
+            1,
+            Long.MAX_VALUE,
+            options.seconds(),
+            (t, n) -> {
+              byte[] start =
+                  BenchData.setKey(BenchData.newKey(options.keySize()), random.nextInt(span));
+              int seen = 0;
+              try (DbIterator it = db.scan(start, null, readOptions)) {
+                while (seen < SCAN_ENTRIES && it.hasNext()) {
+                  it.next();
+                  seen++;
+                }
+              }
+              if (seen < Math.min(SCAN_ENTRIES, options.num())) {
+                throw new IllegalStateException("a scan saw " + seen + " entries");
+              }
+            });
+    ObjectStoreMetrics after = store.snapshot();
+    add(
+        PhaseResult.of(
+            name,
+            1,
+            outcome,
+            false,
+            after.minus(before),
+            String.format(
+                "%d entries per scan, read-ahead up to %d bytes",
+                SCAN_ENTRIES, readOptions.readAheadBytes())));
   }
 
   /**

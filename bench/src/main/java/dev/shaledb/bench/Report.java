@@ -170,6 +170,17 @@ final class Report {
             verdict(p.p50Nanos() <= bound),
             p.perOp(RequestType.GET));
       }
+      if (p.name().equals("scan 10000, uncached")) {
+        double bound = 3 * options.getLatencyMillis() * 1e6;
+        out.printf(
+            "  cold scan of %d entries p50 %s, target <= 3 x GET median = %s: %s (%.1f GETs per"
+                + " scan)%n",
+            DbBench.SCAN_ENTRIES,
+            millis(p.p50Nanos()),
+            millis((long) bound),
+            verdict(p.p50Nanos() <= bound),
+            p.perOp(RequestType.GET));
+      }
       if (p.name().equals("readrandom, uncached")) {
         out.printf(
             "  %.3f GETs per uncached point read (table opens included), target <= 1: %s%n",

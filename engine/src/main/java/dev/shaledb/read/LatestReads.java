@@ -100,15 +100,18 @@ public final class LatestReads {
   public DbIterator scan(byte[] start, byte[] end, ReadOptions readOptions) {
     counters.scans.increment();
     if (!views.compactsHere() || readOptions.durableOnly()) {
-      VisibleIterator it = reads.scan(views.latest(), start, end, readSeq(readOptions));
+      VisibleIterator it =
+          reads.scan(
+              views.latest(), start, end, readSeq(readOptions), readOptions.readAheadBytes());
       return new ScanIterator(it, closed);
     }
     Snapshots.SnapshotImpl registered = readOptions.snapshot() == null ? snapshot() : null;
     long seq = registered == null ? readSeq(readOptions) : registered.sequence();
-    VisibleIterator it = reads.scan(views.latest(), start, end, seq);
+    int readAhead = readOptions.readAheadBytes();
+    VisibleIterator it = reads.scan(views.latest(), start, end, seq, readAhead);
     return new ScanIterator(
         it,
-        from -> reads.scan(views.latest(), from == null ? start : from, end, seq),
+        from -> reads.scan(views.latest(), from == null ? start : from, end, seq, readAhead),
         e -> e,
         registered,
         closed);

@@ -8,6 +8,7 @@ import dev.shaledb.manifest.ManifestState;
 import dev.shaledb.manifest.SortedRun;
 import dev.shaledb.manifest.TableInfo;
 import dev.shaledb.sst.EntryKind;
+import dev.shaledb.sst.ReadAhead;
 import dev.shaledb.sst.SstEntry;
 import dev.shaledb.table.TableStore;
 import dev.shaledb.view.DbView;
@@ -71,8 +72,12 @@ public final class ReadPath {
     return new MultiGet(this, tables, keys, seq).run(view);
   }
 
-  /** The visible keys of {@code [start, end)} at {@code seq}. */
-  public VisibleIterator scan(DbView view, byte[] start, byte[] end, long seq) {
+  /**
+   * The visible keys of {@code [start, end)} at {@code seq}, the tables read ahead in windows of up
+   * to {@code readAheadBytes}.
+   */
+  public VisibleIterator scan(DbView view, byte[] start, byte[] end, long seq, int readAheadBytes) {
+    ReadAhead readAhead = tables.readAhead(readAheadBytes);
     List<EntryIterator> sources = new ArrayList<>();
     sources.add(view.active().iterator(seq));
     for (DbView.Frozen f : view.frozen()) {
@@ -81,7 +86,7 @@ public final class ReadPath {
     ManifestState m = view.manifest();
     for (TableInfo t : m.l0()) {
       if (overlaps(t, start, end)) {
-        sources.add(tables.scan(t, start, end, seq));
+        sources.add(tables.scan(t, start, end, seq, readAhead));
       }
     }
     RunIndex index = runIndex(m);
@@ -92,7 +97,7 @@ public final class ReadPath {
               runs.get(r).tables(),
               index.smallest()[r],
               index.largest()[r],
-              t -> tables.iterator(t, seq)));
+              t -> tables.iterator(t, end, seq, readAhead)));
     }
     return new VisibleIterator(new MergingIterator(sources), start, end, seq);
   }

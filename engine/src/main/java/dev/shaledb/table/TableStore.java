@@ -15,6 +15,7 @@ import dev.shaledb.objectstore.ObjectNotFoundException;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.PutCondition;
 import dev.shaledb.sst.RangeReader;
+import dev.shaledb.sst.ReadAhead;
 import dev.shaledb.sst.SstEntry;
 import dev.shaledb.sst.SstInfo;
 import dev.shaledb.sst.SstReader;
@@ -148,16 +149,25 @@ public final class TableStore {
     return Iterators.of(openForCompaction(table).iterator(Long.MAX_VALUE), corruption);
   }
 
-  /** The versions of {@code table} at or below {@code seq}, unpositioned. */
-  public EntryIterator iterator(TableInfo table, long seq) {
-    return Iterators.of(reader(table).iterator(seq), corruption);
+  /** Scans' read-ahead up to {@code maxBytes}; damage found ahead of a scan is reported. */
+  public ReadAhead readAhead(int maxBytes) {
+    return ReadAhead.upTo(maxBytes, corruption);
+  }
+
+  /**
+   * The versions of {@code table} below {@code end} (null: all) at or below {@code seq},
+   * unpositioned.
+   */
+  public EntryIterator iterator(TableInfo table, byte[] end, long seq, ReadAhead readAhead) {
+    return Iterators.of(reader(table).iterator(seq, end, readAhead), corruption);
   }
 
   /** The versions of {@code table} in {@code [start, end)} at or below {@code seq}, positioned. */
-  public EntryIterator scan(TableInfo table, byte[] start, byte[] end, long seq) {
+  public EntryIterator scan(
+      TableInfo table, byte[] start, byte[] end, long seq, ReadAhead readAhead) {
     SstReader reader = reader(table);
     try {
-      return Iterators.of(reader.scan(start, end, seq), corruption);
+      return Iterators.of(reader.scan(start, end, seq, readAhead), corruption);
     } catch (CorruptObjectException e) {
       throw corruption.reported(e);
     }

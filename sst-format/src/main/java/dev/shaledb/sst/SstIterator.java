@@ -25,14 +25,19 @@ public final class SstIterator {
   private final byte[] lower;
   private final byte[] upper;
   private final BlockCursor cursor = new BlockCursor();
+  private final BlockWindows blocks;
   private int block = -1;
   private boolean valid;
 
-  SstIterator(SstReader reader, long maxSeq, byte[] lower, byte[] upper) {
+  SstIterator(SstReader reader, long maxSeq, byte[] lower, byte[] upper, ReadAhead readAhead) {
     this.reader = reader;
     this.maxSeq = maxSeq;
     this.lower = lower;
     this.upper = upper;
+    int count = reader.index().count();
+    // Keys >= upper start in block find(upper) at the earliest: no block after it is needed.
+    int lastBlock = upper == null ? count - 1 : Math.min(count - 1, reader.index().find(upper));
+    this.blocks = new BlockWindows(reader, readAhead, lastBlock);
   }
 
   /** Positions at the first visible entry (at or after the lower bound, if any). */
@@ -125,7 +130,7 @@ public final class SstIterator {
   private void enterBlock(int b) {
     valid = false;
     block = b;
-    cursor.reset(reader.block(b));
+    cursor.reset(blocks.block(b));
   }
 
   /** Moves forward to the first visible entry in bounds, or becomes invalid. */

@@ -188,7 +188,7 @@ public final class SstReader {
    */
   public CompletableFuture<byte[]> readBlockAsync(int b) {
     checkBlock(b);
-    if (cache.getIfPresent(objectKey, index.offset(b)) != null) {
+    if (cached(b)) {
       return CompletableFuture.completedFuture(null);
     }
     return reader.readAsync(index.offset(b), index.length(b));
@@ -248,8 +248,18 @@ public final class SstReader {
    * {@link SstIterator#seek(byte[])}.
    */
   public SstIterator iterator(long maxSeq) {
+    return iterator(maxSeq, null, ReadAhead.NONE);
+  }
+
+  /**
+   * As {@link #iterator(long)}, stopping before {@code toExclusive} (null for unbounded) and
+   * reading ahead as {@code readAhead} says.
+   */
+  public SstIterator iterator(long maxSeq, byte[] toExclusive, ReadAhead readAhead) {
     checkMaxSeq(maxSeq);
-    return new SstIterator(this, maxSeq, null, null);
+    requireNonNull(readAhead, "readAhead is null");
+    return new SstIterator(
+        this, maxSeq, null, toExclusive == null ? null : toExclusive.clone(), readAhead);
   }
 
   /**
@@ -257,13 +267,21 @@ public final class SstReader {
    * unbounded) and sequence number at most {@code maxSeq}, positioned at the first of them.
    */
   public SstIterator scan(byte[] fromInclusive, byte[] toExclusive, long maxSeq) {
+    return scan(fromInclusive, toExclusive, maxSeq, ReadAhead.NONE);
+  }
+
+  /** As {@link #scan(byte[], byte[], long)}, reading ahead as {@code readAhead} says. */
+  public SstIterator scan(
+      byte[] fromInclusive, byte[] toExclusive, long maxSeq, ReadAhead readAhead) {
     checkMaxSeq(maxSeq);
+    requireNonNull(readAhead, "readAhead is null");
     SstIterator it =
         new SstIterator(
             this,
             maxSeq,
             fromInclusive == null ? null : fromInclusive.clone(),
-            toExclusive == null ? null : toExclusive.clone());
+            toExclusive == null ? null : toExclusive.clone(),
+            readAhead);
     it.seekToFirst();
     return it;
   }
@@ -345,8 +363,21 @@ public final class SstReader {
     return block(b, null);
   }
 
-  /** Block {@code b} through the cache; on a miss decoded from {@code stored}, or read if null. */
-  private DecodedBlock block(int b, byte[] stored) {
+  /** Whether the block cache holds block {@code b} now. */
+  boolean cached(int b) {
+    return cache.getIfPresent(objectKey, index.offset(b)) != null;
+  }
+
+  /** Starts a ranged read of the object: the stored bytes of consecutive blocks, unverified. */
+  CompletableFuture<byte[]> readRangeAsync(long offset, int length) {
+    return reader.readAsync(offset, length);
+  }
+
+  /**
+   * Block {@code b} through the cache; decoded from {@code stored} if given (even on a cache hit,
+   * see below), else from the cache or a read.
+   */
+  DecodedBlock block(int b, byte[] stored) {
     long offset = index.offset(b);
     // Bytes the store delivered are verified even when the cache got the block meanwhile (a
     // concurrent read loaded it): a damaged reply is reported, never silently dropped (chaos seed

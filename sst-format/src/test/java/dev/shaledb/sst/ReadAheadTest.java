@@ -1,0 +1,209 @@
+package dev.shaledb.sst;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shaledb.error.CorruptObjectException;
+import dev.shaledb.testing.Seeds;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scans reading ahead ({@link ReadAhead}): they return exactly what block-by-block scans return,
+ * read far fewer times, never past their range's last block, and every damaged block they fetch is
+ * either reported or never decoded as data.
+ */
+class ReadAheadTest {
+  private static final String KEY = "db/sst/01J.sst";
+
+  /** Reads of the object's data (not its tail), as {@code [offset, length]}. */
+  private static final class RecordingReader implements RangeReader {
+    final RangeReader delegate;
+    final List<long[]> reads = new CopyOnWriteArrayList<>();
+
+    RecordingReader(byte[] table) {
+      this.delegate = RangeReader.of(table);
+    }
+
+    @Override
+    public byte[] read(long offset, int length) {
+      reads.add(new long[] {offset, length});
+      return delegate.read(offset, length);
+    }
+
+    @Override
+    public Tail readTail(int length) {
+      return delegate.readTail(length);
+    }
+  }
+
+  private static List<SstEntry> entries(int n) {
+    List<SstEntry> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(SstEntry.put(SstTesting.key(String.format("key-%06d", i)), 10 + i, new byte[40]));
+    }
+    return out;
+  }
+
+  private static SstOptions options() {
+    return new SstOptions(512, 16, 10, 0, Compression.none());
+  }
+
+  @Test
+  void aColdFullScanReadsInGrowingWindowsAndReturnsEveryEntry() {
+    List<SstEntry> entries = entries(5000);
+    byte[] table = SstTesting.build(options(), entries);
+    RecordingReader recording = new RecordingReader(table);
+    SstReader reader = SstReader.open(KEY, recording);
+    int blocks = reader.index().count();
+    assertThat(blocks).as("blocks").isGreaterThan(400);
+    List<SstEntry> seen =
+        SstTesting.readAll(
+            reader.scan(null, null, Long.MAX_VALUE, ReadAhead.upTo(1 << 20, e -> {})));
+    assertThat(seen).isEqualTo(entries);
+    // One block after the seek, then windows of 64 KiB, 256 KiB, 1 MiB: a few reads, not one a
+    // block.
+    assertThat(recording.reads).hasSizeLessThanOrEqualTo(5);
+    assertThat(recording.reads.get(0)[1])
+        .as("the seek reads one block")
+        .isEqualTo(reader.index().length(0));
+    long covered = recording.reads.stream().mapToLong(r -> r[1]).sum();
+    assertThat(covered)
+        .as("each byte once")
+        .isEqualTo(reader.index().offset(blocks - 1) + reader.index().length(blocks - 1));
+  }
+
+  @Test
+  void aScanThatStaysInItsFirstBlockReadsOnlyThatBlock() {
+    byte[] table = SstTesting.build(options(), entries(5000));
+    RecordingReader recording = new RecordingReader(table);
+    SstReader reader = SstReader.open(KEY, recording);
+    SstIterator it = reader.scan(null, null, Long.MAX_VALUE, ReadAhead.upTo(1 << 20, e -> {}));
+    it.next();
+    it.next();
+    assertThat(recording.reads).hasSize(1);
+  }
+
+  @Test
+  void windowsNeverPassTheBlockHoldingTheUpperBound() {
+    List<SstEntry> entries = entries(5000);
+    byte[] table = SstTesting.build(options(), entries);
+    RecordingReader recording = new RecordingReader(table);
+    SstReader reader = SstReader.open(KEY, recording);
+    byte[] to = SstTesting.key("key-002000");
+    List<SstEntry> seen =
+        SstTesting.readAll(
+            reader.scan(
+                SstTesting.key("key-000100"),
+                to,
+                Long.MAX_VALUE,
+                ReadAhead.upTo(8 << 20, e -> {})));
+    assertThat(seen).isEqualTo(entries.subList(100, 2000));
+    int last = reader.index().find(to);
+    long end = reader.index().offset(last) + reader.index().length(last);
+    assertThat(recording.reads).allSatisfy(r -> assertThat(r[0] + r[1]).isLessThanOrEqualTo(end));
+  }
+
+  @Test
+  void aSeekStartsAgainWithOneBlock() {
+    byte[] table = SstTesting.build(options(), entries(5000));
+    RecordingReader recording = new RecordingReader(table);
+    SstReader reader = SstReader.open(KEY, recording);
+    SstIterator it = reader.iterator(Long.MAX_VALUE, null, ReadAhead.upTo(1 << 20, e -> {}));
+    it.seek(SstTesting.key("key-000000"));
+    for (int i = 0; i < 300; i++) {
+      it.next();
+    }
+    int before = recording.reads.size();
+    it.seek(SstTesting.key("key-004000"));
+    assertThat(it.key()).isEqualTo(SstTesting.key("key-004000"));
+    assertThat(recording.reads).hasSize(before + 1);
+    long[] seekRead = recording.reads.get(before);
+    assertThat(seekRead[1]).isEqualTo(reader.index().length(reader.index().find(it.key())));
+  }
+
+  /**
+   * The window after the one being read is fetched ahead; a scan that stops before it never decodes
+   * its blocks, so its first block is verified as it arrives and damage there is told.
+   */
+  @Test
+  void damageInAWindowTheScanNeverReachesIsToldAsItArrives() {
+    byte[] table = SstTesting.build(options(), entries(5000));
+    RecordingReader probe = new RecordingReader(table);
+    SstReader probing = SstReader.open(KEY, probe);
+    SstIterator it = probing.scan(null, null, Long.MAX_VALUE, ReadAhead.upTo(1 << 20, e -> {}));
+    while (it.isValid() && probe.reads.size() < 3) {
+      it.next();
+    }
+    long aheadOffset = probe.reads.get(2)[0]; // the second window, fetched ahead of the first
+    byte[] damaged = table.clone();
+    damaged[(int) aheadOffset + 3] ^= 0x20;
+    List<CorruptObjectException> told = new CopyOnWriteArrayList<>();
+    SstReader reader = SstReader.open(KEY, RangeReader.of(damaged));
+    SstIterator scan = reader.scan(null, null, Long.MAX_VALUE, ReadAhead.upTo(1 << 20, told::add));
+    scan.next(); // still in block 0
+    for (int i = 0; i < 20; i++) {
+      scan.next(); // into block 1: the first window is read, the second fetched ahead
+    }
+    assertThat(told).singleElement().satisfies(e -> assertThat(e.offset()).isEqualTo(aheadOffset));
+    // A scan that gets there fails with the same detection.
+    assertThatThrownBy(
+            () -> {
+              while (scan.isValid()) {
+                scan.next();
+              }
+            })
+        .isSameAs(told.get(0));
+  }
+
+  @Test
+  void damageInALaterBlockOfAWindowFailsTheScanThere() {
+    List<SstEntry> entries = entries(5000);
+    byte[] table = SstTesting.build(options(), entries);
+    SstReader intact = SstReader.open(KEY, RangeReader.of(table));
+    long victim = intact.index().offset(5);
+    byte[] damaged = table.clone();
+    damaged[(int) victim + 1] ^= 0x01;
+    List<CorruptObjectException> told = new CopyOnWriteArrayList<>();
+    SstIterator scan =
+        SstReader.open(KEY, RangeReader.of(damaged))
+            .scan(null, null, Long.MAX_VALUE, ReadAhead.upTo(1 << 20, told::add));
+    List<SstEntry> seen = new ArrayList<>();
+    assertThatThrownBy(
+            () -> {
+              for (; scan.isValid(); scan.next()) {
+                seen.add(scan.entry());
+              }
+            })
+        .isInstanceOfSatisfying(
+            CorruptObjectException.class, e -> assertThat(e.offset()).isEqualTo(victim));
+    assertThat(seen).isEqualTo(entries.subList(0, seen.size()));
+    assertThat(told).as("block 5 is not a window's first").isEmpty();
+  }
+
+  @Test
+  void randomTablesBoundsAndWindowsScanAsBlockByBlock() {
+    Seeds.Gen gen = Seeds.gen("ReadAheadTest.randomTablesBoundsAndWindowsScanAsBlockByBlock");
+    for (int c = 0; c < 150; c++) {
+      List<SstEntry> entries = SstTesting.randomEntries(gen, gen.chance(0.2) ? 3000 : 300, false);
+      SstOptions options = SstTesting.randomOptions(gen);
+      byte[] table = SstTesting.build(options, entries);
+      String where = gen + " case " + c + " " + options;
+      TableModel model = new TableModel(entries);
+      List<byte[]> keys = model.keys();
+      byte[] from = gen.chance(0.3) ? null : keys.get(gen.intBetween(0, keys.size() - 1));
+      byte[] to = gen.chance(0.3) ? null : keys.get(gen.intBetween(0, keys.size() - 1));
+      long maxSeq = gen.chance(0.5) ? Long.MAX_VALUE : gen.intBetween(0, 1 << 20);
+      int initial = gen.intBetween(0, 4096);
+      ReadAhead readAhead = new ReadAhead(initial, initial + gen.intBetween(0, 1 << 18), e -> {});
+      SstReader reader = SstReader.open(KEY, RangeReader.of(table));
+      List<SstEntry> expected = SstTesting.readAll(reader.scan(from, to, maxSeq));
+      assertThat(expected).as(where).isEqualTo(model.scan(from, to, maxSeq));
+      assertThat(SstTesting.readAll(reader.scan(from, to, maxSeq, readAhead)))
+          .as(where)
+          .isEqualTo(expected);
+    }
+  }
+}
