@@ -11,9 +11,10 @@ package dev.shaledb;
  * @param readAheadBytes the largest window a scan reads ahead in one request per table (default
  *     {@link #DEFAULT_READ_AHEAD_BYTES}; 0 reads each block on its own). Once a scan moves past the
  *     first block after a seek, it reads the following blocks in windows of 64 KiB growing fourfold
- *     up to this size, the next window in flight while it reads one, never past its range's end: a
- *     cold scan of a few thousand entries costs about three request latencies instead of one per
- *     block. Point reads ignore it
+ *     up to this size, the next two windows in flight while it reads one (so at most three windows,
+ *     6 MiB by default, per table a scan reads), never past its range's end: a cold scan of a few
+ *     thousand entries costs about three request latencies instead of one per block. Point reads
+ *     ignore it
  */
 public record ReadOptions(boolean durableOnly, Snapshot snapshot, int readAheadBytes) {
   /** 2 MiB: about the size where a GET's transfer time passes its latency on S3. */

@@ -7,8 +7,8 @@ import java.util.function.Consumer;
 
 /**
  * How a scan's iterator reads ahead: once it moves from one data block to the next, it fetches a
- * window of the following blocks in one ranged read, and while it reads a window the next one is
- * already on its way; windows start at {@code initialBytes} and grow fourfold up to {@code
+ * window of the following blocks in one ranged read, and while it reads a window the next two are
+ * already on their way; windows start at {@code initialBytes} and grow fourfold up to {@code
  * maxBytes}, never past the block holding the scan's upper bound. A seek, or any move other than to
  * the next block, starts again with single-block reads.
  *
@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * exception). Later blocks of a window are verified when the scan enters them.
  *
  * @param initialBytes the first window's size after a seek (at least one block is read)
- * @param maxBytes the largest window; at most two windows of an iterator are held at once
+ * @param maxBytes the largest window; at most three windows of an iterator are held at once
  * @param onDamage told of damage found in a window's first block as it arrives
  */
 public record ReadAhead(int initialBytes, int maxBytes, Consumer<CorruptObjectException> onDamage) {
