@@ -97,21 +97,18 @@ public final class LatestReads {
     return onLatestView(readOptions, (v, seq) -> reads.multiGet(v, keys, seq));
   }
 
-  public DbIterator scan(byte[] start, byte[] end, ReadOptions readOptions) {
+  /** The keys of {@code [start, end)}, descending if {@code reverse}; see {@link ScanIterator}. */
+  public DbIterator scan(byte[] start, byte[] end, ReadOptions readOptions, boolean reverse) {
     counters.scans.increment();
     if (!views.compactsHere() || readOptions.durableOnly()) {
-      VisibleIterator it = reads.scan(views.latest(), start, end, readSeq(readOptions));
+      VisibleIterator it = reads.scan(views.latest(), start, end, readSeq(readOptions), reverse);
       return new ScanIterator(it, closed);
     }
     Snapshots.SnapshotImpl registered = readOptions.snapshot() == null ? snapshot() : null;
     long seq = registered == null ? readSeq(readOptions) : registered.sequence();
-    VisibleIterator it = reads.scan(views.latest(), start, end, seq);
+    VisibleIterator it = reads.scan(views.latest(), start, end, seq, reverse);
     return new ScanIterator(
-        it,
-        from -> reads.scan(views.latest(), from == null ? start : from, end, seq),
-        e -> e,
-        registered,
-        closed);
+        it, () -> reads.scan(views.latest(), start, end, seq, reverse), e -> e, registered, closed);
   }
 
   /** A point read of a view at a sequence number. */

@@ -71,8 +71,16 @@ public final class ReadPath {
     return new MultiGet(this, tables, keys, seq).run(view);
   }
 
-  /** The visible keys of {@code [start, end)} at {@code seq}. */
+  /** The visible keys of {@code [start, end)} at {@code seq}, ascending. */
   public VisibleIterator scan(DbView view, byte[] start, byte[] end, long seq) {
+    return scan(view, start, end, seq, false);
+  }
+
+  /**
+   * The visible keys of {@code [start, end)} at {@code seq}, descending if {@code reverse}. Nothing
+   * is read until the iterator's first {@code hasNext()}, which seeks every source once.
+   */
+  public VisibleIterator scan(DbView view, byte[] start, byte[] end, long seq, boolean reverse) {
     List<EntryIterator> sources = new ArrayList<>();
     sources.add(view.active().iterator(seq));
     for (DbView.Frozen f : view.frozen()) {
@@ -94,7 +102,7 @@ public final class ReadPath {
               index.largest()[r],
               t -> tables.iterator(t, seq)));
     }
-    return new VisibleIterator(new MergingIterator(sources), start, end, seq);
+    return new VisibleIterator(new MergingIterator(sources), start, end, seq, reverse);
   }
 
   private Optional<SstEntry> getFromTables(ManifestState m, byte[] key, long seq) {
