@@ -157,20 +157,41 @@ public final class Db implements AutoCloseable {
     return Collections.unmodifiableList(Arrays.asList(engine.multiGet(checked, options)));
   }
 
-  /** The keys in {@code [startInclusive, endExclusive)}; a null bound is unbounded. */
+  /**
+   * The keys in {@code [startInclusive, endExclusive)} in ascending order; a null bound is
+   * unbounded. The iterator can seek ({@link DbIterator}).
+   */
   public DbIterator scan(byte[] startInclusive, byte[] endExclusive) {
     return scan(startInclusive, endExclusive, ReadOptions.defaults());
   }
 
   /** The keys in {@code [startInclusive, endExclusive)} as {@code options} sees the database. */
   public DbIterator scan(byte[] startInclusive, byte[] endExclusive, ReadOptions options) {
-    Keys.checkBound(startInclusive, "startInclusive");
-    Keys.checkBound(endExclusive, "endExclusive");
-    requireNonNull(options, "options is null");
-    return engine.scan(startInclusive, endExclusive, options);
+    return scan(startInclusive, endExclusive, options, false);
   }
 
-  /** The keys starting with {@code prefix}. */
+  /**
+   * The keys in {@code [startInclusive, endExclusive)} in descending order, from the largest; a
+   * null bound is unbounded. Reads as {@link #scan(byte[], byte[])} does, backwards: no range is
+   * materialized.
+   */
+  public DbIterator scanReverse(byte[] startInclusive, byte[] endExclusive) {
+    return scanReverse(startInclusive, endExclusive, ReadOptions.defaults());
+  }
+
+  /** As {@link #scanReverse(byte[], byte[])}, as {@code options} sees the database. */
+  public DbIterator scanReverse(byte[] startInclusive, byte[] endExclusive, ReadOptions options) {
+    return scan(startInclusive, endExclusive, options, true);
+  }
+
+  private DbIterator scan(byte[] start, byte[] end, ReadOptions options, boolean reverse) {
+    Keys.checkBound(start, "startInclusive");
+    Keys.checkBound(end, "endExclusive");
+    requireNonNull(options, "options is null");
+    return engine.scan(start, end, options, reverse);
+  }
+
+  /** The keys starting with {@code prefix}, ascending. */
   public DbIterator scanPrefix(byte[] prefix) {
     return scanPrefix(prefix, ReadOptions.defaults());
   }
@@ -179,7 +200,19 @@ public final class Db implements AutoCloseable {
   public DbIterator scanPrefix(byte[] prefix, ReadOptions options) {
     requireNonNull(prefix, "prefix is null");
     Keys.checkBound(prefix, "prefix");
-    return scan(prefix, Keys.prefixEnd(prefix), options);
+    return scan(prefix, Keys.prefixEnd(prefix), options, false);
+  }
+
+  /** The keys starting with {@code prefix}, descending. */
+  public DbIterator scanPrefixReverse(byte[] prefix) {
+    return scanPrefixReverse(prefix, ReadOptions.defaults());
+  }
+
+  /** The keys starting with {@code prefix}, descending, as {@code options} sees the database. */
+  public DbIterator scanPrefixReverse(byte[] prefix, ReadOptions options) {
+    requireNonNull(prefix, "prefix is null");
+    Keys.checkBound(prefix, "prefix");
+    return scan(prefix, Keys.prefixEnd(prefix), options, true);
   }
 
   /** A consistent view of the database as of now, for repeatable reads. */

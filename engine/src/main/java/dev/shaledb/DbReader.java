@@ -274,8 +274,22 @@ public final class DbReader implements AutoCloseable {
 
   /** As {@link #scan(byte[], byte[])}; {@code options} as in {@link #get(byte[], ReadOptions)}. */
   public DbIterator scan(byte[] startInclusive, byte[] endExclusive, ReadOptions options) {
-    Keys.checkBound(startInclusive, "startInclusive");
-    Keys.checkBound(endExclusive, "endExclusive");
+    return scan(startInclusive, endExclusive, options, false);
+  }
+
+  /** The keys in {@code [startInclusive, endExclusive)} in descending order; see {@link Db}. */
+  public DbIterator scanReverse(byte[] startInclusive, byte[] endExclusive) {
+    return scanReverse(startInclusive, endExclusive, ReadOptions.defaults());
+  }
+
+  /** As {@link #scanReverse(byte[], byte[])}; {@code options} as in {@link #scan}. */
+  public DbIterator scanReverse(byte[] startInclusive, byte[] endExclusive, ReadOptions options) {
+    return scan(startInclusive, endExclusive, options, true);
+  }
+
+  private DbIterator scan(byte[] start, byte[] end, ReadOptions options, boolean reverse) {
+    Keys.checkBound(start, "startInclusive");
+    Keys.checkBound(end, "endExclusive");
     checkOptions(options);
     checkOpen();
     scans.increment();
@@ -283,8 +297,7 @@ public final class DbReader implements AutoCloseable {
     // Not resumable: the compactor (elsewhere) does not know this reader's sequence number, so the
     // latest tables may lack versions this scan still needs. A collected table is an error.
     return new ScanIterator(
-        reads.scan(
-            view.dbView(), startInclusive, endExclusive, view.seq(), options.readAheadBytes()),
+        reads.scan(view.dbView(), start, end, view.seq(), reverse, options.readAheadBytes()),
         null,
         e -> catchUp == null ? checkpointGone(e) : e,
         null,
@@ -300,7 +313,19 @@ public final class DbReader implements AutoCloseable {
   public DbIterator scanPrefix(byte[] prefix, ReadOptions options) {
     requireNonNull(prefix, "prefix is null");
     Keys.checkBound(prefix, "prefix");
-    return scan(prefix, Keys.prefixEnd(prefix), options);
+    return scan(prefix, Keys.prefixEnd(prefix), options, false);
+  }
+
+  /** The keys starting with {@code prefix}, descending. */
+  public DbIterator scanPrefixReverse(byte[] prefix) {
+    return scanPrefixReverse(prefix, ReadOptions.defaults());
+  }
+
+  /** The keys starting with {@code prefix}, descending; {@code options} as in {@link #scan}. */
+  public DbIterator scanPrefixReverse(byte[] prefix, ReadOptions options) {
+    requireNonNull(prefix, "prefix is null");
+    Keys.checkBound(prefix, "prefix");
+    return scan(prefix, Keys.prefixEnd(prefix), options, true);
   }
 
   /**

@@ -256,6 +256,7 @@ class DbGcPropertyTest {
                   null,
                   null,
                   Long.MAX_VALUE,
+                  false,
                   ReadOptions.DEFAULT_READ_AHEAD_BYTES),
               () -> false)) {
         it.forEachRemaining(actual::add);

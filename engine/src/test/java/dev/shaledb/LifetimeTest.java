@@ -107,6 +107,67 @@ class LifetimeTest {
     }
   }
 
+  // Issue 17 item 5: a reverse scan resumes on the latest tables, downwards, just below its last
+  // key.
+  @Test
+  void aReverseIteratorReadsToItsStartWithTheDataItStartedWithAcrossCompactionAndGc()
+      throws Exception {
+    try (Db db = Db.open(store, "db", options(true))) {
+      GcStallTest.writeTwoTables(db);
+      assertThat(db.awaitCompactions(WAIT)).isTrue();
+      try (DbIterator it = db.scanReverse(null, null)) {
+        assertThat(it.next().key()).isEqualTo(CompactionTest.key(1499));
+        overwriteAndCompact(db);
+        assertThat(collectPastMinAge().tablesDeleted()).as("the iterator's tables").isPositive();
+        int k = 1498;
+        while (it.hasNext()) {
+          KeyValue kv = it.next();
+          assertThat(kv.key()).isEqualTo(CompactionTest.key(k));
+          assertThat(kv.value()).isEqualTo(CompactionTest.value(k < 500 ? 1 : 2, k));
+          k--;
+        }
+        assertThat(k).as("every key down to the first").isEqualTo(-1);
+      }
+    }
+  }
+
+  // Issue 17 item 5: a seek issued after the tables were collected is replayed by the resume, in
+  // either direction, and the iterator goes on from there (fails if the resume forgot the seek:
+  // it would restart at the range's bound).
+  @Test
+  void aSeekAfterItsTablesWereCollectedResumesAtTheSeekInEitherDirection() throws Exception {
+    try (Db db = Db.open(store, "db", options(true))) {
+      GcStallTest.writeTwoTables(db);
+      assertThat(db.awaitCompactions(WAIT)).isTrue();
+      try (DbIterator forward = db.scan(null, null);
+          DbIterator reverse = db.scanReverse(null, null)) {
+        forward.next();
+        reverse.next();
+        overwriteAndCompact(db);
+        assertThat(collectPastMinAge().tablesDeleted()).isPositive();
+        forward.seek(CompactionTest.key(700));
+        reverse.seek(CompactionTest.key(700));
+        for (int i = 0; i < 3; i++) {
+          KeyValue up = forward.next();
+          KeyValue down = reverse.next();
+          assertThat(up.key()).isEqualTo(CompactionTest.key(700 + i));
+          assertThat(up.value()).isEqualTo(CompactionTest.value(2, 700 + i));
+          assertThat(down.key()).isEqualTo(CompactionTest.key(700 - i));
+          assertThat(down.value()).isEqualTo(CompactionTest.value(2, 700 - i));
+        }
+        // Seeking again, backwards and to the ends, keeps reading the old state.
+        forward.seek(CompactionTest.key(10));
+        assertThat(forward.next().value()).isEqualTo(CompactionTest.value(1, 10));
+        reverse.seekToFirst();
+        assertThat(reverse.next().value()).isEqualTo(CompactionTest.value(1, 0));
+        assertThat(reverse.hasNext()).as("nothing below the first key").isFalse();
+        forward.seekToLast();
+        assertThat(forward.next().value()).isEqualTo(CompactionTest.value(2, 1499));
+        assertThat(forward.hasNext()).as("nothing above the last key").isFalse();
+      }
+    }
+  }
+
   // Before: the DbReader's iterator threw the raw ObjectNotFoundException.
   @Test
   void aReaderIteratorWhoseTablesWereCollectedFailsWithADocumentedError() throws Exception {

@@ -37,6 +37,7 @@ final class HeldIterators {
   private final Tally tally;
   private final Stalls stalls;
   private final SplittableRandom random;
+  private final ScanShapes shapes;
   private final int keys;
   private final int process;
   private final int writer;
@@ -51,11 +52,13 @@ final class HeldIterators {
       Tally tally,
       Stalls stalls,
       SplittableRandom random,
+      ScanShapes shapes,
       int keys,
       int process,
       int writer,
       Consumer<RuntimeException> readFailed) {
     this.db = db;
+    this.shapes = shapes;
     this.oracle = oracle;
     this.tally = tally;
     this.stalls = stalls;
@@ -78,6 +81,10 @@ final class HeldIterators {
     final long[] thresholds;
     final Snapshot snapshot;
     final DbIterator it;
+    final boolean reverse;
+    // Whether the end is read after a seek back to the start of the range (forward: seekToFirst;
+    // reverse: seekToLast), so a scan whose tables were collected resumes at a seek.
+    final boolean restart;
     final long openedAt;
     final Map<String, byte[]> seen = new LinkedHashMap<>();
     final int length;
@@ -92,8 +99,12 @@ final class HeldIterators {
         long[] thresholds,
         Snapshot snapshot,
         DbIterator it,
+        boolean reverse,
+        boolean restart,
         long openedAt,
         SplittableRandom random) {
+      this.reverse = reverse;
+      this.restart = restart;
       this.from = from;
       this.to = to;
       this.thresholds = thresholds;
@@ -125,22 +136,25 @@ final class HeldIterators {
     }
     Snapshot snapshot = null;
     DbIterator it;
+    boolean reverse = shapes.reverse();
+    boolean restart = shapes.reverse();
     try {
+      ReadOptions options = ReadOptions.defaults();
       if (random.nextInt(3) == 0) {
         snapshot = db.snapshot();
-        it =
-            db.scan(
-                bytes(key(from)), bytes(key(to)), ReadOptions.defaults().withSnapshot(snapshot));
-      } else {
-        it = db.scan(bytes(key(from)), bytes(key(to)));
+        options = options.withSnapshot(snapshot);
       }
+      it =
+          reverse
+              ? db.scanReverse(bytes(key(from)), bytes(key(to)), options)
+              : db.scan(bytes(key(from)), bytes(key(to)), options);
     } catch (RuntimeException e) {
       Workload.closeQuietly(snapshot);
       readFailed.accept(e);
       return;
     }
     // Taken once the iterator (or its snapshot) exists: a write begun later must not show.
-    held = new Held(from, to, thresholds, snapshot, it, oracle.tick(), random);
+    held = new Held(from, to, thresholds, snapshot, it, reverse, restart, oracle.tick(), random);
     for (int n = 1 + random.nextInt(3); n > 0 && held != null; n--) {
       readHeld(false);
     }
@@ -191,6 +205,15 @@ final class HeldIterators {
   private void readHeld(boolean all) {
     Held h = held;
     try {
+      if (all && h.restart) {
+        // Everything is read again from the range's start, so what was seen before is dropped.
+        h.seen.clear();
+        if (h.reverse) {
+          h.it.seekToLast();
+        } else {
+          h.it.seekToFirst();
+        }
+      }
       while (h.it.hasNext()) {
         KeyValue kv = h.it.next();
         h.seen.put(new String(kv.key(), StandardCharsets.UTF_8), kv.value());
@@ -219,6 +242,12 @@ final class HeldIterators {
 
   private void checkHeld(Held h) {
     tally.inc(Stat.HELD_CHECKED);
+    if (h.reverse) {
+      tally.inc(Stat.SCANS_REVERSE);
+    }
+    if (h.restart) {
+      tally.inc(Stat.SCANS_SEEKING);
+    }
     if (h.acrossDeletion) {
       tally.inc(Stat.HELD_ACROSS_DELETION);
     }

@@ -17,6 +17,7 @@ import dev.shaledb.objectstore.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -60,12 +61,15 @@ final class Verification {
         tally.add(Stat.LATE_PUTS_LANDED, b.landLate(shared));
       }
       pendingLate.clear();
+      List<KeyValue> inOrder = new ArrayList<>();
       try (DbIterator it = db.scan(null, null)) {
         while (it.hasNext()) {
           KeyValue kv = it.next();
+          inOrder.add(kv);
           actual.put(new String(kv.key(), StandardCharsets.UTF_8), kv.value());
         }
       }
+      checkReverse(db, inOrder, tally);
       for (int i = 0; i < 5; i++) {
         String key = Workload.key(random.nextInt(keys));
         if (!java.util.Arrays.equals(db.get(Workload.bytes(key)), actual.get(key))) {
@@ -152,6 +156,33 @@ final class Verification {
   private static void addTables(ManifestState state, Set<String> into) {
     for (String id : state.tableIds()) {
       into.add(SeedRun.PATH + "/sst/" + id + ".sst");
+    }
+  }
+
+  /** A full reverse scan must show the forward scan's keys and values, in descending order. */
+  private static void checkReverse(Db db, List<KeyValue> forward, Tally tally) {
+    List<KeyValue> expected = new ArrayList<>(forward);
+    java.util.Collections.reverse(expected);
+    int i = 0;
+    try (DbIterator it = db.scanReverse(null, null)) {
+      while (it.hasNext()) {
+        KeyValue kv = it.next();
+        if (i >= expected.size()
+            || !java.util.Arrays.equals(expected.get(i).key(), kv.key())
+            || !java.util.Arrays.equals(expected.get(i).value(), kv.value())) {
+          break;
+        }
+        i++;
+      }
+    }
+    tally.inc(Stat.SCANS_REVERSE);
+    if (i != expected.size()) {
+      tally.inc(Stat.SCANS_MISORDERED);
+      tally.finding(
+          "full reverse scan after recovery differs from the forward one at position "
+              + i
+              + " of "
+              + expected.size());
     }
   }
 }

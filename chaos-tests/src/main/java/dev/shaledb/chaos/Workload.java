@@ -3,10 +3,8 @@ package dev.shaledb.chaos;
 import static java.util.Objects.requireNonNull;
 
 import dev.shaledb.Db;
-import dev.shaledb.DbIterator;
 import dev.shaledb.DbReader;
 import dev.shaledb.DbReaderOptions;
-import dev.shaledb.KeyValue;
 import dev.shaledb.ReadOptions;
 import dev.shaledb.Snapshot;
 import dev.shaledb.WriteBatch;
@@ -59,6 +57,7 @@ public final class Workload {
   private RuntimeException writeFailure;
   private boolean fenced;
   private final HeldIterators held;
+  private final ScanShapes shapes;
 
   /** A workload without stalls or {@link DbReader} reads. */
   public Workload(
@@ -101,9 +100,11 @@ public final class Workload {
     this.stalls = requireNonNull(stalls, "stalls is null");
     this.readerStore = readerStore;
     this.path = path;
+    // Its own generator, seeded from what the history already fixed: no extra draws of random.
+    this.shapes = new ScanShapes(((long) process << 32) ^ writer ^ 0x9E3779B97F4A7C15L);
     this.held =
         new HeldIterators(
-            db, oracle, tally, stalls, random, keys, process, writer, this::readFailed);
+            db, oracle, tally, stalls, random, shapes, keys, process, writer, this::readFailed);
   }
 
   /** The key with index {@code i}. */
@@ -338,9 +339,9 @@ public final class Workload {
     for (int i = from; i < to; i++) {
       thresholds[i - from] = oracle.readStart(key(i));
     }
-    Map<String, byte[]> seen = new LinkedHashMap<>();
     byte[] got;
     List<byte[]> many;
+    ScanShapes.Read read;
     try (DbReader reader = DbReader.open(readerStore, path, READER)) {
       got = reader.get(bytes(key(from)));
       String[] range = new String[to - from];
@@ -348,12 +349,7 @@ public final class Workload {
         range[i - from] = key(i);
       }
       many = reader.multiGet(keyBytes(range));
-      try (DbIterator it = reader.scan(bytes(key(from)), bytes(key(to)))) {
-        while (it.hasNext()) {
-          KeyValue kv = it.next();
-          seen.put(new String(kv.key(), StandardCharsets.UTF_8), kv.value());
-        }
-      }
+      read = shapes.read(shapes.next(), from, to, reader::scan, reader::scanReverse);
     } catch (RuntimeException e) {
       readFailed(e);
       return;
@@ -362,7 +358,7 @@ public final class Workload {
     for (int i = from; i < to; i++) {
       check(key(i), many.get(i - from), thresholds[i - from], "DbReader multiGet");
     }
-    checkRange(from, to, seen, thresholds, "DbReader scan");
+    checkShaped(from, to, read, thresholds, "DbReader scan");
   }
 
   private void scan() {
@@ -372,23 +368,63 @@ public final class Workload {
     for (int i = from; i < to; i++) {
       thresholds[i - from] = oracle.readStart(key(i));
     }
-    Map<String, byte[]> seen = new LinkedHashMap<>();
-    try (DbIterator it = db.scan(bytes(key(from)), bytes(key(to)))) {
-      while (it.hasNext()) {
-        KeyValue kv = it.next();
-        seen.put(new String(kv.key(), StandardCharsets.UTF_8), kv.value());
-      }
+    ScanShapes.Read read;
+    try {
+      read = shapes.read(shapes.next(), from, to, db::scan, db::scanReverse);
     } catch (RuntimeException e) {
       readFailed(e);
       return;
     }
-    checkRange(from, to, seen, thresholds, "scan");
+    checkShaped(from, to, read, thresholds, "scan");
+  }
+
+  /**
+   * Checks a scan of {@code [key(from), key(to))} read in some {@link ScanShapes.Shape}: the keys
+   * it read before a seek one by one, and the range it vouches for after it as a forward scan's.
+   */
+  private void checkShaped(int from, int to, ScanShapes.Read read, long[] thresholds, String what) {
+    String how = read.shape() == ScanShapes.Shape.FORWARD ? what : what + " " + read.shape();
+    switch (read.shape()) {
+      case FORWARD -> {}
+      case REVERSE -> tally.inc(Stat.SCANS_REVERSE);
+      case REVERSE_SEEK, REVERSE_FIRST -> {
+        tally.inc(Stat.SCANS_REVERSE);
+        tally.inc(Stat.SCANS_SEEKING);
+      }
+      default -> tally.inc(Stat.SCANS_SEEKING);
+    }
+    if (read.problem() != null) {
+      tally.inc(Stat.SCANS_MISORDERED);
+      tally.finding(how + " by process " + process + ": " + read.problem());
+      return;
+    }
+    Map<String, byte[]> early = new LinkedHashMap<>(read.early());
+    for (int i = from; i < to; i++) {
+      if (early.containsKey(key(i))) {
+        check(key(i), early.remove(key(i)), thresholds[i - from], how + " before its seek");
+      }
+    }
+    for (String stray : early.keySet()) {
+      report(
+          new ExpectedState.Finding(
+              ExpectedState.Violation.PHANTOM_VALUE,
+              stray,
+              "outside the range [" + key(from) + ", " + key(to) + ")"),
+          how);
+    }
+    checkRange(read.from(), read.to(), new LinkedHashMap<>(read.seen()), thresholds, from, how);
   }
 
   private void checkRange(
       int from, int to, Map<String, byte[]> seen, long[] thresholds, String what) {
+    checkRange(from, to, seen, thresholds, from, what);
+  }
+
+  /** As above, with {@code thresholds[i - base]} the threshold of key {@code i}. */
+  private void checkRange(
+      int from, int to, Map<String, byte[]> seen, long[] thresholds, int base, String what) {
     for (int i = from; i < to; i++) {
-      check(key(i), seen.remove(key(i)), thresholds[i - from], what);
+      check(key(i), seen.remove(key(i)), thresholds[i - base], what);
     }
     for (String stray : seen.keySet()) {
       report(

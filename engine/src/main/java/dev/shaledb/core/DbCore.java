@@ -293,9 +293,9 @@ public final class DbCore {
     return latest.multiGet(keys, readOptions);
   }
 
-  public DbIterator scan(byte[] start, byte[] end, ReadOptions readOptions) {
+  public DbIterator scan(byte[] start, byte[] end, ReadOptions readOptions, boolean reverse) {
     checkOpen();
-    return latest.scan(start, end, readOptions);
+    return latest.scan(start, end, readOptions, reverse);
   }
 
   public Snapshot snapshot() {

@@ -8,9 +8,14 @@ import dev.shaledb.sst.EntryKind;
  * newest version of a key comes first. Sources that filter by a snapshot do so before an entry
  * reaches this interface.
  *
- * <p>An iterator starts unpositioned: call {@link #seekToFirst()} or {@link #seek(byte[])} first.
- * The accessors and {@link #next()} require {@link #isValid()}; implementations throw {@link
- * IllegalStateException} otherwise.
+ * <p>An iterator starts unpositioned: call a seek first. It moves in the direction of its last
+ * seek: after {@link #seekToFirst()} or {@link #seek(byte[])} forward with {@link #next()}; after
+ * {@link #seekToLast()} or {@link #seekBefore(byte[])} backward with {@link #prev()}, in reverse
+ * internal order (key descending, then sequence number <em>ascending</em>: the oldest version of a
+ * key comes first). Moving against the last seek's direction is unsupported (a merge could not keep
+ * its heap): implementations may throw {@link IllegalStateException}. The accessors, {@link
+ * #next()} and {@link #prev()} require {@link #isValid()}; implementations throw {@link
+ * IllegalStateException} otherwise. Every seek costs O(log n) in its source, never a linear skip.
  *
  * <p>The arrays returned by {@link #key()} and {@link #value()} are not copied, for speed: callers
  * must not modify them. In return, implementations never modify an array once returned, so it stays
@@ -30,6 +35,18 @@ public interface EntryIterator extends AutoCloseable {
 
   /** Positions at the first version whose key is {@code >= target} (unsigned bytes). */
   void seek(byte[] target);
+
+  /** Positions at the last version (the oldest of the largest key), or becomes invalid. */
+  void seekToLast();
+
+  /**
+   * Positions at the last version whose key is {@code < target} (the oldest version of the largest
+   * such key), or becomes invalid. "Last {@code <= k}" is {@code seekBefore(k + 0x00)}.
+   */
+  void seekBefore(byte[] target);
+
+  /** Moves to the previous version in internal order. Requires {@link #isValid()}. */
+  void prev();
 
   /** The current key; not copied, so callers must not modify it. */
   byte[] key();

@@ -84,6 +84,36 @@ public final class Iterators {
       moved();
     }
 
+    @Override
+    public void seekToLast() {
+      try {
+        it.seekToLast();
+      } catch (CorruptObjectException e) {
+        throw reported(e);
+      }
+      moved();
+    }
+
+    @Override
+    public void seekBefore(byte[] target) {
+      try {
+        it.seekBefore(target);
+      } catch (CorruptObjectException e) {
+        throw reported(e);
+      }
+      moved();
+    }
+
+    @Override
+    public void prev() {
+      try {
+        it.prev();
+      } catch (CorruptObjectException e) {
+        throw reported(e);
+      }
+      moved();
+    }
+
     private CorruptObjectException reported(CorruptObjectException e) {
       onCorrupt.accept(e);
       return e;
@@ -140,6 +170,19 @@ public final class Iterators {
     @Override
     public void seek(byte[] target) {
       requireNonNull(target, "target is null");
+    }
+
+    @Override
+    public void seekToLast() {}
+
+    @Override
+    public void seekBefore(byte[] target) {
+      requireNonNull(target, "target is null");
+    }
+
+    @Override
+    public void prev() {
+      throw notPositioned();
     }
 
     @Override

@@ -14,6 +14,11 @@ import java.util.List;
  * children (a memtable and the table it was flushed to, for a moment) is returned once, from the
  * earliest child; the copies are skipped. Closing the merge closes every child.
  *
+ * <p>After {@link #seekToLast()} or {@link #seekBefore(byte[])} the heap is a max-heap: entries
+ * come in reverse internal order (key descending, sequence number ascending), and {@link #prev()}
+ * moves on. A merge moves only in the direction of its last seek (re-seeking every child is what
+ * turning around would cost, so callers re-seek instead).
+ *
  * <p>Not thread-safe.
  */
 public final class MergingIterator implements EntryIterator {
@@ -24,6 +29,7 @@ public final class MergingIterator implements EntryIterator {
   private final byte[][] keys;
   private final long[] seqs;
   private int size;
+  private boolean backward;
   private boolean closed;
 
   /** Merges {@code children}, newest source first. The list is copied; the merge owns them. */
@@ -45,6 +51,7 @@ public final class MergingIterator implements EntryIterator {
 
   @Override
   public void seekToFirst() {
+    backward = false;
     for (EntryIterator child : children) {
       child.seekToFirst();
     }
@@ -54,6 +61,7 @@ public final class MergingIterator implements EntryIterator {
   @Override
   public void seek(byte[] target) {
     requireNonNull(target, "target is null");
+    backward = false;
     for (EntryIterator child : children) {
       child.seek(target);
     }
@@ -61,12 +69,47 @@ public final class MergingIterator implements EntryIterator {
   }
 
   @Override
+  public void seekToLast() {
+    backward = true;
+    for (EntryIterator child : children) {
+      child.seekToLast();
+    }
+    rebuild();
+  }
+
+  @Override
+  public void seekBefore(byte[] target) {
+    requireNonNull(target, "target is null");
+    backward = true;
+    for (EntryIterator child : children) {
+      child.seekBefore(target);
+    }
+    rebuild();
+  }
+
+  @Override
   public void next() {
     checkValid();
+    if (backward) {
+      throw new IllegalStateException("next() after a backward seek");
+    }
+    step();
+  }
+
+  @Override
+  public void prev() {
+    checkValid();
+    if (!backward) {
+      throw new IllegalStateException("prev() after a forward seek");
+    }
+    step();
+  }
+
+  /** Moves the root child one entry in the merge's direction, past copies of its entry. */
+  private void step() {
     int top = heap[0];
     skipCopiesOf(top);
-    EntryIterator child = children[top];
-    child.next();
+    move(top);
     if (load(top)) {
       siftDown(0);
     } else {
@@ -145,12 +188,20 @@ public final class MergingIterator implements EntryIterator {
         return;
       }
       int copy = heap[at];
-      children[copy].next();
+      move(copy);
       if (load(copy)) {
         siftDown(at);
       } else {
         removeAt(at);
       }
+    }
+  }
+
+  private void move(int c) {
+    if (backward) {
+      children[c].prev();
+    } else {
+      children[c].next();
     }
   }
 
@@ -220,14 +271,17 @@ public final class MergingIterator implements EntryIterator {
     heap[i] = c;
   }
 
-  /** Whether child {@code a}'s entry sorts before child {@code b}'s. */
+  /**
+   * Whether child {@code a}'s entry comes before child {@code b}'s in the merge's direction; ties
+   * (copies) break by child index either way, so copies stay adjacent to the root.
+   */
   private boolean less(int a, int b) {
     int cmp = Arrays.compareUnsigned(keys[a], keys[b]);
     if (cmp != 0) {
-      return cmp < 0;
+      return backward ? cmp > 0 : cmp < 0;
     }
     if (seqs[a] != seqs[b]) {
-      return seqs[a] > seqs[b];
+      return backward ? seqs[a] < seqs[b] : seqs[a] > seqs[b];
     }
     return a < b;
   }

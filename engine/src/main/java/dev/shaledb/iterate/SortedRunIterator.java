@@ -15,6 +15,9 @@ import java.util.function.Function;
  * it opens only the table that can hold the target (and its successors if that one has no visible
  * entry at or after it).
  *
+ * <p>Backward the same holds in mirror image: {@link #seekBefore} binary-searches by smallest key
+ * and {@link #prev()} moves into the previous table at its last entry.
+ *
  * <p>The iterators the opener returns start unpositioned; this iterator seeks them. Not
  * thread-safe. Closing it closes the open table iterator.
  */
@@ -112,6 +115,41 @@ public final class SortedRunIterator implements EntryIterator {
   }
 
   @Override
+  public void prev() {
+    checkValid();
+    current.prev();
+    skipExhaustedTablesBackward();
+  }
+
+  @Override
+  public void seekToLast() {
+    if (tables.length == 0) {
+      return;
+    }
+    open(tables.length - 1);
+    current.seekToLast();
+    skipExhaustedTablesBackward();
+  }
+
+  @Override
+  public void seekBefore(byte[] target) {
+    requireNonNull(target, "target is null");
+    int i = firstTableStartingAtOrAfter(target) - 1;
+    if (i < 0) {
+      // Every key in the run sorts at or after the target.
+      closeCurrent();
+      return;
+    }
+    open(i);
+    if (Arrays.compareUnsigned(largest[i], target) < 0) {
+      current.seekToLast();
+    } else {
+      current.seekBefore(target);
+    }
+    skipExhaustedTablesBackward();
+  }
+
+  @Override
   public byte[] key() {
     checkValid();
     return current.key();
@@ -149,6 +187,14 @@ public final class SortedRunIterator implements EntryIterator {
     }
   }
 
+  /** Moves to the previous table's last entry while the current table has no more. */
+  private void skipExhaustedTablesBackward() {
+    while (!current.isValid() && index > 0) {
+      open(index - 1);
+      current.seekToLast();
+    }
+  }
+
   /** Makes table {@code i} current, reusing its iterator if it is already open. */
   private void open(int i) {
     if (i == index && current != null) {
@@ -174,6 +220,20 @@ public final class SortedRunIterator implements EntryIterator {
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
       if (Arrays.compareUnsigned(largest[mid], target) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  private int firstTableStartingAtOrAfter(byte[] target) {
+    int lo = 0;
+    int hi = tables.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (Arrays.compareUnsigned(smallest[mid], target) < 0) {
         lo = mid + 1;
       } else {
         hi = mid;

@@ -12,21 +12,51 @@ import java.util.NoSuchElementException;
 /**
  * What a user sees of a range at a snapshot: for each key in {@code [startInclusive, endExclusive)}
  * the newest version with {@code seq <= maxSeq}, leaving out keys whose newest such version is a
- * DELETE. Keys come in ascending unsigned-byte order; each {@link KeyValue} holds fresh copies of
- * the arrays.
+ * DELETE. Keys come in ascending unsigned-byte order, or descending for a reverse iterator; each
+ * {@link KeyValue} holds fresh copies of the arrays.
  *
- * <p>The iterator seeks its source on first use and owns it: {@link #close()} closes it. After
- * close, {@link #hasNext()} and {@link #next()} throw {@link DbClosedException}. Not thread-safe.
+ * <p>Forward, the versions of a key arrive newest first and the first one within the snapshot
+ * decides. In reverse they arrive oldest first, so every version of the key is read and the last
+ * one within the snapshot decides; a DELETE there hides the key.
+ *
+ * <p>Positioning is lazy: the constructor and the seeks only record where to start, and the first
+ * {@link #hasNext()} after them seeks the source once (O(log n) per source). Seeks are clamped to
+ * the range. {@link #seekToFirst()} and {@link #seekToLast()} name keys, not directions: after them
+ * {@link #next()} returns the smallest, respectively largest, visible key of the range; a forward
+ * iterator then goes on after it, a reverse one before it. When that is against the iterator's
+ * direction (the first key of a reverse scan, the last of a forward one), the key is found by
+ * walking the other way from the bound and is the only one left.
+ *
+ * <p>The iterator owns its source: {@link #close()} closes it. After close every method but close
+ * throws {@link DbClosedException}. Not thread-safe.
  */
 public final class VisibleIterator implements Iterator<KeyValue>, AutoCloseable {
+  /** Where the next {@link #hasNext()} positions the source. */
+  private enum Seek {
+    FIRST,
+    LAST,
+    AT,
+    AFTER
+  }
+
   private final EntryIterator source;
   private final byte[] start;
   private final byte[] end;
   private final long maxSeq;
-  private boolean started;
+  private final boolean reverse;
+  private Seek seek;
+  private byte[] seekKey;
   private boolean exhausted;
   private boolean closed;
   private KeyValue pending;
+
+  /**
+   * A forward iterator; see {@link #VisibleIterator(EntryIterator, byte[], byte[], long, boolean)}.
+   */
+  public VisibleIterator(
+      EntryIterator source, byte[] startInclusive, byte[] endExclusive, long maxSeq) {
+    this(source, startInclusive, endExclusive, maxSeq, false);
+  }
 
   /**
    * @param source an unpositioned source in internal order; it may hold versions above {@code
@@ -34,13 +64,65 @@ public final class VisibleIterator implements Iterator<KeyValue>, AutoCloseable 
    * @param startInclusive the first key of the range, or null for unbounded; not copied
    * @param endExclusive the key after the range, or null for unbounded; not copied
    * @param maxSeq the snapshot: versions with a higher sequence number are invisible
+   * @param reverse whether keys come in descending order (from the end of the range)
    */
   public VisibleIterator(
-      EntryIterator source, byte[] startInclusive, byte[] endExclusive, long maxSeq) {
+      EntryIterator source,
+      byte[] startInclusive,
+      byte[] endExclusive,
+      long maxSeq,
+      boolean reverse) {
     this.source = requireNonNull(source, "source is null");
     this.start = startInclusive;
     this.end = endExclusive;
     this.maxSeq = maxSeq;
+    this.reverse = reverse;
+    this.seek = reverse ? Seek.LAST : Seek.FIRST;
+    this.exhausted = start != null && end != null && Arrays.compareUnsigned(start, end) >= 0;
+  }
+
+  /** Whether keys come in descending order. */
+  public boolean reverse() {
+    return reverse;
+  }
+
+  /**
+   * Repositions: forward, {@link #next()} then returns the first visible key {@code >= key};
+   * reverse, the last {@code <= key}; either clamped to the range.
+   *
+   * @throws NullPointerException if {@code key} is null
+   * @throws DbClosedException if the iterator is closed
+   */
+  public void seek(byte[] key) {
+    requireNonNull(key, "key is null");
+    reposition(Seek.AT, key);
+  }
+
+  /** Repositions so that {@link #next()} returns the smallest visible key of the range. */
+  public void seekToFirst() {
+    reposition(Seek.FIRST, null);
+  }
+
+  /** Repositions so that {@link #next()} returns the largest visible key of the range. */
+  public void seekToLast() {
+    reposition(Seek.LAST, null);
+  }
+
+  /**
+   * Repositions so that {@link #next()} returns the first visible key after {@code key} in this
+   * iterator's direction: how a resumed scan goes on from the last key it returned.
+   */
+  public void seekPast(byte[] key) {
+    requireNonNull(key, "key is null");
+    reposition(Seek.AFTER, key);
+  }
+
+  private void reposition(Seek where, byte[] key) {
+    checkOpen();
+    seek = where;
+    seekKey = key;
+    pending = null;
+    exhausted = start != null && end != null && Arrays.compareUnsigned(start, end) >= 0;
   }
 
   /**
@@ -50,7 +132,10 @@ public final class VisibleIterator implements Iterator<KeyValue>, AutoCloseable 
   public boolean hasNext() {
     checkOpen();
     if (pending == null && !exhausted) {
-      pending = advance();
+      pending = seek != null ? positioned() : step();
+      if (pending == null) {
+        exhausted = true;
+      }
     }
     return pending != null;
   }
@@ -80,24 +165,66 @@ public final class VisibleIterator implements Iterator<KeyValue>, AutoCloseable 
     source.close();
   }
 
-  /** The next visible key-value, or null at the end of the range (then marks it exhausted). */
-  private KeyValue advance() {
-    if (!started) {
-      started = true;
-      if (start != null && end != null && Arrays.compareUnsigned(start, end) >= 0) {
-        exhausted = true;
-        return null;
-      }
-      if (start == null) {
-        source.seekToFirst();
-      } else {
-        source.seek(start);
-      }
+  /** Applies the recorded seek; returns the first visible key-value from there, or null. */
+  private KeyValue positioned() {
+    Seek where = seek;
+    byte[] key = seekKey;
+    seek = null;
+    seekKey = null;
+    if (where == (reverse ? Seek.FIRST : Seek.LAST)) {
+      // The far end of the range: the only key left, found walking toward it from its bound.
+      KeyValue only = reverse ? forwardFrom(start) : backwardFrom(end);
+      exhausted = true;
+      return only;
     }
+    if (!reverse) {
+      byte[] from =
+          switch (where) {
+            case FIRST -> null;
+            case AT -> key;
+            default -> successor(key); // AFTER
+          };
+      return forwardFrom(max(from, start));
+    }
+    byte[] before =
+        switch (where) {
+          case LAST -> null;
+          case AT -> successor(key); // last <= key is the last < key + 0x00
+          default -> key; // AFTER
+        };
+    return backwardFrom(min(before, end));
+  }
+
+  /** Seeks the source to the first version {@code >= from} (null: the first) and steps. */
+  private KeyValue forwardFrom(byte[] from) {
+    if (from == null) {
+      source.seekToFirst();
+    } else {
+      source.seek(from);
+    }
+    return forward();
+  }
+
+  /** Seeks the source to the last version {@code < before} (null: the last) and steps. */
+  private KeyValue backwardFrom(byte[] before) {
+    if (before == null) {
+      source.seekToLast();
+    } else {
+      source.seekBefore(before);
+    }
+    return backward();
+  }
+
+  private KeyValue step() {
+    return reverse ? backward() : forward();
+  }
+
+  /** The next visible key-value at or after the source's position, or null past the range. */
+  private KeyValue forward() {
     while (source.isValid()) {
       byte[] key = source.key();
       if (end != null && Arrays.compareUnsigned(key, end) >= 0) {
-        break;
+        return null;
       }
       KeyValue visible = null;
       boolean decided = false;
@@ -115,7 +242,31 @@ public final class VisibleIterator implements Iterator<KeyValue>, AutoCloseable 
         return visible;
       }
     }
-    exhausted = true;
+    return null;
+  }
+
+  /**
+   * The previous visible key-value at or before the source's position, or null before the range.
+   */
+  private KeyValue backward() {
+    while (source.isValid()) {
+      byte[] key = source.key();
+      if (start != null && Arrays.compareUnsigned(key, start) < 0) {
+        return null;
+      }
+      // Versions of a key come oldest first: the last one within the snapshot decides. Arrays
+      // the source returned stay valid after it moves on, so only the winner is copied.
+      byte[] value = null;
+      do {
+        if (source.seq() <= maxSeq) {
+          value = source.kind() == EntryKind.PUT ? source.value() : null;
+        }
+        source.prev();
+      } while (source.isValid() && sameKey(key));
+      if (value != null) {
+        return new KeyValue(key.clone(), value.clone());
+      }
+    }
     return null;
   }
 
@@ -123,6 +274,26 @@ public final class VisibleIterator implements Iterator<KeyValue>, AutoCloseable 
   private boolean sameKey(byte[] key) {
     byte[] current = source.key();
     return current == key || Arrays.equals(current, key);
+  }
+
+  /** The smallest key after {@code key} in unsigned byte order. */
+  static byte[] successor(byte[] key) {
+    return Arrays.copyOf(key, key.length + 1);
+  }
+
+  private static byte[] max(byte[] a, byte[] b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null || Arrays.compareUnsigned(a, b) >= 0 ? a : b;
+  }
+
+  /** The smaller bound, where null means unbounded above. */
+  private static byte[] min(byte[] a, byte[] b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null || Arrays.compareUnsigned(a, b) <= 0 ? a : b;
   }
 
   private void checkOpen() {

@@ -97,21 +97,27 @@ public final class LatestReads {
     return onLatestView(readOptions, (v, seq) -> reads.multiGet(v, keys, seq));
   }
 
-  public DbIterator scan(byte[] start, byte[] end, ReadOptions readOptions) {
+  /** The keys of {@code [start, end)}, descending if {@code reverse}; see {@link ScanIterator}. */
+  public DbIterator scan(byte[] start, byte[] end, ReadOptions readOptions, boolean reverse) {
     counters.scans.increment();
     if (!views.compactsHere() || readOptions.durableOnly()) {
       VisibleIterator it =
           reads.scan(
-              views.latest(), start, end, readSeq(readOptions), readOptions.readAheadBytes());
+              views.latest(),
+              start,
+              end,
+              readSeq(readOptions),
+              reverse,
+              readOptions.readAheadBytes());
       return new ScanIterator(it, closed);
     }
     Snapshots.SnapshotImpl registered = readOptions.snapshot() == null ? snapshot() : null;
     long seq = registered == null ? readSeq(readOptions) : registered.sequence();
     int readAhead = readOptions.readAheadBytes();
-    VisibleIterator it = reads.scan(views.latest(), start, end, seq, readAhead);
+    VisibleIterator it = reads.scan(views.latest(), start, end, seq, reverse, readAhead);
     return new ScanIterator(
         it,
-        from -> reads.scan(views.latest(), from == null ? start : from, end, seq, readAhead),
+        () -> reads.scan(views.latest(), start, end, seq, reverse, readAhead),
         e -> e,
         registered,
         closed);

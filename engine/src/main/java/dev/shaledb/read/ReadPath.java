@@ -73,10 +73,12 @@ public final class ReadPath {
   }
 
   /**
-   * The visible keys of {@code [start, end)} at {@code seq}, the tables read ahead in windows of up
-   * to {@code readAheadBytes}.
+   * The visible keys of {@code [start, end)} at {@code seq}, descending if {@code reverse}; forward
+   * scans read tables ahead in windows of up to {@code readAheadBytes}. Nothing is read until the
+   * iterator's first {@code hasNext()}, which seeks every source once.
    */
-  public VisibleIterator scan(DbView view, byte[] start, byte[] end, long seq, int readAheadBytes) {
+  public VisibleIterator scan(
+      DbView view, byte[] start, byte[] end, long seq, boolean reverse, int readAheadBytes) {
     ReadAhead readAhead = tables.readAhead(readAheadBytes);
     List<EntryIterator> sources = new ArrayList<>();
     sources.add(view.active().iterator(seq));
@@ -99,7 +101,7 @@ public final class ReadPath {
               index.largest()[r],
               t -> tables.iterator(t, end, seq, readAhead)));
     }
-    return new VisibleIterator(new MergingIterator(sources), start, end, seq);
+    return new VisibleIterator(new MergingIterator(sources), start, end, seq, reverse);
   }
 
   private Optional<SstEntry> getFromTables(ManifestState m, byte[] key, long seq) {

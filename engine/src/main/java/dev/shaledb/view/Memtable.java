@@ -191,6 +191,8 @@ public final class Memtable {
     private final long maxSeq;
     private Iterator<Node> cursor;
     private Node current;
+    // The direction of the last seek: the cursor walks the skip list one way only.
+    private boolean backward;
 
     MemtableIterator(NavigableSet<Node> entries, long maxSeq) {
       this.entries = entries;
@@ -205,24 +207,54 @@ public final class Memtable {
     @Override
     public void next() {
       checkValid();
+      if (backward) {
+        throw new IllegalStateException("next() after a backward seek");
+      }
+      settle();
+    }
+
+    @Override
+    public void prev() {
+      checkValid();
+      if (!backward) {
+        throw new IllegalStateException("prev() after a forward seek");
+      }
       settle();
     }
 
     @Override
     public void seekToFirst() {
+      backward = false;
       cursor = entries.iterator();
+      settle();
+    }
+
+    @Override
+    public void seekToLast() {
+      backward = true;
+      cursor = entries.descendingIterator();
+      settle();
+    }
+
+    @Override
+    public void seekBefore(byte[] target) {
+      requireNonNull(target, "target is null");
+      backward = true;
+      // (target, MAX_VALUE) sorts before every version of the target: the head set is keys < it.
+      cursor = entries.headSet(Node.probe(target, Long.MAX_VALUE), false).descendingIterator();
       settle();
     }
 
     @Override
     public void seek(byte[] target) {
       requireNonNull(target, "target is null");
+      backward = false;
       // Starting at (target, maxSeq) skips the target's invisible versions without visiting them.
       cursor = entries.tailSet(Node.probe(target, maxSeq), true).iterator();
       settle();
     }
 
-    /** Moves to the next visible node, or clears {@code current} at the end. */
+    /** Moves to the cursor's next visible node, or clears {@code current} at the end. */
     private void settle() {
       while (cursor.hasNext()) {
         Node n = cursor.next();

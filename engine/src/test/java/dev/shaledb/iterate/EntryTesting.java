@@ -156,6 +156,23 @@ public final class EntryTesting {
     }
 
     @Override
+    public void seekToLast() {
+      seeks++;
+      delegate.seekToLast();
+    }
+
+    @Override
+    public void seekBefore(byte[] target) {
+      seeks++;
+      delegate.seekBefore(target);
+    }
+
+    @Override
+    public void prev() {
+      delegate.prev();
+    }
+
+    @Override
     public byte[] key() {
       return delegate.key();
     }

@@ -12,6 +12,7 @@ import dev.shaledb.testing.Seeds;
 import dev.shaledb.view.Memtable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -60,11 +61,25 @@ class MergedReadPropertyTest {
           new VisibleIterator(new MergingIterator(sources.apply(sourceSeq)), start, end, maxSeq)) {
         actual = EntryTesting.drain(it);
       }
+      List<KeyValue> visible = EntryTesting.visibleAt(versions, start, end, maxSeq);
       assertThat(actual)
           .as(what + " bounds [" + hex(start) + ", " + hex(end) + ")")
-          .containsExactlyElementsOf(EntryTesting.visibleAt(versions, start, end, maxSeq));
+          .containsExactlyElementsOf(visible);
+
+      List<KeyValue> reversed;
+      try (VisibleIterator it =
+          new VisibleIterator(
+              new MergingIterator(sources.apply(sourceSeq)), start, end, maxSeq, true)) {
+        reversed = EntryTesting.drain(it);
+      }
+      List<KeyValue> descending = new ArrayList<>(visible);
+      Collections.reverse(descending);
+      assertThat(reversed)
+          .as(what + " reverse bounds [" + hex(start) + ", " + hex(end) + ")")
+          .containsExactlyElementsOf(descending);
 
       checkSeeks(g, sources, versions, maxSeq, what);
+      checkBackwardSeeks(g, sources, versions, maxSeq, what);
     }
   }
 
@@ -98,6 +113,64 @@ class MergedReadPropertyTest {
             .isEqualTo(to < expected.size());
       }
     }
+  }
+
+  /**
+   * Every source alone and the merge, walked backward from seekToLast and from seekBefore(target),
+   * must give the forward walk's versions in reverse: keys descending, versions oldest first.
+   */
+  private static void checkBackwardSeeks(
+      Seeds.Gen g,
+      LongFunction<List<EntryIterator>> sources,
+      List<SstEntry> versions,
+      long maxSeq,
+      String what) {
+    List<EntryIterator> alone = sources.apply(maxSeq);
+    for (int c = 0; c < alone.size(); c++) {
+      try (EntryIterator it = alone.get(c)) {
+        List<SstEntry> forward = EntryTesting.drainFromFirst(it);
+        Collections.reverse(forward);
+        it.seekToLast();
+        assertThat(drainBackward(it, Integer.MAX_VALUE))
+            .as(what + " source " + c + " backward")
+            .isEqualTo(forward);
+      }
+    }
+    List<SstEntry> expected = EntryTesting.versionsAt(versions, maxSeq);
+    List<SstEntry> descending = new ArrayList<>(expected);
+    Collections.reverse(descending);
+    try (MergingIterator it = new MergingIterator(sources.apply(maxSeq))) {
+      it.seekToLast();
+      assertThat(drainBackward(it, Integer.MAX_VALUE))
+          .as(what + " full backward walk")
+          .isEqualTo(descending);
+      for (int s = 0; s < 4; s++) {
+        byte[] target = randomBound(g, List.of());
+        int from = 0; // the first entry of the descending list whose key is < target
+        while (from < descending.size()
+            && Arrays.compareUnsigned(descending.get(from).key(), target) >= 0) {
+          from++;
+        }
+        it.seekBefore(target);
+        int steps = g.intBetween(0, 12);
+        int to = Math.min(descending.size(), from + steps);
+        assertThat(drainBackward(it, steps))
+            .as(what + " seekBefore " + hex(target))
+            .isEqualTo(descending.subList(from, to));
+        assertThat(it.isValid())
+            .as(what + " valid after seekBefore " + hex(target))
+            .isEqualTo(to < descending.size());
+      }
+    }
+  }
+
+  private static List<SstEntry> drainBackward(EntryIterator it, int steps) {
+    List<SstEntry> got = new ArrayList<>();
+    for (int i = 0; i < steps && it.isValid(); i++) {
+      got.add(new SstEntry(it.key(), it.seq(), it.kind(), it.value(), SstEntry.NO_EXPIRY));
+      it.prev();
+    }
+    return got;
   }
 
   private static List<byte[]> keyPool(Seeds.Gen g) {

@@ -14,6 +14,8 @@ final class BlockCursor {
   private byte[] data;
   private int end;
   private int pos;
+  // Where the current entry starts, so prev() can find the restart point before it.
+  private int at;
   private int next;
   private boolean valid;
 
@@ -47,6 +49,46 @@ final class BlockCursor {
     } else {
       parse(next, false);
     }
+  }
+
+  /**
+   * Moves to the entry before the current one, or becomes invalid at the block's first entry. Keys
+   * are prefix-compressed forward only, so this decodes from the last restart point before the
+   * current entry: O(restart interval), never the whole block.
+   */
+  void prev() {
+    int target = at;
+    if (!valid || target == 0) {
+      valid = false;
+      return;
+    }
+    parse(block.restartOffset(lastRestartBefore(target)), true);
+    while (next < target) {
+      parse(next, false);
+    }
+  }
+
+  /** Positions at the block's last entry. */
+  void seekToLast() {
+    parse(block.restartOffset(block.restartCount - 1), true);
+    while (next < end) {
+      parse(next, false);
+    }
+  }
+
+  /** The last restart point that starts before byte {@code offset} (restart 0 starts at 0). */
+  private int lastRestartBefore(int offset) {
+    int lo = 0;
+    int hi = block.restartCount - 1;
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      if (block.restartOffset(mid) < offset) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
   }
 
   /** Positions at the first entry whose key is {@code >= target}, or invalid if none. */
@@ -128,6 +170,7 @@ final class BlockCursor {
    * (error paths live in helpers) so that the JIT inlines it into the seek and scan loops.
    */
   private void parse(int at, boolean restart) {
+    this.at = at;
     pos = at;
     int shared = varint32();
     int unshared = varint32();

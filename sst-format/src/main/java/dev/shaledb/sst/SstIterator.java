@@ -6,8 +6,13 @@ import java.util.Arrays;
 
 /**
  * A cursor over a table's entries in table order (key ascending, then sequence number descending),
- * skipping entries newer than its {@code maxSeq} and stopping at its upper bound. Every visible
- * version of a key is returned; callers wanting only the newest skip equal keys.
+ * skipping entries newer than its {@code maxSeq} and stopping at its bounds. Every visible version
+ * of a key is returned; callers wanting only the newest skip equal keys.
+ *
+ * <p>It moves both ways: {@link #next()} forward, {@link #prev()} backward (within a decoded block
+ * from the restart point before the entry, then into the previous block), from any position. {@link
+ * #seekToLast()} and {@link #seekBefore(byte[])} position for a backward walk; each seek is a
+ * binary search of the index and then of the block's restart points.
  *
  * <pre>{@code
  * SstIterator it = reader.scan(from, to, snapshotSeq);
@@ -55,6 +60,33 @@ public final class SstIterator {
   public void seek(byte[] target) {
     requireNonNull(target, "target is null");
     seekTo(lower != null && Arrays.compareUnsigned(target, lower) < 0 ? lower : target);
+  }
+
+  /** Positions at the last visible entry (below the upper bound, if any; at or after the lower). */
+  public void seekToLast() {
+    if (upper != null) {
+      seekBeforeBound(upper);
+      return;
+    }
+    enterBlock(reader.index().count() - 1);
+    cursor.seekToLast();
+    settleBackward();
+  }
+
+  /**
+   * Positions at the last visible entry whose key is {@code < target} (and in bounds): the oldest
+   * visible version of the largest such key, from which {@link #prev()} walks backward.
+   */
+  public void seekBefore(byte[] target) {
+    requireNonNull(target, "target is null");
+    seekBeforeBound(upper != null && Arrays.compareUnsigned(upper, target) < 0 ? upper : target);
+  }
+
+  /** Moves to the previous visible entry, or becomes invalid before the first (or lower bound). */
+  public void prev() {
+    checkValid();
+    cursor.prev();
+    settleBackward();
   }
 
   /** Whether the iterator is on an entry; false past the end or the upper bound. */
@@ -127,6 +159,25 @@ public final class SstIterator {
     settle();
   }
 
+  /** The entry before the first entry {@code >= bound}: found forward, then one step back. */
+  private void seekBeforeBound(byte[] bound) {
+    int b = reader.index().find(bound);
+    if (b >= reader.index().count()) {
+      enterBlock(reader.index().count() - 1);
+      cursor.seekToLast();
+    } else {
+      enterBlock(b);
+      cursor.seek(bound);
+      if (cursor.isValid()) {
+        cursor.prev();
+      } else {
+        // Every key of block b sorts before the bound (its separator does not).
+        cursor.seekToLast();
+      }
+    }
+    settleBackward();
+  }
+
   private void enterBlock(int b) {
     valid = false;
     block = b;
@@ -154,6 +205,30 @@ public final class SstIterator {
         return;
       }
       cursor.next();
+    }
+  }
+
+  /** Moves backward to the last visible entry in bounds, or becomes invalid. */
+  private void settleBackward() {
+    while (true) {
+      if (!cursor.isValid()) {
+        if (block <= 0) {
+          valid = false;
+          return;
+        }
+        enterBlock(block - 1);
+        cursor.seekToLast();
+        continue;
+      }
+      if (lower != null && cursor.compareKey(lower) < 0) {
+        valid = false;
+        return;
+      }
+      if (cursor.seq() <= maxSeq) {
+        valid = true;
+        return;
+      }
+      cursor.prev();
     }
   }
 
