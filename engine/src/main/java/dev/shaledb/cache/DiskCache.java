@@ -108,7 +108,7 @@ public final class DiskCache implements AutoCloseable {
         new ThreadPoolExecutor(
             1,
             1,
-            0,
+            5,
             TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(WRITE_QUEUE),
             Threads.daemon("disk-cache"),
@@ -116,6 +116,8 @@ public final class DiskCache implements AutoCloseable {
               droppedWrites.increment();
               pendingWrites.decrementAndGet();
             });
+    // An idle cache holds no thread, so one never closed (a process killed in a test) leaks none.
+    writer.allowCoreThreadTimeOut(true);
   }
 
   /**
