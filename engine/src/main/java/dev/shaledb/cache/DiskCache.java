@@ -233,10 +233,12 @@ public final class DiskCache implements AutoCloseable {
       hits.increment();
       return CompletableFuture.completedFuture(cached);
     }
-    misses.increment();
     Range range = new Range(objectKey, offset, length);
     CompletableFuture<byte[]> promise = new CompletableFuture<>();
     CompletableFuture<byte[]> leader = inflight.putIfAbsent(range, promise);
+    // Counted once the miss has joined or started the fetch: a miss counted is one that shares
+    // the fetch in flight, if there is one (DiskCacheRaceTest relies on it).
+    misses.increment();
     if (leader != null) {
       return leader.thenApply(byte[]::clone); // each caller owns its array
     }
