@@ -2,8 +2,10 @@ package dev.shaledb;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shaledb.cache.DiskCache;
 import dev.shaledb.sst.SstOptions;
 import dev.shaledb.wal.WalWriterOptions;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,6 +22,11 @@ import java.util.concurrent.ScheduledExecutorService;
  *     {@link dev.shaledb.error.WriteStallException} (default 30 s)
  * @param blockCacheBytes the capacity of the in-memory block cache, weighed by decoded block size
  *     (default 256 MiB; 0 disables it)
+ * @param diskCacheDirectory the directory of the local disk cache below the block cache, which
+ *     keeps table blocks read from the store across restarts (default null: none); one process at a
+ *     time may use a directory, and deleting it at any moment loses nothing
+ * @param diskCacheBytes the disk cache's byte budget (at least 4 MiB when a directory is set, 0
+ *     without one; default 0)
  * @param tableOptions block size, compression and bloom filter of the tables written (default
  *     {@link SstOptions#defaults()})
  * @param walOptions WAL object size, pipelining and flush interval (default {@link
@@ -50,6 +57,8 @@ public record DbOptions(
     long maxUnflushedBytes,
     Duration writeStallTimeout,
     long blockCacheBytes,
+    Path diskCacheDirectory,
+    long diskCacheBytes,
     SstOptions tableOptions,
     WalWriterOptions walOptions,
     boolean flushOnClose,
@@ -78,6 +87,7 @@ public record DbOptions(
     if (blockCacheBytes < 0) {
       throw new IllegalArgumentException("blockCacheBytes is negative: " + blockCacheBytes);
     }
+    DiskCache.checkOptions(diskCacheDirectory, diskCacheBytes);
     requireNonNull(tableOptions, "tableOptions is null");
     requireNonNull(walOptions, "walOptions is null");
     requireNonNull(compaction, "compaction is null");
@@ -103,6 +113,8 @@ public record DbOptions(
     b.maxUnflushedBytes = maxUnflushedBytes;
     b.writeStallTimeout = writeStallTimeout;
     b.blockCacheBytes = blockCacheBytes;
+    b.diskCacheDirectory = diskCacheDirectory;
+    b.diskCacheBytes = diskCacheBytes;
     b.tableOptions = tableOptions;
     b.walOptions = walOptions;
     b.flushOnClose = flushOnClose;
@@ -121,6 +133,8 @@ public record DbOptions(
     private long maxUnflushedBytes = 256L << 20;
     private Duration writeStallTimeout = Duration.ofSeconds(30);
     private long blockCacheBytes = 256L << 20;
+    private Path diskCacheDirectory;
+    private long diskCacheBytes;
     private SstOptions tableOptions = SstOptions.defaults();
     private WalWriterOptions walOptions = WalWriterOptions.defaults();
     private boolean flushOnClose = true;
@@ -150,6 +164,13 @@ public record DbOptions(
 
     public Builder blockCacheBytes(long value) {
       this.blockCacheBytes = value;
+      return this;
+    }
+
+    /** A disk cache in {@code directory} of up to {@code bytes}; (null, 0) turns it off. */
+    public Builder diskCache(Path directory, long bytes) {
+      this.diskCacheDirectory = directory;
+      this.diskCacheBytes = bytes;
       return this;
     }
 
@@ -204,6 +225,8 @@ public record DbOptions(
           maxUnflushedBytes,
           writeStallTimeout,
           blockCacheBytes,
+          diskCacheDirectory,
+          diskCacheBytes,
           tableOptions,
           walOptions,
           flushOnClose,

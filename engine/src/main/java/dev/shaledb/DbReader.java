@@ -2,6 +2,7 @@ package dev.shaledb;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shaledb.cache.DiskCache;
 import dev.shaledb.error.CheckpointNotFoundException;
 import dev.shaledb.error.DbClosedException;
 import dev.shaledb.error.DbNotFoundException;
@@ -57,6 +58,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class DbReader implements AutoCloseable {
   private final MeteredObjectStore store;
   private final CaffeineBlockCache cache;
+  private final DiskCache diskCache; // null: none
   private final ReadPath reads;
   private final TableStore tables;
   private final ReaderCatchUp catchUp; // null for a checkpoint reader
@@ -80,7 +82,11 @@ public final class DbReader implements AutoCloseable {
     this.store = store;
     this.cache =
         options.blockCacheBytes() == 0 ? null : new CaffeineBlockCache(options.blockCacheBytes());
-    this.tables = new TableStore(store, path, cache, corruption);
+    this.diskCache =
+        options.diskCacheDirectory() == null
+            ? null
+            : DiskCache.open(options.diskCacheDirectory(), options.diskCacheBytes());
+    this.tables = new TableStore(store, path, cache, diskCache, corruption);
     this.reads = new ReadPath(tables);
     this.catchUp = catchUp;
     this.pinned = pinned;
@@ -346,6 +352,7 @@ public final class DbReader implements AutoCloseable {
   /** The reader's state and counters. */
   public DbReaderStats stats() {
     ReaderView v = view();
+    DiskCache.Stats disk = diskCache == null ? null : diskCache.stats();
     return new DbReaderStats(
         v.manifestId(),
         catchUp == null ? v.lastFlushedSeq() : v.seq(),
@@ -364,7 +371,11 @@ public final class DbReader implements AutoCloseable {
         cache == null ? 0 : cache.hits(),
         cache == null ? 0 : cache.misses(),
         cache == null ? 0 : cache.weightedBytes(),
-        store.snapshot());
+        store.snapshot(),
+        disk == null ? 0 : disk.hits(),
+        disk == null ? 0 : disk.misses(),
+        disk == null ? 0 : disk.bytes(),
+        disk == null ? 0 : disk.damaged());
   }
 
   /**
@@ -384,6 +395,9 @@ public final class DbReader implements AutoCloseable {
     }
     if (ownsScheduler) {
       scheduler.shutdownNow();
+    }
+    if (diskCache != null) {
+      diskCache.close();
     }
   }
 

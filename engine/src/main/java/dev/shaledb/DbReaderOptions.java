@@ -2,6 +2,8 @@ package dev.shaledb;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shaledb.cache.DiskCache;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
@@ -16,6 +18,11 @@ import java.util.concurrent.ScheduledExecutorService;
  *     DbReader#refresh()}. Ignored for a checkpoint reader, which never moves
  * @param blockCacheBytes the capacity of the reader's block cache, weighed by decoded block size
  *     (default 64 MiB; 0 disables it)
+ * @param diskCacheDirectory the directory of the local disk cache below the block cache, which
+ *     keeps table blocks read from the store across restarts (default null: none); one process at a
+ *     time may use a directory, and deleting it at any moment loses nothing
+ * @param diskCacheBytes the disk cache's byte budget (at least 4 MiB when a directory is set, 0
+ *     without one; default 0)
  * @param checkpoint the id of a checkpoint to read, exactly as it was pinned (tables only, no WAL,
  *     no polling); null (the default) follows the latest state
  * @param clock decides whether a checkpoint has expired and stamps refreshes (default the system
@@ -29,6 +36,8 @@ import java.util.concurrent.ScheduledExecutorService;
 public record DbReaderOptions(
     Duration pollInterval,
     long blockCacheBytes,
+    Path diskCacheDirectory,
+    long diskCacheBytes,
     UUID checkpoint,
     Clock clock,
     ScheduledExecutorService scheduler,
@@ -42,6 +51,7 @@ public record DbReaderOptions(
     if (blockCacheBytes < 0) {
       throw new IllegalArgumentException("blockCacheBytes is negative: " + blockCacheBytes);
     }
+    DiskCache.checkOptions(diskCacheDirectory, diskCacheBytes);
     requireNonNull(clock, "clock is null");
     requireNonNull(listener, "listener is null");
   }
@@ -61,6 +71,8 @@ public record DbReaderOptions(
     Builder b = new Builder();
     b.pollInterval = pollInterval;
     b.blockCacheBytes = blockCacheBytes;
+    b.diskCacheDirectory = diskCacheDirectory;
+    b.diskCacheBytes = diskCacheBytes;
     b.checkpoint = checkpoint;
     b.clock = clock;
     b.scheduler = scheduler;
@@ -72,6 +84,8 @@ public record DbReaderOptions(
   public static final class Builder {
     private Duration pollInterval = Duration.ofSeconds(1);
     private long blockCacheBytes = 64L << 20;
+    private Path diskCacheDirectory;
+    private long diskCacheBytes;
     private UUID checkpoint;
     private Clock clock = Clock.systemUTC();
     private ScheduledExecutorService scheduler;
@@ -86,6 +100,13 @@ public record DbReaderOptions(
 
     public Builder blockCacheBytes(long value) {
       this.blockCacheBytes = value;
+      return this;
+    }
+
+    /** A disk cache in {@code directory} of up to {@code bytes}; (null, 0) turns it off. */
+    public Builder diskCache(Path directory, long bytes) {
+      this.diskCacheDirectory = directory;
+      this.diskCacheBytes = bytes;
       return this;
     }
 
@@ -111,7 +132,14 @@ public record DbReaderOptions(
 
     public DbReaderOptions build() {
       return new DbReaderOptions(
-          pollInterval, blockCacheBytes, checkpoint, clock, scheduler, listener);
+          pollInterval,
+          blockCacheBytes,
+          diskCacheDirectory,
+          diskCacheBytes,
+          checkpoint,
+          clock,
+          scheduler,
+          listener);
     }
   }
 }

@@ -27,6 +27,12 @@ import java.time.Instant;
  * @param cacheMisses block cache misses (each one a ranged GET)
  * @param cacheBytes bytes held by the block cache
  * @param objectStore requests, failures, bytes and latencies of this reader's object-store calls
+ * @param diskCacheHits block reads the disk cache served (0 without one)
+ * @param diskCacheMisses block reads that went past the disk cache to the store; concurrent misses
+ *     of one block share one GET
+ * @param diskCacheBytes bytes held by the disk cache's files
+ * @param diskCacheDamaged disk cache entries found damaged, truncated, misplaced or gone when read
+ *     (each also a miss, read from the store instead)
  */
 public record DbReaderStats(
     long manifestId,
@@ -46,4 +52,8 @@ public record DbReaderStats(
     long cacheHits,
     long cacheMisses,
     long cacheBytes,
-    ObjectStoreMetrics objectStore) {}
+    ObjectStoreMetrics objectStore,
+    long diskCacheHits,
+    long diskCacheMisses,
+    long diskCacheBytes,
+    long diskCacheDamaged) {}

@@ -38,6 +38,12 @@ import dev.shaledb.objectstore.ObjectStoreMetrics;
  * @param lastBackgroundError the last of them as "task: what: cause", or null if none
  * @param condemnedUploads flushes and compactions whose tables garbage collection condemned before
  *     they were published (they stalled longer than its minAge) and that were redone
+ * @param diskCacheHits block reads the disk cache served (0 without one)
+ * @param diskCacheMisses block reads that went past the disk cache to the store; concurrent misses
+ *     of one block share one GET
+ * @param diskCacheBytes bytes held by the disk cache's files
+ * @param diskCacheDamaged disk cache entries found damaged, truncated, misplaced or gone when read
+ *     (each also a miss, read from the store instead)
  */
 public record DbStats(
     long puts,
@@ -69,4 +75,8 @@ public record DbStats(
     ObjectStoreMetrics objectStore,
     long backgroundFailures,
     String lastBackgroundError,
-    long condemnedUploads) {}
+    long condemnedUploads,
+    long diskCacheHits,
+    long diskCacheMisses,
+    long diskCacheBytes,
+    long diskCacheDamaged) {}

@@ -103,12 +103,73 @@ final class DbBench {
           db, "scan 10000, uncached, no read-ahead", ReadOptions.defaults().withReadAheadBytes(0));
       db = reopen(db, "reopen", dbOptions());
       reads(db, "readrandom, cached");
+      if (options.diskCache()) {
+        db = diskCachePhases(db);
+      }
       idle(db);
     } finally {
       db.close();
     }
     if (options.replayObjects() > 0) {
       replay();
+    }
+  }
+
+  /**
+   * Point reads through a disk cache with no memory block cache, so every read is a disk-tier hit
+   * or a GET: cold (an empty cache), warm (after two passes over every block, since a block is
+   * admitted on its second miss), and warm again after a restart (the index taken back from the
+   * segment files). Returns the database reopened with the default options.
+   */
+  private Db diskCachePhases(Db db) {
+    Path dir = BenchData.tempDir("shaledb-bench-disk-cache-");
+    try {
+      DbOptions disk = dbOptions().toBuilder().blockCacheBytes(0).diskCache(dir, 1L << 30).build();
+      db = reopen(db, "reopen, disk cache only (empty)", disk);
+      reads(db, "readrandom, disk cache cold");
+      warmDiskCache(db);
+      reads(db, "readrandom, disk cache warm");
+      db = reopen(db, "reopen, disk cache only (warm)", disk);
+      reads(db, "readrandom, disk cache warm after restart");
+      return reopen(db, "reopen", dbOptions());
+    } finally {
+      BenchData.deleteTree(dir);
+    }
+  }
+
+  /**
+   * Reads every key twice with multiGets of keys {@code num / 64} apart, so one call's block reads
+   * overlap; then waits until the disk cache stops growing (its writes are asynchronous).
+   */
+  private void warmDiskCache(Db db) {
+    timed(
+        "disk cache warm-up (every block read twice)",
+        () -> {
+          int stride = Math.max(1, options.num() / MULTIGET_KEYS);
+          for (int pass = 0; pass < 2; pass++) {
+            for (int start = 0; start < stride; start++) {
+              List<byte[]> keys = new ArrayList<>();
+              for (int k = start; k < options.num(); k += stride) {
+                keys.add(BenchData.setKey(BenchData.newKey(options.keySize()), k));
+              }
+              db.multiGet(keys);
+            }
+          }
+          long bytes = -1;
+          while (bytes != db.stats().diskCacheBytes()) {
+            bytes = db.stats().diskCacheBytes();
+            sleep(200);
+          }
+          return null;
+        });
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
     }
   }
 
@@ -248,6 +309,14 @@ final class DbBench {
     DbStats end = db.stats();
     long hits = end.cacheHits() - start.cacheHits();
     long misses = end.cacheMisses() - start.cacheMisses();
+    long diskHits = end.diskCacheHits() - start.diskCacheHits();
+    long diskMisses = end.diskCacheMisses() - start.diskCacheMisses();
+    String disk =
+        diskHits + diskMisses == 0
+            ? ""
+            : String.format(
+                "; disk cache hits %,d, misses %,d (%.1f %% hits)",
+                diskHits, diskMisses, 100.0 * diskHits / (diskHits + diskMisses));
     add(
         PhaseResult.of(
             name,
@@ -256,8 +325,8 @@ final class DbBench {
             false,
             store.snapshot().minus(before),
             String.format(
-                "block cache hits %,d, misses %,d (%.1f %% hits)",
-                hits, misses, hits + misses == 0 ? 0.0 : 100.0 * hits / (hits + misses))));
+                "block cache hits %,d, misses %,d (%.1f %% hits)%s",
+                hits, misses, hits + misses == 0 ? 0.0 : 100.0 * hits / (hits + misses), disk)));
   }
 
   /**

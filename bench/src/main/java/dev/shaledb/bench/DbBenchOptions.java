@@ -26,6 +26,7 @@ import java.util.Set;
  *     dev.shaledb.Db#writeAsync}); 1 is a blocking {@code put}
  * @param json where to write the results as JSON, or null
  * @param chart where to draw the PNG chart, or null
+ * @param diskCache whether to add the disk cache phases (cold, warm, warm after a restart)
  */
 record DbBenchOptions(
     String store,
@@ -43,7 +44,8 @@ record DbBenchOptions(
     int walInFlight,
     int window,
     Path json,
-    Path chart) {
+    Path chart,
+    boolean diskCache) {
 
   private static final Set<String> VALUED =
       Set.of(
@@ -87,7 +89,8 @@ record DbBenchOptions(
           "  --window W           durable writes in flight per writer thread (default 1)",
           "  --seed N             seed of keys, values and simulated latency (default 42)",
           "  --json FILE          write the results as JSON",
-          "  --chart FILE         draw throughput and durable latency vs concurrency as PNG");
+          "  --chart FILE         draw throughput and durable latency vs concurrency as PNG",
+          "  --disk-cache         add reads through a disk cache: cold, warm, warm after a restart");
 
   DbBenchOptions {
     if (concurrencies.isEmpty() || concurrencies.stream().anyMatch(c -> c < 1 || c > 1024)) {
@@ -112,6 +115,7 @@ record DbBenchOptions(
   static DbBenchOptions parse(String[] args) {
     String store = null;
     boolean simulate = false;
+    boolean diskCache = false;
     double put = 25;
     double get = 15;
     long seed = 42;
@@ -130,6 +134,10 @@ record DbBenchOptions(
       String arg = args[i];
       if (arg.equals("--simulate-s3")) {
         simulate = true;
+        continue;
+      }
+      if (arg.equals("--disk-cache")) {
+        diskCache = true;
         continue;
       }
       if (!VALUED.contains(arg)) {
@@ -183,7 +191,8 @@ record DbBenchOptions(
         walInFlight,
         window,
         json,
-        chart);
+        chart,
+        diskCache);
   }
 
   private static List<Integer> list(String value) {

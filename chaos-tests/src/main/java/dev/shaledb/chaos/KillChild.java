@@ -1,12 +1,14 @@
 package dev.shaledb.chaos;
 
 import dev.shaledb.Db;
+import dev.shaledb.DbOptions;
 import dev.shaledb.WriteBatch;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.ObjectStores;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -20,7 +22,10 @@ import java.util.SplittableRandom;
  * which survive the kill in the pipe, into an {@link ExpectedState}.
  *
  * <p>Arguments: store URI (see {@link ObjectStores#open}), writer id, seed, number of keys, and
- * optionally the {@link KillProfile} (default {@code SMALL}).
+ * optionally the {@link KillProfile} (default {@code SMALL}) and a disk cache directory. With a
+ * disk cache (and no memory block cache) the child also reads two random keys after each write
+ * call, so it is killed while its cache is being written, and prints {@code X <key>} for a value
+ * that is not one a writer made for that key (corrupt data returned), as {@code X <key> end}.
  */
 public final class KillChild {
   private KillChild() {}
@@ -34,9 +39,27 @@ public final class KillChild {
     exitWhenParentDies();
     PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
     ObjectStore store = ObjectStores.open(storeUri);
-    Db db = Db.open(store, SeedRun.PATH, profile.childOptions());
+    Path cacheDir = args.length > 5 && !args[5].isEmpty() ? Path.of(args[5]) : null;
+    DbOptions options = profile.childOptions();
+    if (cacheDir != null) {
+      options = options.toBuilder().blockCacheBytes(0).diskCache(cacheDir, 4L << 20).build();
+    }
+    // Reads draw from a generator of their own, so the writes are those of a child without them.
+    SplittableRandom reads = new SplittableRandom(Long.parseLong(args[2]) ^ 0x7265616473L);
+    Db db = Db.open(store, SeedRun.PATH, options);
     out.println("READY");
     out.flush();
+    if (cacheDir != null) {
+      // Every key twice, before any write: most live in tables earlier children flushed, so these
+      // reads reach the disk cache (a block is admitted on its second miss) while the kill may
+      // come.
+      for (int pass = 0; pass < 2; pass++) {
+        for (int k = 0; k < keys; k++) {
+          checkRead(db, Workload.key(k), out);
+        }
+        out.flush();
+      }
+    }
     long seq = 0;
     for (long n = 0; ; n++) {
       // Every key of a batch is a write of its own for the oracle, with its own value counter.
@@ -69,7 +92,23 @@ public final class KillChild {
       } catch (RuntimeException e) {
         out.println("F " + n + " " + e);
       }
+      for (int i = 0; cacheDir != null && i < 2; i++) {
+        checkRead(db, Workload.key(reads.nextInt(keys)), out);
+      }
       out.flush();
+    }
+  }
+
+  /** Reads {@code key} and prints {@code X <key> end} if its value was not written for it. */
+  private static void checkRead(Db db, String key, PrintStream out) {
+    try {
+      byte[] value = db.get(key.getBytes(StandardCharsets.UTF_8));
+      UniqueValues.Token token = value == null ? null : UniqueValues.decode(value);
+      if (value != null && (token == null || !token.key().equals(key))) {
+        out.println("X " + key + " end"); // "end": a line the kill cut short is no finding
+      }
+    } catch (RuntimeException e) {
+      // a failed read is no wrong data; the parent verifies the database itself
     }
   }
 

@@ -65,6 +65,7 @@ public final class SeedRun {
       java.util.Collections.synchronizedMap(new EnumMap<>(FaultKind.class));
   private int nextProcess = 1;
   private final WriterRaces races = new WriterRaces(this);
+  private final DiskCacheChaos diskCaches; // null: this seed runs without disk caches
 
   /** A run of {@code ops} operations over {@code keys} keys. */
   public SeedRun(long seed, int ops, int keys) {
@@ -89,6 +90,7 @@ public final class SeedRun {
     // Stalls are a fault class: the no-fault baseline seeds have none. Their collections run on
     // the raw store, as another process whose requests are not the workload's.
     this.stalls = new Stalls(raw, PATH, seed, tally, !plan.equals(FaultPlan.none()));
+    this.diskCaches = DiskCacheChaos.forSeed(seed, tally);
   }
 
   /** The plan of {@code seed}: the baseline every tenth seed, else a random one, latency scaled. */
@@ -166,6 +168,9 @@ public final class SeedRun {
         secondThread.shutdownNow();
       }
       stalls.close();
+      if (diskCaches != null) {
+        diskCaches.close();
+      }
     }
     // Every process is dead by now; only their detections still on the way are waited for.
     corruption.classify(tally);
@@ -207,6 +212,9 @@ public final class SeedRun {
         break;
       }
       done++;
+      if (diskCaches != null) {
+        diskCaches.maybeDamageLive(p.id());
+      }
       if (!w.step()) {
         if (!p.isDead()) {
           tally.inc(Stat.RESTARTS_AFTER_WRITE_FAILURE);
@@ -357,6 +365,14 @@ public final class SeedRun {
       tally.inc(Stat.COMPACTIONS_CRASHED);
       compactionCrashed = true;
     }
+    dev.shaledb.DbStats stats = diskCaches == null ? null : p.db().stats();
+    endProcess(p, cleanly, planned);
+    if (diskCaches != null) {
+      diskCaches.ended(p.id(), stats);
+    }
+  }
+
+  private void endProcess(ChaosProcess p, boolean cleanly, CrashPoint planned) {
     if (cleanly) {
       try {
         p.closeCleanly(faults);
@@ -415,6 +431,9 @@ public final class SeedRun {
               .clock(Clock.offset(Clock.systemUTC(), Duration.ofMillis(skewMillis)))
               .build();
       tally.inc(Stat.SKEWED_CLOCKS);
+    }
+    if (diskCaches != null) {
+      options = diskCaches.options(options, id);
     }
     return new ChaosProcess.Spec(id, forThis, seed * 1_000_003L + id, options, oneScheduler);
   }

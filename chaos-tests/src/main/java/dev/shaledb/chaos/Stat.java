@@ -77,6 +77,12 @@ public enum Stat {
   TABLES_VERIFIED_WHOLE("table objects listed after kill -9 and verified whole", false),
   PARTIAL_OBJECTS_VISIBLE("partial objects visible (listed tables failing to verify)", true),
   MISSING_OBJECTS("referenced-but-missing objects (full scans, final GC check)", true),
+  DISK_CACHE_PROCESSES("processes with a disk cache (seeded with the last one's files)", false),
+  DISK_CACHE_DAMAGE(
+      "disk cache files damaged (flip, cut, swap, delete; live and between lives)", false),
+  DISK_CACHE_BYTES_LEFT("disk cache segment bytes left by killed kill -9 children", false),
+  DISK_CACHE_HITS("block reads served by a disk cache", false),
+  DISK_CACHE_ENTRIES_DAMAGED("  disk cache entries found damaged and read from the store", false),
   ORPHANED_BYTES("orphaned table bytes after a final GC with minAge 0", false);
 
   /** The rows of the corruption account, in report order. */

@@ -70,7 +70,18 @@ class KillNineTest {
       Supplier<ObjectStore> verifyStore,
       KillProfile profile,
       ExpectedState oracle,
-      MultipartAudit audit) {
+      MultipartAudit audit,
+      Path diskCache) {
+    Lane(
+        String tier,
+        String storeUri,
+        Supplier<ObjectStore> verifyStore,
+        KillProfile profile,
+        ExpectedState oracle,
+        MultipartAudit audit) {
+      this(tier, storeUri, verifyStore, profile, oracle, audit, null);
+    }
+
     Lane(String tier, String storeUri, Supplier<ObjectStore> verifyStore, KillProfile profile) {
       this(tier, storeUri, verifyStore, profile, new ExpectedState(), null);
     }
@@ -97,6 +108,28 @@ class KillNineTest {
             "file:" + dir.toAbsolutePath(),
             () -> new LocalFileObjectStore(dir),
             KillProfile.SMALL);
+    runTier(seed(tier), lane, null, ChaosTiers.KILLS);
+  }
+
+  /**
+   * The same with a disk cache that every child takes over from the one killed before it, and reads
+   * through (issue 17, item 7): kills land while the cache is being written, and no read may return
+   * a value that is not one written for its key.
+   */
+  @Test
+  @Timeout(value = 24, unit = TimeUnit.HOURS)
+  void killsWhileTheDiskCacheIsWrittenReturnNoCorruptData(@TempDir Path dir) throws Exception {
+    String tier = "kill-9 disk cache";
+    Path store = java.nio.file.Files.createDirectory(dir.resolve("store"));
+    Lane lane =
+        new Lane(
+            tier,
+            "file:" + store.toAbsolutePath(),
+            () -> new LocalFileObjectStore(store),
+            KillProfile.SMALL,
+            new ExpectedState(),
+            null,
+            dir.resolve("cache"));
     runTier(seed(tier), lane, null, ChaosTiers.KILLS);
   }
 
@@ -249,7 +282,8 @@ class KillNineTest {
                 Integer.toString(writer),
                 Long.toString(random.nextLong()),
                 Integer.toString(large ? lane.profile().keys() : ChaosTiers.KEYS),
-                lane.profile().name())
+                lane.profile().name(),
+                lane.diskCache() == null ? "" : lane.diskCache().toString())
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .redirectOutput(events.toFile())
             .start();
@@ -279,6 +313,17 @@ class KillNineTest {
     List<String> lines = Files.readAllLines(events, StandardCharsets.UTF_8);
     Files.deleteIfExists(events);
     replay(lines, writer, lane.oracle(), tally);
+    if (lane.diskCache() != null) {
+      tally.inc(Stat.DISK_CACHE_PROCESSES);
+      // Not vacuous: the children did write their caches (and were killed while they did).
+      if (Files.isDirectory(lane.diskCache())) {
+        try (var files = Files.list(lane.diskCache())) {
+          for (Path f : files.filter(p -> p.toString().endsWith(".dat")).toList()) {
+            tally.add(Stat.DISK_CACHE_BYTES_LEFT, Files.size(f));
+          }
+        }
+      }
+    }
   }
 
   /** Waits until the child acknowledged {@code acks} writes, died, or a minute passed. */
@@ -320,6 +365,9 @@ class KillNineTest {
             open.remove(f[1]),
             acked ? ExpectedState.Outcome.DURABLE : ExpectedState.Outcome.FAILED);
         tally.inc(acked ? Stat.KILL_WRITES_ACKED : Stat.WRITES_FAILED);
+      } else if (f[0].equals("X") && f.length == 3 && f[2].equals("end")) {
+        tally.inc(Stat.CORRUPT_DATA_RETURNED);
+        tally.finding("kill -9 child read a value not written for key " + f[1]);
       }
     }
     oracle.crashed(writer);

@@ -9,6 +9,7 @@ import dev.shaledb.GcResult;
 import dev.shaledb.ReadOptions;
 import dev.shaledb.Snapshot;
 import dev.shaledb.WriteOptions;
+import dev.shaledb.cache.DiskCache;
 import dev.shaledb.compaction.Compactions;
 import dev.shaledb.error.DbClosedException;
 import dev.shaledb.error.DbException;
@@ -63,6 +64,7 @@ public final class DbCore {
   private final ScheduledExecutorService background;
   private final boolean ownsScheduler;
   private final CaffeineBlockCache cache;
+  private final DiskCache diskCache; // null: none
   private final Recovery.Recovered recovered;
   private final ViewRef view;
   private final Counters counters = new Counters();
@@ -90,6 +92,7 @@ public final class DbCore {
       boolean ownsScheduler,
       String path,
       Recovery.Recovered recovered,
+      DiskCache diskCache,
       CorruptionReporter corruption) {
     this.options = options;
     this.corruption = corruption;
@@ -101,7 +104,8 @@ public final class DbCore {
     this.recovered = recovered;
     this.cache =
         options.blockCacheBytes() == 0 ? null : new CaffeineBlockCache(options.blockCacheBytes());
-    this.tables = new TableStore(store, path, cache, corruption);
+    this.diskCache = diskCache;
+    this.tables = new TableStore(store, path, cache, diskCache, corruption);
     this.view = new ViewRef(new DbView(recovered.memtable(), recovered.manifest().latest()));
     CompactionOptions compaction = options.compaction();
     this.budget =
@@ -193,7 +197,12 @@ public final class DbCore {
     boolean ownsBackground = options.background() == null;
     ScheduledExecutorService background =
         ownsBackground ? Threads.scheduler("background", 2) : options.background();
+    DiskCache diskCache = null;
     try {
+      diskCache =
+          options.diskCacheDirectory() == null
+              ? null
+              : DiskCache.open(options.diskCacheDirectory(), options.diskCacheBytes());
       Recovery.Recovered recovered =
           Recovery.open(
               store,
@@ -203,13 +212,17 @@ public final class DbCore {
               options.listener(),
               corruption);
       DbCore engine =
-          new DbCore(options, store, scheduler, background, owns, path, recovered, corruption);
+          new DbCore(
+              options, store, scheduler, background, owns, path, recovered, diskCache, corruption);
       engine.startCompaction(store, path);
       if (recovered.memtable().approximateBytes() >= options.memtableBytes()) {
         engine.writes.freezeNow();
       }
       return engine;
     } catch (RuntimeException e) {
+      if (diskCache != null) {
+        diskCache.close();
+      }
       if (ownsBackground) {
         background.shutdownNow();
       }
@@ -310,6 +323,7 @@ public final class DbCore {
 
   public DbStats stats() {
     DbView v = view.get();
+    DiskCache.Stats disk = diskCache == null ? null : diskCache.stats();
     return new DbStats(
         counters.puts.sum(),
         counters.deletes.sum(),
@@ -340,7 +354,11 @@ public final class DbCore {
         store.snapshot(),
         health.failures(),
         health.lastError(),
-        counters.condemnedUploads.sum() + (compactions == null ? 0 : compactions.condemned.sum()));
+        counters.condemnedUploads.sum() + (compactions == null ? 0 : compactions.condemned.sum()),
+        disk == null ? 0 : disk.hits(),
+        disk == null ? 0 : disk.misses(),
+        disk == null ? 0 : disk.bytes(),
+        disk == null ? 0 : disk.damaged());
   }
 
   /**
@@ -376,6 +394,9 @@ public final class DbCore {
         awaitTermination(background);
       }
       recovered.wal().close();
+      if (diskCache != null) {
+        diskCache.close();
+      }
       if (ownsScheduler) {
         scheduler.shutdown();
         awaitTermination(scheduler);

@@ -1,5 +1,6 @@
 package dev.shaledb.table;
 
+import dev.shaledb.cache.DiskCache;
 import dev.shaledb.error.CorruptObjectException;
 import dev.shaledb.error.SnapshotTooOldException;
 import dev.shaledb.iterate.EntryIterator;
@@ -36,13 +37,19 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Every read of a table goes through here (opening it, point lookups, iterators), so this is
  * where damaged table bytes are detected: each {@link CorruptObjectException} is handed to the
- * {@link CorruptionReporter} before it propagates. Thread-safe.
+ * {@link CorruptionReporter} before it propagates.
+ *
+ * <p>With a {@link DiskCache}, the ranged reads of open tables (single blocks, and any range a
+ * reader asks for) go through it: it sits between the readers and the store, below the memory block
+ * cache, and keeps only ranges the table's own block checksums accept. Tables that leave ({@link
+ * #retainOnly}) leave it too. Thread-safe.
  */
 public final class TableStore {
   private final ObjectStore store;
   private final String dbPath;
   private final SstReaderOptions readerOptions;
   private final CaffeineBlockCache cache;
+  private final DiskCache diskCache; // null: none
   private final CorruptionReporter corruption;
   private static final int CHUNK_BYTES = 4 << 20;
 
@@ -61,9 +68,20 @@ public final class TableStore {
 
   public TableStore(
       ObjectStore store, String dbPath, CaffeineBlockCache cache, CorruptionReporter corruption) {
+    this(store, dbPath, cache, null, corruption);
+  }
+
+  /** A table store whose reads of open tables go through {@code diskCache} (null: none). */
+  public TableStore(
+      ObjectStore store,
+      String dbPath,
+      CaffeineBlockCache cache,
+      DiskCache diskCache,
+      CorruptionReporter corruption) {
     this.store = store;
     this.dbPath = dbPath;
     this.cache = cache;
+    this.diskCache = diskCache;
     this.corruption = corruption;
     SstReaderOptions options = SstReaderOptions.defaults();
     this.readerOptions = cache == null ? options : options.withBlockCache(cache);
@@ -243,6 +261,9 @@ public final class TableStore {
     if (cache != null) {
       cache.invalidateTables(dropped);
     }
+    if (diskCache != null) {
+      diskCache.invalidate(dropped);
+    }
   }
 
   /** The open reader of {@code table}, opening it with one suffix GET on first use. */
@@ -266,8 +287,14 @@ public final class TableStore {
   private SstReader openReader(TableInfo table) {
     String key = key(table.id());
     try {
-      return checkSize(
-          table, SstReader.open(key, table.id(), new StoreRangeReader(key), readerOptions));
+      if (diskCache == null) {
+        return checkSize(
+            table, SstReader.open(key, table.id(), new StoreRangeReader(key), readerOptions));
+      }
+      DiskCachedRangeReader ranges = new DiskCachedRangeReader(key);
+      SstReader reader = checkSize(table, SstReader.open(key, table.id(), ranges, readerOptions));
+      ranges.table = reader;
+      return reader;
     } catch (CorruptObjectException e) {
       throw corruption.reported(e);
     }
@@ -299,6 +326,10 @@ public final class TableStore {
 
     @Override
     public CompletableFuture<byte[]> readAsync(long offset, int length) {
+      return storeReadAsync(offset, length);
+    }
+
+    final CompletableFuture<byte[]> storeReadAsync(long offset, int length) {
       return store
           .get(key, ByteRange.of(offset, length))
           .handle(
@@ -336,6 +367,38 @@ public final class TableStore {
               + "' was deleted by garbage collection: the read works from a manifest version"
               + " superseded more than GcOptions.minAge ago",
           gone);
+    }
+  }
+
+  /**
+   * Reads ranges through the disk cache; the tail read at open goes to the store. Once the table is
+   * open, a fetched range is kept only if it holds whole data blocks whose checksums match (which
+   * in format 2 also bind them to this table and offset), so a damaged store reply never enters the
+   * cache.
+   */
+  private final class DiskCachedRangeReader extends StoreRangeReader {
+    volatile SstReader table; // set once the table is open; until then nothing is admitted
+
+    DiskCachedRangeReader(String key) {
+      super(key);
+    }
+
+    @Override
+    public byte[] read(long offset, int length) {
+      return Futures.join(readAsync(offset, length));
+    }
+
+    @Override
+    public CompletableFuture<byte[]> readAsync(long offset, int length) {
+      return diskCache.read(
+          key,
+          offset,
+          length,
+          () -> storeReadAsync(offset, length),
+          bytes -> {
+            SstReader t = table;
+            return t != null && t.holdsIntactBlocks(offset, bytes);
+          });
     }
   }
 

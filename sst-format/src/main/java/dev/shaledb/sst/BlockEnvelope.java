@@ -47,6 +47,21 @@ final class BlockEnvelope {
   }
 
   /**
+   * Whether the block stored in {@code stored[off, off + len)} at {@code blockOffset} has a
+   * matching checksum: the check of {@link #open} alone, without decompressing.
+   */
+  static boolean intact(BlockBinding binding, long blockOffset, byte[] stored, int off, int len) {
+    if (len < TRAILER_SIZE) {
+      return false;
+    }
+    int payloadLen = len - TRAILER_SIZE;
+    CRC32C crc = new CRC32C();
+    crc.update(stored, off, payloadLen + 5);
+    binding.update(crc, blockOffset);
+    return (int) crc.getValue() == Bytes.getIntLE(stored, off + payloadLen + 5);
+  }
+
+  /**
    * Verifies and uncompresses the block stored in {@code stored[off, off + len)}, which lies at
    * {@code blockOffset} of the object.
    */

@@ -230,6 +230,37 @@ public final class SstReader {
   }
 
   /**
+   * Whether {@code stored} holds exactly the whole data blocks that start at {@code offset}, each
+   * with a matching checksum (in format 2 the checksum binds a block to this table and its offset):
+   * what a cache below the reader checks before it keeps bytes the store delivered, so it never
+   * keeps a damaged reply. No I/O and no decompression.
+   */
+  public boolean holdsIntactBlocks(long offset, byte[] stored) {
+    requireNonNull(stored, "stored is null");
+    int lo = 0;
+    int hi = index.count() - 1;
+    while (lo < hi) { // the first block at or after offset
+      int mid = (lo + hi) >>> 1;
+      if (index.offset(mid) < offset) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    int pos = 0;
+    for (int b = lo; pos < stored.length; b++) {
+      int length = b < index.count() && index.offset(b) == offset + pos ? index.length(b) : -1;
+      if (length < 0
+          || length > stored.length - pos
+          || !BlockEnvelope.intact(binding, offset + pos, stored, pos, length)) {
+        return false;
+      }
+      pos += length;
+    }
+    return pos > 0;
+  }
+
+  /**
    * False if the table certainly has no entry for {@code key} (outside its key range, or ruled out
    * by the bloom filter); true if it may have one.
    */
