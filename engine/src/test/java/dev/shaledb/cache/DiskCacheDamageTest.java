@@ -1,19 +1,16 @@
 package dev.shaledb.cache;
 
-import static dev.shaledb.cache.DiskCacheTest.bytesOf;
 import static dev.shaledb.cache.DiskCacheTest.flip;
 import static dev.shaledb.cache.DiskCacheTest.onlySegment;
+import static dev.shaledb.cache.RangeSource.bytesOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shaledb.objectstore.Futures;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,26 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DiskCacheDamageTest {
   @TempDir Path dir;
-  private final AtomicInteger fetches = new AtomicInteger();
-
-  private byte[] read(DiskCache c, String key, long offset, int length) {
-    return Futures.join(
-        c.read(
-            key,
-            offset,
-            length,
-            () -> {
-              fetches.incrementAndGet();
-              return CompletableFuture.completedFuture(bytesOf(key, offset, length));
-            },
-            bytes -> true));
-  }
-
-  private void admit(DiskCache c, String key, long offset, int length) {
-    read(c, key, offset, length);
-    read(c, key, offset, length);
-    c.awaitWrites();
-  }
+  private final RangeSource source = new RangeSource();
 
   @Test
   void everyByteOfAnEntryFlippedIsAMiss() throws IOException {
@@ -50,11 +28,13 @@ class DiskCacheDamageTest {
     for (int i = 0; i < size; i++) {
       Path at = Files.createDirectory(dir.resolve("flip-" + i));
       try (DiskCache c = DiskCache.open(at, DiskCache.MIN_BYTES)) {
-        admit(c, "t/a", 4096, 64);
+        source.admit(c, "t/a", 4096, 64);
         flip(onlySegment(at), i);
-        fetches.set(0);
-        assertThat(read(c, "t/a", 4096, 64)).as("byte %d", i).isEqualTo(bytesOf("t/a", 4096, 64));
-        assertThat(fetches).as("byte %d", i).hasValue(1);
+        source.fetches.set(0);
+        assertThat(source.read(c, "t/a", 4096, 64))
+            .as("byte %d", i)
+            .isEqualTo(bytesOf("t/a", 4096, 64));
+        assertThat(source.fetches).as("byte %d", i).hasValue(1);
         assertThat(c.stats().damaged()).as("byte %d", i).isEqualTo(1);
       }
     }
@@ -63,15 +43,15 @@ class DiskCacheDamageTest {
   @Test
   void aCutFileIsAMiss() throws IOException {
     try (DiskCache c = DiskCache.open(dir, DiskCache.MIN_BYTES)) {
-      admit(c, "t/a", 0, 1000);
-      admit(c, "t/a", 1000, 1000);
+      source.admit(c, "t/a", 0, 1000);
+      source.admit(c, "t/a", 1000, 1000);
       try (FileChannel ch = FileChannel.open(onlySegment(dir), StandardOpenOption.WRITE)) {
         ch.truncate(CacheEntry.size(3, 1000) + 10);
       }
-      fetches.set(0);
-      assertThat(read(c, "t/a", 0, 1000)).isEqualTo(bytesOf("t/a", 0, 1000));
-      assertThat(read(c, "t/a", 1000, 1000)).isEqualTo(bytesOf("t/a", 1000, 1000));
-      assertThat(fetches).hasValue(1);
+      source.fetches.set(0);
+      assertThat(source.read(c, "t/a", 0, 1000)).isEqualTo(bytesOf("t/a", 0, 1000));
+      assertThat(source.read(c, "t/a", 1000, 1000)).isEqualTo(bytesOf("t/a", 1000, 1000));
+      assertThat(source.fetches).hasValue(1);
       assertThat(c.stats().damaged()).isEqualTo(1);
     }
   }
@@ -79,8 +59,8 @@ class DiskCacheDamageTest {
   @Test
   void entriesSwappedBetweenTablesAreMisses() throws IOException {
     try (DiskCache c = DiskCache.open(dir, DiskCache.MIN_BYTES)) {
-      admit(c, "t/a", 0, 500);
-      admit(c, "t/b", 0, 500);
+      source.admit(c, "t/a", 0, 500);
+      source.admit(c, "t/b", 0, 500);
       int size = CacheEntry.size(3, 500);
       Path segment = onlySegment(dir);
       try (FileChannel ch =
@@ -92,10 +72,10 @@ class DiskCacheDamageTest {
         ch.write(b.flip(), 0);
         ch.write(a.flip(), size);
       }
-      fetches.set(0);
-      assertThat(read(c, "t/a", 0, 500)).isEqualTo(bytesOf("t/a", 0, 500));
-      assertThat(read(c, "t/b", 0, 500)).isEqualTo(bytesOf("t/b", 0, 500));
-      assertThat(fetches).hasValue(2);
+      source.fetches.set(0);
+      assertThat(source.read(c, "t/a", 0, 500)).isEqualTo(bytesOf("t/a", 0, 500));
+      assertThat(source.read(c, "t/b", 0, 500)).isEqualTo(bytesOf("t/b", 0, 500));
+      assertThat(source.fetches).hasValue(2);
       assertThat(c.stats().damaged()).isEqualTo(2);
     }
   }
@@ -105,7 +85,7 @@ class DiskCacheDamageTest {
     int n = (int) (DiskCache.MIN_BYTES / 8 / 10_000) + 2; // enough for two segments
     try (DiskCache c = DiskCache.open(dir, DiskCache.MIN_BYTES)) {
       for (int i = 0; i < n; i++) {
-        admit(c, "t/a", i * 10_000L, 10_000);
+        source.admit(c, "t/a", i * 10_000L, 10_000);
       }
     }
     Path[] dats;
@@ -119,7 +99,7 @@ class DiskCacheDamageTest {
     Files.move(tmp, dats[1]);
     try (DiskCache c = DiskCache.open(dir, DiskCache.MIN_BYTES)) {
       for (int i = 0; i < n; i++) {
-        assertThat(read(c, "t/a", i * 10_000L, 10_000))
+        assertThat(source.read(c, "t/a", i * 10_000L, 10_000))
             .isEqualTo(bytesOf("t/a", i * 10_000L, 10_000));
       }
     }
@@ -129,23 +109,25 @@ class DiskCacheDamageTest {
   void deletingTheDirectoryWhileReadsRunLosesNothing() throws IOException {
     try (DiskCache c = DiskCache.open(dir, DiskCache.MIN_BYTES)) {
       for (int i = 0; i < 50; i++) {
-        admit(c, "t/a", i * 4096L, 4096);
+        source.admit(c, "t/a", i * 4096L, 4096);
       }
       DiskCacheTest.deleteTree(dir);
       for (int i = 0; i < 50; i++) {
-        assertThat(read(c, "t/a", i * 4096L, 4096)).isEqualTo(bytesOf("t/a", i * 4096L, 4096));
+        assertThat(source.read(c, "t/a", i * 4096L, 4096))
+            .isEqualTo(bytesOf("t/a", i * 4096L, 4096));
       }
       // It keeps working: enough new ranges to start new segments in a new directory.
       for (int i = 0; i < 300; i++) {
-        admit(c, "t/b", i * 4096L, 4096);
+        source.admit(c, "t/b", i * 4096L, 4096);
       }
       assertThat(Files.isDirectory(dir)).isTrue();
-      fetches.set(0);
-      assertThat(read(c, "t/b", 299 * 4096L, 4096)).isEqualTo(bytesOf("t/b", 299 * 4096L, 4096));
-      assertThat(fetches).hasValue(0);
+      source.fetches.set(0);
+      assertThat(source.read(c, "t/b", 299 * 4096L, 4096))
+          .isEqualTo(bytesOf("t/b", 299 * 4096L, 4096));
+      assertThat(source.fetches).hasValue(0);
     }
     try (DiskCache c = DiskCache.open(dir, DiskCache.MIN_BYTES)) {
-      assertThat(read(c, "t/a", 0, 4096)).isEqualTo(bytesOf("t/a", 0, 4096));
+      assertThat(source.read(c, "t/a", 0, 4096)).isEqualTo(bytesOf("t/a", 0, 4096));
     }
   }
 }

@@ -1,6 +1,6 @@
 package dev.shaledb.cache;
 
-import static dev.shaledb.cache.DiskCacheTest.bytesOf;
+import static dev.shaledb.cache.RangeSource.bytesOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shaledb.objectstore.Futures;

@@ -1,5 +1,6 @@
 package dev.shaledb.cache;
 
+import static dev.shaledb.cache.RangeSource.bytesOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DiskCacheTest {
   @TempDir Path dir;
   private final List<DiskCache> opened = new ArrayList<>();
-  private final AtomicInteger fetches = new AtomicInteger();
+  private final RangeSource source = new RangeSource();
 
   @AfterEach
   void closeAll() {
@@ -37,53 +37,22 @@ class DiskCacheTest {
     return c;
   }
 
-  /** The "store": every range's bytes are a function of its object key, offset and length. */
-  static byte[] bytesOf(String key, long offset, int length) {
-    byte[] b = new byte[length];
-    long x = key.hashCode() * 31L + offset;
-    for (int i = 0; i < length; i++) {
-      x = x * 6364136223846793005L + 1442695040888963407L;
-      b[i] = (byte) (x >>> 56);
-    }
-    return b;
-  }
-
-  private byte[] read(DiskCache c, String key, long offset, int length) {
-    return Futures.join(
-        c.read(
-            key,
-            offset,
-            length,
-            () -> {
-              fetches.incrementAndGet();
-              return CompletableFuture.completedFuture(bytesOf(key, offset, length));
-            },
-            bytes -> true));
-  }
-
-  /** Reads a range twice (its second miss admits it) and waits for the write. */
-  private void admit(DiskCache c, String key, long offset, int length) {
-    read(c, key, offset, length);
-    read(c, key, offset, length);
-    c.awaitWrites();
-  }
-
   @Test
   void aRangeMissedTwiceIsThenServedFromDisk() {
     DiskCache c = open(dir, DiskCache.MIN_BYTES);
-    assertThat(read(c, "t/a", 0, 4096)).isEqualTo(bytesOf("t/a", 0, 4096));
+    assertThat(source.read(c, "t/a", 0, 4096)).isEqualTo(bytesOf("t/a", 0, 4096));
     c.awaitWrites();
     assertThat(c.stats().writes()).isZero(); // one miss admits nothing
-    read(c, "t/a", 0, 4096);
+    source.read(c, "t/a", 0, 4096);
     c.awaitWrites();
-    assertThat(read(c, "t/a", 0, 4096)).isEqualTo(bytesOf("t/a", 0, 4096));
-    assertThat(fetches).hasValue(2);
+    assertThat(source.read(c, "t/a", 0, 4096)).isEqualTo(bytesOf("t/a", 0, 4096));
+    assertThat(source.fetches).hasValue(2);
     assertThat(c.stats().hits()).isEqualTo(1);
     assertThat(c.stats().misses()).isEqualTo(2);
     assertThat(c.stats().bytes()).isEqualTo(CacheEntry.size(3, 4096));
     // The same offset with another length is another range.
-    assertThat(read(c, "t/a", 0, 100)).isEqualTo(bytesOf("t/a", 0, 100));
-    assertThat(fetches).hasValue(3);
+    assertThat(source.read(c, "t/a", 0, 100)).isEqualTo(bytesOf("t/a", 0, 100));
+    assertThat(source.fetches).hasValue(3);
   }
 
   @Test
@@ -109,23 +78,24 @@ class DiskCacheTest {
             () -> CompletableFuture.failedFuture(new IllegalStateException("store down")),
             bytes -> true);
     assertThatThrownBy(() -> Futures.join(f)).hasMessage("store down");
-    assertThat(read(c, "t/a", 0, 10)).isEqualTo(bytesOf("t/a", 0, 10));
+    assertThat(source.read(c, "t/a", 0, 10)).isEqualTo(bytesOf("t/a", 0, 10));
   }
 
   @Test
   void aRestartTakesBackWhatWasCached() {
     DiskCache c = open(dir, DiskCache.MIN_BYTES);
     for (int i = 0; i < 100; i++) {
-      admit(c, "t/a", i * 4096L, 4096);
+      source.admit(c, "t/a", i * 4096L, 4096);
     }
     c.close();
     c.close(); // idempotent
-    fetches.set(0);
+    source.fetches.set(0);
     DiskCache again = open(dir, DiskCache.MIN_BYTES);
     for (int i = 0; i < 100; i++) {
-      assertThat(read(again, "t/a", i * 4096L, 4096)).isEqualTo(bytesOf("t/a", i * 4096L, 4096));
+      assertThat(source.read(again, "t/a", i * 4096L, 4096))
+          .isEqualTo(bytesOf("t/a", i * 4096L, 4096));
     }
-    assertThat(fetches).hasValue(0);
+    assertThat(source.fetches).hasValue(0);
     assertThat(again.stats().hits()).isEqualTo(100);
   }
 
@@ -133,7 +103,7 @@ class DiskCacheTest {
   void aSegmentCutByACrashIsTakenBackUpToItsLastIntactEntry() throws IOException {
     DiskCache c = open(dir, DiskCache.MIN_BYTES);
     for (int i = 0; i < 10; i++) {
-      admit(c, "t/a", i * 1000L, 1000);
+      source.admit(c, "t/a", i * 1000L, 1000);
     }
     // As if killed while writing: a copy of the directory with no index, cut inside entry 7.
     Path copy = Files.createDirectory(dir.resolveSibling(dir.getFileName() + "-crash"));
@@ -144,13 +114,14 @@ class DiskCacheTest {
         FileChannel.open(copy.resolve(segment.getFileName()), StandardOpenOption.WRITE)) {
       ch.truncate(7 * entry + entry / 2);
     }
-    fetches.set(0);
+    source.fetches.set(0);
     DiskCache after = open(copy, DiskCache.MIN_BYTES);
     assertThat(after.stats().bytes()).isEqualTo(7 * entry);
     for (int i = 0; i < 10; i++) {
-      assertThat(read(after, "t/a", i * 1000L, 1000)).isEqualTo(bytesOf("t/a", i * 1000L, 1000));
+      assertThat(source.read(after, "t/a", i * 1000L, 1000))
+          .isEqualTo(bytesOf("t/a", i * 1000L, 1000));
     }
-    assertThat(fetches).hasValue(3);
+    assertThat(source.fetches).hasValue(3);
     assertThat(after.stats().damaged()).isZero(); // the cut entries were dropped at open
   }
 
@@ -158,7 +129,7 @@ class DiskCacheTest {
   void aDamagedIndexFallsBackToScanningItsSegment() throws IOException {
     DiskCache c = open(dir, DiskCache.MIN_BYTES);
     for (int i = 0; i < 10; i++) {
-      admit(c, "t/a", i * 1000L, 1000);
+      source.admit(c, "t/a", i * 1000L, 1000);
     }
     c.close();
     Path idx;
@@ -166,12 +137,13 @@ class DiskCacheTest {
       idx = s.filter(p -> p.toString().endsWith(".idx")).findFirst().orElseThrow();
     }
     flip(idx, 9);
-    fetches.set(0);
+    source.fetches.set(0);
     DiskCache again = open(dir, DiskCache.MIN_BYTES);
     for (int i = 0; i < 10; i++) {
-      assertThat(read(again, "t/a", i * 1000L, 1000)).isEqualTo(bytesOf("t/a", i * 1000L, 1000));
+      assertThat(source.read(again, "t/a", i * 1000L, 1000))
+          .isEqualTo(bytesOf("t/a", i * 1000L, 1000));
     }
-    assertThat(fetches).hasValue(0);
+    assertThat(source.fetches).hasValue(0);
   }
 
   @Test
@@ -179,46 +151,47 @@ class DiskCacheTest {
     DiskCache c = open(dir, DiskCache.MIN_BYTES);
     int blocks = (int) (5 * DiskCache.MIN_BYTES / 16384);
     for (int i = 0; i < blocks; i++) {
-      admit(c, "t/a", i * 16384L, 16384);
+      source.admit(c, "t/a", i * 16384L, 16384);
       assertThat(c.stats().bytes()).isLessThanOrEqualTo(DiskCache.MIN_BYTES);
     }
     assertThat(filesBytes(dir)).isLessThanOrEqualTo(DiskCache.MIN_BYTES + 4096);
-    fetches.set(0);
-    assertThat(read(c, "t/a", (blocks - 1) * 16384L, 16384))
+    source.fetches.set(0);
+    assertThat(source.read(c, "t/a", (blocks - 1) * 16384L, 16384))
         .isEqualTo(bytesOf("t/a", (blocks - 1) * 16384L, 16384));
-    assertThat(fetches).hasValue(0); // the newest stayed
-    assertThat(read(c, "t/a", 0, 16384)).isEqualTo(bytesOf("t/a", 0, 16384));
-    assertThat(fetches).hasValue(1); // the oldest went
+    assertThat(source.fetches).hasValue(0); // the newest stayed
+    assertThat(source.read(c, "t/a", 0, 16384)).isEqualTo(bytesOf("t/a", 0, 16384));
+    assertThat(source.fetches).hasValue(1); // the oldest went
   }
 
   @Test
   void aScanThatReadsEachBlockOnceDoesNotFlushTheHotSet() {
     DiskCache c = open(dir, DiskCache.MIN_BYTES);
     for (int i = 0; i < 20; i++) {
-      admit(c, "t/hot", i * 8192L, 8192);
+      source.admit(c, "t/hot", i * 8192L, 8192);
     }
     // A scan of four times the budget, each block read once.
     for (int i = 0; i < 4 * DiskCache.MIN_BYTES / 8192; i++) {
-      read(c, "t/scan", i * 8192L, 8192);
+      source.read(c, "t/scan", i * 8192L, 8192);
     }
     c.awaitWrites();
-    fetches.set(0);
+    source.fetches.set(0);
     for (int i = 0; i < 20; i++) {
-      assertThat(read(c, "t/hot", i * 8192L, 8192)).isEqualTo(bytesOf("t/hot", i * 8192L, 8192));
+      assertThat(source.read(c, "t/hot", i * 8192L, 8192))
+          .isEqualTo(bytesOf("t/hot", i * 8192L, 8192));
     }
-    assertThat(fetches).hasValue(0);
+    assertThat(source.fetches).hasValue(0);
   }
 
   @Test
   void forgottenTablesAreMisses() {
     DiskCache c = open(dir, DiskCache.MIN_BYTES);
-    admit(c, "t/a", 0, 100);
-    admit(c, "t/b", 0, 100);
+    source.admit(c, "t/a", 0, 100);
+    source.admit(c, "t/b", 0, 100);
     c.invalidate(List.of("t/a"));
-    fetches.set(0);
-    read(c, "t/a", 0, 100);
-    read(c, "t/b", 0, 100);
-    assertThat(fetches).hasValue(1);
+    source.fetches.set(0);
+    source.read(c, "t/a", 0, 100);
+    source.read(c, "t/b", 0, 100);
+    assertThat(source.fetches).hasValue(1);
   }
 
   @Test
