@@ -329,6 +329,11 @@ final class DbBench {
                 hits, misses, hits + misses == 0 ? 0.0 : 100.0 * hits / (hits + misses), disk)));
   }
 
+  /** Runs {@code op} from one thread for a phase's length. */
+  private LoadRunner.Outcome oneThread(String name, LoadRunner.Op op) {
+    return LoadRunner.run(name, 1, Long.MAX_VALUE, options.seconds(), op);
+  }
+
   /**
    * Scans of {@link #SCAN_ENTRIES} entries from random keys, one thread, on a database without a
    * block cache: each scan's latency against the GET median shows what read-ahead saves (issue 17).
@@ -338,11 +343,8 @@ final class DbBench {
     int span = Math.max(1, options.num() - SCAN_ENTRIES);
     ObjectStoreMetrics before = store.snapshot();
     LoadRunner.Outcome outcome =
-        LoadRunner.run(
+        oneThread(
             name,
-            1,
-            Long.MAX_VALUE,
-            options.seconds(),
             (t, n) -> {
               byte[] start =
                   BenchData.setKey(BenchData.newKey(options.keySize()), random.nextInt(span));
@@ -380,11 +382,8 @@ final class DbBench {
     DbStats start = db.stats();
     ObjectStoreMetrics before = store.snapshot();
     LoadRunner.Outcome outcome =
-        LoadRunner.run(
+        oneThread(
             name,
-            1,
-            Long.MAX_VALUE,
-            options.seconds(),
             (t, n) -> {
               List<byte[]> keys = new ArrayList<>(MULTIGET_KEYS);
               for (int i = 0; i < MULTIGET_KEYS; i++) {
