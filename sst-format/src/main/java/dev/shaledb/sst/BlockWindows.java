@@ -111,10 +111,14 @@ final class BlockWindows {
       return first <= b && b <= last;
     }
 
-    /** Verifies the first block at once: left for later, damage there might never be looked at. */
+    /**
+     * Verifies the first block at once: left for later, damage there might never be looked at. On
+     * the thread that completed the read, so without the block cache: a cache loader may be waiting
+     * for this very completion (chaos seed 20264966 deadlocked on it).
+     */
     private Arrived arrived(byte[] bytes) {
       try {
-        return new Arrived(bytes, reader.block(first, slice(bytes, first)));
+        return new Arrived(bytes, reader.verified(first, slice(bytes, first)));
       } catch (CorruptObjectException e) {
         policy.onDamage().accept(e);
         throw e;
@@ -123,7 +127,9 @@ final class BlockWindows {
 
     DecodedBlock block(int b) {
       Arrived arrived = Futures.join(read);
-      return b == first ? arrived.first() : reader.block(b, slice(arrived.bytes(), b));
+      return b == first
+          ? reader.cached(first, arrived.first())
+          : reader.block(b, slice(arrived.bytes(), b));
     }
 
     /** Block {@code b}'s bytes (shorter or empty if the reply was: the reader reports that). */

@@ -409,11 +409,24 @@ public final class SstReader {
    * see below), else from the cache or a read.
    */
   DecodedBlock block(int b, byte[] stored) {
-    long offset = index.offset(b);
     // Bytes the store delivered are verified even when the cache got the block meanwhile (a
     // concurrent read loaded it): a damaged reply is reported, never silently dropped (chaos seed
     // 20262018 counted one that the cache's hit left unread).
-    DecodedBlock fresh = stored != null ? decode(b, stored) : null;
+    return cached(b, stored != null ? decode(b, stored) : null);
+  }
+
+  /**
+   * Block {@code b} verified and decoded from {@code stored}, without the cache: safe on a thread
+   * that completes store reads, which must never wait on the cache (a loader there may be waiting
+   * for that very completion).
+   */
+  DecodedBlock verified(int b, byte[] stored) {
+    return decode(b, stored);
+  }
+
+  /** Block {@code b} through the cache; on a miss {@code fresh} if not null, else read now. */
+  DecodedBlock cached(int b, DecodedBlock fresh) {
+    long offset = index.offset(b);
     DecodedBlock block =
         cache.get(objectKey, offset, () -> fresh != null ? fresh : decode(b, read(b)));
     if (block == null || block.blockOffset != offset || !block.objectKey.equals(objectKey)) {

@@ -183,6 +183,60 @@ class ReadAheadTest {
     assertThat(told).as("block 5 is not a window's first").isEmpty();
   }
 
+  /**
+   * Chaos seed 20264966 deadlocked: a window's completion, on the store's thread, put its first
+   * block in the block cache and waited there on a loader that was itself waiting for that store
+   * thread. Completions must never touch the cache.
+   */
+  @Test
+  void seed20264966_windowCompletionsNeverUseTheBlockCache() throws Exception {
+    List<SstEntry> entries = entries(5000);
+    byte[] table = SstTesting.build(options(), entries);
+    java.util.concurrent.ExecutorService storeThread =
+        java.util.concurrent.Executors.newSingleThreadExecutor(r -> new Thread(r, "store"));
+    try {
+      RangeReader async =
+          new RangeReader() {
+            final RangeReader inMemory = RangeReader.of(table);
+
+            @Override
+            public byte[] read(long offset, int length) {
+              return inMemory.read(offset, length);
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<byte[]> readAsync(
+                long offset, int length) {
+              return java.util.concurrent.CompletableFuture.supplyAsync(
+                  () -> inMemory.read(offset, length), storeThread);
+            }
+
+            @Override
+            public Tail readTail(int length) {
+              return inMemory.readTail(length);
+            }
+          };
+      List<String> cacheThreads = new CopyOnWriteArrayList<>();
+      SstTesting.MapBlockCache map = new SstTesting.MapBlockCache();
+      BlockCache recording =
+          (key, offset, loader) -> {
+            cacheThreads.add(Thread.currentThread().getName());
+            return map.get(key, offset, loader);
+          };
+      SstReader reader =
+          SstReader.open(
+              KEY, async, new SstReaderOptions(SstReaderOptions.DEFAULT_TAIL_READ_SIZE, recording));
+      List<SstEntry> seen =
+          SstTesting.readAll(
+              reader.scan(null, null, Long.MAX_VALUE, ReadAhead.upTo(1 << 20, e -> {})));
+      assertThat(seen).isEqualTo(entries);
+      assertThat(cacheThreads).as("cache calls").isNotEmpty().doesNotContain("store");
+      assertThat(map.blocks).as("every block cached").hasSize(reader.index().count());
+    } finally {
+      storeThread.shutdownNow();
+    }
+  }
+
   @Test
   void randomTablesBoundsAndWindowsScanAsBlockByBlock() {
     Seeds.Gen gen = Seeds.gen("ReadAheadTest.randomTablesBoundsAndWindowsScanAsBlockByBlock");
