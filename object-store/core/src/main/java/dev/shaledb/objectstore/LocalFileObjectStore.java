@@ -54,6 +54,11 @@ import java.util.function.Supplier;
  *       came from. Puts and deletes through this store drop the key's channel at once; a file
  *       another process deleted stays open (its space held) until a read of its key finds it gone
  *       or the channel is evicted.
+ *   <li>A ranged read of at most {@link #INLINE_READ_BYTES} runs on the calling thread and returns
+ *       a completed future: from the page cache its {@code stat} and {@code pread} take a few
+ *       microseconds, less than handing it to the pool and waking a thread (measured in
+ *       docs/benchmarks.md), and the engine's point reads wait for such a read anyway. Larger
+ *       reads, whole objects, and all writes, heads, lists and deletes go to the pool.
  *   <li>Opening the store deletes temporary files older than {@link #STALE_TEMP_AGE}, which a
  *       killed process left behind.
  *   <li>Every call's future completes: normally, or exceptionally, with {@link DbClosedException}
@@ -77,6 +82,9 @@ public final class LocalFileObjectStore implements ObjectStore {
    * fsyncs and renames its file within seconds.
    */
   static final Duration STALE_TEMP_AGE = Duration.ofHours(1);
+
+  /** Ranged reads up to this many bytes run on the calling thread: a few data blocks. */
+  static final int INLINE_READ_BYTES = 64 * 1024;
 
   private final LocalPaths paths;
   private final KeyLocks locks;
@@ -228,7 +236,16 @@ public final class LocalFileObjectStore implements ObjectStore {
   public CompletableFuture<ObjectContent> get(String key, ByteRange range) {
     ObjectKeys.validate(key);
     requireNonNull(range, "range is null");
-    return submit(() -> LocalMeta.readContent(key, paths.objectPath(key), range, channels));
+    IoTask<ObjectContent> read =
+        () -> LocalMeta.readContent(key, paths.objectPath(key), range, channels);
+    return isSmall(range) ? runHere(read) : submit(read);
+  }
+
+  private static boolean isSmall(ByteRange range) {
+    if (range instanceof ByteRange.Bounded bounded) {
+      return bounded.length() <= INLINE_READ_BYTES;
+    }
+    return range instanceof ByteRange.Suffix suffix && suffix.length() <= INLINE_READ_BYTES;
   }
 
   @Override
@@ -286,21 +303,36 @@ public final class LocalFileObjectStore implements ObjectStore {
     T run() throws IOException;
   }
 
+  private <T> Supplier<T> supplier(IoTask<T> task) {
+    return () -> {
+      try {
+        return task.run();
+      } catch (IOException e) {
+        throw new ObjectStoreException("I/O error in " + paths.root() + ": " + e, true, e);
+      } catch (UncheckedIOException e) {
+        throw new ObjectStoreException(
+            "I/O error in " + paths.root() + ": " + e.getCause(), true, e.getCause());
+      }
+    };
+  }
+
+  /** Runs {@code task} on the calling thread; its failure completes the future, as on the pool. */
+  private <T> CompletableFuture<T> runHere(IoTask<T> task) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new DbClosedException("object store " + paths.root()));
+    }
+    try {
+      return CompletableFuture.completedFuture(supplier(task).get());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
   private <T> CompletableFuture<T> submit(IoTask<T> task) {
     if (closed) {
       return CompletableFuture.failedFuture(new DbClosedException("object store " + paths.root()));
     }
-    Supplier<T> supplier =
-        () -> {
-          try {
-            return task.run();
-          } catch (IOException e) {
-            throw new ObjectStoreException("I/O error in " + paths.root() + ": " + e, true, e);
-          } catch (UncheckedIOException e) {
-            throw new ObjectStoreException(
-                "I/O error in " + paths.root() + ": " + e.getCause(), true, e.getCause());
-          }
-        };
+    Supplier<T> supplier = supplier(task);
     try {
       return CompletableFuture.supplyAsync(supplier, executor);
     } catch (RejectedExecutionException e) {

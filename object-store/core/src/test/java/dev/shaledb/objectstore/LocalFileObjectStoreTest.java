@@ -292,4 +292,47 @@ class LocalFileObjectStoreTest {
       assertThatThrownBy(() -> join(store.head("k"))).isInstanceOf(ObjectNotFoundException.class);
     }
   }
+
+  @Test
+  void smallRangedReadsRunOnTheCallersThreadAndLargerReadsOnThePool() {
+    AtomicInteger pooled = new AtomicInteger();
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    LocalFileObjectStore store =
+        new LocalFileObjectStore(
+            dir,
+            task -> {
+              pooled.incrementAndGet();
+              pool.execute(task);
+            });
+    try {
+      int size = LocalFileObjectStore.INLINE_READ_BYTES + 1;
+      join(store.put("t/big", new byte[size], PutCondition.none()));
+      pooled.set(0);
+
+      CompletableFuture<ObjectContent> small =
+          store.get("t/big", ByteRange.of(10, LocalFileObjectStore.INLINE_READ_BYTES));
+      CompletableFuture<ObjectContent> tail =
+          store.get("t/big", ByteRange.suffix(LocalFileObjectStore.INLINE_READ_BYTES));
+      CompletableFuture<ObjectContent> missing = store.get("t/none", ByteRange.of(0, 10));
+      assertThat(small).isCompleted();
+      assertThat(tail).isCompleted();
+      assertThat(pooled).hasValue(0);
+      assertThat(join(small).data()).hasSize(LocalFileObjectStore.INLINE_READ_BYTES - 9);
+      assertThat(join(tail).data()).hasSize(LocalFileObjectStore.INLINE_READ_BYTES);
+      // A failure of an inline read completes the future, as it would on the pool; it is not
+      // thrown.
+      assertThatThrownBy(() -> join(missing)).isInstanceOf(ObjectNotFoundException.class);
+
+      assertThat(join(store.get("t/big", ByteRange.of(0, size))).data()).hasSize(size);
+      assertThat(join(store.get("t/big")).data()).hasSize(size);
+      assertThat(pooled).hasValue(2);
+
+      store.close();
+      assertThatThrownBy(() -> join(store.get("t/big", ByteRange.of(0, 10))))
+          .isInstanceOf(DbClosedException.class);
+    } finally {
+      store.close();
+      pool.shutdownNow();
+    }
+  }
 }
