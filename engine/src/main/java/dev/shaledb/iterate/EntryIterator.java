@@ -36,6 +36,14 @@ public interface EntryIterator extends AutoCloseable {
   /** Positions at the first version whose key is {@code >= target} (unsigned bytes). */
   void seek(byte[] target);
 
+  /**
+   * Says that {@link #seek(byte[])} of {@code target} (or {@link #seekToFirst()}, if null) comes
+   * next: a source that reads from the store starts the read of what that seek needs now, so the
+   * sources of a merge wait for their reads together instead of one after another. Changes no
+   * position; the default does nothing.
+   */
+  default void prepareSeek(byte[] target) {}
+
   /** Positions at the last version (the oldest of the largest key), or becomes invalid. */
   void seekToLast();
 

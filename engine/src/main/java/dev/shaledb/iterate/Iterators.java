@@ -75,6 +75,11 @@ public final class Iterators {
     }
 
     @Override
+    public void prepareSeek(byte[] target) {
+      it.prepareSeek(target); // damage in what it starts to read goes to the read-ahead's onDamage
+    }
+
+    @Override
     public void seek(byte[] target) {
       try {
         it.seek(target);

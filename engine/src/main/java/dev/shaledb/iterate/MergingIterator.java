@@ -53,6 +53,9 @@ public final class MergingIterator implements EntryIterator {
   public void seekToFirst() {
     backward = false;
     for (EntryIterator child : children) {
+      child.prepareSeek(null);
+    }
+    for (EntryIterator child : children) {
       child.seekToFirst();
     }
     rebuild();
@@ -62,6 +65,9 @@ public final class MergingIterator implements EntryIterator {
   public void seek(byte[] target) {
     requireNonNull(target, "target is null");
     backward = false;
+    for (EntryIterator child : children) {
+      child.prepareSeek(target);
+    }
     for (EntryIterator child : children) {
       child.seek(target);
     }

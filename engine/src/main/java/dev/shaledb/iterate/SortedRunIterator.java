@@ -96,6 +96,17 @@ public final class SortedRunIterator implements EntryIterator {
     skipExhaustedTables();
   }
 
+  /** Opens the table the seek starts in and lets it start its read. */
+  @Override
+  public void prepareSeek(byte[] target) {
+    int i = target == null ? 0 : firstTableEndingAtOrAfter(target);
+    if (i < tables.length) {
+      open(i);
+      current.prepareSeek(
+          target == null || Arrays.compareUnsigned(target, smallest[i]) <= 0 ? null : target);
+    }
+  }
+
   @Override
   public void seek(byte[] target) {
     requireNonNull(target, "target is null");

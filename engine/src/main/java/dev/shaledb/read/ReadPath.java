@@ -88,7 +88,7 @@ public final class ReadPath {
     ManifestState m = view.manifest();
     for (TableInfo t : m.l0()) {
       if (overlaps(t, start, end)) {
-        sources.add(tables.scan(t, start, end, seq, readAhead));
+        sources.add(tables.iterator(t, start, end, seq, readAhead));
       }
     }
     RunIndex index = runIndex(m);
@@ -99,7 +99,7 @@ public final class ReadPath {
               runs.get(r).tables(),
               index.smallest()[r],
               index.largest()[r],
-              t -> tables.iterator(t, end, seq, readAhead)));
+              t -> tables.iterator(t, null, end, seq, readAhead)));
     }
     return new VisibleIterator(new MergingIterator(sources), start, end, seq, reverse);
   }

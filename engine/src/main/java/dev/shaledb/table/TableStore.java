@@ -173,22 +173,13 @@ public final class TableStore {
   }
 
   /**
-   * The versions of {@code table} below {@code end} (null: all) at or below {@code seq},
-   * unpositioned.
+   * The versions of {@code table} in {@code [start, end)} (null: unbounded) at or below {@code
+   * seq}, unpositioned: its first seek reads, so a merge can start the seeks of all its tables at
+   * once.
    */
-  public EntryIterator iterator(TableInfo table, byte[] end, long seq, ReadAhead readAhead) {
-    return Iterators.of(reader(table).iterator(seq, end, readAhead), corruption);
-  }
-
-  /** The versions of {@code table} in {@code [start, end)} at or below {@code seq}, positioned. */
-  public EntryIterator scan(
+  public EntryIterator iterator(
       TableInfo table, byte[] start, byte[] end, long seq, ReadAhead readAhead) {
-    SstReader reader = reader(table);
-    try {
-      return Iterators.of(reader.scan(start, end, seq, readAhead), corruption);
-    } catch (CorruptObjectException e) {
-      throw corruption.reported(e);
-    }
+    return Iterators.of(reader(table).iterator(seq, start, end, readAhead), corruption);
   }
 
   /**

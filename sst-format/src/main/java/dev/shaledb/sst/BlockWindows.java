@@ -13,8 +13,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Invariants: every block handed out is one the reader verified (through {@link
  * SstReader#block(int, byte[])} or, for a window's first block, as the window arrived); at most
- * {@code 1 + AHEAD} windows are referenced, the one being read and those after it; a window never
- * extends past {@code lastBlock}.
+ * {@code 1 + AHEAD} windows are referenced, the one being read and those after it, plus at most one
+ * block read for a coming seek ({@link #prefetch}), verified as it arrives like a window's first
+ * block and used only if the seek enters that block; a window never extends past {@code lastBlock}.
  */
 final class BlockWindows {
   /**
@@ -31,6 +32,7 @@ final class BlockWindows {
   private int previous = -2;
   private int nextBytes;
   private Window current;
+  private Window seekRead; // the block a coming seek enters, started by prefetch()
   private final ArrayDeque<Window> ahead = new ArrayDeque<>(AHEAD);
 
   /**
@@ -44,15 +46,22 @@ final class BlockWindows {
     this.nextBytes = policy.initialBytes();
   }
 
+  /** Starts reading block {@code b}, which a seek will enter next, unless it is cached. */
+  void prefetch(int b) {
+    seekRead = reader.cached(b) ? null : new Window(b, b, reader.index().offset(b), length(b));
+  }
+
   /** Block {@code b}, which the scan enters now. */
   DecodedBlock block(int b) {
+    Window prefetched = seekRead;
+    seekRead = null;
     boolean sequential = b == previous + 1;
     previous = b;
     if (!policy.enabled() || !sequential || b > lastBlock) {
       // A seek: it may read one block and stop, so it pays for one block only.
       drop();
       nextBytes = policy.initialBytes();
-      return reader.block(b);
+      return prefetched != null && prefetched.first == b ? prefetched.block(b) : reader.block(b);
     }
     if (current == null || !current.covers(b)) {
       if (!ahead.isEmpty() && ahead.peekFirst().covers(b)) {
@@ -84,13 +93,17 @@ final class BlockWindows {
   private Window issue(int first) {
     BlockIndex index = reader.index();
     int last = first;
-    long bytes = index.length(first);
+    long bytes = length(first);
     while (last < lastBlock && bytes + index.length(last + 1) <= nextBytes) {
       last++;
       bytes += index.length(last);
     }
     nextBytes = (int) Math.min(policy.maxBytes(), 4L * nextBytes);
     return new Window(first, last, index.offset(first), (int) bytes);
+  }
+
+  private int length(int b) {
+    return reader.index().length(b);
   }
 
   /** Blocks {@code first..last} read with one ranged read. */

@@ -62,6 +62,23 @@ public final class SstIterator {
     seekTo(lower != null && Arrays.compareUnsigned(target, lower) < 0 ? lower : target);
   }
 
+  /**
+   * Starts reading the block that {@link #seek(byte[])} of {@code target} (or {@link
+   * #seekToFirst()}, if null) will enter, unless the block cache holds it; the seek then waits for
+   * that read instead of starting its own. Its damage goes to the read-ahead's {@code onDamage} as
+   * it arrives, and the seek fails with it.
+   */
+  public void prepareSeek(byte[] target) {
+    byte[] from = target;
+    if (from == null || (lower != null && Arrays.compareUnsigned(from, lower) < 0)) {
+      from = lower;
+    }
+    int b = from == null ? 0 : reader.index().find(from);
+    if (b < reader.index().count()) {
+      blocks.prefetch(b);
+    }
+  }
+
   /** Positions at the last visible entry (below the upper bound, if any; at or after the lower). */
   public void seekToLast() {
     if (upper != null) {

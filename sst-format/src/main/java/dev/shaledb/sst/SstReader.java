@@ -287,10 +287,23 @@ public final class SstReader {
    * reading ahead as {@code readAhead} says.
    */
   public SstIterator iterator(long maxSeq, byte[] toExclusive, ReadAhead readAhead) {
+    return iterator(maxSeq, null, toExclusive, readAhead);
+  }
+
+  /**
+   * As {@link #iterator(long, byte[], ReadAhead)}, also never going below {@code fromInclusive}
+   * (null for unbounded); unpositioned, so nothing is read before its first seek.
+   */
+  public SstIterator iterator(
+      long maxSeq, byte[] fromInclusive, byte[] toExclusive, ReadAhead readAhead) {
     checkMaxSeq(maxSeq);
     requireNonNull(readAhead, "readAhead is null");
     return new SstIterator(
-        this, maxSeq, null, toExclusive == null ? null : toExclusive.clone(), readAhead);
+        this,
+        maxSeq,
+        fromInclusive == null ? null : fromInclusive.clone(),
+        toExclusive == null ? null : toExclusive.clone(),
+        readAhead);
   }
 
   /**
@@ -304,15 +317,7 @@ public final class SstReader {
   /** As {@link #scan(byte[], byte[], long)}, reading ahead as {@code readAhead} says. */
   public SstIterator scan(
       byte[] fromInclusive, byte[] toExclusive, long maxSeq, ReadAhead readAhead) {
-    checkMaxSeq(maxSeq);
-    requireNonNull(readAhead, "readAhead is null");
-    SstIterator it =
-        new SstIterator(
-            this,
-            maxSeq,
-            fromInclusive == null ? null : fromInclusive.clone(),
-            toExclusive == null ? null : toExclusive.clone(),
-            readAhead);
+    SstIterator it = iterator(maxSeq, fromInclusive, toExclusive, readAhead);
     it.seekToFirst();
     return it;
   }

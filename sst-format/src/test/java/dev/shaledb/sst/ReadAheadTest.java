@@ -7,6 +7,7 @@ import dev.shaledb.error.CorruptObjectException;
 import dev.shaledb.testing.Seeds;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ class ReadAheadTest {
   private static final String KEY = "db/sst/01J.sst";
 
   /** Reads of the object's data (not its tail), as {@code [offset, length]}. */
-  private static final class RecordingReader implements RangeReader {
+  private static class RecordingReader implements RangeReader {
     final RangeReader delegate;
     final List<long[]> reads = new CopyOnWriteArrayList<>();
 
@@ -122,6 +123,97 @@ class ReadAheadTest {
     assertThat(recording.reads).hasSize(before + 1);
     long[] seekRead = recording.reads.get(before);
     assertThat(seekRead[1]).isEqualTo(reader.index().length(reader.index().find(it.key())));
+  }
+
+  /** Asynchronous reads held until released, so a test sees which were issued before a call. */
+  private static final class HeldReader extends RecordingReader {
+    final List<CompletableFuture<byte[]>> held = new CopyOnWriteArrayList<>();
+    private final List<CompletableFuture<Void>> gates = new CopyOnWriteArrayList<>();
+
+    HeldReader(byte[] table) {
+      super(table);
+    }
+
+    @Override
+    public CompletableFuture<byte[]> readAsync(long offset, int length) {
+      CompletableFuture<Void> gate = new CompletableFuture<>();
+      gates.add(gate);
+      CompletableFuture<byte[]> read = gate.thenApply(ignored -> read(offset, length));
+      held.add(read);
+      return read;
+    }
+
+    void release() {
+      gates.forEach(g -> g.complete(null));
+    }
+  }
+
+  /**
+   * A merge calls {@code prepareSeek} on every source before seeking any, so N tables' seeks wait
+   * for one round of reads together: the reads are all issued before the first seek, and the seeks
+   * read nothing more.
+   */
+  @Test
+  void prepareSeekIssuesTheSeeksReadSoThatTheSeekWaitsForItInsteadOfReading() {
+    List<SstEntry> entries = entries(5000);
+    byte[] table = SstTesting.build(options(), entries);
+    List<HeldReader> stores = new ArrayList<>();
+    List<SstIterator> its = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      HeldReader held = new HeldReader(table);
+      SstReader reader = SstReader.open(KEY, held);
+      SstIterator it = reader.iterator(Long.MAX_VALUE, null, ReadAhead.upTo(1 << 20, e -> {}));
+      stores.add(held);
+      its.add(it);
+    }
+    byte[] target = SstTesting.key("key-003000");
+    its.forEach(it -> it.prepareSeek(target));
+    assertThat(stores).allSatisfy(s -> assertThat(s.held).hasSize(1));
+    assertThat(stores).allSatisfy(s -> assertThat(s.held.get(0)).isNotDone());
+    assertThat(stores).allSatisfy(s -> assertThat(s.reads).isEmpty());
+    stores.forEach(HeldReader::release);
+    for (int i = 0; i < its.size(); i++) {
+      its.get(i).seek(target);
+      assertThat(its.get(i).key()).isEqualTo(target);
+      assertThat(stores.get(i).reads).as("the seek used the prepared read").hasSize(1);
+      assertThat(stores.get(i).held).hasSize(1);
+      SstReader reader = SstReader.open(KEY, RangeReader.of(table));
+      assertThat(stores.get(i).reads.get(0)[0])
+          .isEqualTo(reader.index().offset(reader.index().find(target)));
+    }
+    // A seek elsewhere than prepared reads its own block; a null target prepares the first block.
+    SstIterator first = its.get(0);
+    first.prepareSeek(null);
+    stores.get(0).release();
+    first.seek(SstTesting.key("key-000000"));
+    assertThat(stores.get(0).reads).hasSize(2);
+    assertThat(stores.get(0).reads.get(1)[0]).isZero();
+    first.prepareSeek(target);
+    stores.get(0).release();
+    first.seek(SstTesting.key("key-001000"));
+    assertThat(first.key()).isEqualTo(SstTesting.key("key-001000"));
+    assertThat(stores.get(0).reads).as("prepared, then a different block read").hasSize(4);
+    assertThat(stores.get(0).held).hasSize(3);
+  }
+
+  /** Damage in a prepared block is told as it arrives, and the seek fails with it. */
+  @Test
+  void damageInAPreparedBlockIsToldAndFailsTheSeek() {
+    List<SstEntry> entries = entries(5000);
+    byte[] table = SstTesting.build(options(), entries);
+    SstReader intact = SstReader.open(KEY, RangeReader.of(table));
+    byte[] target = SstTesting.key("key-002500");
+    int b = intact.index().find(target);
+    long victim = intact.index().offset(b) + 7;
+    byte[] damaged = table.clone();
+    damaged[(int) victim] ^= 0x10;
+    List<CorruptObjectException> told = new CopyOnWriteArrayList<>();
+    SstIterator it =
+        SstReader.open(KEY, RangeReader.of(damaged))
+            .iterator(Long.MAX_VALUE, null, ReadAhead.upTo(1 << 20, told::add));
+    it.prepareSeek(target);
+    assertThat(told).hasSize(1);
+    assertThatThrownBy(() -> it.seek(target)).isInstanceOf(CorruptObjectException.class);
   }
 
   /**
