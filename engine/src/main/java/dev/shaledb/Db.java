@@ -8,6 +8,7 @@ import dev.shaledb.manifest.Checkpoint;
 import dev.shaledb.manifest.ManifestKeys;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.support.Keys;
+import dev.shaledb.txn.ConditionalWrite;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
@@ -218,6 +219,45 @@ public final class Db implements AutoCloseable {
   /** A consistent view of the database as of now, for repeatable reads. */
   public Snapshot snapshot() {
     return engine.snapshot();
+  }
+
+  /** A transaction with snapshot isolation; see {@link Transaction}. */
+  public Transaction beginTransaction() {
+    return beginTransaction(TransactionOptions.snapshotIsolation());
+  }
+
+  /** A transaction isolated as {@code options} says; see {@link Transaction}. */
+  public Transaction beginTransaction(TransactionOptions options) {
+    requireNonNull(options, "options is null");
+    return engine.beginTransaction(options);
+  }
+
+  /** Puts {@code value} under {@code key} if the key is absent; durable when it returns true. */
+  public boolean putIfAbsent(byte[] key, byte[] value) {
+    return compareAndSet(key, null, value, WriteOptions.durable());
+  }
+
+  /**
+   * Sets {@code key} to {@code update} (null deletes it) if its current value equals {@code
+   * expected} (null: the key is absent), atomically against every other write of this process;
+   * returns whether it did. A {@code false} answer is what the key held at one moment during the
+   * call. Durable as {@code options} asks.
+   *
+   * @throws dev.shaledb.error.TransactionConflictException if other writes of the key won the race
+   *     a hundred times in a row; nothing was applied
+   */
+  public boolean compareAndSet(byte[] key, byte[] expected, byte[] update, WriteOptions options) {
+    Keys.checkKey(key);
+    if (update != null) {
+      Keys.checkValue(update);
+    }
+    requireNonNull(options, "options is null");
+    return ConditionalWrite.compareAndSet(
+        () -> engine.beginTransaction(TransactionOptions.snapshotIsolation()),
+        key,
+        expected,
+        update,
+        options);
   }
 
   /** Makes every write accepted so far durable; returns when it is. */

@@ -51,6 +51,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param listener told synchronously at named points of writes, compaction, GC, checkpoints and
  *     recovery, for observability and crash testing (default {@link DbListener#NONE}); see {@link
  *     DbListener} for threads and what an exception it throws does
+ * @param conflictHistoryBytes the memory for the keys written while transactions are open, which
+ *     their commits are checked against (default 64 MiB, at least 4 KiB); a transaction whose
+ *     snapshot is older than what fits fails with {@link
+ *     dev.shaledb.error.TransactionConflictException} (docs/transactions.md)
  */
 public record DbOptions(
     long memtableBytes,
@@ -67,7 +71,8 @@ public record DbOptions(
     ScheduledExecutorService scheduler,
     ScheduledExecutorService background,
     GcOptions gc,
-    DbListener listener) {
+    DbListener listener,
+    long conflictHistoryBytes) {
 
   public DbOptions {
     if (memtableBytes < 1024) {
@@ -94,6 +99,10 @@ public record DbOptions(
     requireNonNull(clock, "clock is null");
     requireNonNull(gc, "gc is null");
     requireNonNull(listener, "listener is null");
+    if (conflictHistoryBytes < 4096) {
+      throw new IllegalArgumentException(
+          "conflictHistoryBytes is below 4096: " + conflictHistoryBytes);
+    }
   }
 
   /** The documented defaults. */
@@ -124,6 +133,7 @@ public record DbOptions(
     b.background = background;
     b.gc = gc;
     b.listener = listener;
+    b.conflictHistoryBytes = conflictHistoryBytes;
     return b;
   }
 
@@ -144,6 +154,7 @@ public record DbOptions(
     private ScheduledExecutorService background;
     private GcOptions gc = GcOptions.defaults();
     private DbListener listener = DbListener.NONE;
+    private long conflictHistoryBytes = 64L << 20;
 
     private Builder() {}
 
@@ -219,6 +230,11 @@ public record DbOptions(
       return this;
     }
 
+    public Builder conflictHistoryBytes(long value) {
+      this.conflictHistoryBytes = value;
+      return this;
+    }
+
     public DbOptions build() {
       return new DbOptions(
           memtableBytes,
@@ -235,7 +251,8 @@ public record DbOptions(
           scheduler,
           background,
           gc,
-          listener);
+          listener,
+          conflictHistoryBytes);
     }
   }
 }

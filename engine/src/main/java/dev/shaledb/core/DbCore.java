@@ -8,6 +8,8 @@ import dev.shaledb.DbStats;
 import dev.shaledb.GcResult;
 import dev.shaledb.ReadOptions;
 import dev.shaledb.Snapshot;
+import dev.shaledb.Transaction;
+import dev.shaledb.TransactionOptions;
 import dev.shaledb.WriteOptions;
 import dev.shaledb.cache.DiskCache;
 import dev.shaledb.compaction.Compactions;
@@ -74,6 +76,7 @@ public final class DbCore {
   private final Flusher flusher;
   private final ViewFollower follower;
   private final LatestReads latest;
+  private final Transactions transactions;
   private final TableStore tables;
   private final TableIds tableIds;
   private volatile Compactions compactions;
@@ -145,7 +148,8 @@ public final class DbCore {
             options.memtableBytes(),
             recovered.lastSeq(),
             flusher::wakeUp,
-            options.listener());
+            options.listener(),
+            options.conflictHistoryBytes());
     this.follower =
         new ViewFollower(view, tables, recovered.manifest(), state, () -> compactions, health);
     this.latest =
@@ -170,6 +174,7 @@ public final class DbCore {
             },
             counters,
             closed::get);
+    this.transactions = new Transactions(latest, writes, this::checkOpen);
     this.checkpoints =
         new Checkpoints(recovered.manifest(), store, path, UUID::randomUUID, options.listener());
     this.gc =
@@ -314,6 +319,12 @@ public final class DbCore {
   public Snapshot snapshot() {
     checkOpen();
     return latest.snapshot();
+  }
+
+  /** A transaction reading at the last applied write; see {@link dev.shaledb.Transaction}. */
+  public Transaction beginTransaction(TransactionOptions transactionOptions) {
+    checkOpen();
+    return transactions.begin(transactionOptions);
   }
 
   public void flush() {

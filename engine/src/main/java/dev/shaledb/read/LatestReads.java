@@ -73,6 +73,14 @@ public final class LatestReads {
   }
 
   /**
+   * A snapshot at {@code seq}, which the caller knows to be visible (a transaction's, taken under
+   * the write lock).
+   */
+  public Snapshots.SnapshotImpl snapshotAt(long seq) {
+    return snapshots.take(() -> seq);
+  }
+
+  /**
    * The oldest sequence number a snapshot (or a registered scan) reads at, or {@link
    * Long#MAX_VALUE}: flushes and compactions keep every version it may read.
    */

@@ -7,6 +7,7 @@ import dev.shaledb.error.DbException;
 import dev.shaledb.objectstore.Futures;
 import dev.shaledb.support.Counters;
 import dev.shaledb.support.Errors;
+import dev.shaledb.txn.ConflictIndex;
 import dev.shaledb.view.Memtable;
 import dev.shaledb.view.ViewRef;
 import dev.shaledb.wal.WalBatch;
@@ -15,6 +16,8 @@ import dev.shaledb.wal.WalWriter;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * WAL order, sequence order and visibility agree and no reader sees half a batch. Waiting for
  * durability happens outside the lock, so concurrent durable writers share WAL uploads. The {@link
  * DbListener} hears of each acknowledgement just before and just after it.
+ *
+ * <p>Transactions are checked here too: a transaction registers with the {@link ConflictIndex} and
+ * takes its snapshot under the lock; while any is open, every write records its keys under the
+ * lock; a commit's check runs under the lock just before its batch gets sequence numbers, so no
+ * write can slip between the check and the commit (docs/transactions.md).
  */
 public final class WritePath {
   private static final Logger LOG = LoggerFactory.getLogger(WritePath.class);
@@ -37,6 +45,7 @@ public final class WritePath {
   private final DbListener listener;
   private final WriterState state;
   private final ReentrantLock lock;
+  private final ConflictIndex conflicts;
   private long lastSeq;
   private volatile boolean closed;
 
@@ -49,7 +58,8 @@ public final class WritePath {
       long memtableBytes,
       long lastSeq,
       Runnable onFreeze,
-      DbListener listener) {
+      DbListener listener,
+      long conflictHistoryBytes) {
     this.wal = wal;
     this.view = view;
     this.budget = budget;
@@ -60,18 +70,61 @@ public final class WritePath {
     this.lastSeq = lastSeq;
     this.onFreeze = onFreeze;
     this.listener = listener;
+    this.conflicts = new ConflictIndex(conflictHistoryBytes);
   }
 
+  /**
+   * Opens a transaction: under the lock, {@code snapshotAt} takes its snapshot at the last applied
+   * write and the conflict index starts recording every later write.
+   */
+  public <S> S openTransaction(LongFunction<S> snapshotAt) {
+    lock.lock();
+    try {
+      checkUsable();
+      S snapshot = snapshotAt.apply(lastSeq);
+      conflicts.open(lastSeq);
+      return snapshot;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Ends the transaction opened at {@code snapshotSeq}. */
+  public void closeTransaction(long snapshotSeq) {
+    lock.lock();
+    try {
+      conflicts.close(snapshotSeq);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Writes {@code batch} as {@link #write} does if {@code check} accepts the conflict index, run
+   * under the lock just before the batch gets its sequence numbers; what {@code check} throws
+   * propagates and nothing is written.
+   */
   public void write(List<WalEntry> batch, long bytes, WriteOptions options) {
+    write(batch, bytes, options, null);
+  }
+
+  /**
+   * Writes {@code batch} as {@link #write(List, long, WriteOptions)} does if {@code check} (null:
+   * none) accepts the conflict index, run under the lock just before the batch gets its sequence
+   * numbers; what {@code check} throws propagates and nothing is written. Returns the batch's last
+   * sequence number (0 for an empty batch).
+   */
+  public long write(
+      List<WalEntry> batch, long bytes, WriteOptions options, Consumer<ConflictIndex> check) {
     checkUsable();
     if (batch.isEmpty()) {
-      return;
+      return 0;
     }
     budget.admit();
     long start = System.nanoTime();
     long[] seq = new long[1];
     boolean durable = options.awaitDurable();
-    CompletableFuture<Long> appended = append(batch, durable, seq);
+    CompletableFuture<Long> appended = append(batch, durable, seq, check);
     countWrite(batch, bytes);
     if (durable) {
       try {
@@ -87,6 +140,7 @@ public final class WritePath {
     }
     listener.beforeAcknowledge(seq[0], durable);
     acknowledged(seq[0], durable);
+    return seq[0];
   }
 
   /**
@@ -101,11 +155,19 @@ public final class WritePath {
     budget.admit();
     long start = System.nanoTime();
     long[] seq = new long[1];
-    CompletableFuture<Long> appended = append(batch, true, seq);
+    CompletableFuture<Long> appended = append(batch, true, seq, null);
     countWrite(batch, bytes);
     CompletableFuture<Void> acked =
-        appended.thenApply(
-            id -> {
+        appended.handle(
+            (id, error) -> {
+              if (error != null) {
+                // Before the caller can see its write fail: a later read through a snapshot that
+                // saw the write must throw, not show it (the callback registered in append() may
+                // run after this one; dependents run in no promised order).
+                RuntimeException failure = Futures.unwrap(error);
+                state.fail(failure);
+                throw failure;
+              }
               state.durableThrough(seq[0]);
               counters.durableAcks.record(System.nanoTime() - start);
               listener.beforeAcknowledge(seq[0], true);
@@ -165,15 +227,23 @@ public final class WritePath {
 
   /** Appends under the lock; {@code lastSeqOut[0]} receives the batch's last sequence number. */
   private CompletableFuture<Long> append(
-      List<WalEntry> entries, boolean durable, long[] lastSeqOut) {
+      List<WalEntry> entries, boolean durable, long[] lastSeqOut, Consumer<ConflictIndex> check) {
     lock.lock();
     try {
       checkUsable();
+      if (check != null) {
+        check.accept(conflicts);
+      }
       long first = lastSeq + 1;
       WalBatch walBatch = new WalBatch(first, entries);
       CompletableFuture<Long> appended = wal.append(walBatch, durable);
       Memtable memtable = view.get().active();
       WalApply.apply(walBatch, lastSeq, memtable);
+      if (conflicts.tracking()) {
+        for (int i = 0; i < entries.size(); i++) {
+          conflicts.record(entries.get(i).key(), first + i);
+        }
+      }
       lastSeq = walBatch.lastSeq();
       state.visibleThrough(lastSeq);
       long last = lastSeq;

@@ -16,12 +16,16 @@
  *   <li>{@link dev.shaledb.error.DbClosedException}: use after {@code close()}.
  *   <li>{@link dev.shaledb.error.WriteStallException}: a write could not get memory within its
  *       timeout because flushes fell behind; it was not applied.
+ *   <li>{@link dev.shaledb.error.TransactionConflictException}: a transaction or conditional write
+ *       met a write committed after its snapshot; nothing of it was applied, and running it again
+ *       is safe.
  *   <li>{@code dev.shaledb.objectstore.ObjectStoreException} and its subtypes: the object store
  *       failed or refused a request.
  * </ul>
  *
  * <p>Bad arguments (null, empty or oversized keys) are reported with the JDK's {@link
  * java.lang.NullPointerException} and {@link java.lang.IllegalArgumentException}, with a message
- * naming the argument.
+ * naming the argument; misuse of an object's life cycle (a transaction used after its commit) with
+ * {@link java.lang.IllegalStateException}.
  */
 package dev.shaledb.error;
