@@ -1,12 +1,17 @@
 package dev.shaledb.chaos;
 
 import dev.shaledb.Db;
+import dev.shaledb.Transaction;
+import dev.shaledb.TransactionOptions;
 import dev.shaledb.WriteBatch;
 import dev.shaledb.WriteOptions;
 import dev.shaledb.error.SnapshotTooOldException;
+import dev.shaledb.error.TransactionConflictException;
 import dev.shaledb.objectstore.InMemoryObjectStore;
 import dev.shaledb.objectstore.MeteredObjectStore;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +24,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The bank workload for one seed: {@code accounts} accounts created in one batch, then transfers,
- * each one atomic batch of two puts, under the seed's faults and crash points. While transfers run,
- * an auditor thread sums the balances by scan and by snapshot; between cycles every audit runs on
- * the recovered database. The total never changes (or is 0 if the opening batch never landed).
+ * each a transaction that reads two balances and writes both, several open at once so that they
+ * race (and conflict), under the seed's faults and crash points. While transfers run, an auditor
+ * thread sums the balances by scan and by snapshot; between cycles every audit runs on the
+ * recovered database. The total never changes (or is 0 if the opening batch never landed).
  */
 public final class BankRun {
   private static final long OPENING_BALANCE = 1000;
@@ -99,16 +105,8 @@ public final class BankRun {
         }
         db.write(open);
       }
-      for (; done < n && !p.isDead(); done++) {
-        int from = random.nextInt(accounts);
-        int to = (from + 1 + random.nextInt(accounts - 1)) % accounts;
-        long a = BankAudit.balance(db.get(key(from)));
-        long b = BankAudit.balance(db.get(key(to)));
-        long amount = random.nextInt(50);
-        WriteBatch t =
-            new WriteBatch().put(key(from), value(a - amount)).put(key(to), value(b + amount));
-        db.write(t, random.nextBoolean() ? WriteOptions.durable() : WriteOptions.noWait());
-        tally.inc(Stat.BANK_TRANSFERS);
+      while (done < n && !p.isDead()) {
+        done += transfers(db);
       }
       stop.set(true);
       audits.get(30, TimeUnit.SECONDS);
@@ -127,6 +125,48 @@ public final class BankRun {
       }
     }
     return Math.max(done, 1);
+  }
+
+  /**
+   * One to three transfers as transactions, interleaved on this thread so that the seed replays
+   * them: all read their two balances, then all write, then they commit in a random order. Two that
+   * share an account conflict; if a stale one committed, the audits' sums would be off. Returns the
+   * transfers committed (at least 1, so a cycle ends).
+   */
+  private int transfers(Db db) {
+    int k = 1 + random.nextInt(3);
+    List<Transaction> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < k; i++) {
+        Transaction t =
+            db.beginTransaction(
+                random.nextBoolean()
+                    ? TransactionOptions.serializable()
+                    : TransactionOptions.snapshotIsolation());
+        open.add(t);
+        int from = random.nextInt(accounts);
+        int to = (from + 1 + random.nextInt(accounts - 1)) % accounts;
+        long a = BankAudit.balance(t.get(key(from)));
+        long b = BankAudit.balance(t.get(key(to)));
+        long amount = random.nextInt(50);
+        t.put(key(from), value(a - amount));
+        t.put(key(to), value(b + amount));
+      }
+      Collections.shuffle(open, new java.util.Random(random.nextLong()));
+      int committed = 0;
+      for (Transaction t : open) {
+        try {
+          t.commit(random.nextBoolean() ? WriteOptions.durable() : WriteOptions.noWait());
+          tally.inc(Stat.BANK_TRANSFERS);
+          committed++;
+        } catch (TransactionConflictException e) {
+          tally.inc(Stat.BANK_CONFLICTS);
+        }
+      }
+      return Math.max(committed, 1);
+    } finally {
+      open.forEach(Transaction::close);
+    }
   }
 
   private ChaosProcess open() {

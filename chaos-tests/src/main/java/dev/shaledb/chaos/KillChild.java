@@ -2,6 +2,7 @@ package dev.shaledb.chaos;
 
 import dev.shaledb.Db;
 import dev.shaledb.DbOptions;
+import dev.shaledb.Transaction;
 import dev.shaledb.WriteBatch;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.ObjectStores;
@@ -9,7 +10,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -18,8 +21,9 @@ import java.util.SplittableRandom;
  * directory, or an {@code s3://} bucket on the parent's S3 test server) and writes unique values
  * until it is killed, printing one line per event and flushing each: {@code B <n> <key> <token>|-}
  * for each key of write call {@code n} before the call (a put of the value with that token, or a
- * delete), {@code A <n>} once it returned, {@code F <n>} if it failed. The parent reads the lines,
- * which survive the kill in the pipe, into an {@link ExpectedState}.
+ * delete), {@code A <n>} once it returned, {@code F <n>} if it failed. Odd-numbered calls commit
+ * their writes as a transaction rather than a batch, so kills also land inside commits. The parent
+ * reads the lines, which survive the kill in the pipe, into an {@link ExpectedState}.
  *
  * <p>Arguments: store URI (see {@link ObjectStores#open}), writer id, seed, number of keys, and
  * optionally the {@link KillProfile} (default {@code SMALL}) and a disk cache directory. With a
@@ -64,6 +68,7 @@ public final class KillChild {
     for (long n = 0; ; n++) {
       // Every key of a batch is a write of its own for the oracle, with its own value counter.
       WriteBatch batch = new WriteBatch();
+      List<byte[][]> ops = new ArrayList<>();
       Set<String> inBatch = new HashSet<>();
       StringBuilder begun = new StringBuilder();
       while (inBatch.size() < Math.min(profile.keysPerBatch(), keys)) {
@@ -74,11 +79,12 @@ public final class KillChild {
         String token;
         if (random.nextInt(10) == 0) {
           batch.delete(key.getBytes(StandardCharsets.UTF_8));
+          ops.add(new byte[][] {key.getBytes(StandardCharsets.UTF_8), null});
           token = "-";
         } else {
-          batch.put(
-              key.getBytes(StandardCharsets.UTF_8),
-              UniqueValues.encode(writer, seq, key, profile.padding(random)));
+          byte[] value = UniqueValues.encode(writer, seq, key, profile.padding(random));
+          batch.put(key.getBytes(StandardCharsets.UTF_8), value);
+          ops.add(new byte[][] {key.getBytes(StandardCharsets.UTF_8), value});
           token = writer + ":" + seq++;
         }
         begun.append("B ").append(n).append(' ').append(key).append(' ').append(token);
@@ -87,7 +93,21 @@ public final class KillChild {
       out.print(begun);
       out.flush();
       try {
-        db.write(batch);
+        if (n % 2 == 1) {
+          // Every other call commits the same writes as a transaction, so kills land in commits.
+          try (Transaction t = db.beginTransaction()) {
+            for (byte[][] op : ops) {
+              if (op[1] == null) {
+                t.delete(op[0]);
+              } else {
+                t.put(op[0], op[1]);
+              }
+            }
+            t.commit();
+          }
+        } else {
+          db.write(batch);
+        }
         out.println("A " + n);
       } catch (RuntimeException e) {
         out.println("F " + n + " " + e);
