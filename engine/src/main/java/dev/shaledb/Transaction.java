@@ -54,6 +54,16 @@ public interface Transaction extends AutoCloseable {
   /** As {@link #commit()}, durable as {@code options} asks (see {@link WriteOptions}). */
   void commit(WriteOptions options);
 
+  /**
+   * Checks and applies the transaction's writes atomically as {@link #commit()} does, and returns
+   * at once with a future that completes when they are durable (or exceptionally with the error a
+   * durable commit would have thrown), as {@link Db#writeAsync} does for a batch.
+   *
+   * @throws dev.shaledb.error.TransactionConflictException if a write committed after the snapshot
+   *     conflicts; nothing was applied
+   */
+  java.util.concurrent.CompletableFuture<Void> commitAsync();
+
   /** Discards the transaction's writes and releases its snapshot. */
   void rollback();
 

@@ -101,6 +101,21 @@ class TransactionTest {
   }
 
   @Test
+  void commitAsyncAppliesAtOnceAndCompletesWhenDurableOrThrowsAConflictAtOnce() {
+    Transaction t = db.beginTransaction();
+    Transaction loser = db.beginTransaction();
+    t.put(b("k"), b("async"));
+    loser.put(b("k"), b("loser"));
+    java.util.concurrent.CompletableFuture<Void> durable = t.commitAsync();
+    assertThat(s(db.get(b("k")))).as("visible when commitAsync returns").isEqualTo("async");
+    assertThat(t.commitSequence()).isPositive();
+    durable.join();
+    assertThatThrownBy(loser::commitAsync).isInstanceOf(TransactionConflictException.class);
+    assertThat(s(db.get(b("k")))).isEqualTo("async");
+    assertThatThrownBy(t::commitAsync).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void aPlainWriteAfterTheSnapshotConflictsToo() {
     Transaction t = db.beginTransaction();
     t.put(b("k"), b("txn"));

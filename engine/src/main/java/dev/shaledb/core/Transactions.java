@@ -13,6 +13,7 @@ import dev.shaledb.txn.TransactionImpl;
 import dev.shaledb.wal.WalEntry;
 import dev.shaledb.write.WritePath;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -58,6 +59,12 @@ final class Transactions implements TransactionHost {
   public long write(
       List<WalEntry> batch, long bytes, WriteOptions options, Consumer<ConflictIndex> check) {
     return writes.write(batch, bytes, options, check);
+  }
+
+  @Override
+  public CompletableFuture<Void> writeAsync(
+      List<WalEntry> batch, long bytes, Consumer<ConflictIndex> check, long[] lastSeqOut) {
+    return writes.writeAsync(batch, bytes, check, lastSeqOut);
   }
 
   @Override

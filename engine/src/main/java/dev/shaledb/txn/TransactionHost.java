@@ -5,6 +5,7 @@ import dev.shaledb.ReadOptions;
 import dev.shaledb.WriteOptions;
 import dev.shaledb.wal.WalEntry;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /** What a transaction needs of the database it runs in. */
@@ -20,6 +21,13 @@ public interface TransactionHost {
    * just before the batch gets its sequence numbers; returns the batch's last sequence number.
    */
   long write(List<WalEntry> batch, long bytes, WriteOptions options, Consumer<ConflictIndex> check);
+
+  /**
+   * As {@link #write}, returning once applied with a future that completes when durable; {@code
+   * lastSeqOut[0]} receives the batch's last sequence number.
+   */
+  CompletableFuture<Void> writeAsync(
+      List<WalEntry> batch, long bytes, Consumer<ConflictIndex> check, long[] lastSeqOut);
 
   /** Ends the transaction registered with snapshot {@code seq}. */
   void closeTransaction(long seq);

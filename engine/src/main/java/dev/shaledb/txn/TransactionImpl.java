@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A {@link Transaction}: its own writes in a sorted map (last write of a key wins), reads at its
@@ -184,24 +185,53 @@ public final class TransactionImpl implements Transaction {
     checkOpen();
     try {
       if (!writes.isEmpty()) {
-        List<WalEntry> batch = new ArrayList<>(writes.size());
-        for (Map.Entry<byte[], byte[]> e : writes.entrySet()) {
-          batch.add(
-              e.getValue() == OverlayIterator.DELETED
-                  ? WalEntry.delete(e.getKey())
-                  : WalEntry.put(e.getKey(), e.getValue()));
-        }
         long seq = snapshot.sequence();
-        commitSeq = host.write(batch, bytes, options, index -> check(index, seq));
+        commitSeq = host.write(batch(), bytes, options, index -> check(index, seq));
       }
       // A read-only transaction read one consistent snapshot: it is serializable as it is.
       state = State.COMMITTED;
     } finally {
-      if (state == State.OPEN) {
-        state = State.ROLLED_BACK; // what failed was not applied, or is the write path's failure
-      }
-      release();
+      ended();
     }
+  }
+
+  @Override
+  public synchronized CompletableFuture<Void> commitAsync() {
+    checkOpen();
+    try {
+      CompletableFuture<Void> durable = CompletableFuture.completedFuture(null);
+      if (!writes.isEmpty()) {
+        long seq = snapshot.sequence();
+        long[] last = new long[1];
+        durable = host.writeAsync(batch(), bytes, index -> check(index, seq), last);
+        commitSeq = last[0];
+      }
+      state = State.COMMITTED;
+      return durable;
+    } finally {
+      ended();
+    }
+  }
+
+  private List<WalEntry> batch() {
+    List<WalEntry> batch = new ArrayList<>(writes.size());
+    for (Map.Entry<byte[], byte[]> e : writes.entrySet()) {
+      batch.add(
+          e.getValue() == OverlayIterator.DELETED
+              ? WalEntry.delete(e.getKey())
+              : WalEntry.put(e.getKey(), e.getValue()));
+    }
+    return batch;
+  }
+
+  /**
+   * After a commit, whether or not it applied: what failed was not applied, or is the write path's.
+   */
+  private void ended() {
+    if (state == State.OPEN) {
+      state = State.ROLLED_BACK;
+    }
+    release();
   }
 
   /** Under the write lock: first committer wins on keys written; serializable also on reads. */

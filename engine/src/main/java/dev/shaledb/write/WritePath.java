@@ -148,14 +148,24 @@ public final class WritePath {
    * keep many durable writes in flight and they share WAL uploads.
    */
   public CompletableFuture<Void> writeAsync(List<WalEntry> batch, long bytes) {
+    return writeAsync(batch, bytes, null, new long[1]);
+  }
+
+  /**
+   * As {@link #writeAsync(List, long)}, if {@code check} (null: none) accepts the conflict index as
+   * {@link #write(List, long, WriteOptions, Consumer)} says; {@code lastSeqOut[0]} receives the
+   * batch's last sequence number.
+   */
+  public CompletableFuture<Void> writeAsync(
+      List<WalEntry> batch, long bytes, Consumer<ConflictIndex> check, long[] lastSeqOut) {
     checkUsable();
     if (batch.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
     budget.admit();
     long start = System.nanoTime();
-    long[] seq = new long[1];
-    CompletableFuture<Long> appended = append(batch, true, seq, null);
+    long[] seq = lastSeqOut;
+    CompletableFuture<Long> appended = append(batch, true, seq, check);
     countWrite(batch, bytes);
     CompletableFuture<Void> acked =
         appended.handle(
