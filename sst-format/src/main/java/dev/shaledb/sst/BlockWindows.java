@@ -46,9 +46,17 @@ final class BlockWindows {
     this.nextBytes = policy.initialBytes();
   }
 
-  /** Starts reading block {@code b}, which a seek will enter next, unless it is cached. */
+  /**
+   * Starts reading block {@code b}, which a seek will enter next, unless it is cached or the policy
+   * is {@link ReadAhead#NONE}: that one tells nobody of damage, and a read made before it is needed
+   * may never be waited for (a compaction's merge whose first source fails stops before seeking the
+   * others), so its damage would go unreported (chaos bank seeds 50261231, 50262149).
+   */
   void prefetch(int b) {
-    seekRead = reader.cached(b) ? null : new Window(b, b, reader.index().offset(b), length(b));
+    seekRead =
+        policy == ReadAhead.NONE || reader.cached(b)
+            ? null
+            : new Window(b, b, reader.index().offset(b), length(b));
   }
 
   /** Block {@code b}, which the scan enters now. */

@@ -64,9 +64,9 @@ public final class SstIterator {
 
   /**
    * Starts reading the block that {@link #seek(byte[])} of {@code target} (or {@link
-   * #seekToFirst()}, if null) will enter, unless the block cache holds it; the seek then waits for
-   * that read instead of starting its own. Its damage goes to the read-ahead's {@code onDamage} as
-   * it arrives, and the seek fails with it.
+   * #seekToFirst()}, if null) will enter, unless the block cache holds it or the iterator reads
+   * with {@link ReadAhead#NONE}; the seek then waits for that read instead of starting its own. Its
+   * damage goes to the read-ahead's {@code onDamage} as it arrives, and the seek fails with it.
    */
   public void prepareSeek(byte[] target) {
     byte[] from = target;

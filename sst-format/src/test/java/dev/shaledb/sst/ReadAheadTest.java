@@ -196,6 +196,21 @@ class ReadAheadTest {
     assertThat(stores.get(0).held).hasSize(3);
   }
 
+  // Before (chaos bank seeds 50261231, 50262149): a compaction's merge prepared the seeks of all
+  // its
+  // tables with ReadAhead.NONE, whose onDamage tells nobody; when an earlier source failed, a later
+  // one's damaged block was never waited for, so never reported.
+  @Test
+  void seed50261231_anIteratorWithoutReadAheadNeverReadsBeforeItIsAsked() {
+    byte[] table = SstTesting.build(options(), entries(5000));
+    HeldReader held = new HeldReader(table);
+    SstIterator it = SstReader.open(KEY, held).iterator(Long.MAX_VALUE, null, ReadAhead.NONE);
+    it.prepareSeek(SstTesting.key("key-003000"));
+    assertThat(held.held).isEmpty();
+    it.seek(SstTesting.key("key-003000"));
+    assertThat(held.reads).hasSize(1);
+  }
+
   /** Damage in a prepared block is told as it arrives, and the seek fails with it. */
   @Test
   void damageInAPreparedBlockIsToldAndFailsTheSeek() {
