@@ -26,9 +26,10 @@ import java.util.concurrent.CompletableFuture;
  * lock (docs/transactions.md).
  *
  * <p>Invariants: the snapshot and the conflict registration are released exactly once, by the first
- * of commit, rollback and close; a commit that fails for any reason applies nothing unless the
- * write path accepted the batch, in which case the failure is the write path's (a fence or WAL
- * failure, reported as for any write); the own writes never exceed {@link
+ * of commit, rollback and close (a commit that reaches its check deregisters there, under the write
+ * lock, and releases only the snapshot after); a commit that fails for any reason applies nothing
+ * unless the write path accepted the batch, in which case the failure is the write path's (a fence
+ * or WAL failure, reported as for any write); the own writes never exceed {@link
  * WriteBatch#MAX_BATCH_BYTES}, checked before a write is taken in, so a refused write leaves the
  * transaction as it was.
  */
@@ -50,6 +51,7 @@ public final class TransactionImpl implements Transaction {
   private final ReadSet reads;
   private long bytes;
   private long commitSeq = -1;
+  private boolean deregistered; // by the commit's check, under the write lock
   private State state = State.OPEN;
 
   public TransactionImpl(TransactionHost host, Snapshot snapshot, TransactionOptions options) {
@@ -236,12 +238,19 @@ public final class TransactionImpl implements Transaction {
 
   /** Under the write lock: first committer wins on keys written; serializable also on reads. */
   private void check(ConflictIndex index, long seq) {
-    index.checkFloor(seq);
-    for (byte[] key : writes.keySet()) {
-      index.checkKey(key, seq, "writes");
-    }
-    if (isolation == IsolationLevel.SERIALIZABLE) {
-      reads.check(index, seq);
+    try {
+      index.checkFloor(seq);
+      for (byte[] key : writes.keySet()) {
+        index.checkKey(key, seq, "writes");
+      }
+      if (isolation == IsolationLevel.SERIALIZABLE) {
+        reads.check(index, seq);
+      }
+    } finally {
+      // Deregistered in the same critical section, saving the write lock a third acquisition per
+      // transaction: the commit's own writes need no recording for it.
+      index.close(seq);
+      deregistered = true;
     }
   }
 
@@ -255,7 +264,9 @@ public final class TransactionImpl implements Transaction {
   private void release() {
     writes.clear();
     try {
-      host.closeTransaction(snapshot.sequence());
+      if (!deregistered) {
+        host.closeTransaction(snapshot.sequence());
+      }
     } finally {
       snapshot.close();
     }
