@@ -1,7 +1,6 @@
 package dev.shaledb.bench;
 
 import dev.shaledb.Db;
-import dev.shaledb.DbIterator;
 import dev.shaledb.DbOptions;
 import dev.shaledb.DbStats;
 import dev.shaledb.ReadOptions;
@@ -13,7 +12,6 @@ import dev.shaledb.objectstore.MeteredObjectStore;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.ObjectStoreMetrics;
 import dev.shaledb.objectstore.ObjectStores;
-import dev.shaledb.objectstore.RequestType;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -30,12 +28,6 @@ import java.util.function.Supplier;
  * latency-simulating) store. Prints the report, and writes JSON and a chart if asked.
  */
 final class DbBench {
-  /** Keys per multiGet call in the multiget phase. */
-  static final int MULTIGET_KEYS = 64;
-
-  /** Entries per scan in the cold scan phases. */
-  static final int SCAN_ENTRIES = 10_000;
-
   private final DbBenchOptions options;
   private final MeteredObjectStore store;
   private final String path;
@@ -43,6 +35,7 @@ final class DbBench {
   private final List<PhaseResult> phases = new ArrayList<>();
   private final List<PhaseResult> sweep = new ArrayList<>();
   private final Report report;
+  private final ReadPhases readPhases;
   private long userBytes;
 
   private DbBench(DbBenchOptions options, MeteredObjectStore store, String path, Report report) {
@@ -51,6 +44,7 @@ final class DbBench {
     this.path = path;
     this.values = BenchData.values(options.valueSize(), options.seed());
     this.report = report;
+    this.readPhases = new ReadPhases(options, store, this::add);
   }
 
   static void run(DbBenchOptions options) {
@@ -96,13 +90,13 @@ final class DbBench {
         sweep.add(durable);
       }
       db = reopen(db, "reopen, no block cache", dbOptions().toBuilder().blockCacheBytes(0).build());
-      reads(db, "readrandom, uncached");
-      multiGets(db, "multiget 64, uncached");
-      scans(db, "scan 10000, uncached", ReadOptions.defaults());
-      scans(
+      readPhases.reads(db, "readrandom, uncached");
+      readPhases.multiGets(db, "multiget 64, uncached");
+      readPhases.scans(db, "scan 10000, uncached", ReadOptions.defaults());
+      readPhases.scans(
           db, "scan 10000, uncached, no read-ahead", ReadOptions.defaults().withReadAheadBytes(0));
       db = reopen(db, "reopen", dbOptions());
-      reads(db, "readrandom, cached");
+      readPhases.reads(db, "readrandom, cached");
       if (options.diskCache()) {
         db = diskCachePhases(db);
       }
@@ -126,11 +120,11 @@ final class DbBench {
     try {
       DbOptions disk = dbOptions().toBuilder().blockCacheBytes(0).diskCache(dir, 1L << 30).build();
       db = reopen(db, "reopen, disk cache only (empty)", disk);
-      reads(db, "readrandom, disk cache cold");
+      readPhases.reads(db, "readrandom, disk cache cold");
       warmDiskCache(db);
-      reads(db, "readrandom, disk cache warm");
+      readPhases.reads(db, "readrandom, disk cache warm");
       db = reopen(db, "reopen, disk cache only (warm)", disk);
-      reads(db, "readrandom, disk cache warm after restart");
+      readPhases.reads(db, "readrandom, disk cache warm after restart");
       return reopen(db, "reopen", dbOptions());
     } finally {
       BenchData.deleteTree(dir);
@@ -145,7 +139,7 @@ final class DbBench {
     timed(
         "disk cache warm-up (every block read twice)",
         () -> {
-          int stride = Math.max(1, options.num() / MULTIGET_KEYS);
+          int stride = Math.max(1, options.num() / ReadPhases.MULTIGET_KEYS);
           for (int pass = 0; pass < 2; pass++) {
             for (int start = 0; start < stride; start++) {
               List<byte[]> keys = new ArrayList<>();
@@ -212,8 +206,8 @@ final class DbBench {
   private void fill(Db db) {
     int num = options.num();
     int[] order = shuffled(num, new SplittableRandom(options.seed()));
-    int threads = Math.min(maxConcurrency(), Runtime.getRuntime().availableProcessors());
-    byte[][] keys = keyBuffers(threads);
+    int threads = Math.min(options.maxConcurrency(), Runtime.getRuntime().availableProcessors());
+    byte[][] keys = options.keyBuffers(threads);
     ObjectStoreMetrics before = store.snapshot();
     LoadRunner.Outcome outcome =
         LoadRunner.run(
@@ -241,8 +235,8 @@ final class DbBench {
   }
 
   private PhaseResult durableWrites(Db db, int threads) {
-    SplittableRandom[] randoms = randoms(threads, 100);
-    byte[][] keys = keyBuffers(threads);
+    SplittableRandom[] randoms = options.randoms(threads, 100);
+    byte[][] keys = options.keyBuffers(threads);
     ObjectStoreMetrics before = store.snapshot();
     int window = options.window();
     List<ArrayDeque<CompletableFuture<Void>>> inFlight = new ArrayList<>();
@@ -287,134 +281,6 @@ final class DbBench {
                 Report.millis(stats.durableAckP99Micros() * 1000)));
     add(result);
     return result;
-  }
-
-  private void reads(Db db, String name) {
-    int threads = maxConcurrency();
-    SplittableRandom[] randoms = randoms(threads, 200);
-    byte[][] keys = keyBuffers(threads);
-    DbStats start = db.stats();
-    ObjectStoreMetrics before = store.snapshot();
-    LoadRunner.Outcome outcome =
-        LoadRunner.run(
-            name,
-            threads,
-            Long.MAX_VALUE,
-            options.seconds(),
-            (t, n) -> {
-              if (db.get(BenchData.setKey(keys[t], randoms[t].nextInt(options.num()))) == null) {
-                throw new IllegalStateException("a key written by the fill is missing");
-              }
-            });
-    DbStats end = db.stats();
-    long hits = end.cacheHits() - start.cacheHits();
-    long misses = end.cacheMisses() - start.cacheMisses();
-    long diskHits = end.diskCacheHits() - start.diskCacheHits();
-    long diskMisses = end.diskCacheMisses() - start.diskCacheMisses();
-    String disk =
-        diskHits + diskMisses == 0
-            ? ""
-            : String.format(
-                "; disk cache hits %,d, misses %,d (%.1f %% hits)",
-                diskHits, diskMisses, 100.0 * diskHits / (diskHits + diskMisses));
-    add(
-        PhaseResult.of(
-            name,
-            threads,
-            outcome,
-            false,
-            store.snapshot().minus(before),
-            String.format(
-                "block cache hits %,d, misses %,d (%.1f %% hits)%s",
-                hits, misses, hits + misses == 0 ? 0.0 : 100.0 * hits / (hits + misses), disk)));
-  }
-
-  /** Runs {@code op} from one thread for a phase's length. */
-  private LoadRunner.Outcome oneThread(String name, LoadRunner.Op op) {
-    return LoadRunner.run(name, 1, Long.MAX_VALUE, options.seconds(), op);
-  }
-
-  /**
-   * Scans of {@link #SCAN_ENTRIES} entries from random keys, one thread, on a database without a
-   * block cache: each scan's latency against the GET median shows what read-ahead saves (issue 17).
-   */
-  private void scans(Db db, String name, ReadOptions readOptions) {
-    SplittableRandom random = new SplittableRandom(options.seed() * 1_000_003 + 400);
-    int span = Math.max(1, options.num() - SCAN_ENTRIES);
-    ObjectStoreMetrics before = store.snapshot();
-    LoadRunner.Outcome outcome =
-        oneThread(
-            name,
-            (t, n) -> {
-              byte[] start =
-                  BenchData.setKey(BenchData.newKey(options.keySize()), random.nextInt(span));
-              int seen = 0;
-              try (DbIterator it = db.scan(start, null, readOptions)) {
-                while (seen < SCAN_ENTRIES && it.hasNext()) {
-                  it.next();
-                  seen++;
-                }
-              }
-              if (seen < Math.min(SCAN_ENTRIES, options.num())) {
-                throw new IllegalStateException("a scan saw " + seen + " entries");
-              }
-            });
-    ObjectStoreMetrics after = store.snapshot();
-    add(
-        PhaseResult.of(
-            name,
-            1,
-            outcome,
-            false,
-            after.minus(before),
-            String.format(
-                "%d entries per scan, read-ahead up to %d bytes",
-                SCAN_ENTRIES, readOptions.readAheadBytes())));
-  }
-
-  /**
-   * multiGet of {@link #MULTIGET_KEYS} random keys from one thread, on a database without a block
-   * cache, so each key's block is a GET: the call's latency against the GET median shows whether
-   * its block reads overlap (issue 17).
-   */
-  private void multiGets(Db db, String name) {
-    SplittableRandom random = new SplittableRandom(options.seed() * 1_000_003 + 300);
-    DbStats start = db.stats();
-    ObjectStoreMetrics before = store.snapshot();
-    LoadRunner.Outcome outcome =
-        oneThread(
-            name,
-            (t, n) -> {
-              List<byte[]> keys = new ArrayList<>(MULTIGET_KEYS);
-              for (int i = 0; i < MULTIGET_KEYS; i++) {
-                keys.add(
-                    BenchData.setKey(
-                        BenchData.newKey(options.keySize()), random.nextInt(options.num())));
-              }
-              for (byte[] value : db.multiGet(keys)) {
-                if (value == null) {
-                  throw new IllegalStateException("a key written by the fill is missing");
-                }
-              }
-            });
-    DbStats end = db.stats();
-    ObjectStoreMetrics after = store.snapshot();
-    ObjectStoreMetrics.TypeMetrics gets = after.byType().get(RequestType.GET);
-    add(
-        PhaseResult.of(
-            name,
-            1,
-            outcome,
-            false,
-            after.minus(before),
-            String.format(
-                "%d keys per call, %d table sources (L0 tables + runs), %,d keys read; GET p50 /"
-                    + " p99 as the store saw them (whole run) %s / %s",
-                MULTIGET_KEYS,
-                end.l0Tables() + end.sortedRuns(),
-                end.gets() - start.gets(),
-                Report.millis(gets.p50Nanos()),
-                Report.millis(gets.p99Nanos()))));
   }
 
   private void idle(Db db) {
@@ -492,26 +358,6 @@ final class DbBench {
 
   private long entryBytes() {
     return options.keySize() + options.valueSize();
-  }
-
-  private int maxConcurrency() {
-    return options.concurrencies().stream().mapToInt(Integer::intValue).max().orElseThrow();
-  }
-
-  private byte[][] keyBuffers(int threads) {
-    byte[][] keys = new byte[threads][];
-    for (int t = 0; t < threads; t++) {
-      keys[t] = BenchData.newKey(options.keySize());
-    }
-    return keys;
-  }
-
-  private SplittableRandom[] randoms(int threads, long salt) {
-    SplittableRandom[] randoms = new SplittableRandom[threads];
-    for (int t = 0; t < threads; t++) {
-      randoms[t] = new SplittableRandom(options.seed() * 1_000_003 + salt + t);
-    }
-    return randoms;
   }
 
   private static int[] shuffled(int n, SplittableRandom random) {

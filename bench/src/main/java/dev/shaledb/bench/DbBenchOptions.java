@@ -1,9 +1,11 @@
 package dev.shaledb.bench;
 
+import dev.shaledb.bench.db.BenchData;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 
 /**
  * The driver's command line, parsed and checked. Every option has a default so that the bare {@code
@@ -110,6 +112,29 @@ record DbBenchOptions(
     if (!(putLatencyMillis >= 0) || !(getLatencyMillis >= 0) || !(idleSeconds >= 0)) {
       throw new IllegalArgumentException("latencies and idle seconds must be >= 0");
     }
+  }
+
+  /** The largest concurrency of the durable write sweep: the reader threads of read phases. */
+  int maxConcurrency() {
+    return concurrencies().stream().mapToInt(Integer::intValue).max().orElseThrow();
+  }
+
+  /** A key buffer per thread. */
+  byte[][] keyBuffers(int threads) {
+    byte[][] keys = new byte[threads][];
+    for (int t = 0; t < threads; t++) {
+      keys[t] = BenchData.newKey(keySize());
+    }
+    return keys;
+  }
+
+  /** A generator per thread, seeded by the run's seed, {@code salt} and the thread. */
+  SplittableRandom[] randoms(int threads, long salt) {
+    SplittableRandom[] randoms = new SplittableRandom[threads];
+    for (int t = 0; t < threads; t++) {
+      randoms[t] = new SplittableRandom(seed() * 1_000_003 + salt + t);
+    }
+    return randoms;
   }
 
   static DbBenchOptions parse(String[] args) {

@@ -164,7 +164,7 @@ final class Report {
         out.printf(
             "  multiGet of %d cold keys p50 %s, target <= 2 x GET median = %s: %s (%.1f GETs per"
                 + " call)%n",
-            DbBench.MULTIGET_KEYS,
+            ReadPhases.MULTIGET_KEYS,
             millis(p.p50Nanos()),
             millis((long) bound),
             verdict(p.p50Nanos() <= bound),
@@ -175,7 +175,7 @@ final class Report {
         out.printf(
             "  cold scan of %d entries p50 %s, target <= 3 x GET median = %s: %s (%.1f GETs per"
                 + " scan)%n",
-            DbBench.SCAN_ENTRIES,
+            ReadPhases.SCAN_ENTRIES,
             millis(p.p50Nanos()),
             millis((long) bound),
             verdict(p.p50Nanos() <= bound),
