@@ -105,17 +105,18 @@ final class ReadPhases {
                 throw new IllegalStateException("a scan saw " + seen + " entries");
               }
             });
-    ObjectStoreMetrics after = store.snapshot();
-    add.accept(
-        PhaseResult.of(
-            name,
-            1,
-            outcome,
-            false,
-            after.minus(before),
-            String.format(
-                "%d entries per scan, read-ahead up to %d bytes",
-                SCAN_ENTRIES, readOptions.readAheadBytes())));
+    addOneThread(
+        name,
+        outcome,
+        store.snapshot().minus(before),
+        String.format(
+            "%d entries per scan, read-ahead up to %d bytes",
+            SCAN_ENTRIES, readOptions.readAheadBytes()));
+  }
+
+  private void addOneThread(
+      String name, LoadRunner.Outcome outcome, ObjectStoreMetrics requests, String detail) {
+    add.accept(PhaseResult.of(name, 1, outcome, false, requests, detail));
   }
 
   /**
@@ -146,20 +147,17 @@ final class ReadPhases {
     DbStats end = db.stats();
     ObjectStoreMetrics after = store.snapshot();
     ObjectStoreMetrics.TypeMetrics gets = after.byType().get(RequestType.GET);
-    add.accept(
-        PhaseResult.of(
-            name,
-            1,
-            outcome,
-            false,
-            after.minus(before),
-            String.format(
-                "%d keys per call, %d table sources (L0 tables + runs), %,d keys read; GET p50 /"
-                    + " p99 as the store saw them (whole run) %s / %s",
-                MULTIGET_KEYS,
-                end.l0Tables() + end.sortedRuns(),
-                end.gets() - start.gets(),
-                Report.millis(gets.p50Nanos()),
-                Report.millis(gets.p99Nanos()))));
+    addOneThread(
+        name,
+        outcome,
+        after.minus(before),
+        String.format(
+            "%d keys per call, %d table sources (L0 tables + runs), %,d keys read; GET p50 /"
+                + " p99 as the store saw them (whole run) %s / %s",
+            MULTIGET_KEYS,
+            end.l0Tables() + end.sortedRuns(),
+            end.gets() - start.gets(),
+            Report.millis(gets.p50Nanos()),
+            Report.millis(gets.p99Nanos())));
   }
 }

@@ -160,26 +160,10 @@ final class Report {
             p.requestsPerSecond(), verdict(p.requestsPerSecond() <= 1));
       }
       if (p.name().startsWith("multiget")) {
-        double bound = 2 * options.getLatencyMillis() * 1e6;
-        out.printf(
-            "  multiGet of %d cold keys p50 %s, target <= 2 x GET median = %s: %s (%.1f GETs per"
-                + " call)%n",
-            ReadPhases.MULTIGET_KEYS,
-            millis(p.p50Nanos()),
-            millis((long) bound),
-            verdict(p.p50Nanos() <= bound),
-            p.perOp(RequestType.GET));
+        latencyTarget("multiGet of " + ReadPhases.MULTIGET_KEYS + " cold keys", p, 2, "call");
       }
       if (p.name().equals("scan 10000, uncached")) {
-        double bound = 3 * options.getLatencyMillis() * 1e6;
-        out.printf(
-            "  cold scan of %d entries p50 %s, target <= 3 x GET median = %s: %s (%.1f GETs per"
-                + " scan)%n",
-            ReadPhases.SCAN_ENTRIES,
-            millis(p.p50Nanos()),
-            millis((long) bound),
-            verdict(p.p50Nanos() <= bound),
-            p.perOp(RequestType.GET));
+        latencyTarget("cold scan of " + ReadPhases.SCAN_ENTRIES + " entries", p, 3, "scan");
       }
       if (p.name().equals("readrandom, uncached")) {
         out.printf(
@@ -238,6 +222,20 @@ final class Report {
     m.put("costPerMonthS3Express", p.costPerMonth(EXPRESS));
     m.put("note", p.note());
     return m;
+  }
+
+  /** A target of {@code gets} GET latencies (the simulated median) for phase {@code p}'s p50. */
+  private void latencyTarget(String what, PhaseResult p, int gets, String per) {
+    double bound = gets * options.getLatencyMillis() * 1e6;
+    out.printf(
+        "  %s p50 %s, target <= %d x GET median = %s: %s (%.1f GETs per %s)%n",
+        what,
+        millis(p.p50Nanos()),
+        gets,
+        millis((long) bound),
+        verdict(p.p50Nanos() <= bound),
+        p.perOp(RequestType.GET),
+        per);
   }
 
   private static String verdict(boolean met) {
