@@ -232,7 +232,7 @@ public final class BankRun {
         try {
           readerSum = BankAudit.sumReader(stalls.readerStore(shared), SeedRun.PATH, accounts);
         } catch (RuntimeException e) {
-          if (Workload.causedBy(e, SnapshotTooOldException.class)) {
+          if (Causes.causedBy(e, SnapshotTooOldException.class)) {
             tally.inc(Stat.READS_TOO_OLD); // allowed: the reader opens again
           } else if (all) {
             throw e;

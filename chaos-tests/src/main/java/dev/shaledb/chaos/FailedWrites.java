@@ -1,7 +1,7 @@
 package dev.shaledb.chaos;
 
-import static dev.shaledb.chaos.Workload.bytes;
-import static dev.shaledb.chaos.Workload.causedBy;
+import static dev.shaledb.chaos.Causes.causedBy;
+import static dev.shaledb.chaos.KeySpace.bytes;
 
 import dev.shaledb.Db;
 import dev.shaledb.ReadOptions;

@@ -1,8 +1,8 @@
 package dev.shaledb.chaos;
 
-import static dev.shaledb.chaos.Workload.bytes;
-import static dev.shaledb.chaos.Workload.causedBy;
-import static dev.shaledb.chaos.Workload.key;
+import static dev.shaledb.chaos.Causes.causedBy;
+import static dev.shaledb.chaos.KeySpace.bytes;
+import static dev.shaledb.chaos.KeySpace.key;
 
 import dev.shaledb.Db;
 import dev.shaledb.DbIterator;
@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.Consumer;
 
 /**
  * The held iterators of one {@link Workload}: a scan opened (sometimes under a snapshot), read a
@@ -41,8 +40,7 @@ final class HeldIterators {
   private final int keys;
   private final int process;
   private final int writer;
-  private final Consumer<RuntimeException> readFailed;
-  private boolean checkReads = true;
+  private final ReadChecks checks;
   private long checkpoints;
   private Held held;
 
@@ -56,7 +54,7 @@ final class HeldIterators {
       int keys,
       int process,
       int writer,
-      Consumer<RuntimeException> readFailed) {
+      ReadChecks checks) {
     this.db = db;
     this.shapes = shapes;
     this.oracle = oracle;
@@ -66,12 +64,7 @@ final class HeldIterators {
     this.keys = keys;
     this.process = process;
     this.writer = writer;
-    this.readFailed = readFailed;
-  }
-
-  /** From now on, held iterators are read but not checked (see {@link Workload#skipReadChecks}). */
-  void skipChecks() {
-    checkReads = false;
+    this.checks = checks;
   }
 
   /** An iterator kept open across operations; see {@link #hold()}. */
@@ -149,8 +142,8 @@ final class HeldIterators {
               ? db.scanReverse(bytes(key(from)), bytes(key(to)), options)
               : db.scan(bytes(key(from)), bytes(key(to)), options);
     } catch (RuntimeException e) {
-      Workload.closeQuietly(snapshot);
-      readFailed.accept(e);
+      closeQuietly(snapshot);
+      checks.readFailed(e);
       return;
     }
     // Taken once the iterator (or its snapshot) exists: a write begun later must not show.
@@ -223,20 +216,32 @@ final class HeldIterators {
       }
     } catch (RuntimeException e) {
       held = null;
-      Workload.closeQuietly(h.it);
-      Workload.closeQuietly(h.snapshot);
+      closeQuietly(h.it);
+      closeQuietly(h.snapshot);
       if (causedBy(e, SnapshotTooOldException.class)) {
         tally.inc(Stat.HELD_REFUSED);
       } else {
-        readFailed.accept(e);
+        checks.readFailed(e);
       }
       return;
     }
     held = null;
-    Workload.closeQuietly(h.it);
-    Workload.closeQuietly(h.snapshot);
-    if (checkReads) {
+    closeQuietly(h.it);
+    closeQuietly(h.snapshot);
+    // Read but not checked once checks are off (see Workload#skipReadChecks).
+    if (checks.enabled()) {
       checkHeld(h);
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception ignored) {
+      // closing a dead process's iterator or snapshot: nothing to release that matters
     }
   }
 

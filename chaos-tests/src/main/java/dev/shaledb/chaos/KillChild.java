@@ -59,7 +59,7 @@ public final class KillChild {
       // come.
       for (int pass = 0; pass < 2; pass++) {
         for (int k = 0; k < keys; k++) {
-          checkRead(db, Workload.key(k), out);
+          checkRead(db, KeySpace.key(k), out);
         }
         out.flush();
       }
@@ -72,7 +72,7 @@ public final class KillChild {
       Set<String> inBatch = new HashSet<>();
       StringBuilder begun = new StringBuilder();
       while (inBatch.size() < Math.min(profile.keysPerBatch(), keys)) {
-        String key = Workload.key(random.nextInt(keys));
+        String key = KeySpace.key(random.nextInt(keys));
         if (!inBatch.add(key)) {
           continue;
         }
@@ -113,7 +113,7 @@ public final class KillChild {
         out.println("F " + n + " " + e);
       }
       for (int i = 0; cacheDir != null && i < 2; i++) {
-        checkRead(db, Workload.key(reads.nextInt(keys)), out);
+        checkRead(db, KeySpace.key(reads.nextInt(keys)), out);
       }
       out.flush();
     }

@@ -1,7 +1,7 @@
 package dev.shaledb.chaos;
 
-import static dev.shaledb.chaos.Workload.bytes;
-import static dev.shaledb.chaos.Workload.key;
+import static dev.shaledb.chaos.KeySpace.bytes;
+import static dev.shaledb.chaos.KeySpace.key;
 
 import dev.shaledb.DbIterator;
 import dev.shaledb.KeyValue;

@@ -71,8 +71,8 @@ final class Verification {
       }
       checkReverse(db, inOrder, tally);
       for (int i = 0; i < 5; i++) {
-        String key = Workload.key(random.nextInt(keys));
-        if (!java.util.Arrays.equals(db.get(Workload.bytes(key)), actual.get(key))) {
+        String key = KeySpace.key(random.nextInt(keys));
+        if (!java.util.Arrays.equals(db.get(KeySpace.bytes(key)), actual.get(key))) {
           tally.finding("get and full scan disagree on " + key);
         }
       }
@@ -80,8 +80,8 @@ final class Verification {
     } catch (RuntimeException e) {
       // A table the latest manifest lists that is gone reads as SnapshotTooOldException now (the
       // verifying database resumes its scan on the latest tables first, so that is all it means).
-      if (Workload.causedBy(e, ObjectNotFoundException.class)
-          || Workload.causedBy(e, SnapshotTooOldException.class)) {
+      if (Causes.causedBy(e, ObjectNotFoundException.class)
+          || Causes.causedBy(e, SnapshotTooOldException.class)) {
         tally.inc(Stat.MISSING_OBJECTS);
       }
       tally.inc(Stat.RECOVERIES_FAILED);

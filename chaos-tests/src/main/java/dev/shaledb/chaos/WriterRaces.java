@@ -28,7 +28,7 @@ final class WriterRaces {
     ExecutorService pending = Executors.newSingleThreadExecutor();
     ChaosProcess next = null;
     try {
-      Future<Boolean> stalled = pending.submit(() -> zw.put(Workload.key(0), true));
+      Future<Boolean> stalled = pending.submit(() -> zw.put(KeySpace.key(0), true));
       next = run.openWithRetries(null, 0, false);
       long fencedAt = run.oracle.tick();
       Workload nw = run.workload(next);
@@ -44,10 +44,10 @@ final class WriterRaces {
       run.tally.inc(Stat.ZOMBIE_ATTEMPTS);
       for (int i = 0; i < 5; i++) {
         run.tally.inc(Stat.ZOMBIE_ATTEMPTS);
-        if (zw.put(Workload.key(run.random.nextInt(run.keys)), true)) {
+        if (zw.put(KeySpace.key(run.random.nextInt(run.keys)), true)) {
           run.tally.inc(Stat.ZOMBIE_ACKS);
           run.tally.finding("zombie write acknowledged after fencing (attempt " + i + ")");
-        } else if (Workload.causedBy(zw.writeFailure(), FencedException.class)) {
+        } else if (Causes.causedBy(zw.writeFailure(), FencedException.class)) {
           run.tally.inc(Stat.ZOMBIE_FENCED);
         }
       }
@@ -112,7 +112,7 @@ final class WriterRaces {
         boolean acked = false;
         for (int i = 0; i < Math.max(1, budget / 8); i++) {
           done++;
-          acked |= w.put(Workload.key(run.random.nextInt(run.keys)), true);
+          acked |= w.put(KeySpace.key(run.random.nextInt(run.keys)), true);
         }
         ackers += acked ? 1 : 0;
       }

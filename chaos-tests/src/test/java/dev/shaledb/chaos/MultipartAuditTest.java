@@ -76,12 +76,12 @@ class MultipartAuditTest {
   private static byte[] table() {
     try (SstBuilder builder = SstBuilder.inMemory(SstOptions.defaults(), "table-1")) {
       for (int i = 0; i < 100; i++) {
-        byte[] key = Workload.key(i).getBytes(StandardCharsets.UTF_8);
+        byte[] key = KeySpace.key(i).getBytes(StandardCharsets.UTF_8);
         builder.add(
             key,
             i + 1,
             EntryKind.PUT,
-            UniqueValues.encode(1, i, Workload.key(i), 100),
+            UniqueValues.encode(1, i, KeySpace.key(i), 100),
             SstEntry.NO_EXPIRY);
       }
       builder.finish();

@@ -20,13 +20,22 @@ import java.util.zip.CRC32C;
  * that returns another version's intact bytes (a misdirected read, a stale cache, a copied object)
  * is refused instead of silently rolling the state back. Version 1.0 manifests, which lack the
  * field, still decode, unchecked.
+ *
+ * <p>The minor version in the header is informational: it is the newest minor version whose field
+ * the bytes contain (3 with touching run tables, else 2 with a table floor, else 1), so bytes that
+ * use no newer field stay exactly the bytes an older build writes.
  */
 final class ManifestCodec {
   static final int MAGIC = 0x53484D46; // "SHMF"
   static final int MAJOR_VERSION = 1;
-  static final int MINOR_VERSION = 2;
 
-  /** The minor version written when no 1.2 field is present, so such bytes stay 1.1 bytes. */
+  /** The newest minor version this build reads; written when run tables touch (1.3). */
+  static final int MINOR_VERSION = 3;
+
+  /** The minor version written with a table floor but no touching run tables (1.2). */
+  static final int MINOR_VERSION_WITH_FLOOR = 2;
+
+  /** The minor version written when no 1.2 or 1.3 field is present, so such bytes stay 1.1. */
   static final int MINOR_VERSION_WITHOUT_FLOOR = 1;
 
   static final int HEADER_BYTES = 12;
@@ -49,7 +58,15 @@ final class ManifestCodec {
    */
   static final int TAG_CONDEMNED_THROUGH = CRITICAL | 10;
 
-  private static final int LAST_KNOWN_TAG = TAG_CONDEMNED_THROUGH;
+  /**
+   * Touching run tables (1.3): an empty value, written exactly when some sorted run has touching
+   * neighbours ({@link SortedRun#hasTouchingTables()}). Builds before 1.3 call such a run corrupt;
+   * being critical, the field makes them refuse the manifest as too new instead of misreporting
+   * corruption. A manifest whose runs touch without it is corrupt.
+   */
+  static final int TAG_TOUCHING_RUN_TABLES = CRITICAL | 11;
+
+  private static final int LAST_KNOWN_TAG = TAG_TOUCHING_RUN_TABLES;
 
   /**
    * The id the manifest was written as, bound to its write id (1.1). Optional, not critical, so
@@ -85,7 +102,9 @@ final class ManifestCodec {
     requireNonNull(writeId, "writeId is null");
     BigEndianSink out = new BigEndianSink(256);
     boolean floor = !state.condemnedThrough().isEmpty();
-    int minor = floor ? MINOR_VERSION : MINOR_VERSION_WITHOUT_FLOOR;
+    boolean touching = hasTouchingRunTables(state);
+    int minor =
+        touching ? MINOR_VERSION : floor ? MINOR_VERSION_WITH_FLOOR : MINOR_VERSION_WITHOUT_FLOOR;
     out.u32(MAGIC).u16(MAJOR_VERSION).u16(minor).u32(0);
     field(out, TAG_WRITE_ID, b -> uuid(b, writeId));
     field(out, TAG_MANIFEST_ID, b -> uuid(b.u64(id), writeId));
@@ -102,6 +121,9 @@ final class ManifestCodec {
           state.condemnedThrough().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
       field(out, TAG_CONDEMNED_THROUGH, b -> b.bytes(floorId));
     }
+    if (touching) {
+      field(out, TAG_TOUCHING_RUN_TABLES, b -> {});
+    }
     for (Map.Entry<Integer, ByteBuffer> e : state.unknownFields().fields().entrySet()) {
       byte[] value = state.unknownFields().value(e.getKey());
       field(out, e.getKey(), b -> b.bytes(value));
@@ -111,6 +133,15 @@ final class ManifestCodec {
     crc.update(out.array(), 0, out.size());
     out.u32((int) crc.getValue());
     return out.toByteArray();
+  }
+
+  private static boolean hasTouchingRunTables(ManifestState state) {
+    for (SortedRun run : state.sortedRuns()) {
+      if (run.hasTouchingTables()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static BigEndianSink uuid(BigEndianSink out, UUID uuid) {
@@ -201,8 +232,10 @@ final class ManifestCodec {
       // Before the state: another version's state is valid, only its id can give it away.
       OptionalLong recordedId = recordedId(writeId, expectedId);
       int stateAt = offsets.getOrDefault(TAG_WRITER_EPOCH, body.position());
+      boolean touchingDeclared = touchingRunTables();
+      ManifestState state;
       try {
-        ManifestState state =
+        state =
             new ManifestState(
                 u64(TAG_WRITER_EPOCH, "writer epoch"),
                 u64(TAG_COMPACTOR_EPOCH, "compactor epoch"),
@@ -214,10 +247,38 @@ final class ManifestCodec {
                 StateFields.readCheckpoints(field(TAG_CHECKPOINTS)),
                 unknown,
                 condemnedThrough());
-        return new Decoded(state, writeId, recordedId);
       } catch (IllegalArgumentException invalid) {
         throw body.corruptAt(stateAt, "invalid manifest state: " + invalid.getMessage(), invalid);
       }
+      if (!touchingDeclared && hasTouchingRunTables(state)) {
+        throw body.corruptAt(
+            offsets.get(TAG_SORTED_RUNS),
+            "sorted run tables touch, but field 0x"
+                + Integer.toHexString(TAG_TOUCHING_RUN_TABLES)
+                + " that must declare it is missing");
+      }
+      return new Decoded(state, writeId, recordedId);
+    }
+
+    /**
+     * Whether the manifest declares touching run tables (1.3). A declaration without touching runs
+     * is accepted: it only keeps older builds out, and this build never writes one.
+     */
+    private boolean touchingRunTables() {
+      BigEndianSource value = fields.get(TAG_TOUCHING_RUN_TABLES);
+      if (value == null) {
+        return false;
+      }
+      if (value.remaining() != 0) {
+        throw value.corruptAt(
+            value.position(),
+            "field 0x"
+                + Integer.toHexString(TAG_TOUCHING_RUN_TABLES)
+                + " (touching run tables) has "
+                + value.remaining()
+                + " bytes, expected none");
+      }
+      return true;
     }
 
     /**

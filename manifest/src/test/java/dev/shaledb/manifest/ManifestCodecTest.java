@@ -1,5 +1,8 @@
 package dev.shaledb.manifest;
 
+import static dev.shaledb.manifest.ManifestBytes.indexOfField;
+import static dev.shaledb.manifest.ManifestBytes.reseal;
+import static dev.shaledb.manifest.ManifestBytes.sealed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 
 class ManifestCodecTest {
@@ -232,14 +234,10 @@ class ManifestCodecTest {
 
   /** The bytes as a 1.0 writer would have written them: without the manifest id field. */
   private static byte[] withoutField(byte[] bytes) {
-    int at = indexOfField(bytes, ManifestCodec.TAG_MANIFEST_ID);
-    int fieldBytes = 6 + ByteBuffer.wrap(bytes).getInt(at + 2);
-    BigEndianSink out = new BigEndianSink(bytes.length);
-    out.bytes(bytes, 0, at);
-    out.bytes(bytes, at + fieldBytes, bytes.length - 4 - at - fieldBytes);
-    out.array()[7] = 0; // minor version 0 (a u16 at offset 6)
-    out.patchU32(8, out.size() - ManifestCodec.HEADER_BYTES);
-    return sealed(out);
+    byte[] without = ManifestBytes.withoutField(bytes, ManifestCodec.TAG_MANIFEST_ID);
+    without[7] = 0; // minor version 0 (a u16 at offset 6)
+    reseal(without);
+    return without;
   }
 
   private static int idValueOffset(byte[] bytes) {
@@ -248,35 +246,6 @@ class ManifestCodecTest {
 
   private static byte[] withExtraField(int tag, byte[] value) {
     byte[] base = ManifestCodec.encode(ID, ManifestState.initial(), WRITE_ID);
-    BigEndianSink out = new BigEndianSink(base.length + 16);
-    out.bytes(base, 0, base.length - 4);
-    out.u16(tag).u32(value.length).bytes(value);
-    out.patchU32(8, out.size() - ManifestCodec.HEADER_BYTES);
-    return sealed(out);
-  }
-
-  private static byte[] sealed(BigEndianSink out) {
-    CRC32C crc = new CRC32C();
-    crc.update(out.array(), 0, out.size());
-    out.u32((int) crc.getValue());
-    return out.toByteArray();
-  }
-
-  private static void reseal(byte[] bytes) {
-    CRC32C crc = new CRC32C();
-    crc.update(bytes, 0, bytes.length - 4);
-    ByteBuffer.wrap(bytes).putInt(bytes.length - 4, (int) crc.getValue());
-  }
-
-  private static int indexOfField(byte[] bytes, int tag) {
-    ByteBuffer buf = ByteBuffer.wrap(bytes);
-    int pos = ManifestCodec.HEADER_BYTES;
-    while (true) {
-      int t = buf.getShort(pos) & 0xffff;
-      if (t == tag) {
-        return pos;
-      }
-      pos += 6 + buf.getInt(pos + 2);
-    }
+    return ManifestBytes.withExtraField(base, tag, value);
   }
 }

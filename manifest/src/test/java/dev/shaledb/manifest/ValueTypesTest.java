@@ -78,12 +78,30 @@ class ValueTypesTest {
   @Test
   void sortedRunRequiresDisjointAscendingTables() {
     assertThatThrownBy(() -> new SortedRun(List.of())).hasMessageContaining("no tables");
-    assertThatThrownBy(() -> SortedRun.of(table("a", "a", "c"), table("b", "c", "d")))
-        .hasMessageContaining("overlap");
+    assertThatThrownBy(() -> SortedRun.of(table("a", "a", "c"), table("b", "b", "d")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("tables of a sorted run overlap or are out of order: a ends after b starts");
     assertThatThrownBy(() -> SortedRun.of(table("a", "m", "n"), table("b", "a", "b")))
         .hasMessageContaining("out of order");
     SortedRun run = SortedRun.of(table("a", "a", "b"), table("b", "c", "d"));
     assertThat(run.sizeBytes()).isEqualTo(200);
+    assertThat(run.hasTouchingTables()).isFalse();
+  }
+
+  @Test
+  void sortedRunAcceptsTouchingNeighbours() {
+    // "a" ends at the exclusive bound "c" (a range tombstone cut there); "b" starts at "c".
+    SortedRun touching =
+        SortedRun.of(table("a", "a", "c"), table("b", "c", "d"), table("c", "e", "f"));
+    assertThat(touching.hasTouchingTables()).isTrue();
+    assertThat(SortedRun.of(table("a", "a", "c"), table("b", "d", "e"), table("c", "e", "f")))
+        .as("touching at the second boundary only")
+        .satisfies(run -> assertThat(run.hasTouchingTables()).isTrue());
+    assertThat(SortedRun.of(table("a", "a", "c")).hasTouchingTables()).isFalse();
+    // Touching does not relax overlap further down the run.
+    assertThatThrownBy(
+            () -> SortedRun.of(table("a", "a", "c"), table("b", "c", "e"), table("c", "d", "f")))
+        .hasMessageContaining("b ends after c starts");
   }
 
   @Test

@@ -1,0 +1,159 @@
+package dev.shaledb.chaos;
+
+import static dev.shaledb.chaos.KeySpace.bytes;
+
+import dev.shaledb.Db;
+import dev.shaledb.WriteBatch;
+import dev.shaledb.WriteOptions;
+import dev.shaledb.error.FencedException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The writes of one workload: durable and non-durable puts and deletes, atomic batches, flushes and
+ * short-lived checkpoints, each recorded in the {@link ExpectedState} before the call and ended
+ * with its outcome after it. A durable write, a flush or a checkpoint that returned makes every
+ * earlier write of the process durable. Values are {@link UniqueValues} of the writer id and this
+ * workload's counter. The first failed write ends the process's writes ({@link #failure()}); its
+ * keys are then read back on the failed database ({@link FailedWrites}). Not thread-safe, like the
+ * workload.
+ */
+final class WorkloadWrites {
+  private static final Duration CHECKPOINT_LIFETIME = Duration.ofSeconds(2);
+
+  private final Db db;
+  private final ExpectedState oracle;
+  private final Tally tally;
+  private final SplittableRandom random;
+  private final KeySpace keys;
+  private final List<String> faultClasses;
+  private final int process;
+  private final int writer;
+  private long counter;
+  private RuntimeException failure;
+  private boolean fenced;
+
+  WorkloadWrites(
+      Db db,
+      ExpectedState oracle,
+      Tally tally,
+      SplittableRandom random,
+      KeySpace keys,
+      List<String> faultClasses,
+      int process,
+      int writer) {
+    this.db = db;
+    this.oracle = oracle;
+    this.tally = tally;
+    this.random = random;
+    this.keys = keys;
+    this.faultClasses = List.copyOf(faultClasses);
+    this.process = process;
+    this.writer = writer;
+  }
+
+  /** The write failure that ended this process's writes, or null. */
+  RuntimeException failure() {
+    return failure;
+  }
+
+  /** Whether a write of this process failed with {@link FencedException}. */
+  boolean sawFenced() {
+    return fenced;
+  }
+
+  /** One put; true if acknowledged (durable) or accepted. */
+  boolean put(String key, boolean durable) {
+    String id = writer + ":" + counter;
+    byte[] value = UniqueValues.encode(writer, counter++, key, padding());
+    ExpectedState.Write w = oracle.beginPut(process, key, id);
+    return write(List.of(w), durable, new WriteBatch().put(bytes(key), value));
+  }
+
+  void delete(String key, boolean durable) {
+    ExpectedState.Write w = oracle.beginDelete(process, key);
+    write(List.of(w), durable, new WriteBatch().delete(bytes(key)));
+  }
+
+  /** An atomic batch of one to five random keys, a quarter of them deletes. */
+  void batch(boolean durable) {
+    Map<String, Boolean> chosen = new LinkedHashMap<>();
+    for (int i = 1 + random.nextInt(5); i > 0; i--) {
+      chosen.put(keys.randomKey(), random.nextInt(4) == 0);
+    }
+    WriteBatch batch = new WriteBatch();
+    List<ExpectedState.Write> writes = new ArrayList<>();
+    for (Map.Entry<String, Boolean> e : chosen.entrySet()) {
+      String key = e.getKey();
+      if (e.getValue()) {
+        writes.add(oracle.beginDelete(process, key));
+        batch.delete(bytes(key));
+      } else {
+        String id = writer + ":" + counter;
+        batch.put(bytes(key), UniqueValues.encode(writer, counter++, key, padding()));
+        writes.add(oracle.beginPut(process, key, id));
+      }
+    }
+    write(writes, durable, batch);
+  }
+
+  private boolean write(List<ExpectedState.Write> writes, boolean durable, WriteBatch batch) {
+    tally.inc(Stat.WRITES_ATTEMPTED);
+    long began = writes.get(0).invoke;
+    long start = System.nanoTime();
+    try {
+      db.write(batch, durable ? WriteOptions.durable() : WriteOptions.noWait());
+    } catch (RuntimeException e) {
+      oracle.end(writes, ExpectedState.Outcome.FAILED);
+      tally.inc(Causes.isUnknown(e) ? Stat.WRITES_UNKNOWN : Stat.WRITES_FAILED);
+      fenced |= Causes.causedBy(e, FencedException.class);
+      failure = e;
+      FailedWrites.readBack(db, oracle, tally, process, writes, e);
+      return false;
+    }
+    if (durable) {
+      tally.ackLatency(faultClasses, System.nanoTime() - start);
+      oracle.end(writes, ExpectedState.Outcome.DURABLE);
+      oracle.durableBefore(process, began);
+      tally.inc(Stat.WRITES_ACKED);
+    } else {
+      oracle.end(writes, ExpectedState.Outcome.ACCEPTED);
+      tally.inc(Stat.WRITES_ACCEPTED);
+    }
+    return true;
+  }
+
+  void flush() {
+    long began = oracle.tick();
+    try {
+      db.flush();
+      oracle.durableBefore(process, began);
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+  }
+
+  /**
+   * A short-lived checkpoint (the writer's GC removes it once expired). It flushes the memtables
+   * first, so every write that returned before it is durable once it returns.
+   */
+  void checkpoint() {
+    long began = oracle.tick();
+    try {
+      db.createCheckpoint("chaos-" + writer + "-" + counter, CHECKPOINT_LIFETIME);
+      oracle.durableBefore(process, began);
+      tally.inc(Stat.CHECKPOINTS);
+    } catch (RuntimeException e) {
+      // A failed checkpoint changes no data; a failure that ended the writer ends the next write.
+    }
+  }
+
+  private int padding() {
+    // Mostly small; sometimes large enough to fill a WAL object or a table block by itself.
+    return random.nextInt(10) == 0 ? random.nextInt(2000) : random.nextInt(40);
+  }
+}
