@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * The resident, decoded index: for each data block its separator (every key of the block sorts at
- * or before it, every key of later blocks at or after it), offset and stored length.
+ * or before it, every key of later blocks at or after it), offset and stored length. A table of
+ * range tombstones only (format version 3) has no data blocks and an index of none.
  */
 final class BlockIndex {
   private final byte[] separators;
@@ -31,6 +32,11 @@ final class BlockIndex {
     this.offsets = offsets;
     this.lengths = lengths;
     this.count = offsets.length;
+    this.windows = new long[count];
+    if (count == 0) {
+      this.prefixLength = 0;
+      return;
+    }
     int last = Math.max(0, count - 2);
     int mismatch =
         Arrays.mismatch(
@@ -41,7 +47,6 @@ final class BlockIndex {
             separatorStarts[last],
             separatorStarts[last + 1]);
     this.prefixLength = mismatch < 0 ? separatorStarts[1] - separatorStarts[0] : mismatch;
-    this.windows = new long[count];
     for (int i = 0; i < count - 1; i++) {
       int from = separatorStarts[i] + prefixLength;
       windows[i] = Bytes.windowBE(separators, from, separatorStarts[i + 1] - from);
@@ -50,14 +55,16 @@ final class BlockIndex {
 
   /**
    * Decodes and validates the index payload {@code data[start, limit)}: entries back to back,
-   * separators in order, data blocks contiguous from offset 0 up to {@code dataEnd}.
+   * separators in order, data blocks contiguous from offset 0 up to {@code dataEnd}; no entries
+   * only if {@code mayBeEmpty} (format version 3).
    */
-  static BlockIndex decode(LittleEndianReader in, byte[] data, int start, int limit, long dataEnd) {
+  static BlockIndex decode(
+      LittleEndianReader in, byte[] data, int start, int limit, long dataEnd, boolean mayBeEmpty) {
     if (limit - start < 4) {
       throw in.corrupt("index block too short");
     }
     long count = Bytes.getUnsignedIntLE(data, limit - 4);
-    if (count < 1 || count > (limit - start - 4) / 4) {
+    if (count < (mayBeEmpty ? 0 : 1) || count > (limit - start - 4) / 4) {
       throw in.corrupt("implausible index entry count " + count);
     }
     int n = (int) count;
@@ -115,6 +122,9 @@ final class BlockIndex {
 
   /** The first block whose separator is {@code >= key}, or {@link #count()} if none. */
   int find(byte[] key) {
+    if (count == 0) {
+      return 0;
+    }
     int searched = count - 1;
     boolean sharesPrefix =
         key.length >= prefixLength

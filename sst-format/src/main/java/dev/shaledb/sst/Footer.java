@@ -12,7 +12,8 @@ import java.util.zip.CRC32C;
  * any reader can check the magic, verify the checksum and only then judge the version.
  *
  * <p>Version 2 adds the table's tag ({@link BlockBinding}), which every block checksum of the table
- * covers together with the block's offset; version 1 tables have none.
+ * covers together with the block's offset; version 1 tables have none. Version 3 adds the length of
+ * the range tombstone block, which lies between the filter and the metadata.
  */
 record Footer(
     long objectLength,
@@ -22,10 +23,17 @@ record Footer(
     int metaLength,
     int bodyCrc,
     long tableTag,
+    int rangeTombstoneLength,
     int formatVersion) {
-  static final int FORMAT_VERSION = 2;
+  /** The newest version this code reads; it writes version 2, or 3 for tables with tombstones. */
+  static final int FORMAT_VERSION = 3;
+
+  /** What a table without range tombstones is written as: byte for byte what it always was. */
+  static final int VERSION_WITHOUT_RANGE_TOMBSTONES = 2;
+
   static final int SIZE_V1 = 52;
   static final int SIZE_V2 = 60;
+  static final int SIZE_V3 = 64;
   static final int STABLE_SUFFIX = 20;
   static final int MAX_SIZE = 4096;
   static final byte[] MAGIC = "ShaleSST".getBytes(StandardCharsets.US_ASCII);
@@ -36,8 +44,12 @@ record Footer(
     return indexOffset + Integer.toUnsignedLong(indexLength);
   }
 
-  long metaOffset() {
+  long rangeTombstoneOffset() {
     return filterOffset() + Integer.toUnsignedLong(filterLength);
+  }
+
+  long metaOffset() {
+    return rangeTombstoneOffset() + Integer.toUnsignedLong(rangeTombstoneLength);
   }
 
   int tailLength() {
@@ -54,7 +66,7 @@ record Footer(
   }
 
   static int size(int formatVersion) {
-    return formatVersion == 1 ? SIZE_V1 : SIZE_V2;
+    return formatVersion == 1 ? SIZE_V1 : formatVersion == 2 ? SIZE_V2 : SIZE_V3;
   }
 
   byte[] encode() {
@@ -68,6 +80,9 @@ record Footer(
     Bytes.putIntLE(b, 28, bodyCrc);
     if (formatVersion >= 2) {
       Bytes.putLongLE(b, 32, tableTag);
+    }
+    if (formatVersion >= 3) {
+      Bytes.putIntLE(b, 40, rangeTombstoneLength);
     }
     int suffix = size - STABLE_SUFFIX;
     Bytes.putIntLE(b, suffix, size);
@@ -123,6 +138,7 @@ record Footer(
             Bytes.getIntLE(tail, start + 24),
             Bytes.getIntLE(tail, start + 28),
             version >= 2 ? Bytes.getLongLE(tail, start + 32) : 0,
+            version >= 3 ? Bytes.getIntLE(tail, start + 40) : 0,
             version);
     f.validate(key, objectSize);
     return f;
@@ -143,12 +159,14 @@ record Footer(
     long indexLen = Integer.toUnsignedLong(indexLength);
     long filterLen = Integer.toUnsignedLong(filterLength);
     long metaLen = Integer.toUnsignedLong(metaLength);
+    long tombstonesLen = Integer.toUnsignedLong(rangeTombstoneLength);
     boolean ok =
         indexOffset >= 0
             && indexLen >= BlockEnvelope.TRAILER_SIZE
             && metaLen >= BlockEnvelope.TRAILER_SIZE
             && (filterLen == 0 || filterLen >= BlockEnvelope.TRAILER_SIZE)
-            && indexOffset + indexLen + filterLen + metaLen == start()
+            && (tombstonesLen == 0 || tombstonesLen >= BlockEnvelope.TRAILER_SIZE)
+            && indexOffset + indexLen + filterLen + tombstonesLen + metaLen == start()
             && objectLength - indexOffset <= MAX_TAIL_LENGTH;
     if (!ok) {
       throw new CorruptObjectException(key, at, "footer block handles are inconsistent: " + this);

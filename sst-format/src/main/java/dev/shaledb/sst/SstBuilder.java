@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Writes one table from entries added in table order (key ascending, then sequence number
@@ -25,6 +27,11 @@ import java.util.Arrays;
  * block read from another table, or from another place in this one, fails as corrupt instead of
  * being served; {@link SstReader#open(String, String, RangeReader, SstReaderOptions)} also checks
  * that a whole object is the table it was asked for.
+ *
+ * <p>Range tombstones ({@link #addRangeTombstone}) come in any order at any time before {@link
+ * #finish()}; the builder holds them and writes them fragmented in the table's tail. A table may
+ * hold only range tombstones. A table without any is written in format version 2, exactly as before
+ * they existed; one with them needs version 3 (docs/formats/sst.md).
  *
  * <p>An entry out of order, or invalid, is rejected with {@link IllegalArgumentException} and
  * leaves the builder as it was. Any other failure (for example an {@link
@@ -54,6 +61,8 @@ public final class SstBuilder implements AutoCloseable {
   private byte[] firstKey;
   private BlockHandle pendingBlock;
   private final TableStats stats = new TableStats();
+  private final List<RangeTombstone> rangeTombstones = new ArrayList<>();
+  private long rangeTombstoneBytes;
 
   private SstBuilder(SstOptions options, ObjectOutput out, String tableId) {
     this.options = requireNonNull(options, "options is null");
@@ -100,14 +109,38 @@ public final class SstBuilder implements AutoCloseable {
     return append(key, seq, kind, value, expireAtMillis);
   }
 
+  /**
+   * Adds a range tombstone, in any order relative to entries and other tombstones. The arrays are
+   * kept until {@link #finish()}, not copied: the caller must not modify them.
+   */
+  public SstBuilder addRangeTombstone(RangeTombstone tombstone) {
+    requireNonNull(tombstone, "tombstone is null");
+    checkState(State.OPEN);
+    rangeTombstones.add(tombstone);
+    // Its bounds, their lengths and its seq as varints, were it a fragment of its own.
+    rangeTombstoneBytes += tombstone.start().length + tombstone.end().length + 12;
+    return this;
+  }
+
+  /** Adds every tombstone of {@code tombstones}, as {@link #addRangeTombstone} does. */
+  public SstBuilder addRangeTombstones(RangeTombstones tombstones) {
+    requireNonNull(tombstones, "tombstones is null");
+    checkState(State.OPEN);
+    tombstones.toTombstones().forEach(this::addRangeTombstone);
+    return this;
+  }
+
   /** Entries added so far. */
   public long entryCount() {
     return stats.entries;
   }
 
-  /** Bytes written so far plus the open block: a lower bound of the table's final size. */
+  /**
+   * Bytes written so far plus the open block and about what the range tombstones will take: close
+   * to a lower bound of the table's final size.
+   */
   public long estimatedSize() {
-    return out.position() + (block.isEmpty() ? 0 : block.estimatedSize());
+    return out.position() + (block.isEmpty() ? 0 : block.estimatedSize()) + rangeTombstoneBytes;
   }
 
   private SstBuilder append(byte[] key, long seq, EntryKind kind, byte[] value, long expiry) {
@@ -191,48 +224,57 @@ public final class SstBuilder implements AutoCloseable {
   }
 
   /**
-   * Writes the open block, the index, the filter, the metadata and the footer, and returns what the
-   * manifest needs to know about the table.
+   * Writes the open block, the index, the filter, the range tombstones, the metadata and the
+   * footer, and returns what the manifest needs to know about the table.
    *
-   * @throws IllegalStateException if no entry was added, or the builder is finished or closed
+   * @throws IllegalStateException if neither an entry nor a range tombstone was added, or the
+   *     builder is finished or closed
    */
   public SstInfo finish() {
     checkState(State.OPEN);
-    if (stats.entries == 0) {
-      throw new IllegalStateException("cannot finish a table without entries");
+    if (stats.entries == 0 && rangeTombstones.isEmpty()) {
+      throw new IllegalStateException("cannot finish a table without entries or range tombstones");
     }
     try {
+      RangeTombstones tombstones = RangeTombstones.of(rangeTombstones);
+      int version =
+          tombstones.isEmpty() ? Footer.VERSION_WITHOUT_RANGE_TOMBSTONES : Footer.FORMAT_VERSION;
       if (!block.isEmpty()) {
         flushBlock();
       }
-      index.add(Separators.successor(lastKey, lastKeyLen), pendingBlock);
+      if (pendingBlock != null) { // none in a table of range tombstones only
+        index.add(Separators.successor(lastKey, lastKeyLen), pendingBlock);
+      }
       long indexOffset = out.position();
       LittleEndianSink indexRaw = index.finish();
       BlockHandle indexHandle = writer.writeMeta(indexRaw.array(), indexRaw.size());
       int filterLength = writeFilter();
+      int tombstoneLength = tombstones.isEmpty() ? 0 : writeRangeTombstones(tombstones);
+      SstMetadata metadata = metadata(tombstones);
       LittleEndianSink meta = new LittleEndianSink(256);
-      metadata().encode(meta);
+      metadata.encode(meta, version);
       BlockHandle metaHandle = writer.writeMeta(meta.array(), meta.size());
       Footer footer =
           new Footer(
-              out.position() + Footer.SIZE_V2,
+              out.position() + Footer.size(version),
               indexOffset,
               indexHandle.length(),
               filterLength,
               metaHandle.length(),
               out.crc(),
               tableTag,
-              Footer.FORMAT_VERSION);
+              tombstoneLength,
+              version);
       byte[] footerBytes = footer.encode();
       out.write(footerBytes, 0, footerBytes.length);
       out.flush();
       state = State.FINISHED;
       return new SstInfo(
           out.position(),
-          firstKey,
-          Arrays.copyOf(lastKey, lastKeyLen),
-          stats.minSeq,
-          stats.maxSeq,
+          metadata.smallestKey(),
+          metadata.largestKey(),
+          metadata.minSeq(),
+          metadata.maxSeq(),
           stats.entries,
           out.crc(),
           footer.tailLength());
@@ -245,7 +287,8 @@ public final class SstBuilder implements AutoCloseable {
   }
 
   private int writeFilter() {
-    boolean wanted = hashKeys && stats.distinctKeys >= options.bloomMinKeys();
+    boolean wanted =
+        hashKeys && stats.distinctKeys > 0 && stats.distinctKeys >= options.bloomMinKeys();
     if (!wanted) {
       return 0;
     }
@@ -256,14 +299,36 @@ public final class SstBuilder implements AutoCloseable {
     return writer.writeMeta(filter.array(), filter.size()).length();
   }
 
-  private SstMetadata metadata() {
+  private int writeRangeTombstones(RangeTombstones tombstones) {
+    LittleEndianSink block = new LittleEndianSink(256);
+    tombstones.encode(block);
+    return writer.writeMeta(block.array(), block.size()).length();
+  }
+
+  /**
+   * The table's metadata. Its key and seq ranges span the entries and the tombstones. A tombstone's
+   * end is exclusive, so the key range may claim one key the table does not cover: a lookup of it
+   * finds nothing, and claiming too much never makes a reader miss the table.
+   */
+  private SstMetadata metadata(RangeTombstones tombstones) {
+    byte[] smallest = firstKey;
+    byte[] largest = firstKey == null ? null : Arrays.copyOf(lastKey, lastKeyLen);
+    if (!tombstones.isEmpty()) {
+      if (smallest == null || Arrays.compareUnsigned(tombstones.smallestStart(), smallest) < 0) {
+        smallest = tombstones.smallestStart();
+      }
+      if (largest == null || Arrays.compareUnsigned(tombstones.largestEnd(), largest) > 0) {
+        largest = tombstones.largestEnd();
+      }
+    }
     return stats.toMetadata(
-        firstKey,
-        Arrays.copyOf(lastKey, lastKeyLen),
+        smallest,
+        largest,
         index.count(),
         writer.rawDataBytes(),
         writer.storedDataBytes(),
-        options);
+        options,
+        tombstones);
   }
 
   /**

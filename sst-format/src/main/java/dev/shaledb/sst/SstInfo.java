@@ -8,15 +8,18 @@ import java.util.Arrays;
  * What the manifest records about a finished table.
  *
  * @param size the object's length in bytes
- * @param smallestKey the first key in the table
- * @param largestKey the last key in the table
- * @param minSeq the smallest sequence number in the table
- * @param maxSeq the largest sequence number in the table
- * @param entryCount the number of entries (all versions of all keys)
+ * @param smallestKey the first key in the table, or its first range tombstone's start if that sorts
+ *     before it
+ * @param largestKey the last key in the table, or its last range tombstone's exclusive end if that
+ *     sorts after it (so possibly a key the table does not cover)
+ * @param minSeq the smallest sequence number of an entry or range tombstone in the table
+ * @param maxSeq the largest sequence number of an entry or range tombstone in the table
+ * @param entryCount the number of entries (all versions of all keys); 0 in a table of range
+ *     tombstones only
  * @param crc32c CRC32C of the whole object, for verifying a complete copy (for example in a disk
  *     cache)
- * @param tailLength the length of the object's tail (index, filter, metadata and footer): a suffix
- *     read of exactly this length opens the table with one request, see {@link
+ * @param tailLength the length of the object's tail (index, filter, range tombstones, metadata and
+ *     footer): a suffix read of exactly this length opens the table with one request, see {@link
  *     SstReaderOptions#tailReadSize()}
  */
 public record SstInfo(
@@ -40,8 +43,8 @@ public record SstInfo(
     if (minSeq < 0 || minSeq > maxSeq) {
       throw new IllegalArgumentException("bad seq range [" + minSeq + ", " + maxSeq + "]");
     }
-    if (entryCount < 1) {
-      throw new IllegalArgumentException("entryCount must be positive: " + entryCount);
+    if (entryCount < 0) {
+      throw new IllegalArgumentException("entryCount is negative: " + entryCount);
     }
     if (tailLength < 1 || tailLength > size) {
       throw new IllegalArgumentException(

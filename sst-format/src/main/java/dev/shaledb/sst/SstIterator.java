@@ -21,6 +21,9 @@ import java.util.Arrays;
  * }
  * }</pre>
  *
+ * <p>Range tombstones are not applied (see {@link SstReader#rangeTombstones()}); over a table of
+ * range tombstones only, an iterator is never valid.
+ *
  * <p>Accessors copy what they return; {@link #keyLength()}, {@link #compareKey(byte[])} and {@link
  * #valueLength()} allocate nothing. Not thread-safe.
  */
@@ -49,6 +52,9 @@ public final class SstIterator {
   public void seekToFirst() {
     if (lower != null) {
       seekTo(lower);
+      return;
+    }
+    if (noBlocks()) {
       return;
     }
     enterBlock(0);
@@ -83,6 +89,9 @@ public final class SstIterator {
   public void seekToLast() {
     if (upper != null) {
       seekBeforeBound(upper);
+      return;
+    }
+    if (noBlocks()) {
       return;
     }
     enterBlock(reader.index().count() - 1);
@@ -178,6 +187,9 @@ public final class SstIterator {
 
   /** The entry before the first entry {@code >= bound}: found forward, then one step back. */
   private void seekBeforeBound(byte[] bound) {
+    if (noBlocks()) {
+      return;
+    }
     int b = reader.index().find(bound);
     if (b >= reader.index().count()) {
       enterBlock(reader.index().count() - 1);
@@ -193,6 +205,15 @@ public final class SstIterator {
       }
     }
     settleBackward();
+  }
+
+  /** True, and the iterator invalid, if the table has no data blocks (only range tombstones). */
+  private boolean noBlocks() {
+    if (reader.index().count() > 0) {
+      return false;
+    }
+    valid = false;
+    return true;
   }
 
   private void enterBlock(int b) {

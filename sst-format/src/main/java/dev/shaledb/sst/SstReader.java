@@ -10,8 +10,13 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * An open table: its index, bloom filter and metadata stay resident; data blocks are fetched
- * through the {@link RangeReader} and {@link BlockCache} on demand.
+ * An open table: its index, bloom filter, range tombstones and metadata stay resident; data blocks
+ * are fetched through the {@link RangeReader} and {@link BlockCache} on demand.
+ *
+ * <p>Entries and range tombstones are served apart: {@link #get}, the iterators and {@link
+ * #mayContain} see entries only, {@link #rangeTombstones()} the tombstones. The reader never hides
+ * an entry under a tombstone, since a tombstone deletes versions in other tables too; the engine
+ * applies them. A table of range tombstones only has no entries: its lookups find nothing.
  *
  * <p>Opening costs one suffix read of {@link SstReaderOptions#tailReadSize()} bytes, plus one more
  * read if the table's tail is longer ({@link SstInfo#tailLength()} tells its exact length). A point
@@ -31,6 +36,7 @@ public final class SstReader {
   private final BlockBinding binding;
   private final BlockIndex index;
   private final BloomFilter filter;
+  private final RangeTombstones rangeTombstones;
   private final SstMetadata metadata;
 
   private SstReader(
@@ -40,6 +46,7 @@ public final class SstReader {
       Footer footer,
       BlockIndex index,
       BloomFilter filter,
+      RangeTombstones rangeTombstones,
       SstMetadata metadata) {
     this.objectKey = objectKey;
     this.reader = reader;
@@ -48,6 +55,7 @@ public final class SstReader {
     this.binding = footer.binding();
     this.index = index;
     this.filter = filter;
+    this.rangeTombstones = rangeTombstones;
     this.metadata = metadata;
   }
 
@@ -95,6 +103,11 @@ public final class SstReader {
     BlockIndex index = readIndex(objectKey, tail, footer);
     BloomFilter filter = footer.filterLength() == 0 ? null : readFilter(objectKey, tail, footer);
     SstMetadata metadata = readMetadata(objectKey, tail, footer);
+    RangeTombstones tombstones =
+        footer.rangeTombstoneLength() == 0
+            ? RangeTombstones.empty()
+            : readRangeTombstones(objectKey, tail, footer);
+    metadata.checkRangeTombstones(objectKey, footer.rangeTombstoneOffset(), tombstones);
     if (metadata.dataBlockCount() != index.count()) {
       throw new CorruptObjectException(
           objectKey,
@@ -104,7 +117,8 @@ public final class SstReader {
               + " data blocks, the index "
               + index.count());
     }
-    return new SstReader(objectKey, reader, options.blockCache(), footer, index, filter, metadata);
+    return new SstReader(
+        objectKey, reader, options.blockCache(), footer, index, filter, tombstones, metadata);
   }
 
   private static LittleEndianReader openBlock(
@@ -130,7 +144,8 @@ public final class SstReader {
     LittleEndianReader in =
         new LittleEndianReader(
             key, footer.indexOffset(), "index block", raw.data(), raw.offset(), end);
-    return BlockIndex.decode(in, raw.data(), raw.offset(), end, footer.indexOffset());
+    return BlockIndex.decode(
+        in, raw.data(), raw.offset(), end, footer.indexOffset(), footer.formatVersion() >= 3);
   }
 
   private static BloomFilter readFilter(String key, TailBuffer tail, Footer footer) {
@@ -152,7 +167,19 @@ public final class SstReader {
 
   private static SstMetadata readMetadata(String key, TailBuffer tail, Footer footer) {
     return SstMetadata.decode(
-        openBlock(key, footer, tail, footer.metaOffset(), footer.metaLength(), "metadata block"));
+        openBlock(key, footer, tail, footer.metaOffset(), footer.metaLength(), "metadata block"),
+        footer.formatVersion());
+  }
+
+  private static RangeTombstones readRangeTombstones(String key, TailBuffer tail, Footer footer) {
+    return RangeTombstones.decode(
+        openBlock(
+            key,
+            footer,
+            tail,
+            footer.rangeTombstoneOffset(),
+            footer.rangeTombstoneLength(),
+            "range tombstone block"));
   }
 
   /**
@@ -261,12 +288,14 @@ public final class SstReader {
   }
 
   /**
-   * False if the table certainly has no entry for {@code key} (outside its key range, or ruled out
-   * by the bloom filter); true if it may have one.
+   * False if the table certainly has no entry for {@code key} (outside its key range, ruled out by
+   * the bloom filter, or no entries at all); true if it may have one. Says nothing about range
+   * tombstones.
    */
   public boolean mayContain(byte[] key) {
     requireNonNull(key, "key is null");
-    if (Arrays.compareUnsigned(key, metadata.smallestKey()) < 0
+    if (index.count() == 0
+        || Arrays.compareUnsigned(key, metadata.smallestKey()) < 0
         || Arrays.compareUnsigned(key, metadata.largestKey()) > 0) {
       return false;
     }
@@ -379,6 +408,14 @@ public final class SstReader {
 
   public SstMetadata metadata() {
     return metadata;
+  }
+
+  /**
+   * The table's range tombstones, fragmented and resident (empty before format version 3). Each
+   * deletes the versions with lower seqs of the keys it covers, in this table and every other.
+   */
+  public RangeTombstones rangeTombstones() {
+    return rangeTombstones;
   }
 
   /** Checks the whole object and describes it as its builder did; see {@link SstVerifier}. */

@@ -6,7 +6,8 @@ import java.util.zip.CRC32C;
 
 /**
  * Checks a complete table (a scrubber's or a disk cache's job): the footer's checksum of the body,
- * every block, the order of all entries, and the metadata's counts and ranges against the entries.
+ * every block, the order of all entries, and the metadata's counts and ranges against the entries
+ * and range tombstones (opening the table already checked the tombstones themselves).
  */
 final class SstVerifier {
   private SstVerifier() {}
@@ -69,6 +70,13 @@ final class SstVerifier {
       minSeq = Math.min(minSeq, seq);
       maxSeq = Math.max(maxSeq, seq);
     }
+    RangeTombstones tombstones = reader.rangeTombstones();
+    if (!tombstones.isEmpty()) {
+      first = first == null ? tombstones.smallestStart() : min(first, tombstones.smallestStart());
+      prev = prev == null ? tombstones.largestEnd() : max(prev, tombstones.largestEnd());
+      minSeq = Math.min(minSeq, tombstones.minSeq());
+      maxSeq = Math.max(maxSeq, tombstones.maxSeq());
+    }
     boolean ok =
         count == m.entryCount()
             && byKind[EntryKind.PUT.ordinal()] == m.putCount()
@@ -81,6 +89,14 @@ final class SstVerifier {
     if (!ok) {
       throw mismatch(reader, "metadata does not match the entries");
     }
+  }
+
+  private static byte[] min(byte[] a, byte[] b) {
+    return Arrays.compareUnsigned(a, b) <= 0 ? a : b;
+  }
+
+  private static byte[] max(byte[] a, byte[] b) {
+    return Arrays.compareUnsigned(a, b) >= 0 ? a : b;
   }
 
   private static CorruptObjectException mismatch(SstReader reader, String problem) {

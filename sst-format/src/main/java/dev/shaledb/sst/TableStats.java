@@ -1,6 +1,6 @@
 package dev.shaledb.sst;
 
-/** The running statistics a builder records in the metadata block. */
+/** The running statistics of a builder's entries, recorded in the metadata block. */
 final class TableStats {
   long entries;
   long puts;
@@ -33,13 +33,16 @@ final class TableStats {
     valueBytes += valueLen;
   }
 
+  /** The metadata of a table with these entries and {@code tombstones}, whose seqs count too. */
   SstMetadata toMetadata(
       byte[] smallestKey,
       byte[] largestKey,
       long dataBlocks,
       long dataBytesUncompressed,
       long dataBytesStored,
-      SstOptions options) {
+      SstOptions options,
+      RangeTombstones tombstones) {
+    boolean any = !tombstones.isEmpty();
     return new SstMetadata(
         entries,
         puts,
@@ -48,13 +51,14 @@ final class TableStats {
         distinctKeys,
         smallestKey,
         largestKey,
-        minSeq,
-        maxSeq,
+        any ? Math.min(minSeq, tombstones.minSeq()) : minSeq,
+        any ? Math.max(maxSeq, tombstones.maxSeq()) : maxSeq,
         keyBytes,
         valueBytes,
         dataBlocks,
         dataBytesUncompressed,
         dataBytesStored,
-        options);
+        options,
+        tombstones.fragmentCount());
   }
 }

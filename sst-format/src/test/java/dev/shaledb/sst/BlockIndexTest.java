@@ -66,7 +66,7 @@ class BlockIndexTest {
     LittleEndianSink raw = builder.finish();
     LittleEndianReader in =
         new LittleEndianReader("k", 0, "index block", raw.array(), 0, raw.size());
-    return BlockIndex.decode(in, raw.array(), 0, raw.size(), 100L * seps.size());
+    return BlockIndex.decode(in, raw.array(), 0, raw.size(), 100L * seps.size(), false);
   }
 
   private static int linear(List<byte[]> seps, byte[] key) {

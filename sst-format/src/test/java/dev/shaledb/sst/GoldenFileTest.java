@@ -28,42 +28,67 @@ class GoldenFileTest {
   private static final String TABLE_ID = "golden";
 
   private enum Golden {
-    V1_NONE(1, "v1-none.sst", Compression.none(), 0x026CE591),
-    V1_LZ4(1, "v1-lz4.sst", Compression.lz4(), 0x92ACBEB1),
-    V1_ZSTD(1, "v1-zstd.sst", Compression.zstd(3), 0x2BE8C811),
-    V2_NONE(2, "v2-none.sst", Compression.none(), 0x7E882AC4),
-    V2_LZ4(2, "v2-lz4.sst", Compression.lz4(), 0xC3E22A2A),
-    V2_ZSTD(2, "v2-zstd.sst", Compression.zstd(3), 0x64389066);
+    V1_NONE(1, "v1-none.sst", Compression.none(), 0x026CE591, true, false),
+    V1_LZ4(1, "v1-lz4.sst", Compression.lz4(), 0x92ACBEB1, true, false),
+    V1_ZSTD(1, "v1-zstd.sst", Compression.zstd(3), 0x2BE8C811, true, false),
+    V2_NONE(2, "v2-none.sst", Compression.none(), 0x7E882AC4, true, false),
+    V2_LZ4(2, "v2-lz4.sst", Compression.lz4(), 0xC3E22A2A, true, false),
+    V2_ZSTD(2, "v2-zstd.sst", Compression.zstd(3), 0x64389066, true, false),
+    V3_NONE(3, "v3-none.sst", Compression.none(), 0x956F5237, true, true),
+    V3_TOMBSTONES_ONLY(3, "v3-tombstones-only.sst", Compression.none(), 0xF29DED03, false, true),
+    V3_ZSTD(3, "v3-zstd.sst", Compression.zstd(3), 0xEA4365FB, true, true);
 
     final int version;
     final String file;
     final Compression compression;
     final int crc32c;
+    final boolean hasEntries;
+    final boolean hasTombstones;
 
-    Golden(int version, String file, Compression compression, int crc32c) {
+    Golden(
+        int version,
+        String file,
+        Compression compression,
+        int crc32c,
+        boolean hasEntries,
+        boolean hasTombstones) {
       this.version = version;
       this.file = file;
       this.compression = compression;
       this.crc32c = crc32c;
+      this.hasEntries = hasEntries;
+      this.hasTombstones = hasTombstones;
     }
 
     SstOptions options() {
       return new SstOptions(512, 4, 10, 0, compression);
     }
+
+    List<SstEntry> entries() {
+      return hasEntries ? GoldenFileTest.entries() : List.of();
+    }
+
+    List<RangeTombstone> tombstones() {
+      return hasTombstones ? GoldenFileTest.tombstones() : List.of();
+    }
+
+    byte[] build() {
+      return SstTesting.build(options(), entries(), tombstones(), TABLE_ID);
+    }
   }
 
   @Test
   void goldenFilesReadBackExactly() {
-    List<SstEntry> expected = entries();
-    TableModel model = new TableModel(expected);
     for (Golden g : Golden.values()) {
+      List<SstEntry> expected = g.entries();
+      TableModel model = new TableModel(expected);
       byte[] bytes = resource(g.file);
       assertThat(crc(bytes)).as(g.file + " checksum").isEqualTo(g.crc32c);
       SstReader reader =
           SstReader.open(
               "golden/" + g.file, TABLE_ID, RangeReader.of(bytes), SstReaderOptions.defaults());
       assertThat(reader.formatVersion()).isEqualTo(g.version);
-      assertThat(reader.hasFilter()).isTrue();
+      assertThat(reader.hasFilter()).isEqualTo(g.hasEntries);
       assertThat(reader.metadata().options()).isEqualTo(g.options());
       assertThat(reader.metadata().entryCount()).isEqualTo(expected.size());
       assertThat(SstTesting.readAll(reader, Long.MAX_VALUE)).as(g.file).isEqualTo(expected);
@@ -72,14 +97,33 @@ class GoldenFileTest {
         assertThat(reader.get(e.key(), Long.MAX_VALUE))
             .isEqualTo(model.get(e.key(), Long.MAX_VALUE));
       }
+      RangeTombstones tombstones = RangeTombstones.of(g.tombstones());
+      assertThat(reader.rangeTombstones()).as(g.file).isEqualTo(tombstones);
+      assertThat(reader.metadata().rangeTombstoneCount()).isEqualTo(tombstones.fragmentCount());
       assertThat(SstReader.verify(g.file, bytes).crc32c()).isEqualTo(g.crc32c);
     }
   }
 
   @Test
   void theWriterStillProducesTheUncompressedGoldenBytes() {
-    assertThat(SstTesting.build(Golden.V2_NONE.options(), entries(), TABLE_ID))
-        .isEqualTo(resource(Golden.V2_NONE.file));
+    for (Golden g : List.of(Golden.V2_NONE, Golden.V3_NONE, Golden.V3_TOMBSTONES_ONLY)) {
+      assertThat(g.build()).as(g.file).isEqualTo(resource(g.file));
+    }
+  }
+
+  @Test
+  void theV3GoldenTombstonesOverlapAndStretchTheKeyRange() {
+    RangeTombstones t = RangeTombstones.of(tombstones());
+    assertThat(t.fragmentCount()).isEqualTo(10);
+    assertThat(t.fragmentAt(ascii("user/00050")).seqs()).containsExactly(2_000, 1_050, 900);
+    assertThat(t.fragmentAt(ascii("user/00300")))
+        .as("touching tombstones with equal seqs, coalesced")
+        .isEqualTo(
+            new RangeTombstones.Fragment(
+                ascii("user/00200"), ascii("user/00400"), new long[] {5_000}));
+    SstMetadata m = SstTesting.open(resource(Golden.V3_NONE.file)).metadata();
+    assertThat(m.largestKey()).isEqualTo(t.largestEnd());
+    assertThat(m.minSeq()).isZero();
   }
 
   @Test
@@ -101,7 +145,7 @@ class GoldenFileTest {
       if (g.version != Footer.FORMAT_VERSION) {
         continue;
       }
-      byte[] bytes = SstTesting.build(g.options(), entries(), TABLE_ID);
+      byte[] bytes = g.build();
       Files.write(DIR.resolve(g.file), bytes);
       System.out.printf("[golden] %s %d bytes crc32c 0x%08X%n", g.file, bytes.length, crc(bytes));
     }
@@ -142,6 +186,25 @@ class GoldenFileTest {
     out.add(SstEntry.delete(ascii("user/zzz"), Long.MAX_VALUE));
     out.add(SstEntry.put(new byte[] {(byte) 0xFF, (byte) 0xFF}, Long.MAX_VALUE - 1, value(9, 9)));
     return out;
+  }
+
+  /**
+   * The golden range tombstones: overlapping and nested (three seqs over one fragment), two that
+   * touch with equal seqs (coalesced), seqs from 0 to 2^63 - 1, and one ending after the last key,
+   * so the table's largest key is its end.
+   */
+  static List<RangeTombstone> tombstones() {
+    return List.of(
+        new RangeTombstone(ascii("user/00007"), ascii("user/00070"), 1_050),
+        new RangeTombstone(ascii("user/00035"), ascii("user/00140/profile"), 2_000),
+        new RangeTombstone(ascii("user/00049"), ascii("user/00056"), 900),
+        new RangeTombstone(ascii("user/00200"), ascii("user/00300"), 5_000),
+        new RangeTombstone(ascii("user/00300"), ascii("user/00400"), 5_000),
+        new RangeTombstone(ascii("user/hot"), ascii("user/hou"), 61),
+        new RangeTombstone(ascii("user/zzz"), ascii("user/zzzz"), Long.MAX_VALUE),
+        new RangeTombstone(new byte[] {0x00}, new byte[] {0x00, 0x01}, 0),
+        new RangeTombstone(
+            new byte[] {(byte) 0xFF, (byte) 0xFF}, new byte[] {(byte) 0xFF, (byte) 0xFF, 0x00}, 7));
   }
 
   private static byte[] value(int seed, int length) {

@@ -40,6 +40,35 @@ class SstCorruptionTest {
   }
 
   @Test
+  void everyBitFlipOfASmallTableWithRangeTombstonesIsDetected() {
+    List<SstEntry> entries = smallEntries();
+    List<RangeTombstone> tombstones = smallTombstones();
+    for (Compression codec : new Compression[] {Compression.none(), Compression.zstd()}) {
+      byte[] table = SstTesting.build(smallOptions(codec), entries, tombstones);
+      assertThat(SstTesting.open(table).formatVersion()).isEqualTo(3);
+      flipEveryBit(table, entries, tombstones, codec + " v3");
+    }
+  }
+
+  @Test
+  void everyBitFlipOfATableOfRangeTombstonesOnlyIsDetected() {
+    byte[] table = SstTesting.build(smallOptions(Compression.none()), List.of(), smallTombstones());
+    assertThat(SstTesting.open(table).metadata().entryCount()).isZero();
+    flipEveryBit(table, List.of(), smallTombstones(), "tombstones only");
+  }
+
+  private static void flipEveryBit(
+      byte[] table, List<SstEntry> entries, List<RangeTombstone> tombstones, String where) {
+    for (int pos = 0; pos < table.length; pos++) {
+      for (int bit = 0; bit < 8; bit++) {
+        byte[] damaged = table.clone();
+        damaged[pos] ^= (byte) (1 << bit);
+        checkNeverWrong(damaged, entries, tombstones, where + " bit " + bit + " of byte " + pos);
+      }
+    }
+  }
+
+  @Test
   void everyByteChangeOfASmallZstdTableIsDetected() {
     Seeds.Gen gen = Seeds.gen("SstCorruptionTest.everyByteChangeOfASmallZstdTableIsDetected");
     List<SstEntry> entries = smallEntries();
@@ -316,6 +345,11 @@ class SstCorruptionTest {
    * {@link SstReader#verify} must fail.
    */
   private static void checkNeverWrong(byte[] damaged, List<SstEntry> entries, String where) {
+    checkNeverWrong(damaged, entries, List.of(), where);
+  }
+
+  private static void checkNeverWrong(
+      byte[] damaged, List<SstEntry> entries, List<RangeTombstone> tombstones, String where) {
     assertThatThrownBy(() -> SstReader.verify(KEY, damaged))
         .as(where)
         .isInstanceOf(CorruptObjectException.class);
@@ -326,6 +360,7 @@ class SstCorruptionTest {
       checkException(e, damaged, where);
       return;
     }
+    assertThat(reader.rangeTombstones()).as(where).isEqualTo(RangeTombstones.of(tombstones));
     List<SstEntry> seen = new ArrayList<>();
     try {
       SstIterator it = reader.iterator(Long.MAX_VALUE);
@@ -367,6 +402,19 @@ class SstCorruptionTest {
 
   private static SstOptions smallOptions(Compression codec) {
     return new SstOptions(96, 3, 10, 0, codec);
+  }
+
+  /**
+   * Range tombstones over {@link #smallEntries()}: overlapping, nested and touching, one reaching
+   * past the last key, seqs above and below the entries'.
+   */
+  static List<RangeTombstone> smallTombstones() {
+    return List.of(
+        new RangeTombstone(SstTesting.key("key-003"), SstTesting.key("key-010"), 104),
+        new RangeTombstone(SstTesting.key("key-005"), SstTesting.key("key-012"), 120),
+        new RangeTombstone(SstTesting.key("key-006"), SstTesting.key("key-007"), 60),
+        new RangeTombstone(SstTesting.key("key-012"), SstTesting.key("key-020"), 120),
+        new RangeTombstone(SstTesting.key("key-025"), SstTesting.key("zzz"), 7));
   }
 
   /** About 40 entries over several blocks, with every kind, versions, expiry and a filter. */

@@ -18,16 +18,34 @@ class SstFormatEdgeTest {
 
   @Test
   void aNewerFormatVersionGetsItsOwnException() {
-    byte[] table = SstTesting.build(SstOptions.defaults(), SstCorruptionTest.smallEntries());
-    byte[] newer = withFooterVersion(table, 3);
-    assertThatThrownBy(() -> SstReader.open(KEY, RangeReader.of(newer)))
-        .isInstanceOfSatisfying(
-            UnsupportedFormatException.class,
-            e -> {
-              assertThat(e.key()).isEqualTo(KEY);
-              assertThat(e.foundVersion()).isEqualTo(3);
-              assertThat(e.supportedVersion()).isEqualTo(2);
-            });
+    byte[] v2 = SstTesting.build(SstOptions.defaults(), SstCorruptionTest.smallEntries());
+    byte[] v3 =
+        SstTesting.build(
+            SstOptions.defaults(),
+            SstCorruptionTest.smallEntries(),
+            SstCorruptionTest.smallTombstones());
+    assertThat(SstTesting.open(v3).formatVersion()).isEqualTo(3);
+    for (byte[] table : List.of(v2, v3)) {
+      byte[] newer = withFooterVersion(table, 4);
+      assertThatThrownBy(() -> SstReader.open(KEY, RangeReader.of(newer)))
+          .isInstanceOfSatisfying(
+              UnsupportedFormatException.class,
+              e -> {
+                assertThat(e.key()).isEqualTo(KEY);
+                assertThat(e.foundVersion()).isEqualTo(4);
+                assertThat(e.supportedVersion()).isEqualTo(3);
+              });
+      assertThatThrownBy(() -> SstReader.verify(KEY, newer))
+          .isInstanceOf(UnsupportedFormatException.class);
+    }
+  }
+
+  @Test
+  void aFooterWhoseLengthDoesNotMatchItsVersionIsCorrupt() {
+    byte[] v2 = SstTesting.build(SstOptions.defaults(), SstCorruptionTest.smallEntries());
+    assertThatThrownBy(() -> SstReader.open(KEY, RangeReader.of(withFooterVersion(v2, 3))))
+        .isInstanceOf(CorruptObjectException.class)
+        .hasMessageContaining("footer of version 3 has length 60");
   }
 
   @Test
@@ -46,32 +64,46 @@ class SstFormatEdgeTest {
         .isInstanceOf(CorruptObjectException.class);
   }
 
+  /** The table with its footer's version field set to {@code version} and a matching CRC. */
   private static byte[] withFooterVersion(byte[] table, int version) {
     byte[] copy = table.clone();
-    int start = copy.length - Footer.SIZE_V2;
+    int size = Bytes.getIntLE(copy, copy.length - 20);
+    int start = copy.length - size;
     Bytes.putIntLE(copy, copy.length - 16, version);
     CRC32C crc = new CRC32C();
-    crc.update(copy, start, Footer.SIZE_V2 - 12);
+    crc.update(copy, start, size - 12);
     Bytes.putIntLE(copy, copy.length - 12, (int) crc.getValue());
     return copy;
   }
 
   @Test
   void footerRoundTripsAndChecksItsHandles() {
-    Footer v1 = new Footer(1000, 800, 30, 20, 98, 0x1234, 0, 1);
+    Footer v1 = new Footer(1000, 800, 30, 20, 98, 0x1234, 0, 0, 1);
     assertThat(decode(v1)).isEqualTo(v1);
     assertThat(v1.tailLength()).isEqualTo(200);
     assertThat(v1.filterOffset()).isEqualTo(830);
     assertThat(v1.metaOffset()).isEqualTo(850);
-    Footer good = new Footer(1000, 800, 30, 20, 90, 0x1234, 0x5EED_F00DL, 2);
+    Footer good = new Footer(1000, 800, 30, 20, 90, 0x1234, 0x5EED_F00DL, 0, 2);
     assertThat(decode(good)).isEqualTo(good);
     assertThat(good.encode()).hasSize(Footer.SIZE_V2);
-    Footer gap = new Footer(1000, 790, 30, 20, 90, 0x1234, 7, 2);
+    Footer gap = new Footer(1000, 790, 30, 20, 90, 0x1234, 7, 0, 2);
     assertThatThrownBy(() -> decode(gap))
         .isInstanceOf(CorruptObjectException.class)
         .hasMessageContaining("inconsistent");
-    Footer noMeta = new Footer(1000, 900, 28, 20, 0, 0x1234, 7, 2);
+    Footer noMeta = new Footer(1000, 900, 28, 20, 0, 0x1234, 7, 0, 2);
     assertThatThrownBy(() -> decode(noMeta)).isInstanceOf(CorruptObjectException.class);
+    Footer v3 = new Footer(1000, 800, 30, 20, 70, 0x1234, 0x5EED_F00DL, 16, 3);
+    assertThat(decode(v3)).isEqualTo(v3);
+    assertThat(v3.encode()).hasSize(Footer.SIZE_V3);
+    assertThat(v3.rangeTombstoneOffset()).isEqualTo(850);
+    assertThat(v3.metaOffset()).isEqualTo(866);
+    assertThat(v3.tailLength()).isEqualTo(200);
+    Footer shortTombstones = new Footer(1000, 800, 30, 20, 78, 0x1234, 7, 8, 3);
+    assertThatThrownBy(() -> decode(shortTombstones))
+        .isInstanceOf(CorruptObjectException.class)
+        .hasMessageContaining("inconsistent");
+    Footer noTombstones = new Footer(1000, 800, 30, 20, 86, 0x1234, 7, 0, 3);
+    assertThat(decode(noTombstones)).isEqualTo(noTombstones);
   }
 
   private static Footer decode(Footer f) {

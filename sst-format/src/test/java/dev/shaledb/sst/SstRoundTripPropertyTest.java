@@ -5,14 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.shaledb.testing.Seeds;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * Seeded round trips: random entry sets, every codec and layout; reading back must equal the input
- * and agree with a TreeMap model for get, seek and scans. {@code -Dshaledb.long=true} runs many
- * more cases; {@code -Dseed=N} replays one run.
+ * Seeded round trips: random entry sets, with and without range tombstones (or only those), every
+ * codec and layout; reading back must equal the input and agree with a TreeMap model for get, seek
+ * and scans, and the tombstones with {@link RangeTombstones#of} of those added. {@code
+ * -Dshaledb.long=true} runs many more cases; {@code -Dseed=N} replays one run.
  */
 class SstRoundTripPropertyTest {
   private static final boolean LONG = Boolean.getBoolean("shaledb.long");
@@ -46,19 +48,42 @@ class SstRoundTripPropertyTest {
   }
 
   private void checkCase(Seeds.Gen gen, String description) {
-    List<SstEntry> entries = SstTesting.randomEntries(gen, gen.chance(0.1) ? 3000 : 200, true);
+    List<SstEntry> entries =
+        gen.chance(0.05)
+            ? List.of()
+            : SstTesting.randomEntries(gen, gen.chance(0.1) ? 3000 : 200, true);
+    List<RangeTombstone> tombstones =
+        entries.isEmpty() || gen.chance(0.4)
+            ? SstTesting.randomTombstones(gen, entries, gen.chance(0.2) ? 200 : 6)
+            : List.of();
     SstOptions options = SstTesting.randomOptions(gen);
-    String where = description + " " + options + " entries=" + entries.size();
-    byte[] table = SstTesting.build(options, entries);
-    checkStreamingBuilderWritesTheSameBytes(options, entries, table, where);
-    checkTable(gen, entries, table, where);
+    String where =
+        description
+            + " "
+            + options
+            + " entries="
+            + entries.size()
+            + " tombstones="
+            + tombstones.size();
+    byte[] table = SstTesting.build(options, entries, tombstones);
+    SstInfo info =
+        checkStreamingBuilderWritesTheSameBytes(options, entries, tombstones, table, where);
+    checkTombstones(gen, table, entries, tombstones, info, where);
+    if (!entries.isEmpty()) {
+      checkTable(gen, entries, table, where);
+    }
   }
 
-  private void checkStreamingBuilderWritesTheSameBytes(
-      SstOptions options, List<SstEntry> entries, byte[] table, String where) {
+  private SstInfo checkStreamingBuilderWritesTheSameBytes(
+      SstOptions options,
+      List<SstEntry> entries,
+      List<RangeTombstone> tombstones,
+      byte[] table,
+      String where) {
     ByteArrayOutputStream stream = new ByteArrayOutputStream();
     SstInfo info;
     try (SstBuilder builder = SstBuilder.create(options, stream, "table-1")) {
+      tombstones.forEach(builder::addRangeTombstone);
       entries.forEach(builder::add);
       info = builder.finish();
     }
@@ -66,6 +91,61 @@ class SstRoundTripPropertyTest {
     assertThat(SstReader.verify("t", table)).as(where).isEqualTo(info);
     assertThat(info.size()).isEqualTo(table.length);
     assertThat(info.entryCount()).isEqualTo(entries.size());
+    return info;
+  }
+
+  /**
+   * The tombstones read back as added; the version, key range and seq range as the entries and
+   * tombstones say; one suffix read of the tail length opens the table.
+   */
+  private void checkTombstones(
+      Seeds.Gen gen,
+      byte[] table,
+      List<SstEntry> entries,
+      List<RangeTombstone> tombstones,
+      SstInfo info,
+      String where) {
+    SstTesting.CountingReader counting = new SstTesting.CountingReader(table);
+    SstReader reader =
+        SstReader.open(
+            "t",
+            "table-1",
+            counting,
+            SstReaderOptions.defaults()
+                .withTailReadSize(
+                    Math.max(SstReaderOptions.MIN_TAIL_READ_SIZE, info.tailLength())));
+    assertThat(counting.reads.get()).as(where + " reads beyond the tail").isZero();
+    RangeTombstones expected = RangeTombstones.of(tombstones);
+    assertThat(reader.rangeTombstones()).as(where).isEqualTo(expected);
+    assertThat(reader.formatVersion()).as(where).isEqualTo(tombstones.isEmpty() ? 2 : 3);
+    SstMetadata m = reader.metadata();
+    assertThat(m.rangeTombstoneCount()).isEqualTo(expected.fragmentCount());
+    List<byte[]> lows = new ArrayList<>();
+    List<byte[]> highs = new ArrayList<>();
+    List<Long> seqs = new ArrayList<>();
+    for (SstEntry e : entries) {
+      lows.add(e.key());
+      highs.add(e.key());
+      seqs.add(e.seq());
+    }
+    for (RangeTombstone t : tombstones) {
+      lows.add(t.start());
+      highs.add(t.end());
+      seqs.add(t.seq());
+    }
+    byte[] smallest = lows.stream().min(java.util.Arrays::compareUnsigned).orElseThrow();
+    byte[] largest = highs.stream().max(java.util.Arrays::compareUnsigned).orElseThrow();
+    assertThat(m.smallestKey()).as(where).isEqualTo(smallest).isEqualTo(info.smallestKey());
+    assertThat(m.largestKey()).as(where).isEqualTo(largest).isEqualTo(info.largestKey());
+    assertThat(m.minSeq()).as(where).isEqualTo(Collections.min(seqs)).isEqualTo(info.minSeq());
+    assertThat(m.maxSeq()).as(where).isEqualTo(Collections.max(seqs)).isEqualTo(info.maxSeq());
+    if (entries.isEmpty()) {
+      SstIterator it = reader.iterator(Long.MAX_VALUE);
+      it.seekToFirst();
+      assertThat(it.isValid()).as(where).isFalse();
+      byte[] probe = gen.bytes(gen.intBetween(1, 6));
+      assertThat(reader.get(probe, Long.MAX_VALUE)).as(where).isEmpty();
+    }
   }
 
   private void checkTable(Seeds.Gen gen, List<SstEntry> entries, byte[] table, String where) {
@@ -138,11 +218,8 @@ class SstRoundTripPropertyTest {
   private void checkMetadata(SstReader reader, List<SstEntry> entries, String where) {
     SstMetadata m = reader.metadata();
     assertThat(m.entryCount()).as(where).isEqualTo(entries.size());
-    assertThat(m.smallestKey()).isEqualTo(entries.get(0).key());
-    assertThat(m.largestKey()).isEqualTo(entries.get(entries.size() - 1).key());
     assertThat(m.deleteCount())
         .isEqualTo(entries.stream().filter(e -> e.kind() == EntryKind.DELETE).count());
-    assertThat(reader.formatVersion()).isEqualTo(2);
   }
 
   /** An existing key, a key next to one, or a random key. */

@@ -31,11 +31,57 @@ final class SstTesting {
   }
 
   static byte[] build(SstOptions options, List<SstEntry> entries, String tableId) {
+    return build(options, entries, List.of(), tableId);
+  }
+
+  static byte[] build(SstOptions options, List<SstEntry> entries, List<RangeTombstone> tombstones) {
+    return build(options, entries, tombstones, "table-1");
+  }
+
+  static byte[] build(
+      SstOptions options, List<SstEntry> entries, List<RangeTombstone> tombstones, String tableId) {
     try (SstBuilder builder = SstBuilder.inMemory(options, tableId)) {
       entries.forEach(builder::add);
+      tombstones.forEach(builder::addRangeTombstone);
       builder.finish();
       return toArray(builder.bytes());
     }
+  }
+
+  /**
+   * Random range tombstones over the keys of {@code entries} (or random keys if there are none):
+   * bounds at, next to and between existing keys, overlapping and nested, seqs above, between and
+   * below the entries' seqs.
+   */
+  static List<RangeTombstone> randomTombstones(Seeds.Gen gen, List<SstEntry> entries, int max) {
+    int n = gen.intBetween(1, max);
+    List<RangeTombstone> out = new ArrayList<>();
+    while (out.size() < n) {
+      byte[] a = boundNear(gen, entries);
+      byte[] b = boundNear(gen, entries);
+      int c = Arrays.compareUnsigned(a, b);
+      if (c == 0) {
+        continue;
+      }
+      long seq =
+          entries.isEmpty() || gen.chance(0.3)
+              ? gen.random().nextLong(0, Long.MAX_VALUE)
+              : entries.get(gen.intBetween(0, entries.size() - 1)).seq() + gen.intBetween(-1, 1);
+      seq = Math.max(0, seq);
+      out.add(c < 0 ? new RangeTombstone(a, b, seq) : new RangeTombstone(b, a, seq));
+    }
+    return out;
+  }
+
+  private static byte[] boundNear(Seeds.Gen gen, List<SstEntry> entries) {
+    if (entries.isEmpty() || gen.chance(0.2)) {
+      return gen.bytes(gen.intBetween(1, 6));
+    }
+    byte[] k = entries.get(gen.intBetween(0, entries.size() - 1)).key();
+    if (gen.chance(0.5) || k.length == SstEntry.MAX_KEY_LENGTH) {
+      return k;
+    }
+    return Arrays.copyOf(k, k.length + 1); // the key right after k
   }
 
   static SstReader open(byte[] table) {

@@ -92,8 +92,11 @@ class SstValueTypesTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new SstInfo(100, a, b, 2, 1, 1, 0, 70))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new SstInfo(100, a, b, 0, 1, 0, 0, 70))
+    assertThatThrownBy(() -> new SstInfo(100, a, b, 0, 1, -1, 0, 70))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThat(new SstInfo(100, a, b, 0, 1, 0, 0, 70).entryCount())
+        .as("a table of range tombstones only")
+        .isZero();
     assertThatThrownBy(() -> new SstInfo(100, a, b, 0, 1, 1, 0, 101))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(new SstInfo(100, a, b, 0, 1, 1, 0, 70))
