@@ -1,5 +1,7 @@
 package dev.shaledb.wal;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.shaledb.error.CorruptObjectException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -9,34 +11,76 @@ import java.util.zip.CRC32C;
 /**
  * Encodes one batch: {@code u32 length, u64 firstSeq, u32 entryCount, entries, u32 crc32c}, where
  * {@code length} counts the bytes after it and the CRC covers everything before it.
+ *
+ * <p>An entry's bytes are the same in both object versions; a version-1 object may only hold PUT
+ * and DELETE entries without expiry, so the decoder needs the version of the object it reads.
  */
 final class BatchCodec {
   /** Bytes of a batch besides its entries. */
   static final int FIXED_BYTES = 4 + 8 + 4 + 4;
 
+  /** Bit 7 of an entry's kind byte: an expiry follows the key. */
+  static final int EXPIRY_BIT = 0x80;
+
+  private static final int KIND_MASK = 0x7f;
+
+  /**
+   * An encoded batch and the lowest object version that can hold it, so that a writer cuts objects
+   * from encoded batches without decoding them again.
+   */
+  record Encoded(byte[] bytes, int version) {
+    Encoded {
+      requireNonNull(bytes, "bytes is null");
+      if (version < WalCodec.VERSION_1 || version > WalCodec.VERSION) {
+        throw new IllegalArgumentException("version " + version + " is not a WAL version");
+      }
+    }
+
+    int length() {
+      return bytes.length;
+    }
+  }
+
   private BatchCodec() {}
 
-  static byte[] encode(WalBatch batch) {
+  static Encoded encode(WalBatch batch) {
     int size = FIXED_BYTES;
+    int version = WalCodec.VERSION_1;
     for (WalEntry e : batch.entries()) {
       size += e.encodedSize();
+      if (e.needsVersion2()) {
+        version = WalCodec.VERSION_2;
+      }
     }
     ByteBuffer out = ByteBuffer.allocate(size);
     out.putInt(size - 4).putLong(batch.firstSeq()).putInt(batch.entries().size());
     for (WalEntry e : batch.entries()) {
-      out.put((byte) e.kind().code).putShort((short) e.keyRef().length).put(e.keyRef());
-      if (e.kind() == WalEntry.Kind.PUT) {
-        out.putInt(e.valueRef().length).put(e.valueRef());
-      }
+      encodeEntry(e, out);
     }
     CRC32C crc = new CRC32C();
     crc.update(out.array(), 0, size - 4);
     out.putInt((int) crc.getValue());
-    return out.array();
+    return new Encoded(out.array(), version);
   }
 
-  /** Decodes the batch at {@code in}'s position and advances past it. */
-  static WalBatch decode(String key, ByteBuffer in) {
+  private static void encodeEntry(WalEntry e, ByteBuffer out) {
+    int kindByte = e.kind().code | (e.hasExpiry() ? EXPIRY_BIT : 0);
+    out.put((byte) kindByte).putShort((short) e.keyRef().length).put(e.keyRef());
+    if (e.hasExpiry()) {
+      out.putLong(e.expireAtMillis());
+    }
+    switch (e.kind()) {
+      case PUT, MERGE -> out.putInt(e.valueRef().length).put(e.valueRef());
+      case DELETE_RANGE -> out.putShort((short) e.valueRef().length).put(e.valueRef());
+      case DELETE -> {}
+    }
+  }
+
+  /**
+   * Decodes the batch at {@code in}'s position, from an object of format {@code version}, and
+   * advances past it.
+   */
+  static WalBatch decode(String key, ByteBuffer in, int version) {
     int start = in.position();
     Reads r = new Reads(key, in);
     int length = r.u32("batch length");
@@ -59,7 +103,7 @@ final class BatchCodec {
     }
     List<WalEntry> entries = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      entries.add(decodeEntry(b));
+      entries.add(decodeEntry(b, version));
     }
     if (body.hasRemaining()) {
       throw b.corruptAt(body.position(), body.remaining() + " stray bytes after the last entry");
@@ -73,24 +117,51 @@ final class BatchCodec {
     }
   }
 
-  private static WalEntry decodeEntry(Reads b) {
+  private static WalEntry decodeEntry(Reads b, int version) {
     int at = b.position();
-    int code = b.u8("entry kind");
+    int kindByte = b.u8("entry kind");
+    WalEntry.Kind kind = WalEntry.Kind.ofCode(kindByte & KIND_MASK);
+    boolean expires = (kindByte & EXPIRY_BIT) != 0;
+    if (kind == null) {
+      throw b.corruptAt(at, "unknown entry kind " + (kindByte & KIND_MASK));
+    }
+    if (version == WalCodec.VERSION_1
+        && (expires || (kind != WalEntry.Kind.PUT && kind != WalEntry.Kind.DELETE))) {
+      throw b.corruptAt(
+          at,
+          "entry kind byte 0x"
+              + Integer.toHexString(kindByte)
+              + " ("
+              + kind
+              + (expires ? " with expiry" : "")
+              + ") is not allowed in a version 1 WAL object");
+    }
     byte[] key = b.bytes(b.u16("key length"), "key");
+    long expireAt = WalEntry.NO_EXPIRY;
+    if (expires) {
+      expireAt = b.u64("expiry");
+      // -1 would pass the record's check as NO_EXPIRY and re-encode differently.
+      if (expireAt < 0) {
+        throw b.corruptAt(at, "negative expiry " + expireAt);
+      }
+    }
+    byte[] value =
+        switch (kind) {
+          case PUT, MERGE -> {
+            int length = b.u32("value length");
+            if (length < 0 || length > WalEntry.MAX_VALUE_BYTES) {
+              throw b.corruptAt(
+                  at, "value length " + Integer.toUnsignedString(length) + " too large");
+            }
+            yield b.bytes(length, "value");
+          }
+          case DELETE_RANGE -> b.bytes(b.u16("range end length"), "range end");
+          case DELETE -> null;
+        };
     try {
-      if (code == WalEntry.Kind.PUT.code) {
-        int length = b.u32("value length");
-        if (length < 0 || length > WalEntry.MAX_VALUE_BYTES) {
-          throw b.corruptAt(at, "value length " + Integer.toUnsignedString(length) + " too large");
-        }
-        return WalEntry.put(key, b.bytes(length, "value"));
-      }
-      if (code == WalEntry.Kind.DELETE.code) {
-        return WalEntry.delete(key);
-      }
+      return new WalEntry(kind, key, value, expireAt);
     } catch (IllegalArgumentException invalid) {
       throw b.corruptAt(at, "invalid entry: " + invalid.getMessage());
     }
-    throw b.corruptAt(at, "unknown entry kind " + code);
   }
 }

@@ -94,10 +94,11 @@ final class GroupCommit {
    * Queues a batch, blocking while the buffer is full. If the writer refuses it (closed or failed)
    * the future is failed and nothing happens.
    */
-  Step append(WalBatch batch, byte[] encoded, boolean durable, CompletableFuture<Long> future) {
+  Step append(
+      WalBatch batch, BatchCodec.Encoded encoded, boolean durable, CompletableFuture<Long> future) {
     lock.lock();
     try {
-      RuntimeException refusal = awaitSpace(encoded.length);
+      RuntimeException refusal = awaitSpace(encoded.length());
       if (refusal != null) {
         future.completeExceptionally(refusal);
         return Step.NONE;
@@ -109,8 +110,8 @@ final class GroupCommit {
       lastSeq = batch.lastSeq();
       long index = ++appended;
       pending.add(new Segment.Pending(encoded, future, index));
-      pendingBytes += encoded.length;
-      bufferedBytes += encoded.length;
+      pendingBytes += encoded.length();
+      bufferedBytes += encoded.length();
       if (durable) {
         urgentThrough = index;
       }
@@ -275,12 +276,12 @@ final class GroupCommit {
     long bytes = 0;
     while (!pending.isEmpty()) {
       Segment.Pending next = pending.peekFirst();
-      if (!batches.isEmpty() && bytes + next.encoded().length > room) {
+      if (!batches.isEmpty() && bytes + next.encoded().length() > room) {
         break;
       }
       batches.add(pending.poll());
-      bytes += next.encoded().length;
-      pendingBytes -= next.encoded().length;
+      bytes += next.encoded().length();
+      pendingBytes -= next.encoded().length();
     }
     return new Segment(batches);
   }

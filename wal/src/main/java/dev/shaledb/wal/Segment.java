@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Segment {
   /** An appended batch waiting to become durable. */
-  record Pending(byte[] encoded, CompletableFuture<Long> future, long index) {}
+  record Pending(BatchCodec.Encoded encoded, CompletableFuture<Long> future, long index) {}
 
   final List<Pending> batches;
   final long bytes;
@@ -27,7 +27,7 @@ final class Segment {
     this.batches = List.copyOf(batches);
     long total = 0;
     for (Pending p : batches) {
-      total += p.encoded().length;
+      total += p.encoded().length();
     }
     this.bytes = total;
   }
@@ -55,7 +55,7 @@ final class Segment {
     /** The encoded object; built once, outside the writer's lock. */
     byte[] object() {
       if (object == null) {
-        List<byte[]> encoded = new ArrayList<>(segment.batches.size());
+        List<BatchCodec.Encoded> encoded = new ArrayList<>(segment.batches.size());
         for (Pending p : segment.batches) {
           encoded.add(p.encoded());
         }

@@ -11,10 +11,19 @@ import java.util.zip.CRC32C;
 /**
  * The WAL object format (see {@code docs/formats/wal.md}): a 56-byte header with its own CRC32C,
  * the batches, and a CRC32C of everything before it.
+ *
+ * <p>An object is written in the lowest version that can hold its batches: version 1 while every
+ * entry is a PUT or DELETE without expiry, so that older readers keep reading objects that need
+ * nothing new, and version 2 otherwise.
  */
 final class WalCodec {
   static final int MAGIC = 0x5348574C; // "SHWL"
-  static final int VERSION = 1;
+  static final int VERSION_1 = 1;
+  static final int VERSION_2 = 2;
+
+  /** The newest version this build reads and writes. */
+  static final int VERSION = VERSION_2;
+
   static final int FLAG_FENCE = 1;
   private static final int HEADER_CRC_AT = WalObjectHeader.SIZE - 4;
   private static final int TRAILER_BYTES = 4;
@@ -22,23 +31,25 @@ final class WalCodec {
   private WalCodec() {}
 
   /** Encodes an object with the already encoded {@code batches} (none for a fence). */
-  static byte[] encode(WalObjectHeader header, List<byte[]> batches) {
+  static byte[] encode(WalObjectHeader header, List<BatchCodec.Encoded> batches) {
     int size = WalObjectHeader.SIZE + TRAILER_BYTES;
-    for (byte[] b : batches) {
-      size += b.length;
+    int version = VERSION_1;
+    for (BatchCodec.Encoded b : batches) {
+      size += b.length();
+      version = Math.max(version, b.version());
     }
     if (batches.size() != header.batchCount()) {
       throw new IllegalArgumentException("header batch count does not match the batches");
     }
     ByteBuffer out = ByteBuffer.allocate(size);
-    out.putInt(MAGIC).putShort((short) VERSION).putShort((short) (header.fence() ? FLAG_FENCE : 0));
+    out.putInt(MAGIC).putShort((short) version).putShort((short) (header.fence() ? FLAG_FENCE : 0));
     out.putLong(header.epoch()).putLong(header.walId()).putLong(header.prevId());
     out.putLong(header.writeId().getMostSignificantBits());
     out.putLong(header.writeId().getLeastSignificantBits());
     out.putInt(header.batchCount());
     out.putInt(crc(out.array(), 0, HEADER_CRC_AT));
-    for (byte[] b : batches) {
-      out.put(b);
+    for (BatchCodec.Encoded b : batches) {
+      out.put(b.bytes());
     }
     out.putInt(crc(out.array(), 0, size - TRAILER_BYTES));
     return out.array();
@@ -59,6 +70,7 @@ final class WalCodec {
           key, crcAt, "WAL object checksum mismatch (torn or damaged)");
     }
     WalObjectHeader header = decodeHeader(key, walId, data);
+    int version = version(data);
     if (header.fence() && data.length != WalObjectHeader.FENCE_OBJECT_SIZE) {
       throw new CorruptObjectException(key, WalObjectHeader.SIZE, "fence object carries data");
     }
@@ -69,7 +81,7 @@ final class WalCodec {
         throw new CorruptObjectException(
             key, in.position(), "header promises " + header.batchCount() + " batches, found " + i);
       }
-      batches.add(BatchCodec.decode(key, in));
+      batches.add(BatchCodec.decode(key, in, version));
     }
     if (in.hasRemaining()) {
       throw new CorruptObjectException(key, in.position(), "stray bytes after the last batch");
@@ -119,8 +131,12 @@ final class WalCodec {
     }
   }
 
+  private static int version(byte[] data) {
+    return ByteBuffer.wrap(data).getShort(4) & 0xffff;
+  }
+
   private static void checkVersion(String key, byte[] data) {
-    int version = ByteBuffer.wrap(data).getShort(4) & 0xffff;
+    int version = version(data);
     if (version > VERSION) {
       throw new UnsupportedFormatException(key, "WAL", version, VERSION);
     }

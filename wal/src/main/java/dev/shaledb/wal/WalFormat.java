@@ -12,11 +12,14 @@ import java.util.List;
 public final class WalFormat {
   private WalFormat() {}
 
-  /** The bytes of a WAL object with {@code header} and {@code batches}. */
+  /**
+   * The bytes of a WAL object with {@code header} and {@code batches}, in format version 1 unless
+   * an entry needs version 2 (a merge, a range delete or an expiry).
+   */
   public static byte[] encode(WalObjectHeader header, List<WalBatch> batches) {
     requireNonNull(header, "header is null");
     requireNonNull(batches, "batches is null");
-    List<byte[]> encoded = new ArrayList<>(batches.size());
+    List<BatchCodec.Encoded> encoded = new ArrayList<>(batches.size());
     for (WalBatch batch : batches) {
       encoded.add(BatchCodec.encode(batch));
     }

@@ -143,11 +143,11 @@ public final class WalWriter implements AutoCloseable {
    */
   public CompletableFuture<Long> append(WalBatch batch, boolean durable) {
     requireNonNull(batch, "batch is null");
-    byte[] encoded = BatchCodec.encode(batch);
-    if (encoded.length + WalObjectHeader.FENCE_OBJECT_SIZE > options.maxBufferedBytes()) {
+    BatchCodec.Encoded encoded = BatchCodec.encode(batch);
+    if (encoded.length() + WalObjectHeader.FENCE_OBJECT_SIZE > options.maxBufferedBytes()) {
       throw new IllegalArgumentException(
           "batch of "
-              + encoded.length
+              + encoded.length()
               + " bytes exceeds maxBufferedBytes "
               + options.maxBufferedBytes());
     }

@@ -69,7 +69,7 @@ final class TestWal {
 
   /** The encoded bytes of a regular WAL object, as any writer would write it. */
   static byte[] object(long id, long epoch, long prevId, WalBatch... batches) {
-    List<byte[]> encoded = new ArrayList<>();
+    List<BatchCodec.Encoded> encoded = new ArrayList<>();
     for (WalBatch b : batches) {
       encoded.add(BatchCodec.encode(b));
     }

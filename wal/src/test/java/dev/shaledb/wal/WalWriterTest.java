@@ -163,6 +163,28 @@ class WalWriterTest {
   }
 
   @Test
+  void eachObjectIsWrittenInTheLowestVersionItsBatchesAllow() {
+    WalWriter w = open(1, TestWal.options());
+    WalEntry merge = WalEntry.merge("m".getBytes(), "+1".getBytes());
+    assertThat(join(w.append(batch(1, "a"), true))).isEqualTo(2);
+    assertThat(join(w.append(WalBatch.of(2, merge), true))).isEqualTo(3);
+    assertThat(join(w.append(batch(3, "b"), true))).isEqualTo(4);
+    // Cut into one object with a plain batch: the one batch that needs version 2 lifts it all.
+    CompletableFuture<Long> plain = w.append(batch(4, "c"), false);
+    w.append(WalBatch.of(5, WalEntry.put("e".getBytes(), "v".getBytes(), 99)), false);
+    assertThat(join(w.flush())).isEqualTo(5);
+    assertThat(join(plain)).isEqualTo(5);
+    assertThat(List.of(2L, 3L, 4L, 5L).stream().map(this::versionAt)).containsExactly(1, 2, 1, 2);
+    List<ReplayedBatch> replayed = TestWal.replayAll(memory, "db");
+    assertThat(keys(replayed)).containsExactly("a", "m", "b", "c", "e");
+    assertThat(replayed.get(1).batch().entries()).containsExactly(merge);
+  }
+
+  private int versionAt(long id) {
+    return RawWal.version(join(memory.get(WalKeys.key("db", id))).data());
+  }
+
+  @Test
   void sequenceNumbersMustIncrease() {
     WalWriter w = open(1, TestWal.options());
     w.append(
