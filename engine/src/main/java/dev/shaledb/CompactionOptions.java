@@ -28,6 +28,15 @@ import java.time.Duration;
  *     for them (default 1)
  * @param pollInterval how often a standalone {@link Compactor} probes for a new manifest (default 1
  *     s); a compactor inside a {@link Db} is told directly and does not poll
+ * @param mergeOperator folds merge operands that no snapshot needs apart into one value (default
+ *     null: operands are kept as written); a {@link Db} sets it to {@link
+ *     DbOptions#mergeOperator()}
+ * @param compactionFilter decides, for each value no snapshot needs in its old form, whether to
+ *     keep, remove or rewrite it (default null: none); see {@link CompactionFilter}
+ * @param expiryGrace an expired value is removed by compaction only once it expired at least this
+ *     long ago by the compactor's clock, so a reader whose clock lags the compactor's by less never
+ *     sees a value vanish before its expiry by its own clock (default 1 minute; readers hide
+ *     expired values themselves at once)
  */
 public record CompactionOptions(
     boolean enabled,
@@ -42,7 +51,10 @@ public record CompactionOptions(
     long targetTableBytes,
     int subcompactions,
     int maxConcurrentJobs,
-    Duration pollInterval) {
+    Duration pollInterval,
+    MergeOperator mergeOperator,
+    CompactionFilter compactionFilter,
+    Duration expiryGrace) {
 
   public CompactionOptions {
     atLeast(l0Trigger, 2, "l0Trigger");
@@ -66,6 +78,10 @@ public record CompactionOptions(
     requireNonNull(pollInterval, "pollInterval is null");
     if (pollInterval.isNegative() || pollInterval.isZero()) {
       throw new IllegalArgumentException("pollInterval is not positive: " + pollInterval);
+    }
+    requireNonNull(expiryGrace, "expiryGrace is null");
+    if (expiryGrace.isNegative()) {
+      throw new IllegalArgumentException("expiryGrace is negative: " + expiryGrace);
     }
   }
 
@@ -104,7 +120,10 @@ public record CompactionOptions(
         .targetTableBytes(targetTableBytes)
         .subcompactions(subcompactions)
         .maxConcurrentJobs(maxConcurrentJobs)
-        .pollInterval(pollInterval);
+        .pollInterval(pollInterval)
+        .mergeOperator(mergeOperator)
+        .compactionFilter(compactionFilter)
+        .expiryGrace(expiryGrace);
   }
 
   /** Makes {@link CompactionOptions}; the record documents each default. */
@@ -122,8 +141,26 @@ public record CompactionOptions(
     private int subcompactions = 2;
     private int maxConcurrentJobs = 1;
     private Duration pollInterval = Duration.ofSeconds(1);
+    private MergeOperator mergeOperator;
+    private CompactionFilter compactionFilter;
+    private Duration expiryGrace = Duration.ofMinutes(1);
 
     private Builder() {}
+
+    public Builder mergeOperator(MergeOperator value) {
+      mergeOperator = value;
+      return this;
+    }
+
+    public Builder compactionFilter(CompactionFilter value) {
+      compactionFilter = value;
+      return this;
+    }
+
+    public Builder expiryGrace(Duration value) {
+      expiryGrace = value;
+      return this;
+    }
 
     public Builder enabled(boolean value) {
       enabled = value;
@@ -204,7 +241,10 @@ public record CompactionOptions(
           targetTableBytes,
           subcompactions,
           maxConcurrentJobs,
-          pollInterval);
+          pollInterval,
+          mergeOperator,
+          compactionFilter,
+          expiryGrace);
     }
   }
 }

@@ -70,6 +70,7 @@ public final class Compactor implements AutoCloseable {
             new TableIds(Clock.systemUTC(), new SecureRandom()),
             tableOptions,
             options,
+            Clock.systemUTC(),
             () -> Long.MAX_VALUE,
             m -> {},
             scheduler,

@@ -9,6 +9,7 @@ import dev.shaledb.manifest.ManifestKeys;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.support.Keys;
 import dev.shaledb.txn.ConditionalWrite;
+import dev.shaledb.wal.WalEntry;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
@@ -81,6 +82,45 @@ public final class Db implements AutoCloseable {
     write(new WriteBatch().put(key, value), options);
   }
 
+  /**
+   * Stores {@code value} under {@code key} until {@code ttl} after now by this writer's clock; see
+   * {@link WriteBatch#put(byte[], byte[], Duration)}. Returns when durable.
+   */
+  public void put(byte[] key, byte[] value, Duration ttl) {
+    write(new WriteBatch().put(key, value, ttl), WriteOptions.durable());
+  }
+
+  /**
+   * Merges {@code operand} into {@code key}'s value with {@link DbOptions#mergeOperator()}: reads
+   * see {@code fullMerge(key, value before, [operands since, oldest first])}. A blind write:
+   * nothing is read. Returns when durable.
+   */
+  public void merge(byte[] key, byte[] operand) {
+    merge(key, operand, WriteOptions.durable());
+  }
+
+  /** As {@link #merge(byte[], byte[])}, with {@code options}. */
+  public void merge(byte[] key, byte[] operand, WriteOptions options) {
+    write(new WriteBatch().merge(key, operand), options);
+  }
+
+  /**
+   * Deletes every key {@code k} with {@code startInclusive <= k < endExclusive} in one write of
+   * constant size, however many keys the range holds: reads skip what it covers without visiting
+   * each key, and compaction drops the covered versions. Returns when durable.
+   *
+   * @throws IllegalArgumentException if {@code startInclusive} does not sort before {@code
+   *     endExclusive}; nothing is written
+   */
+  public void deleteRange(byte[] startInclusive, byte[] endExclusive) {
+    deleteRange(startInclusive, endExclusive, WriteOptions.durable());
+  }
+
+  /** As {@link #deleteRange(byte[], byte[])}, with {@code options}. */
+  public void deleteRange(byte[] startInclusive, byte[] endExclusive, WriteOptions options) {
+    write(new WriteBatch().deleteRange(startInclusive, endExclusive), options);
+  }
+
   /** Removes {@code key} (a no-op if absent); returns when durable. */
   public void delete(byte[] key) {
     delete(key, WriteOptions.durable());
@@ -100,7 +140,7 @@ public final class Db implements AutoCloseable {
   public void write(WriteBatch batch, WriteOptions options) {
     requireNonNull(batch, "batch is null");
     requireNonNull(options, "options is null");
-    engine.write(batch.entries(), batch.approximateBytes(), options);
+    engine.write(entries(batch), batch.approximateBytes(), options);
   }
 
   /**
@@ -114,7 +154,11 @@ public final class Db implements AutoCloseable {
    */
   public CompletableFuture<Void> writeAsync(WriteBatch batch) {
     requireNonNull(batch, "batch is null");
-    return engine.writeAsync(batch.entries(), batch.approximateBytes());
+    return engine.writeAsync(entries(batch), batch.approximateBytes());
+  }
+
+  private List<WalEntry> entries(WriteBatch batch) {
+    return batch.entries(engine.nowMillis());
   }
 
   /** The value of {@code key}, or null if absent. */

@@ -55,6 +55,12 @@ import java.util.concurrent.ScheduledExecutorService;
  *     their commits are checked against (default 64 MiB, at least 4 KiB); a transaction whose
  *     snapshot is older than what fits fails with {@link
  *     dev.shaledb.error.TransactionConflictException} (docs/transactions.md)
+ * @param mergeOperator folds the operands of {@link Db#merge} in reads and in this database's
+ *     compactions (default null: none; reading a key with operands then fails with {@link
+ *     dev.shaledb.error.MergeOperatorException}). {@link CompactionOptions#mergeOperator()} is set
+ *     to it; setting both to different operators is refused
+ * @param defaultTtl how long a put or merge without its own time to live lives (default null:
+ *     forever); see {@link WriteBatch#put(byte[], byte[], Duration)} for the clocks involved
  */
 public record DbOptions(
     long memtableBytes,
@@ -72,7 +78,9 @@ public record DbOptions(
     ScheduledExecutorService background,
     GcOptions gc,
     DbListener listener,
-    long conflictHistoryBytes) {
+    long conflictHistoryBytes,
+    MergeOperator mergeOperator,
+    Duration defaultTtl) {
 
   public DbOptions {
     if (memtableBytes < 1024) {
@@ -102,6 +110,17 @@ public record DbOptions(
     if (conflictHistoryBytes < 4096) {
       throw new IllegalArgumentException(
           "conflictHistoryBytes is below 4096: " + conflictHistoryBytes);
+    }
+    if (defaultTtl != null && (defaultTtl.isNegative() || defaultTtl.isZero())) {
+      throw new IllegalArgumentException("defaultTtl is not positive: " + defaultTtl);
+    }
+    if (mergeOperator == null) {
+      mergeOperator = compaction.mergeOperator();
+    } else if (compaction.mergeOperator() == null) {
+      compaction = compaction.toBuilder().mergeOperator(mergeOperator).build();
+    } else if (compaction.mergeOperator() != mergeOperator) {
+      throw new IllegalArgumentException(
+          "mergeOperator and compaction().mergeOperator() are different operators");
     }
   }
 
@@ -134,6 +153,8 @@ public record DbOptions(
     b.gc = gc;
     b.listener = listener;
     b.conflictHistoryBytes = conflictHistoryBytes;
+    b.mergeOperator = mergeOperator;
+    b.defaultTtl = defaultTtl;
     return b;
   }
 
@@ -155,8 +176,21 @@ public record DbOptions(
     private GcOptions gc = GcOptions.defaults();
     private DbListener listener = DbListener.NONE;
     private long conflictHistoryBytes = 64L << 20;
+    private MergeOperator mergeOperator;
+    private Duration defaultTtl;
 
     private Builder() {}
+
+    public Builder mergeOperator(MergeOperator value) {
+      this.mergeOperator = value;
+      return this;
+    }
+
+    /** The time to live of puts and merges that give none; null: forever. */
+    public Builder defaultTtl(Duration value) {
+      this.defaultTtl = value;
+      return this;
+    }
 
     public Builder memtableBytes(long value) {
       this.memtableBytes = value;
@@ -252,7 +286,9 @@ public record DbOptions(
           background,
           gc,
           listener,
-          conflictHistoryBytes);
+          conflictHistoryBytes,
+          mergeOperator,
+          defaultTtl);
     }
   }
 }

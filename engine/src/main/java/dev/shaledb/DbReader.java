@@ -87,7 +87,7 @@ public final class DbReader implements AutoCloseable {
             ? null
             : DiskCache.open(options.diskCacheDirectory(), options.diskCacheBytes());
     this.tables = new TableStore(store, path, cache, diskCache, corruption);
-    this.reads = new ReadPath(tables);
+    this.reads = new ReadPath(tables, options.mergeOperator(), options.clock());
     this.catchUp = catchUp;
     this.pinned = pinned;
     this.checkpoint = options.checkpoint();

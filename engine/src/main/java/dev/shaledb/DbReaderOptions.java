@@ -32,6 +32,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param listener told of each damaged object the reader detects, in reads, refreshes and polls
  *     ({@link DbListener#onCorruptionDetected}; no other method is called); default {@link
  *     DbListener#NONE}
+ * @param mergeOperator folds merge operands in reads (default null: none; reading a key with
+ *     operands then fails with {@link dev.shaledb.error.MergeOperatorException}); use the writer's
  */
 public record DbReaderOptions(
     Duration pollInterval,
@@ -41,7 +43,8 @@ public record DbReaderOptions(
     UUID checkpoint,
     Clock clock,
     ScheduledExecutorService scheduler,
-    DbListener listener) {
+    DbListener listener,
+    MergeOperator mergeOperator) {
 
   public DbReaderOptions {
     requireNonNull(pollInterval, "pollInterval is null");
@@ -77,6 +80,7 @@ public record DbReaderOptions(
     b.clock = clock;
     b.scheduler = scheduler;
     b.listener = listener;
+    b.mergeOperator = mergeOperator;
     return b;
   }
 
@@ -90,8 +94,14 @@ public record DbReaderOptions(
     private Clock clock = Clock.systemUTC();
     private ScheduledExecutorService scheduler;
     private DbListener listener = DbListener.NONE;
+    private MergeOperator mergeOperator;
 
     private Builder() {}
+
+    public Builder mergeOperator(MergeOperator value) {
+      this.mergeOperator = value;
+      return this;
+    }
 
     public Builder pollInterval(Duration value) {
       this.pollInterval = value;
@@ -139,7 +149,8 @@ public record DbReaderOptions(
           checkpoint,
           clock,
           scheduler,
-          listener);
+          listener,
+          mergeOperator);
     }
   }
 }

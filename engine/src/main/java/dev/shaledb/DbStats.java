@@ -44,6 +44,8 @@ import dev.shaledb.objectstore.ObjectStoreMetrics;
  * @param diskCacheBytes bytes held by the disk cache's files
  * @param diskCacheDamaged disk cache entries found damaged, truncated, misplaced or gone when read
  *     (each also a miss, read from the store instead)
+ * @param merges merge operations accepted (each merge of a batch or transaction counts)
+ * @param rangeDeletes range deletes accepted
  */
 public record DbStats(
     long puts,
@@ -79,4 +81,6 @@ public record DbStats(
     long diskCacheHits,
     long diskCacheMisses,
     long diskCacheBytes,
-    long diskCacheDamaged) {}
+    long diskCacheDamaged,
+    long merges,
+    long rangeDeletes) {}

@@ -44,6 +44,16 @@ public interface Transaction extends AutoCloseable {
   void delete(byte[] key);
 
   /**
+   * Adds a merge operand for {@code key} ({@link Db#merge(byte[], byte[])}); the transaction's own
+   * reads of the key fold it over the snapshot's value (or over its own put or delete). Committed
+   * as an operand, so a conflict on the key is a write-write conflict as for a put.
+   *
+   * @throws dev.shaledb.error.MergeOperatorException if folding over an own put or delete fails;
+   *     the transaction is unchanged
+   */
+  void merge(byte[] key, byte[] operand);
+
+  /**
    * Checks and applies the transaction's writes atomically, returning when they are durable.
    *
    * @throws dev.shaledb.error.TransactionConflictException if a write committed after the snapshot

@@ -40,7 +40,12 @@ class DbArgumentsTest {
   void nullArguments() {
     assertThatThrownBy(() -> db.put(null, b("v"))).hasMessage("key is null");
     assertThatThrownBy(() -> db.put(b("k"), null)).hasMessage("value is null");
-    assertThatThrownBy(() -> db.put(b("k"), b("v"), null)).hasMessage("options is null");
+    assertThatThrownBy(() -> db.put(b("k"), b("v"), (WriteOptions) null))
+        .hasMessage("options is null");
+    assertThatThrownBy(() -> db.put(b("k"), b("v"), (java.time.Duration) null))
+        .hasMessage("ttl is null");
+    assertThatThrownBy(() -> db.merge(b("k"), null)).hasMessage("value is null");
+    assertThatThrownBy(() -> db.deleteRange(b("k"), null)).hasMessage("endExclusive is null");
     assertThatThrownBy(() -> db.get(null)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> db.delete(null)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> db.write(null)).hasMessage("batch is null");

@@ -24,6 +24,7 @@ import dev.shaledb.testing.Seeds;
 import dev.shaledb.view.DbView;
 import dev.shaledb.view.Memtable;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -247,7 +248,9 @@ class DbGcPropertyTest {
 
     /** Reads a manifest version's tables alone, as a reader of a checkpoint would. */
     private void assertReads(ManifestState state, TreeMap<Key, byte[]> expected) {
-      ReadPath reads = new ReadPath(new TableStore(base, "db", null, CorruptionReporter.NONE));
+      ReadPath reads =
+          new ReadPath(
+              new TableStore(base, "db", null, CorruptionReporter.NONE), null, Clock.systemUTC());
       List<KeyValue> actual = new ArrayList<>();
       try (DbIterator it =
           new ScanIterator(

@@ -3,17 +3,19 @@ package dev.shaledb.compaction;
 import dev.shaledb.CompactionOptions;
 import dev.shaledb.iterate.EntryIterator;
 import dev.shaledb.iterate.MergingIterator;
-import dev.shaledb.iterate.Retention;
 import dev.shaledb.iterate.SortedRunIterator;
+import dev.shaledb.iterate.VersionRewriter;
 import dev.shaledb.manifest.SortedRun;
 import dev.shaledb.manifest.TableInfo;
 import dev.shaledb.objectstore.Futures;
 import dev.shaledb.objectstore.ObjectMeta;
+import dev.shaledb.sst.EntryKind;
+import dev.shaledb.sst.RangeTombstones;
 import dev.shaledb.sst.SstBuilder;
-import dev.shaledb.sst.SstEntry;
 import dev.shaledb.sst.SstOptions;
 import dev.shaledb.table.TableIds;
 import dev.shaledb.table.TableStore;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,6 +36,7 @@ public final class CompactionRunner {
   private final TableIds ids;
   private final SstOptions tableOptions;
   private final CompactionOptions options;
+  private final Clock clock;
   private final Executor parts;
   private final BooleanSupplier stopped;
 
@@ -45,27 +48,42 @@ public final class CompactionRunner {
       TableIds ids,
       SstOptions tableOptions,
       CompactionOptions options,
+      Clock clock,
       Executor parts,
       BooleanSupplier stopped) {
     this.tables = tables;
     this.ids = ids;
     this.tableOptions = tableOptions;
     this.options = options;
+    this.clock = clock;
     this.parts = parts;
     this.stopped = stopped;
   }
 
   /**
-   * Runs {@code job}, keeping every version newer than {@code retainSeq} and, below it, only the
-   * newest version of each key (not even that if it is a tombstone and the job is at the bottom).
+   * Runs {@code job}, keeping every version newer than {@code retainSeq} and, below it, what a
+   * reader at {@code retainSeq} sees ({@link VersionRewriter}: merge chains folded, expired values
+   * and the compaction filter's removals dropped or turned into tombstones).
    */
   Output run(CompactionJob job, long retainSeq) {
     List<byte[]> splits = CompactionSplits.choose(job, options.subcompactions(), tables);
+    RangeTombstones ranges = inputTombstones(job);
+    VersionRewriter.Policy policy =
+        new VersionRewriter.Policy(
+            retainSeq,
+            job.bottom(),
+            options.mergeOperator(),
+            clock.millis() - options.expiryGrace().toMillis(),
+            options.compactionFilter(),
+            ranges);
+    RangeTombstones kept = ranges.retain(retainSeq, job.bottom());
     List<CompletableFuture<Part>> futures = new ArrayList<>();
     for (int i = 0; i <= splits.size(); i++) {
       byte[] from = i == 0 ? null : splits.get(i - 1);
       byte[] to = i == splits.size() ? null : splits.get(i);
-      futures.add(CompletableFuture.supplyAsync(() -> mergeRange(job, from, to, retainSeq), parts));
+      futures.add(
+          CompletableFuture.supplyAsync(
+              () -> mergeRange(job, from, to, policy, kept.clip(from, to)), parts));
     }
     List<TableInfo> outputs = new ArrayList<>();
     long written = 0;
@@ -82,15 +100,28 @@ public final class CompactionRunner {
 
   private record Part(List<TableInfo> tables, long bytesWritten, long dropped) {}
 
-  private Part mergeRange(CompactionJob job, byte[] from, byte[] to, long retainSeq) {
-    List<TableInfo> out = new ArrayList<>();
-    List<CompletableFuture<ObjectMeta>> uploads = new ArrayList<>();
-    long written = 0;
-    long dropped = 0;
-    Retention retention = new Retention(retainSeq, job.bottom());
-    SstBuilder builder = null;
-    String builderId = null;
-    byte[] lastKey = null;
+  /** The range tombstones of every input table (opening each, if not open, for its tail). */
+  private RangeTombstones inputTombstones(CompactionJob job) {
+    List<RangeTombstones> all = new ArrayList<>();
+    List<TableInfo> inputs = new ArrayList<>(job.l0());
+    job.runs().forEach(run -> inputs.addAll(run.tables()));
+    for (TableInfo t : inputs) {
+      RangeTombstones r = tables.table(t).reader().rangeTombstones();
+      if (!r.isEmpty()) {
+        all.add(r);
+      }
+    }
+    return all.isEmpty() ? RangeTombstones.empty() : RangeTombstones.union(all);
+  }
+
+  private Part mergeRange(
+      CompactionJob job,
+      byte[] from,
+      byte[] to,
+      VersionRewriter.Policy policy,
+      RangeTombstones tombstones) {
+    PartWriter writer = new PartWriter(from, to, tombstones);
+    VersionRewriter rewriter = new VersionRewriter(policy, writer);
     try (EntryIterator it = open(job)) {
       if (from == null) {
         it.seekToFirst();
@@ -105,33 +136,88 @@ public final class CompactionRunner {
         if ((n & 1023) == 0 && stopped.getAsBoolean()) {
           throw new CancellationException("compaction stopped");
         }
-        if (!retention.keep(key, it.seq(), it.kind())) {
-          dropped++;
-          continue;
-        }
-        boolean newKey = lastKey == null || !Arrays.equals(lastKey, key);
-        if (builder != null && newKey && builder.estimatedSize() >= options.targetTableBytes()) {
-          written += finish(builder, builderId, out, uploads);
-          builder = null;
-        }
-        if (builder == null) {
-          builderId = ids.next();
-          builder = SstBuilder.inMemory(tableOptions, builderId);
-        }
-        builder.add(key, it.seq(), it.kind(), it.value(), SstEntry.NO_EXPIRY);
-        lastKey = key;
+        rewriter.add(key, it.seq(), it.kind(), it.value(), it.expireAtMillis());
       }
-      if (builder != null) {
-        written += finish(builder, builderId, out, uploads);
-        builder = null;
-      }
-      for (CompletableFuture<ObjectMeta> upload : uploads) {
+      rewriter.finish();
+      writer.finishPart();
+      for (CompletableFuture<ObjectMeta> upload : writer.uploads) {
         Futures.join(upload);
       }
-      return new Part(out, written, dropped);
+      return new Part(writer.out, writer.written, rewriter.dropped());
     } finally {
+      writer.abandon();
+    }
+  }
+
+  /**
+   * Cuts the versions kept into tables of about the target size, between keys, and gives each table
+   * the range tombstones of its stretch of the part: from the previous cut (or the part's start) to
+   * the next table's first key (or the part's end). A tombstone that spans a cut is so split, and
+   * the earlier table's largest key is the cut, equal to the next table's smallest: the two touch,
+   * which sorted runs allow.
+   */
+  private final class PartWriter implements VersionRewriter.Sink {
+    final List<TableInfo> out = new ArrayList<>();
+    final List<CompletableFuture<ObjectMeta>> uploads = new ArrayList<>();
+    long written;
+    private final byte[] partEnd;
+    private final RangeTombstones tombstones;
+    private byte[] tableStart;
+    private SstBuilder builder;
+    private String builderId;
+    private byte[] lastKey;
+
+    PartWriter(byte[] from, byte[] to, RangeTombstones tombstones) {
+      this.tableStart = from;
+      this.partEnd = to;
+      this.tombstones = tombstones;
+    }
+
+    @Override
+    public void accept(byte[] key, long seq, EntryKind kind, byte[] value, long expireAtMillis) {
+      boolean newKey = lastKey == null || !Arrays.equals(lastKey, key);
+      if (builder != null && newKey && builder.estimatedSize() >= options.targetTableBytes()) {
+        finishTable(key);
+      }
+      if (builder == null) {
+        start();
+      }
+      builder.add(key, seq, kind, value, expireAtMillis);
+      lastKey = key;
+    }
+
+    private void start() {
+      builderId = ids.next();
+      builder = SstBuilder.inMemory(tableOptions, builderId);
+    }
+
+    /** Ends the current table before {@code cut} (null: the part's end). */
+    private void finishTable(byte[] cut) {
+      if (!tombstones.isEmpty()) {
+        RangeTombstones mine = tombstones.clip(tableStart, cut);
+        if (!mine.isEmpty() && builder == null) {
+          start(); // a stretch with tombstones and no versions
+        }
+        if (builder != null) {
+          builder.addRangeTombstones(mine);
+        }
+      }
+      tableStart = cut;
+      if (builder != null) {
+        SstBuilder b = builder;
+        builder = null;
+        written += finish(b, builderId, out, uploads);
+      }
+    }
+
+    void finishPart() {
+      finishTable(partEnd);
+    }
+
+    void abandon() {
       if (builder != null) {
         builder.close();
+        builder = null;
       }
     }
   }

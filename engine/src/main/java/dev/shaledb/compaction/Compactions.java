@@ -12,6 +12,7 @@ import dev.shaledb.support.BackgroundHealth;
 import dev.shaledb.support.Threads;
 import dev.shaledb.table.TableIds;
 import dev.shaledb.table.TableStore;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -82,6 +83,7 @@ public final class Compactions implements AutoCloseable {
       TableIds ids,
       SstOptions tableOptions,
       CompactionOptions options,
+      Clock clock,
       LongSupplier retainSeq,
       Consumer<Manifest> published,
       ScheduledExecutorService scheduler,
@@ -99,7 +101,8 @@ public final class Compactions implements AutoCloseable {
     int jobThreads = options.maxConcurrentJobs() + 1;
     this.jobs = pool("compaction", jobThreads);
     this.parts = pool("compaction-part", jobThreads * options.subcompactions());
-    this.runner = new CompactionRunner(tables, ids, tableOptions, options, parts, () -> closed);
+    this.runner =
+        new CompactionRunner(tables, ids, tableOptions, options, clock, parts, () -> closed);
     this.latest = manifest.latest();
   }
 

@@ -17,6 +17,7 @@ import dev.shaledb.error.DbClosedException;
 import dev.shaledb.error.DbException;
 import dev.shaledb.gc.Checkpoints;
 import dev.shaledb.gc.GcService;
+import dev.shaledb.iterate.VersionRewriter;
 import dev.shaledb.manifest.Checkpoint;
 import dev.shaledb.manifest.FenceableManifest;
 import dev.shaledb.manifest.Manifest;
@@ -27,10 +28,12 @@ import dev.shaledb.objectstore.MeteredObjectStore;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.read.LatestReads;
 import dev.shaledb.read.ReadPath;
+import dev.shaledb.sst.RangeTombstones;
 import dev.shaledb.support.BackgroundHealth;
 import dev.shaledb.support.CorruptionReporter;
 import dev.shaledb.support.Counters;
 import dev.shaledb.support.Errors;
+import dev.shaledb.support.Expiry;
 import dev.shaledb.support.StoreChecks;
 import dev.shaledb.support.Threads;
 import dev.shaledb.table.CaffeineBlockCache;
@@ -134,10 +137,19 @@ public final class DbCore {
             state,
             budget,
             compaction.l0StopTables(),
-            this::retainSeq,
+            () ->
+                new VersionRewriter.Policy(
+                    retainSeq(),
+                    false,
+                    options.mergeOperator(),
+                    options.clock().millis() - compaction.expiryGrace().toMillis(),
+                    null,
+                    RangeTombstones.empty()),
             this::flushed,
             options.listener(),
             health);
+    long defaultTtl =
+        options.defaultTtl() == null ? Expiry.DEFAULT : Expiry.ttlMillis(options.defaultTtl());
     this.writes =
         new WritePath(
             recovered.wal(),
@@ -149,12 +161,13 @@ public final class DbCore {
             recovered.lastSeq(),
             flusher::wakeUp,
             options.listener(),
-            options.conflictHistoryBytes());
+            options.conflictHistoryBytes(),
+            entries -> Expiry.stamp(entries, nowMillis(), defaultTtl));
     this.follower =
         new ViewFollower(view, tables, recovered.manifest(), state, () -> compactions, health);
     this.latest =
         new LatestReads(
-            new ReadPath(tables),
+            new ReadPath(tables, options.mergeOperator(), options.clock()),
             follower,
             new LatestReads.Writer() {
               @Override
@@ -174,7 +187,7 @@ public final class DbCore {
             },
             counters,
             closed::get);
-    this.transactions = new Transactions(latest, writes, this::checkOpen);
+    this.transactions = new Transactions(latest, writes, this::checkOpen, options.mergeOperator());
     this.checkpoints =
         new Checkpoints(recovered.manifest(), store, path, UUID::randomUUID, options.listener());
     this.gc =
@@ -252,6 +265,7 @@ public final class DbCore {
               tableIds,
               options.tableOptions(),
               compaction,
+              options.clock(),
               this::retainSeq,
               follower::adopt,
               background,
@@ -289,6 +303,11 @@ public final class DbCore {
   /** Waits until compaction has nothing to do; false on timeout or if it does not run here. */
   public boolean awaitCompactions(Duration timeout) throws InterruptedException {
     return compactions != null && compactions.awaitIdle(timeout);
+  }
+
+  /** The writer's clock now: what times to live count from. */
+  public long nowMillis() {
+    return options.clock().millis();
   }
 
   /** Applies {@code batch} (its entries and their approximate size); see {@link Db#writeAsync}. */
@@ -369,7 +388,9 @@ public final class DbCore {
         disk == null ? 0 : disk.hits(),
         disk == null ? 0 : disk.misses(),
         disk == null ? 0 : disk.bytes(),
-        disk == null ? 0 : disk.damaged());
+        disk == null ? 0 : disk.damaged(),
+        counters.merges.sum(),
+        counters.rangeDeletes.sum());
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.shaledb.core;
 
 import dev.shaledb.DbIterator;
+import dev.shaledb.MergeOperator;
 import dev.shaledb.ReadOptions;
 import dev.shaledb.Snapshot;
 import dev.shaledb.Transaction;
@@ -25,11 +26,19 @@ final class Transactions implements TransactionHost {
   private final LatestReads latest;
   private final WritePath writes;
   private final Runnable checkOpen;
+  private final MergeOperator mergeOperator;
 
-  Transactions(LatestReads latest, WritePath writes, Runnable checkOpen) {
+  Transactions(
+      LatestReads latest, WritePath writes, Runnable checkOpen, MergeOperator mergeOperator) {
     this.latest = latest;
     this.writes = writes;
     this.checkOpen = checkOpen;
+    this.mergeOperator = mergeOperator;
+  }
+
+  @Override
+  public MergeOperator mergeOperator() {
+    return mergeOperator;
   }
 
   Transaction begin(TransactionOptions options) {

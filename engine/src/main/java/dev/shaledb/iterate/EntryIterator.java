@@ -62,11 +62,17 @@ public interface EntryIterator extends AutoCloseable {
   /** The current version's sequence number. */
   long seq();
 
-  /** The current version's kind: {@link EntryKind#PUT} or {@link EntryKind#DELETE}. */
+  /** The current version's kind. */
   EntryKind kind();
 
-  /** The current value, null for a {@link EntryKind#DELETE}; not copied. */
+  /** The current value (a MERGE's operand), null for a {@link EntryKind#DELETE}; not copied. */
   byte[] value();
+
+  /**
+   * When the current version expires, in milliseconds since the epoch, or {@link
+   * dev.shaledb.sst.SstEntry#NO_EXPIRY}.
+   */
+  long expireAtMillis();
 
   /** Releases what the iterator holds; idempotent. The default holds nothing. */
   @Override

@@ -149,6 +149,11 @@ public final class Iterators {
     }
 
     @Override
+    public long expireAtMillis() {
+      return it.expireAtMillis();
+    }
+
+    @Override
     public byte[] value() {
       if (!valueLoaded) {
         value = it.value();
@@ -207,6 +212,11 @@ public final class Iterators {
 
     @Override
     public byte[] value() {
+      throw notPositioned();
+    }
+
+    @Override
+    public long expireAtMillis() {
       throw notPositioned();
     }
 

@@ -147,6 +147,12 @@ public final class MergingIterator implements EntryIterator {
     return children[heap[0]].value();
   }
 
+  @Override
+  public long expireAtMillis() {
+    checkValid();
+    return children[heap[0]].expireAtMillis();
+  }
+
   /** Closes every child, even if some fail; rethrows the first failure. Idempotent. */
   @Override
   public void close() {

@@ -30,7 +30,8 @@ public final class SortedRunIterator implements EntryIterator {
   private EntryIterator current;
 
   /**
-   * @param tables the run's tables in key order; their key ranges must not overlap
+   * @param tables the run's tables in key order; their key ranges must not overlap, though a
+   *     table's largest key may equal the next one's smallest (it never holds that key then)
    * @param opener opens an unpositioned iterator over one table
    * @throws IllegalArgumentException if the tables are out of order or overlap
    */
@@ -45,7 +46,8 @@ public final class SortedRunIterator implements EntryIterator {
       // The accessors copy; cache the keys once.
       smallest[i] = t.smallestKey();
       largest[i] = t.largestKey();
-      if (i > 0 && Arrays.compareUnsigned(largest[i - 1], smallest[i]) >= 0) {
+      // Neighbours may touch (a range tombstone's exclusive end): see SortedRun.
+      if (i > 0 && Arrays.compareUnsigned(largest[i - 1], smallest[i]) > 0) {
         throw new IllegalArgumentException(
             "tables of a sorted run overlap or are out of order: "
                 + this.tables[i - 1].id()
@@ -182,6 +184,12 @@ public final class SortedRunIterator implements EntryIterator {
   public byte[] value() {
     checkValid();
     return current.value();
+  }
+
+  @Override
+  public long expireAtMillis() {
+    checkValid();
+    return current.expireAtMillis();
   }
 
   /** Closes the open table iterator, if any. Idempotent. */

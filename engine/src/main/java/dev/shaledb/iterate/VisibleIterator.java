@@ -5,15 +5,17 @@ import static java.util.Objects.requireNonNull;
 import dev.shaledb.KeyValue;
 import dev.shaledb.error.DbClosedException;
 import dev.shaledb.sst.EntryKind;
+import dev.shaledb.sst.SstEntry;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
 /**
  * What a user sees of a range at a snapshot: for each key in {@code [startInclusive, endExclusive)}
- * the newest version with {@code seq <= maxSeq}, leaving out keys whose newest such version is a
- * DELETE. Keys come in ascending unsigned-byte order, or descending for a reverse iterator; each
- * {@link KeyValue} holds fresh copies of the arrays.
+ * the value its versions with {@code seq <= maxSeq} give under {@link ValueFold}'s rules (the
+ * newest PUT, merge operands folded over it, nothing after a DELETE or an expired value), leaving
+ * out keys without a value. Keys come in ascending unsigned-byte order, or descending for a reverse
+ * iterator; each {@link KeyValue} holds fresh copies of the arrays.
  *
  * <p>Forward, the versions of a key arrive newest first and the first one within the snapshot
  * decides. In reverse they arrive oldest first, so every version of the key is read and the last
@@ -31,6 +33,16 @@ import java.util.NoSuchElementException;
  * throws {@link DbClosedException}. Not thread-safe.
  */
 public final class VisibleIterator implements Iterator<KeyValue>, AutoCloseable {
+  /** The range tombstones of the sources: a delete at a sequence number over a key range. */
+  @FunctionalInterface
+  public interface Tombstones {
+    /** None. */
+    Tombstones NONE = (key, maxSeq) -> -1;
+
+    /** The highest sequence number {@code <= maxSeq} of a tombstone covering {@code key}, or -1. */
+    long coveringSeq(byte[] key, long maxSeq);
+  }
+
   /** Where the next {@link #hasNext()} positions the source. */
   private enum Seek {
     FIRST,
@@ -44,6 +56,8 @@ public final class VisibleIterator implements Iterator<KeyValue>, AutoCloseable 
   private final byte[] end;
   private final long maxSeq;
   private final boolean reverse;
+  private final ValueFold fold;
+  private final Tombstones tombstones;
   private Seek seek;
   private byte[] seekKey;
   private boolean exhausted;
@@ -58,6 +72,23 @@ public final class VisibleIterator implements Iterator<KeyValue>, AutoCloseable 
     this(source, startInclusive, endExclusive, maxSeq, false);
   }
 
+  /** An iterator over data without merge operands or expiry (tests). */
+  public VisibleIterator(
+      EntryIterator source,
+      byte[] startInclusive,
+      byte[] endExclusive,
+      long maxSeq,
+      boolean reverse) {
+    this(
+        source,
+        startInclusive,
+        endExclusive,
+        maxSeq,
+        reverse,
+        new ValueFold(null, Long.MIN_VALUE),
+        Tombstones.NONE);
+  }
+
   /**
    * @param source an unpositioned source in internal order; it may hold versions above {@code
    *     maxSeq}, which are skipped
@@ -65,14 +96,21 @@ public final class VisibleIterator implements Iterator<KeyValue>, AutoCloseable 
    * @param endExclusive the key after the range, or null for unbounded; not copied
    * @param maxSeq the snapshot: versions with a higher sequence number are invisible
    * @param reverse whether keys come in descending order (from the end of the range)
+   * @param fold the merge operator and the clock of this scan (one moment for the whole scan)
+   * @param tombstones the range tombstones of the source's data: each hides the versions older than
+   *     it of the keys it covers, as a delete of each would
    */
   public VisibleIterator(
       EntryIterator source,
       byte[] startInclusive,
       byte[] endExclusive,
       long maxSeq,
-      boolean reverse) {
+      boolean reverse,
+      ValueFold fold,
+      Tombstones tombstones) {
     this.source = requireNonNull(source, "source is null");
+    this.fold = requireNonNull(fold, "fold is null");
+    this.tombstones = requireNonNull(tombstones, "tombstones is null");
     this.start = startInclusive;
     this.end = endExclusive;
     this.maxSeq = maxSeq;
@@ -226,20 +264,28 @@ public final class VisibleIterator implements Iterator<KeyValue>, AutoCloseable 
       if (end != null && Arrays.compareUnsigned(key, end) >= 0) {
         return null;
       }
-      KeyValue visible = null;
+      // Versions of a key come newest first: the first one within the snapshot decides, unless
+      // it is a merge operand, which folds with the older ones.
+      fold.reset(key);
+      long deletedAt = tombstones.coveringSeq(key, maxSeq);
       boolean decided = false;
-      // Versions of a key come newest first: the first one within the snapshot decides.
       do {
-        if (!decided && source.seq() <= maxSeq) {
-          decided = true;
-          if (source.kind() == EntryKind.PUT) {
-            visible = new KeyValue(key.clone(), source.value().clone());
-          }
+        long seq = source.seq();
+        if (!decided && seq <= maxSeq) {
+          // A range tombstone newer than this version decides first, as a delete.
+          decided =
+              seq < deletedAt
+                  ? fold.offerOlder(EntryKind.DELETE, null, SstEntry.NO_EXPIRY)
+                  : fold.offerOlder(source.kind(), source.value(), source.expireAtMillis());
         }
         source.next();
       } while (source.isValid() && sameKey(key));
-      if (visible != null) {
-        return visible;
+      if (!decided && deletedAt >= 0) {
+        fold.offerOlder(EntryKind.DELETE, null, SstEntry.NO_EXPIRY);
+      }
+      byte[] value = fold.result();
+      if (value != null) {
+        return new KeyValue(key.clone(), value.clone());
       }
     }
     return null;
@@ -254,15 +300,26 @@ public final class VisibleIterator implements Iterator<KeyValue>, AutoCloseable 
       if (start != null && Arrays.compareUnsigned(key, start) < 0) {
         return null;
       }
-      // Versions of a key come oldest first: the last one within the snapshot decides. Arrays
-      // the source returned stay valid after it moves on, so only the winner is copied.
-      byte[] value = null;
+      // Versions of a key come oldest first: the last one within the snapshot decides, merge
+      // operands folding over what came before. Arrays the source returned stay valid after it
+      // moves on, so only the result is copied.
+      fold.reset(key);
+      long deletedAt = tombstones.coveringSeq(key, maxSeq);
       do {
-        if (source.seq() <= maxSeq) {
-          value = source.kind() == EntryKind.PUT ? source.value() : null;
+        long seq = source.seq();
+        if (seq <= maxSeq) {
+          if (seq > deletedAt && deletedAt >= 0) {
+            fold.offerNewer(EntryKind.DELETE, null, SstEntry.NO_EXPIRY);
+            deletedAt = -1; // offered
+          }
+          fold.offerNewer(source.kind(), source.value(), source.expireAtMillis());
         }
         source.prev();
       } while (source.isValid() && sameKey(key));
+      if (deletedAt >= 0) {
+        fold.offerNewer(EntryKind.DELETE, null, SstEntry.NO_EXPIRY);
+      }
+      byte[] value = fold.result();
       if (value != null) {
         return new KeyValue(key.clone(), value.clone());
       }
@@ -277,7 +334,7 @@ public final class VisibleIterator implements Iterator<KeyValue>, AutoCloseable 
   }
 
   /** The smallest key after {@code key} in unsigned byte order. */
-  static byte[] successor(byte[] key) {
+  public static byte[] successor(byte[] key) {
     return Arrays.copyOf(key, key.length + 1);
   }
 

@@ -21,12 +21,13 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Sources are walked in {@link ReadPath}'s order (memtables, L0 tables newest first, sorted
  * runs), and a key leaves the walk at the first source with a version at or below the sequence
- * number, exactly as {@link ReadPath#get} decides it. For each table source the filters of all keys
- * still unresolved are checked first (no I/O); the reads of the blocks they need, one per block
- * however many keys share it, are then issued together through the store's asynchronous API (at
- * most {@link #MAX_IN_FLIGHT} at a time, so one call cannot queue unbounded requests), and their
- * bytes are verified, decoded and cached on the caller's thread, never on the store's completion
- * threads. A source whose filters rule every remaining key out costs nothing.
+ * number, exactly as {@link ReadPath#get} decides it; a key whose first version found is a merge
+ * operand is read at the end with {@link ReadPath#fold}, on the same view. For each table source
+ * the filters of all keys still unresolved are checked first (no I/O); the reads of the blocks they
+ * need, one per block however many keys share it, are then issued together through the store's
+ * asynchronous API (at most {@link #MAX_IN_FLIGHT} at a time, so one call cannot queue unbounded
+ * requests), and their bytes are verified, decoded and cached on the caller's thread, never on the
+ * store's completion threads. A source whose filters rule every remaining key out costs nothing.
  *
  * <p>Failures are those of {@link ReadPath#get}: a table deleted under the view fails the whole
  * read with {@link dev.shaledb.error.SnapshotTooOldException} (the caller retries it on a newer
@@ -41,42 +42,63 @@ final class MultiGet {
   private final TableStore tables;
   private final byte[][] keys;
   private final long seq;
+  private final long now;
   private final byte[][] values;
+  // Keys whose newest version is a merge operand, folded one by one after the walk.
+  private final List<Integer> merges = new ArrayList<>();
   // Indexes into keys not yet decided, in order; shrinks as sources decide them.
   private int[] pending;
   private int pendingCount;
 
-  /** A key's lookup in one table, starting at one of its blocks. */
-  private record Probe(int key, TableStore.OpenTable table, int block) {}
+  /**
+   * A key's lookup in one table, starting at one of its blocks ({@code block} -1: none, the filter
+   * ruled the key out), and the sequence number of the table's range tombstone covering the key
+   * (-1: none), which decides the key as a delete unless the lookup finds a newer version.
+   */
+  private record Probe(int key, TableStore.OpenTable table, int block, long deletedAt) {}
 
   /** A block of one open table; readers compare by identity. */
   private record BlockRef(SstReader reader, int block) {}
 
-  MultiGet(ReadPath reads, TableStore tables, byte[][] keys, long seq) {
+  MultiGet(ReadPath reads, TableStore tables, byte[][] keys, long seq, long now) {
     this.reads = reads;
     this.tables = tables;
     this.keys = keys;
     this.seq = seq;
+    this.now = now;
     this.values = new byte[keys.length][];
   }
 
   byte[][] run(DbView view) {
     pending = new int[keys.length];
     for (int i = 0; i < keys.length; i++) {
-      SstEntry found = view.active().get(keys[i], seq);
-      for (int f = 0; found == null && f < view.frozen().size(); f++) {
-        found = view.frozen().get(f).memtable().get(keys[i], seq);
-      }
+      SstEntry found = ReadPath.newestInMemory(view, keys[i], seq);
       if (found != null) {
-        values[i] = found.kind() == EntryKind.PUT ? found.value().clone() : null;
+        decide(i, found, true);
       } else {
         pending[pendingCount++] = i;
       }
     }
-    ManifestState m = view.manifest();
+    walkTables(view.manifest());
+    for (int i : merges) {
+      values[i] = reads.fold(view, keys[i], seq, now);
+    }
+    return values;
+  }
+
+  /** Decides key {@code i} by its newest version {@code e}, or leaves a merge operand for later. */
+  private void decide(int i, SstEntry e, boolean copy) {
+    if (e.kind() == EntryKind.MERGE) {
+      merges.add(i);
+    } else {
+      values[i] = ReadPath.valueOf(e, now, copy);
+    }
+  }
+
+  private void walkTables(ManifestState m) {
     for (TableInfo info : m.l0()) {
       if (pendingCount == 0) {
-        return values;
+        return;
       }
       TableStore.OpenTable t = tables.table(info);
       if (t.minSeq() > seq) {
@@ -101,14 +123,17 @@ final class MultiGet {
       }
       resolve(probes);
     }
-    return values;
   }
 
-  /** Adds key {@code i}'s lookup in {@code t} unless the table's filter rules it out. */
+  /**
+   * Adds key {@code i}'s lookup in {@code t} unless the table's filter rules it out and no range
+   * tombstone of the table covers it.
+   */
   private void probe(List<Probe> probes, int i, TableStore.OpenTable t) {
     int block = tables.blockFor(t, keys[i]);
-    if (block >= 0) {
-      probes.add(new Probe(i, t, block));
+    long deletedAt = t.coveringSeq(keys[i], seq);
+    if (block >= 0 || deletedAt >= 0) {
+      probes.add(new Probe(i, t, block, deletedAt));
     }
   }
 
@@ -118,14 +143,20 @@ final class MultiGet {
       return;
     }
     Map<BlockRef, List<Probe>> byBlock = new LinkedHashMap<>();
+    boolean[] decided = new boolean[keys.length];
     for (Probe p : probes) {
+      if (p.block() < 0) {
+        // Covered by a range tombstone and ruled out by the filter: deleted, no read.
+        values[p.key()] = null;
+        decided[p.key()] = true;
+        continue;
+      }
       byBlock
           .computeIfAbsent(new BlockRef(p.table().reader(), p.block()), b -> new ArrayList<>())
           .add(p);
     }
     List<List<Probe>> groups = new ArrayList<>(byBlock.values());
     List<CompletableFuture<byte[]>> inFlight = new ArrayList<>(groups.size());
-    boolean[] decided = new boolean[keys.length];
     int g = 0;
     try {
       for (; g < groups.size(); g++) {
@@ -139,8 +170,11 @@ final class MultiGet {
         inFlight.set(g, null); // the bytes are garbage once decoded
         for (Probe p : groups.get(g)) {
           Optional<SstEntry> e = tables.get(p.table(), keys[p.key()], seq, p.block(), stored);
-          if (e.isPresent()) {
-            values[p.key()] = e.get().kind() == EntryKind.PUT ? e.get().value() : null;
+          if (e.isPresent() && e.get().seq() > p.deletedAt()) {
+            decide(p.key(), e.get(), false);
+            decided[p.key()] = true;
+          } else if (p.deletedAt() >= 0) {
+            values[p.key()] = null;
             decided[p.key()] = true;
           }
         }

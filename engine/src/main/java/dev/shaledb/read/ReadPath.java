@@ -1,17 +1,22 @@
 package dev.shaledb.read;
 
+import dev.shaledb.MergeOperator;
 import dev.shaledb.iterate.EntryIterator;
 import dev.shaledb.iterate.MergingIterator;
 import dev.shaledb.iterate.SortedRunIterator;
+import dev.shaledb.iterate.ValueFold;
 import dev.shaledb.iterate.VisibleIterator;
 import dev.shaledb.manifest.ManifestState;
 import dev.shaledb.manifest.SortedRun;
 import dev.shaledb.manifest.TableInfo;
 import dev.shaledb.sst.EntryKind;
+import dev.shaledb.sst.RangeTombstones;
 import dev.shaledb.sst.ReadAhead;
 import dev.shaledb.sst.SstEntry;
 import dev.shaledb.table.TableStore;
 import dev.shaledb.view.DbView;
+import dev.shaledb.view.Memtable;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,10 +26,13 @@ import java.util.Optional;
  * Answers reads from a {@link DbView}, newest source first: the active memtable, the frozen ones,
  * the L0 tables (newest first), then the sorted runs. The first version found at or below the
  * read's sequence number decides, because every source holds only versions older than the sources
- * before it.
+ * before it — unless it is a merge operand, which is folded with the older versions ({@link
+ * ValueFold} holds the rules, expiry included).
  */
 public final class ReadPath {
   private final TableStore tables;
+  private final MergeOperator operator;
+  private final Clock clock;
   // The key ranges of the last manifest state's runs as arrays: TableInfo's accessors copy, and a
   // point read binary-searches every run. Rebuilt when the state changes (a flush or compaction).
   private volatile RunIndex runIndex = new RunIndex(null, new byte[0][][], new byte[0][][]);
@@ -47,21 +55,136 @@ public final class ReadPath {
     }
   }
 
-  public ReadPath(TableStore tables) {
+  /**
+   * @param operator folds merge operands; null if none is configured
+   * @param clock decides which versions have expired
+   */
+  public ReadPath(TableStore tables, MergeOperator operator, Clock clock) {
     this.tables = tables;
+    this.operator = operator;
+    this.clock = clock;
   }
 
-  /** The value of {@code key} at {@code seq}, or null if absent or deleted. */
+  /** The reader's clock now, in milliseconds: what decides expiry. */
+  long nowMillis() {
+    return clock.millis();
+  }
+
+  /** The value of {@code key} at {@code seq}, or null if absent, deleted or expired. */
   public byte[] get(DbView view, byte[] key, long seq) {
-    SstEntry found = view.active().get(key, seq);
-    for (int i = 0; found == null && i < view.frozen().size(); i++) {
-      found = view.frozen().get(i).memtable().get(key, seq);
-    }
+    long now = nowMillis();
+    SstEntry found = newestInMemory(view, key, seq);
     if (found != null) {
-      return found.kind() == EntryKind.PUT ? found.value().clone() : null;
+      return found.kind() == EntryKind.MERGE
+          ? fold(view, key, seq, now)
+          : valueOf(found, now, true);
     }
-    Optional<SstEntry> stored = getFromTables(view.manifest(), key, seq);
-    return stored.filter(e -> e.kind() == EntryKind.PUT).map(SstEntry::value).orElse(null);
+    found = getFromTables(view.manifest(), key, seq).orElse(null);
+    if (found != null && found.kind() == EntryKind.MERGE) {
+      return fold(view, key, seq, now);
+    }
+    return found == null ? null : valueOf(found, now, false);
+  }
+
+  /**
+   * The newest version of {@code key} at or below {@code seq} in the memtables, newest first, or
+   * null: a range tombstone newer than a memtable's own version decides as a DELETE at its number.
+   */
+  static SstEntry newestInMemory(DbView view, byte[] key, long seq) {
+    SstEntry found = newest(view.active(), key, seq);
+    for (int i = 0; found == null && i < view.frozen().size(); i++) {
+      found = newest(view.frozen().get(i).memtable(), key, seq);
+    }
+    return found;
+  }
+
+  private static SstEntry newest(Memtable m, byte[] key, long seq) {
+    SstEntry e = m.get(key, seq);
+    RangeTombstones ranges = m.rangeTombstones();
+    long deletedAt = ranges.isEmpty() ? -1 : ranges.coveringSeq(key, seq);
+    return deletedAt >= 0 && (e == null || e.seq() < deletedAt) ? deletedAt(key, deletedAt) : e;
+  }
+
+  /** A delete of {@code key} at {@code seq}: how a covering range tombstone reads. */
+  static SstEntry deletedAt(byte[] key, long seq) {
+    return SstEntry.delete(key, seq);
+  }
+
+  /** What a PUT or DELETE shows a reader at {@code now}: the value (a copy if asked), or null. */
+  static byte[] valueOf(SstEntry e, long now, boolean copy) {
+    if (e.kind() != EntryKind.PUT || (e.hasExpiry() && e.expireAtMillis() <= now)) {
+      return null;
+    }
+    return copy ? e.value().clone() : e.value();
+  }
+
+  /**
+   * The value of {@code key} at {@code seq} when its newest version is a merge operand: every
+   * source's versions of the key, newest first, until a base decides.
+   */
+  byte[] fold(DbView view, byte[] key, long seq, long now) {
+    ValueFold fold = new ValueFold(operator, now);
+    fold.reset(key);
+    List<Memtable> memtables = new ArrayList<>();
+    memtables.add(view.active());
+    view.frozen().forEach(f -> memtables.add(f.memtable()));
+    for (Memtable mem : memtables) {
+      RangeTombstones ranges = mem.rangeTombstones();
+      long deletedAt = ranges.isEmpty() ? -1 : ranges.coveringSeq(key, seq);
+      if (offerAll(fold, mem.iterator(seq), key, deletedAt)) {
+        return copy(fold.result());
+      }
+    }
+    ManifestState m = view.manifest();
+    byte[] end = VisibleIterator.successor(key);
+    for (TableInfo info : m.l0()) {
+      TableStore.OpenTable t = tables.table(info);
+      if (t.minSeq() <= seq
+          && t.contains(key)
+          && offerAll(
+              fold,
+              tables.iterator(info, key, end, seq, ReadAhead.NONE),
+              key,
+              t.coveringSeq(key, seq))) {
+        return copy(fold.result());
+      }
+    }
+    for (int r = 0; r < m.sortedRuns().size(); r++) {
+      TableInfo info = runTable(m, r, key);
+      if (info != null
+          && info.minSeq() <= seq
+          && offerAll(
+              fold,
+              tables.iterator(info, key, end, seq, ReadAhead.NONE),
+              key,
+              tables.table(info).coveringSeq(key, seq))) {
+        return copy(fold.result());
+      }
+    }
+    return copy(fold.result());
+  }
+
+  /**
+   * Offers {@code source}'s versions of {@code key}, and a delete at {@code deletedAt} (a covering
+   * range tombstone of the same source; -1: none) in its place among them; true once decided.
+   */
+  private static boolean offerAll(
+      ValueFold fold, EntryIterator source, byte[] key, long deletedAt) {
+    try (source) {
+      for (source.seek(key); source.isValid() && Arrays.equals(source.key(), key); source.next()) {
+        if (source.seq() < deletedAt) {
+          break;
+        }
+        if (fold.offerOlder(source.kind(), source.value(), source.expireAtMillis())) {
+          return true;
+        }
+      }
+      return deletedAt >= 0 && fold.offerOlder(EntryKind.DELETE, null, SstEntry.NO_EXPIRY);
+    }
+  }
+
+  private static byte[] copy(byte[] value) {
+    return value == null ? null : value.clone();
   }
 
   /**
@@ -69,7 +192,7 @@ public final class ReadPath {
    * view: the block reads of each source overlap ({@link MultiGet}).
    */
   public byte[][] multiGet(DbView view, byte[][] keys, long seq) {
-    return new MultiGet(this, tables, keys, seq).run(view);
+    return new MultiGet(this, tables, keys, seq, nowMillis()).run(view);
   }
 
   /**
@@ -85,14 +208,21 @@ public final class ReadPath {
     for (DbView.Frozen f : view.frozen()) {
       sources.add(f.memtable().iterator(seq));
     }
+    List<RangeTombstones> fixed = new ArrayList<>();
+    fixed.add(view.active().rangeTombstones());
+    for (DbView.Frozen f : view.frozen()) {
+      fixed.add(f.memtable().rangeTombstones());
+    }
     ManifestState m = view.manifest();
     for (TableInfo t : m.l0()) {
       if (overlaps(t, start, end)) {
         sources.add(tables.iterator(t, start, end, seq, readAhead));
+        fixed.add(tables.table(t).reader().rangeTombstones());
       }
     }
     RunIndex index = runIndex(m);
     List<SortedRun> runs = m.sortedRuns();
+    List<ScanTombstones.Run> runTombstones = new ArrayList<>();
     for (int r = 0; r < runs.size(); r++) {
       sources.add(
           new SortedRunIterator(
@@ -100,15 +230,28 @@ public final class ReadPath {
               index.smallest()[r],
               index.largest()[r],
               t -> tables.iterator(t, null, end, seq, readAhead)));
+      runTombstones.add(
+          new ScanTombstones.Run(
+              runs.get(r).tables(),
+              index.smallest()[r],
+              index.largest()[r],
+              t -> tables.table(t).reader().rangeTombstones()));
     }
-    return new VisibleIterator(new MergingIterator(sources), start, end, seq, reverse);
+    return new VisibleIterator(
+        new MergingIterator(sources),
+        start,
+        end,
+        seq,
+        reverse,
+        new ValueFold(operator, nowMillis()),
+        ScanTombstones.of(fixed, runTombstones));
   }
 
   private Optional<SstEntry> getFromTables(ManifestState m, byte[] key, long seq) {
     for (TableInfo info : m.l0()) {
       TableStore.OpenTable t = tables.table(info);
       if (t.minSeq() <= seq && t.contains(key)) {
-        Optional<SstEntry> e = tables.get(t, key, seq);
+        Optional<SstEntry> e = newest(t, key, seq);
         if (e.isPresent()) {
           return e;
         }
@@ -120,13 +263,23 @@ public final class ReadPath {
       int i = find(index.smallest()[r], index.largest()[r], key);
       TableInfo t = i < 0 ? null : runs.get(r).tables().get(i);
       if (t != null && t.minSeq() <= seq) {
-        Optional<SstEntry> e = tables.get(tables.table(t), key, seq);
+        Optional<SstEntry> e = newest(tables.table(t), key, seq);
         if (e.isPresent()) {
           return e;
         }
       }
     }
     return Optional.empty();
+  }
+
+  /** The newest version of {@code key} in {@code t}, or a delete if a newer tombstone covers it. */
+  private Optional<SstEntry> newest(TableStore.OpenTable t, byte[] key, long seq) {
+    long deletedAt = t.coveringSeq(key, seq);
+    Optional<SstEntry> e = tables.get(t, key, seq);
+    if (deletedAt >= 0 && (e.isEmpty() || e.get().seq() < deletedAt)) {
+      return Optional.of(deletedAt(key, deletedAt));
+    }
+    return e;
   }
 
   /** The table of sorted run {@code r} of {@code m} whose range holds {@code key}, or null. */
@@ -145,8 +298,12 @@ public final class ReadPath {
     return index;
   }
 
-  /** The index of the run table whose range holds {@code key}, by binary search, or -1. */
-  private static int find(byte[][] smallest, byte[][] largest, byte[] key) {
+  /**
+   * The index of the run table whose range holds {@code key}, by binary search, or -1. Of two
+   * touching tables (one's largest key is the next one's smallest, a range tombstone's exclusive
+   * end) the later one holds that key.
+   */
+  static int find(byte[][] smallest, byte[][] largest, byte[] key) {
     int lo = 0;
     int hi = smallest.length - 1;
     while (lo <= hi) {
@@ -156,7 +313,7 @@ public final class ReadPath {
       } else if (Arrays.compareUnsigned(smallest[mid], key) > 0) {
         hi = mid - 1;
       } else {
-        return mid;
+        return mid + 1 < smallest.length && Arrays.equals(smallest[mid + 1], key) ? mid + 1 : mid;
       }
     }
     return -1;

@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Counters {
   public final LongAdder puts = new LongAdder();
   public final LongAdder deletes = new LongAdder();
+  public final LongAdder merges = new LongAdder();
+  public final LongAdder rangeDeletes = new LongAdder();
   public final LongAdder batches = new LongAdder();
   public final LongAdder bytesWritten = new LongAdder();
   public final LongAdder gets = new LongAdder();

@@ -68,6 +68,23 @@ public final class Keys {
     return bound;
   }
 
+  /**
+   * Checks the bounds of a range delete: two valid keys, {@code start} sorting strictly before
+   * {@code end} (unsigned bytes).
+   */
+  public static void checkRange(byte[] start, byte[] end) {
+    checkKey(start, "startInclusive");
+    checkKey(end, "endExclusive");
+    if (java.util.Arrays.compareUnsigned(start, end) >= 0) {
+      throw new IllegalArgumentException(
+          "startInclusive "
+              + describe(start)
+              + " does not sort before endExclusive "
+              + describe(end)
+              + ": the range is empty");
+    }
+  }
+
   /** The first key after every key starting with {@code prefix}, or null if there is none. */
   public static byte[] prefixEnd(byte[] prefix) {
     byte[] end = prefix.clone();

@@ -16,6 +16,7 @@ import dev.shaledb.objectstore.ObjectNotFoundException;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.PutCondition;
 import dev.shaledb.sst.RangeReader;
+import dev.shaledb.sst.RangeTombstones;
 import dev.shaledb.sst.ReadAhead;
 import dev.shaledb.sst.SstEntry;
 import dev.shaledb.sst.SstInfo;
@@ -63,6 +64,12 @@ public final class TableStore {
     public boolean contains(byte[] key) {
       return Arrays.compareUnsigned(smallestKey, key) <= 0
           && Arrays.compareUnsigned(key, largestKey) <= 0;
+    }
+
+    /** The highest sequence number {@code <= seq} of a range tombstone covering key, or -1. */
+    public long coveringSeq(byte[] key, long seq) {
+      RangeTombstones t = reader.rangeTombstones();
+      return t.isEmpty() ? -1 : t.coveringSeq(key, seq);
     }
   }
 

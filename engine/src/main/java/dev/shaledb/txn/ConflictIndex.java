@@ -27,7 +27,9 @@ import java.util.TreeMap;
  * </ul>
  *
  * Cost: a write pays one map update per key while transactions are open; a commit pays one lookup
- * per key written or read, plus the recorded keys inside each range it scanned.
+ * per key written or read, plus the recorded keys inside each range it scanned. Range deletes are
+ * recorded as ranges, in a list every check walks: they are rare, and each one conflicts with every
+ * key it covers.
  */
 public final class ConflictIndex {
   /** Map entry, deque entry and boxed number per recorded key, on a 64-bit JVM, roughly. */
@@ -36,11 +38,23 @@ public final class ConflictIndex {
   private final long maxBytes;
   private final TreeMap<byte[], Long> lastWrite = new TreeMap<>(Arrays::compareUnsigned);
   private final ArrayDeque<Recorded> order = new ArrayDeque<>();
+  private final ArrayDeque<RangeWrite> ranges = new ArrayDeque<>();
   private final TreeMap<Long, Integer> openSnapshots = new TreeMap<>();
   private long bytes;
   private long floor = -1;
 
   private record Recorded(byte[] key, long seq) {}
+
+  private record RangeWrite(byte[] start, byte[] end, long seq) {
+    boolean covers(byte[] key) {
+      return Arrays.compareUnsigned(start, key) <= 0 && Arrays.compareUnsigned(key, end) < 0;
+    }
+
+    boolean overlaps(byte[] from, byte[] to) {
+      return (to == null || Arrays.compareUnsigned(start, to) < 0)
+          && (from == null || Arrays.compareUnsigned(end, from) > 0);
+    }
+  }
 
   public ConflictIndex(long maxBytes) {
     if (maxBytes < ENTRY_OVERHEAD) {
@@ -66,12 +80,17 @@ public final class ConflictIndex {
     if (openSnapshots.isEmpty()) {
       lastWrite.clear();
       order.clear();
+      ranges.clear();
       bytes = 0;
       return;
     }
     long oldest = openSnapshots.firstKey();
     while (!order.isEmpty() && order.peekFirst().seq() <= oldest) {
       drop(order.pollFirst());
+    }
+    while (!ranges.isEmpty() && ranges.peekFirst().seq() <= oldest) {
+      RangeWrite r = ranges.pollFirst();
+      bytes -= r.start().length + r.end().length + ENTRY_OVERHEAD;
     }
   }
 
@@ -86,6 +105,19 @@ public final class ConflictIndex {
       Recorded oldest = order.pollFirst();
       floor = Math.max(floor, oldest.seq());
       drop(oldest);
+    }
+  }
+
+  /**
+   * Records a delete of {@code [start, end)} at {@code seq}; call only while {@link #tracking()}.
+   */
+  public void recordRange(byte[] start, byte[] end, long seq) {
+    ranges.addLast(new RangeWrite(start, end, seq));
+    bytes += start.length + end.length + ENTRY_OVERHEAD;
+    while (bytes > maxBytes && !ranges.isEmpty()) {
+      RangeWrite oldest = ranges.pollFirst();
+      floor = Math.max(floor, oldest.seq());
+      bytes -= oldest.start().length + oldest.end().length + ENTRY_OVERHEAD;
     }
   }
 
@@ -121,6 +153,11 @@ public final class ConflictIndex {
     if (seq != null && seq > snapshot) {
       throw conflict(key, seq, snapshot, what);
     }
+    for (RangeWrite r : ranges) {
+      if (r.seq() > snapshot && r.covers(key)) {
+        throw conflict(key, r.seq(), snapshot, what);
+      }
+    }
   }
 
   /**
@@ -136,6 +173,13 @@ public final class ConflictIndex {
     for (Map.Entry<byte[], Long> e : range.entrySet()) {
       if (e.getValue() > snapshot) {
         throw conflict(e.getKey(), e.getValue(), snapshot, "scanned");
+      }
+    }
+    for (RangeWrite r : ranges) {
+      if (r.seq() > snapshot && r.overlaps(start, end)) {
+        byte[] first =
+            start == null || Arrays.compareUnsigned(r.start(), start) > 0 ? r.start() : start;
+        throw conflict(first, r.seq(), snapshot, "scanned");
       }
     }
   }

@@ -13,25 +13,23 @@ import java.util.function.Function;
 
 /**
  * A transaction's scan: the database's keys at the snapshot ({@code base}) with the transaction's
- * own writes in the range laid over them, in one direction. An own write replaces the base's value
- * of its key; an own delete ({@link #DELETED}) hides it.
+ * own writes in the range laid over them, in one direction. An own put replaces the base's value of
+ * its key, an own delete hides it, own merge operands fold over it.
  *
  * <p>The seeks that {@link DbIterator} defines toward the far end of the direction ({@code
  * seekToLast} forward, {@code seekToFirst} reverse: "that key and nothing after it") take the first
  * key of an overlay in the other direction, since a merge cannot step backward.
  */
 final class OverlayIterator implements DbIterator {
-  /** The value of an own delete, told apart by identity. */
-  static final byte[] DELETED = new byte[0];
-
   private final DbIterator base;
-  private final NavigableMap<byte[], byte[]> ascending;
-  private final NavigableMap<byte[], byte[]> own;
+  private final NavigableMap<byte[], OwnWrite> ascending;
+  private final NavigableMap<byte[], OwnWrite> own;
   private final Function<Boolean, DbIterator> scan;
+  private final OwnWrite.Folder folder;
   private final boolean reverse;
   private final Comparator<byte[]> order;
-  private Iterator<Map.Entry<byte[], byte[]>> ownIt;
-  private Map.Entry<byte[], byte[]> ownNext;
+  private Iterator<Map.Entry<byte[], OwnWrite>> ownIt;
+  private Map.Entry<byte[], OwnWrite> ownNext;
   private KeyValue baseNext;
   private KeyValue pending;
   private boolean onlyPending;
@@ -40,10 +38,15 @@ final class OverlayIterator implements DbIterator {
   /**
    * @param ascending the own writes of the range, ascending; not changed afterwards
    * @param scan opens the base scan of the range, reverse if true
+   * @param folder folds own merge operands over the base's value
    */
   OverlayIterator(
-      NavigableMap<byte[], byte[]> ascending, Function<Boolean, DbIterator> scan, boolean reverse) {
+      NavigableMap<byte[], OwnWrite> ascending,
+      Function<Boolean, DbIterator> scan,
+      OwnWrite.Folder folder,
+      boolean reverse) {
     this.ascending = ascending;
+    this.folder = folder;
     this.own = reverse ? ascending.descendingMap() : ascending;
     this.scan = scan;
     this.reverse = reverse;
@@ -80,13 +83,16 @@ final class OverlayIterator implements DbIterator {
         baseNext = null;
         return true;
       }
+      byte[] baseValue = null;
       if (c == 0) {
-        baseNext = null; // the own write replaces or hides the base's version
+        baseValue = baseNext.value();
+        baseNext = null; // the own write replaces, hides or folds over the base's version
       }
-      Map.Entry<byte[], byte[]> e = ownNext;
+      Map.Entry<byte[], OwnWrite> e = ownNext;
       ownNext = null;
-      if (e.getValue() != DELETED) {
-        pending = new KeyValue(e.getKey().clone(), e.getValue().clone());
+      byte[] value = e.getValue().over(e.getKey(), baseValue, folder);
+      if (value != null) {
+        pending = new KeyValue(e.getKey().clone(), value.clone());
         return true;
       }
     }
@@ -131,7 +137,7 @@ final class OverlayIterator implements DbIterator {
     }
   }
 
-  private void reset(NavigableMap<byte[], byte[]> from) {
+  private void reset(NavigableMap<byte[], OwnWrite> from) {
     ownIt = from.entrySet().iterator();
     ownNext = null;
     baseNext = null;
@@ -141,7 +147,7 @@ final class OverlayIterator implements DbIterator {
 
   private void seekToFarEnd() {
     reset(own);
-    try (OverlayIterator other = new OverlayIterator(ascending, scan, !reverse)) {
+    try (OverlayIterator other = new OverlayIterator(ascending, scan, folder, !reverse)) {
       pending = other.hasNext() ? other.next() : null;
     }
     onlyPending = true;

@@ -1,6 +1,7 @@
 package dev.shaledb.txn;
 
 import dev.shaledb.DbIterator;
+import dev.shaledb.MergeOperator;
 import dev.shaledb.ReadOptions;
 import dev.shaledb.WriteOptions;
 import dev.shaledb.wal.WalEntry;
@@ -28,6 +29,9 @@ public interface TransactionHost {
    */
   CompletableFuture<Void> writeAsync(
       List<WalEntry> batch, long bytes, Consumer<ConflictIndex> check, long[] lastSeqOut);
+
+  /** The database's merge operator, or null if none is configured. */
+  MergeOperator mergeOperator();
 
   /** Ends the transaction registered with snapshot {@code seq}. */
   void closeTransaction(long seq);

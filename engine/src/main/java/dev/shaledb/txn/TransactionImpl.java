@@ -11,6 +11,7 @@ import dev.shaledb.TransactionOptions;
 import dev.shaledb.WriteBatch;
 import dev.shaledb.WriteOptions;
 import dev.shaledb.support.Keys;
+import dev.shaledb.support.Merges;
 import dev.shaledb.wal.WalEntry;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,7 +48,7 @@ public final class TransactionImpl implements Transaction {
   private final Snapshot snapshot;
   private final IsolationLevel isolation;
   private final ReadOptions atSnapshot;
-  private final TreeMap<byte[], byte[]> writes = new TreeMap<>(Arrays::compareUnsigned);
+  private final TreeMap<byte[], OwnWrite> writes = new TreeMap<>(Arrays::compareUnsigned);
   private final ReadSet reads;
   private long bytes;
   private long commitSeq = -1;
@@ -66,12 +67,17 @@ public final class TransactionImpl implements Transaction {
   public synchronized byte[] get(byte[] key) {
     checkOpen();
     Keys.checkKey(key);
-    byte[] own = writes.get(key);
-    if (own != null) {
-      return own == OverlayIterator.DELETED ? null : own.clone();
+    OwnWrite own = writes.get(key);
+    if (own != null && own.operands() == null) {
+      return own.isDelete() ? null : own.value().clone();
     }
     readKey(key);
-    return host.get(key, atSnapshot);
+    byte[] base = host.get(key, atSnapshot);
+    return own == null ? base : own.over(key, base, this::fold);
+  }
+
+  private byte[] fold(byte[] key, byte[] base, List<byte[]> operands) {
+    return Merges.fullMerge(host.mergeOperator(), key, base, operands);
   }
 
   @Override
@@ -81,9 +87,9 @@ public final class TransactionImpl implements Transaction {
     List<byte[]> out = new ArrayList<>(checked.length);
     List<Integer> fromDb = new ArrayList<>();
     for (int i = 0; i < checked.length; i++) {
-      byte[] own = writes.get(checked[i]);
-      out.add(own == null || own == OverlayIterator.DELETED ? null : own.clone());
-      if (own == null) {
+      OwnWrite own = writes.get(checked[i]);
+      out.add(own == null || own.value() == null ? null : own.value().clone());
+      if (own == null || own.operands() != null) {
         fromDb.add(i);
       }
     }
@@ -94,7 +100,8 @@ public final class TransactionImpl implements Transaction {
     }
     byte[][] values = dbKeys.length == 0 ? new byte[0][] : host.multiGet(dbKeys, atSnapshot);
     for (int j = 0; j < values.length; j++) {
-      out.set(fromDb.get(j), values[j]);
+      OwnWrite own = writes.get(dbKeys[j]);
+      out.set(fromDb.get(j), own == null ? values[j] : own.over(dbKeys[j], values[j], this::fold));
     }
     return out;
   }
@@ -116,7 +123,7 @@ public final class TransactionImpl implements Transaction {
     if (isolation == IsolationLevel.SERIALIZABLE) {
       reads.addRange(from, to);
     }
-    NavigableMap<byte[], byte[]> range = writes;
+    NavigableMap<byte[], OwnWrite> range = writes;
     if (from != null && to != null) {
       range =
           Arrays.compareUnsigned(from, to) < 0
@@ -129,9 +136,9 @@ public final class TransactionImpl implements Transaction {
     }
     // A copy: the iterator shows the own writes as of now, as a database iterator shows the
     // database as of its creation.
-    TreeMap<byte[], byte[]> own = new TreeMap<>(Arrays::compareUnsigned);
+    TreeMap<byte[], OwnWrite> own = new TreeMap<>(Arrays::compareUnsigned);
     own.putAll(range);
-    return new OverlayIterator(own, r -> host.scan(from, to, atSnapshot, r), reverse);
+    return new OverlayIterator(own, r -> host.scan(from, to, atSnapshot, r), this::fold, reverse);
   }
 
   @Override
@@ -139,19 +146,37 @@ public final class TransactionImpl implements Transaction {
     checkOpen();
     Keys.checkKey(key);
     Keys.checkValue(value);
-    take(key.clone(), value.clone());
+    take(key.clone(), OwnWrite.put(value.clone()));
   }
 
   @Override
   public synchronized void delete(byte[] key) {
     checkOpen();
     Keys.checkKey(key);
-    take(key.clone(), OverlayIterator.DELETED);
+    take(key.clone(), OwnWrite.DELETE);
   }
 
-  private void take(byte[] key, byte[] value) {
-    byte[] before = writes.get(key);
-    long after = bytes + size(key, value) - (before == null ? 0 : size(key, before));
+  @Override
+  public synchronized void merge(byte[] key, byte[] operand) {
+    checkOpen();
+    Keys.checkKey(key);
+    Keys.checkValue(operand);
+    byte[] k = key.clone();
+    OwnWrite before = writes.get(k);
+    if (before == null || before.operands() != null) {
+      // Waits for the snapshot's value: a read now would put the key in the read set.
+      List<byte[]> ops = new ArrayList<>(before == null ? List.of() : before.operands());
+      ops.add(operand.clone());
+      take(k, OwnWrite.merges(ops));
+    } else {
+      take(k, OwnWrite.put(fold(k, before.value(), List.of(operand.clone()))));
+    }
+  }
+
+  private void take(byte[] key, OwnWrite value) {
+    OwnWrite before = writes.get(key);
+    long after =
+        bytes + value.size(key, ENTRY_BYTES) - (before == null ? 0 : before.size(key, ENTRY_BYTES));
     if (after > WriteBatch.MAX_BATCH_BYTES) {
       throw new IllegalArgumentException(
           "transaction would exceed the maximum of "
@@ -164,10 +189,6 @@ public final class TransactionImpl implements Transaction {
     }
     writes.put(key, value);
     bytes = after;
-  }
-
-  private static long size(byte[] key, byte[] value) {
-    return ENTRY_BYTES + key.length + value.length;
   }
 
   private void readKey(byte[] key) {
@@ -217,11 +238,15 @@ public final class TransactionImpl implements Transaction {
 
   private List<WalEntry> batch() {
     List<WalEntry> batch = new ArrayList<>(writes.size());
-    for (Map.Entry<byte[], byte[]> e : writes.entrySet()) {
-      batch.add(
-          e.getValue() == OverlayIterator.DELETED
-              ? WalEntry.delete(e.getKey())
-              : WalEntry.put(e.getKey(), e.getValue()));
+    for (Map.Entry<byte[], OwnWrite> e : writes.entrySet()) {
+      OwnWrite w = e.getValue();
+      if (w.operands() != null) {
+        for (byte[] op : w.operands()) {
+          batch.add(WalEntry.merge(e.getKey(), op));
+        }
+      } else {
+        batch.add(w.isDelete() ? WalEntry.delete(e.getKey()) : WalEntry.put(e.getKey(), w.value()));
+      }
     }
     return batch;
   }

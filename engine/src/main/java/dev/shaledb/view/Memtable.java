@@ -4,10 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import dev.shaledb.iterate.EntryIterator;
 import dev.shaledb.sst.EntryKind;
+import dev.shaledb.sst.RangeTombstone;
+import dev.shaledb.sst.RangeTombstones;
 import dev.shaledb.sst.SstEntry;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NavigableSet;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,6 +56,12 @@ public final class Memtable {
   private final LongAdder bytes = new LongAdder();
   private final LongAdder count = new LongAdder();
   private final AtomicLong maxSeq = new AtomicLong();
+  // Range tombstones as added, and their fragmented form, rebuilt on the first read after an add:
+  // reads filter by sequence number, so one built before a later add stays correct for them.
+  private final List<RangeTombstone> ranges = new ArrayList<>();
+  private volatile RangeTombstones fragments = RangeTombstones.empty();
+  private volatile int fragmented;
+  private volatile int added;
 
   /** A memtable whose key filter is sized for {@value #DEFAULT_CAPACITY_BYTES} bytes of entries. */
   public Memtable() {
@@ -72,15 +82,23 @@ public final class Memtable {
   }
 
   /**
+   * Adds one version that never expires; see {@link #add(byte[], long, EntryKind, byte[], long)}.
+   */
+  public void add(byte[] key, long seq, EntryKind kind, byte[] value) {
+    add(key, seq, kind, value, SstEntry.NO_EXPIRY);
+  }
+
+  /**
    * Adds one version. The arrays are not copied.
    *
    * @param key 1 or more bytes
    * @param seq not negative; {@code (key, seq)} must not be in the memtable yet
-   * @param kind {@link EntryKind#PUT} or {@link EntryKind#DELETE} ({@code MERGE} is unsupported)
-   * @param value the value of a PUT; null exactly for a DELETE
+   * @param kind what the version records
+   * @param value the value of a PUT or the operand of a MERGE; null exactly for a DELETE
+   * @param expireAtMillis when a PUT or MERGE expires, or {@link SstEntry#NO_EXPIRY}
    * @throws IllegalArgumentException if an argument breaks these rules or the version exists
    */
-  public void add(byte[] key, long seq, EntryKind kind, byte[] value) {
+  public void add(byte[] key, long seq, EntryKind kind, byte[] value, long expireAtMillis) {
     requireNonNull(key, "key is null");
     requireNonNull(kind, "kind is null");
     if (key.length == 0) {
@@ -89,16 +107,17 @@ public final class Memtable {
     if (seq < 0) {
       throw new IllegalArgumentException("seq is negative: " + seq);
     }
-    if (kind == EntryKind.MERGE) {
-      throw new IllegalArgumentException("MERGE entries are not supported");
-    }
-    if ((kind == EntryKind.DELETE) != (value == null)) {
+    if (kind.hasValue() == (value == null)) {
       throw new IllegalArgumentException(
-          kind == EntryKind.DELETE ? "a DELETE has no value" : "value is null for a PUT");
+          kind == EntryKind.DELETE ? "a DELETE has no value" : "value is null for a " + kind);
+    }
+    if (expireAtMillis != SstEntry.NO_EXPIRY && (expireAtMillis < 0 || !kind.hasValue())) {
+      throw new IllegalArgumentException(
+          "expireAtMillis " + expireAtMillis + " is invalid for a " + kind);
     }
     // Before the entry, so a reader that can see the entry also sees its filter bits.
     filter.add(key);
-    if (!entries.add(new Node(key, seq, kind, value))) {
+    if (!entries.add(new Node(key, seq, kind, value, expireAtMillis))) {
       throw new IllegalArgumentException("the memtable already holds seq " + seq + " of the key");
     }
     bytes.add(key.length + (value == null ? 0 : value.length) + ENTRY_OVERHEAD_BYTES);
@@ -107,8 +126,40 @@ public final class Memtable {
   }
 
   /**
-   * The newest version of {@code key} with {@code seq <= maxSeq}, PUT or DELETE, or null if there
-   * is none. The entry's arrays are the memtable's own.
+   * Adds a range tombstone: every version with a lower sequence number of every key in {@code
+   * [start, end)} is deleted. The arrays are not copied.
+   *
+   * @throws IllegalArgumentException if {@code start} does not sort before {@code end}
+   */
+  public void addRangeTombstone(byte[] start, byte[] end, long seq) {
+    RangeTombstone t = new RangeTombstone(start, end, seq);
+    synchronized (ranges) {
+      ranges.add(t);
+      added = ranges.size();
+    }
+    bytes.add(start.length + end.length + ENTRY_OVERHEAD_BYTES);
+    count.increment();
+    maxSeq.accumulateAndGet(seq, Math::max);
+  }
+
+  /** The range tombstones added so far, fragmented (filter by sequence number to read). */
+  public RangeTombstones rangeTombstones() {
+    if (fragmented == added) {
+      return fragments; // the common case: no lock on the read path
+    }
+    synchronized (ranges) {
+      if (fragmented != ranges.size()) {
+        fragments = RangeTombstones.of(List.copyOf(ranges));
+        fragmented = ranges.size();
+      }
+      return fragments;
+    }
+  }
+
+  /**
+   * The newest version of {@code key} with {@code seq <= maxSeq}, or null if there is none. The
+   * entry's arrays are the memtable's own. A MERGE's older versions are read with {@link
+   * #iterator}.
    */
   public SstEntry get(byte[] key, long maxSeq) {
     requireNonNull(key, "key is null");
@@ -119,7 +170,7 @@ public final class Memtable {
     if (found == null || !Arrays.equals(found.key, key)) {
       return null;
     }
-    return new SstEntry(found.key, found.seq, found.kind, found.value, SstEntry.NO_EXPIRY);
+    return new SstEntry(found.key, found.seq, found.kind, found.value, found.expireAtMillis);
   }
 
   /**
@@ -143,7 +194,7 @@ public final class Memtable {
   }
 
   public boolean isEmpty() {
-    return entries.isEmpty();
+    return entries.isEmpty() && added == 0;
   }
 
   /** The highest sequence number added, 0 when empty. */
@@ -158,13 +209,15 @@ public final class Memtable {
     final long seq;
     final EntryKind kind;
     final byte[] value;
+    final long expireAtMillis;
 
-    Node(byte[] key, long seq, EntryKind kind, byte[] value) {
+    Node(byte[] key, long seq, EntryKind kind, byte[] value, long expireAtMillis) {
       this.prefix = prefix(key);
       this.key = key;
       this.seq = seq;
       this.kind = kind;
       this.value = value;
+      this.expireAtMillis = expireAtMillis;
     }
 
     /**
@@ -182,7 +235,7 @@ public final class Memtable {
 
     /** A search key that sorts just before the first version of {@code key} with seq <= maxSeq. */
     static Node probe(byte[] key, long maxSeq) {
-      return new Node(key, maxSeq, null, null);
+      return new Node(key, maxSeq, null, null, SstEntry.NO_EXPIRY);
     }
   }
 
@@ -288,6 +341,12 @@ public final class Memtable {
     public byte[] value() {
       checkValid();
       return current.value;
+    }
+
+    @Override
+    public long expireAtMillis() {
+      checkValid();
+      return current.expireAtMillis;
     }
 
     private void checkValid() {

@@ -3,13 +3,13 @@ package dev.shaledb.write;
 import dev.shaledb.DbListener;
 import dev.shaledb.error.FencedException;
 import dev.shaledb.iterate.EntryIterator;
-import dev.shaledb.iterate.Retention;
+import dev.shaledb.iterate.VersionRewriter;
 import dev.shaledb.manifest.CondemnedTablesException;
 import dev.shaledb.manifest.FenceableManifest;
 import dev.shaledb.manifest.Manifest;
 import dev.shaledb.manifest.TableInfo;
+import dev.shaledb.sst.RangeTombstones;
 import dev.shaledb.sst.SstBuilder;
-import dev.shaledb.sst.SstEntry;
 import dev.shaledb.sst.SstOptions;
 import dev.shaledb.support.BackgroundHealth;
 import dev.shaledb.support.Counters;
@@ -23,7 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +54,7 @@ public final class Flusher {
   private final WriterState state;
   private final MemoryBudget budget;
   private final int l0StopTables;
-  private final LongSupplier retainSeq;
+  private final Supplier<VersionRewriter.Policy> rewritePolicy;
   private final Consumer<Manifest> onFlushed;
   private final DbListener listener;
   private final BackgroundHealth health;
@@ -74,7 +74,7 @@ public final class Flusher {
       WriterState state,
       MemoryBudget budget,
       int l0StopTables,
-      LongSupplier retainSeq,
+      Supplier<VersionRewriter.Policy> rewritePolicy,
       Consumer<Manifest> onFlushed,
       DbListener listener,
       BackgroundHealth health) {
@@ -89,7 +89,7 @@ public final class Flusher {
     this.state = state;
     this.budget = budget;
     this.l0StopTables = l0StopTables;
-    this.retainSeq = retainSeq;
+    this.rewritePolicy = rewritePolicy;
     this.onFlushed = onFlushed;
     this.listener = listener;
     this.health = health;
@@ -207,15 +207,16 @@ public final class Flusher {
     String id = ids.next();
     // Versions no snapshot can see are dropped already here: an overwrite-heavy memtable holds
     // many versions of few keys, and each one flushed would be uploaded and compacted again.
-    Retention retention = new Retention(retainSeq.getAsLong(), false);
     try (SstBuilder builder = SstBuilder.inMemory(tableOptions, id);
         EntryIterator it = frozen.memtable().iterator(Long.MAX_VALUE)) {
+      RangeTombstones ranges = frozen.memtable().rangeTombstones();
+      VersionRewriter.Policy policy = rewritePolicy.get().withTombstones(ranges);
+      VersionRewriter rewriter = new VersionRewriter(policy, builder::add);
       for (it.seekToFirst(); it.isValid(); it.next()) {
-        if (!retention.keep(it.key(), it.seq(), it.kind())) {
-          continue;
-        }
-        builder.add(it.key(), it.seq(), it.kind(), it.value(), SstEntry.NO_EXPIRY);
+        rewriter.add(it.key(), it.seq(), it.kind(), it.value(), it.expireAtMillis());
       }
+      rewriter.finish();
+      builder.addRangeTombstones(ranges.retain(policy.retainSeq(), false));
       TableInfo table = TableStore.describe(id, builder.finish());
       tables.upload(id, builder.bytes());
       tables.warm(id, builder.bytes());

@@ -1,6 +1,7 @@
 package dev.shaledb.write;
 
 import dev.shaledb.sst.EntryKind;
+import dev.shaledb.sst.SstEntry;
 import dev.shaledb.view.Memtable;
 import dev.shaledb.wal.WalBatch;
 import dev.shaledb.wal.WalEntry;
@@ -34,7 +35,12 @@ public final class WalApply {
         continue;
       }
       WalEntry e = entries.get(i);
-      memtable.add(e.key(), seq, kindOf(e), e.value());
+      if (e.kind() == WalEntry.Kind.DELETE_RANGE) {
+        memtable.addRangeTombstone(e.key(), e.rangeEnd(), seq);
+      } else {
+        long expiry = e.hasExpiry() ? e.expireAtMillis() : SstEntry.NO_EXPIRY;
+        memtable.add(e.key(), seq, kindOf(e), e.value(), expiry);
+      }
       applied = seq;
     }
     return applied;
@@ -45,9 +51,7 @@ public final class WalApply {
       case PUT -> EntryKind.PUT;
       case DELETE -> EntryKind.DELETE;
       case MERGE -> EntryKind.MERGE;
-      // The memtable has no range tombstones yet; applying one as anything else would lose it.
-      case DELETE_RANGE ->
-          throw new UnsupportedOperationException("range deletes are not applied yet");
+      case DELETE_RANGE -> throw new IllegalArgumentException("a range delete is no version");
     };
   }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,8 @@ public final class WritePath {
   private final DbListener listener;
   private final WriterState state;
   private final ReentrantLock lock;
+  // Stamps the default TTL on puts and merges without one (Expiry.stamp).
+  private final UnaryOperator<List<WalEntry>> stamp;
   private final ConflictIndex conflicts;
   private long lastSeq;
   private volatile boolean closed;
@@ -59,7 +62,8 @@ public final class WritePath {
       long lastSeq,
       Runnable onFreeze,
       DbListener listener,
-      long conflictHistoryBytes) {
+      long conflictHistoryBytes,
+      UnaryOperator<List<WalEntry>> stamp) {
     this.wal = wal;
     this.view = view;
     this.budget = budget;
@@ -71,6 +75,7 @@ public final class WritePath {
     this.onFreeze = onFreeze;
     this.listener = listener;
     this.conflicts = new ConflictIndex(conflictHistoryBytes);
+    this.stamp = stamp;
   }
 
   /**
@@ -120,6 +125,7 @@ public final class WritePath {
     if (batch.isEmpty()) {
       return 0;
     }
+    batch = stamp.apply(batch);
     budget.admit();
     long start = System.nanoTime();
     long[] seq = new long[1];
@@ -162,6 +168,7 @@ public final class WritePath {
     if (batch.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
+    batch = stamp.apply(batch);
     budget.admit();
     long start = System.nanoTime();
     long[] seq = lastSeqOut;
@@ -251,7 +258,12 @@ public final class WritePath {
       WalApply.apply(walBatch, lastSeq, memtable);
       if (conflicts.tracking()) {
         for (int i = 0; i < entries.size(); i++) {
-          conflicts.record(entries.get(i).key(), first + i);
+          WalEntry e = entries.get(i);
+          if (e.kind() == WalEntry.Kind.DELETE_RANGE) {
+            conflicts.recordRange(e.key(), e.rangeEnd(), first + i);
+          } else {
+            conflicts.record(e.key(), first + i);
+          }
         }
       }
       lastSeq = walBatch.lastSeq();
@@ -286,7 +298,12 @@ public final class WritePath {
     counters.batches.increment();
     counters.bytesWritten.add(bytes);
     for (WalEntry e : batch) {
-      (e.kind() == WalEntry.Kind.PUT ? counters.puts : counters.deletes).increment();
+      switch (e.kind()) {
+        case PUT -> counters.puts.increment();
+        case DELETE -> counters.deletes.increment();
+        case MERGE -> counters.merges.increment();
+        case DELETE_RANGE -> counters.rangeDeletes.increment();
+      }
     }
   }
 

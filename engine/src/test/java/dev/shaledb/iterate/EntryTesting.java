@@ -193,6 +193,11 @@ public final class EntryTesting {
     }
 
     @Override
+    public long expireAtMillis() {
+      return delegate.expireAtMillis();
+    }
+
+    @Override
     public void close() {
       closes++;
       onClose.run();

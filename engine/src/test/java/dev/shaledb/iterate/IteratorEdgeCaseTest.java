@@ -233,7 +233,7 @@ class IteratorEdgeCaseTest {
   void sortedRunRejectsOverlappingTables() {
     List<TableInfo> infos = new ArrayList<>();
     List<SstReader> readers = new ArrayList<>();
-    addTable(infos, readers, SstEntry.put(b("a"), 1, b("v")), SstEntry.put(b("c"), 1, b("v")));
+    addTable(infos, readers, SstEntry.put(b("a"), 1, b("v")), SstEntry.put(b("d"), 1, b("v")));
     addTable(infos, readers, SstEntry.put(b("c"), 2, b("v")));
     assertThatThrownBy(() -> new SortedRunIterator(infos, info -> Iterators.empty()))
         .isInstanceOf(IllegalArgumentException.class)

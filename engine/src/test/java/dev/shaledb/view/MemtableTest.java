@@ -137,9 +137,14 @@ class MemtableTest {
     Memtable m = new Memtable();
     m.add(b("k"), 1, EntryKind.PUT, b("v"));
 
-    assertThatThrownBy(() -> m.add(b("k"), 2, EntryKind.MERGE, b("v")))
+    assertThatThrownBy(() -> m.add(b("k"), 2, EntryKind.MERGE, null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("MERGE");
+    assertThatThrownBy(() -> m.add(b("k"), 2, EntryKind.DELETE, null, 5))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("expireAtMillis");
+    assertThatThrownBy(() -> m.addRangeTombstone(b("z"), b("a"), 2))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> m.add(b("k"), 2, EntryKind.PUT, null))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> m.add(b("k"), 2, EntryKind.DELETE, b("v")))

@@ -19,6 +19,9 @@
  *   <li>{@link dev.shaledb.error.TransactionConflictException}: a transaction or conditional write
  *       met a write committed after its snapshot; nothing of it was applied, and running it again
  *       is safe.
+ *   <li>{@link dev.shaledb.error.MergeOperatorException}: a read met merge operands that the
+ *       configured merge operator could not fold (it threw, or none is configured); nothing stored
+ *       changed.
  *   <li>{@code dev.shaledb.objectstore.ObjectStoreException} and its subtypes: the object store
  *       failed or refused a request.
  * </ul>

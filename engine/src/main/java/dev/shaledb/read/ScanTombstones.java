@@ -1,0 +1,101 @@
+package dev.shaledb.read;
+
+import dev.shaledb.iterate.VisibleIterator;
+import dev.shaledb.manifest.TableInfo;
+import dev.shaledb.sst.RangeTombstones;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The range tombstones one scan honours: those of the memtables and the L0 tables it reads, joined
+ * when it starts, and those of each sorted run, taken from the run's table that holds the key asked
+ * about, opened as the scan reaches it (a run table's tombstones lie within its key range). A range
+ * tombstone is a delete of each key it covers at its sequence number, so which source it comes from
+ * does not matter to what it hides.
+ *
+ * <p>Cost per key: one fragment search if any memtable or L0 table has tombstones, and per run a
+ * key comparison against the cached table's bounds (a binary search when the scan leaves it). Not
+ * thread-safe: one per scan.
+ */
+final class ScanTombstones implements VisibleIterator.Tombstones {
+  private final RangeTombstones fixed;
+  private final Run[] runs;
+
+  private ScanTombstones(RangeTombstones fixed, Run[] runs) {
+    this.fixed = fixed;
+    this.runs = runs;
+  }
+
+  /** The tombstones of {@code fixed} sources and of {@code runs}. */
+  static VisibleIterator.Tombstones of(List<RangeTombstones> fixed, List<Run> runs) {
+    List<RangeTombstones> some = new ArrayList<>();
+    for (RangeTombstones t : fixed) {
+      if (!t.isEmpty()) {
+        some.add(t);
+      }
+    }
+    RangeTombstones joined =
+        some.isEmpty()
+            ? RangeTombstones.empty()
+            : some.size() == 1 ? some.get(0) : RangeTombstones.union(some);
+    if (joined.isEmpty() && runs.isEmpty()) {
+      return VisibleIterator.Tombstones.NONE;
+    }
+    return new ScanTombstones(joined, runs.toArray(new Run[0]));
+  }
+
+  @Override
+  public long coveringSeq(byte[] key, long maxSeq) {
+    long seq = fixed.isEmpty() ? -1 : fixed.coveringSeq(key, maxSeq);
+    for (Run run : runs) {
+      seq = Math.max(seq, run.coveringSeq(key, maxSeq));
+    }
+    return seq;
+  }
+
+  /** One sorted run's tombstones, by the table holding the key; caches the last table. */
+  static final class Run {
+    private final List<TableInfo> tables;
+    private final byte[][] smallest;
+    private final byte[][] largest;
+    private final Function<TableInfo, RangeTombstones> opener;
+    private int cached = -1;
+    private RangeTombstones cachedTombstones;
+
+    /**
+     * @param tables the run's tables in key order, with their smallest and largest keys
+     * @param opener the tombstones of a table (opening it if need be)
+     */
+    Run(
+        List<TableInfo> tables,
+        byte[][] smallest,
+        byte[][] largest,
+        Function<TableInfo, RangeTombstones> opener) {
+      this.tables = tables;
+      this.smallest = smallest;
+      this.largest = largest;
+      this.opener = opener;
+    }
+
+    long coveringSeq(byte[] key, long maxSeq) {
+      if (!holds(cached, key)) {
+        cached = ReadPath.find(smallest, largest, key);
+        if (cached < 0) {
+          return -1;
+        }
+        cachedTombstones = opener.apply(tables.get(cached));
+      }
+      return cachedTombstones.isEmpty() ? -1 : cachedTombstones.coveringSeq(key, maxSeq);
+    }
+
+    /** Whether table {@code i} is the one {@link ReadPath#find} picks for {@code key}. */
+    private boolean holds(int i, byte[] key) {
+      return i >= 0
+          && Arrays.compareUnsigned(smallest[i], key) <= 0
+          && Arrays.compareUnsigned(key, largest[i]) <= 0
+          && !(i + 1 < smallest.length && Arrays.equals(smallest[i + 1], key));
+    }
+  }
+}
