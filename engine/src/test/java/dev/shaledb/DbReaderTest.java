@@ -43,6 +43,49 @@ class DbReaderTest {
     assertThat(store.list("").join()).isEmpty();
   }
 
+  /**
+   * Chaos seed 3497096639: a reader that had applied a range delete from the WAL dropped it when it
+   * moved to a manifest whose tables ended below it, and showed the deleted keys again.
+   */
+  @Test
+  void seed3497096639_aReaderKeepsRangeDeletesAboveTheManifestItMovesTo() throws Exception {
+    java.util.concurrent.CountDownLatch uploads = new java.util.concurrent.CountDownLatch(1);
+    dev.shaledb.objectstore.ObjectStore held =
+        new dev.shaledb.objectstore.ForwardingObjectStore(store) {
+          @Override
+          public java.util.concurrent.CompletableFuture<dev.shaledb.objectstore.ObjectMeta> put(
+              String key,
+              java.nio.ByteBuffer data,
+              dev.shaledb.objectstore.PutCondition condition) {
+            if (key.contains("/sst/")) {
+              try {
+                uploads.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            return super.put(key, data, condition);
+          }
+        };
+    try (Db db = Db.open(held, "db", writerOptions(1024));
+        DbReader reader = DbReader.open(store, "db", manual())) {
+      db.put(b("k1"), new byte[2048]); // fills the memtable: it freezes, its flush waits
+      db.deleteRange(b("k0"), b("k9"));
+      db.put(b("k5"), b("after"));
+      reader.refresh();
+      assertThat(reader.get(b("k1"))).isNull();
+      uploads.countDown(); // the flush publishes tables up to k1's write, below the range delete
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (db.stats().flushes() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      reader.refresh();
+      assertThat(reader.get(b("k1"))).isNull();
+      assertThat(reader.get(b("k5"))).isEqualTo(b("after"));
+      assertThat(keys(reader.scan(null, null))).containsExactly("k5");
+    }
+  }
+
   @Test
   void seesDurableWritesAfterRefreshButNeverUnuploadedOnes() {
     try (Db db = Db.open(store, "db", writerOptions(64 << 20));

@@ -7,6 +7,7 @@ import dev.shaledb.error.DbException;
 import dev.shaledb.iterate.EntryIterator;
 import dev.shaledb.manifest.Manifest;
 import dev.shaledb.manifest.ManifestStore;
+import dev.shaledb.sst.RangeTombstone;
 import dev.shaledb.support.CorruptionReporter;
 import dev.shaledb.view.Memtable;
 import dev.shaledb.wal.ReplayAnchorMissingException;
@@ -181,8 +182,15 @@ public final class ReaderCatchUp {
     try (EntryIterator it = memtable.iterator(Long.MAX_VALUE)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         if (it.seq() > flushedSeq) {
-          kept.add(it.key(), it.seq(), it.kind(), it.value());
+          kept.add(it.key(), it.seq(), it.kind(), it.value(), it.expireAtMillis());
         }
+      }
+    }
+    // Range tombstones too (chaos seed 3497096639: a reader showed range-deleted keys again once
+    // the manifest it switched to did not hold the tombstone yet).
+    for (RangeTombstone t : memtable.rangeTombstones().toTombstones()) {
+      if (t.seq() > flushedSeq) {
+        kept.addRangeTombstone(t.start(), t.end(), t.seq());
       }
     }
     return kept;
