@@ -104,8 +104,10 @@ public final class Workload {
       writes.put(keys.randomKey(), true);
     } else if (op < 480) {
       writes.put(keys.randomKey(), false);
-    } else if (op < 560) {
+    } else if (op < 540) {
       writes.delete(keys.randomKey(), random.nextBoolean());
+    } else if (op < 560) {
+      writes.rangeDelete(random.nextBoolean());
     } else if (op < 660) {
       writes.batch(random.nextBoolean());
     } else if (op < 770) {

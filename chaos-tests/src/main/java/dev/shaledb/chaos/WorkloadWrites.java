@@ -79,6 +79,24 @@ final class WorkloadWrites {
     write(List.of(w), durable, new WriteBatch().delete(bytes(key)));
   }
 
+  /**
+   * A range delete of one to eight consecutive keys from a random one: to the oracle, an atomic
+   * delete of every key of the workload's key space in the range (no other keys sort between them).
+   */
+  void rangeDelete(boolean durable) {
+    int from = keys.randomIndex();
+    int width = 1 + random.nextInt(8);
+    List<ExpectedState.Write> writes = new ArrayList<>();
+    for (int i = from; i < Math.min(from + width, keys.size()); i++) {
+      writes.add(oracle.beginDelete(process, KeySpace.key(i)));
+    }
+    tally.inc(Stat.RANGE_DELETES);
+    write(
+        writes,
+        durable,
+        new WriteBatch().deleteRange(bytes(KeySpace.key(from)), bytes(KeySpace.key(from + width))));
+  }
+
   /** An atomic batch of one to five random keys, a quarter of them deletes. */
   void batch(boolean durable) {
     Map<String, Boolean> chosen = new LinkedHashMap<>();
