@@ -18,6 +18,12 @@ public interface KvEngine extends AutoCloseable {
   void put(byte[] key, byte[] value);
 
   /** The value of {@code key}, or null. */
+  /** Adds {@code operand} (8 bytes, little-endian) to the counter at {@code key}; no sync. */
+  void merge(byte[] key, byte[] operand);
+
+  /** Deletes every key in {@code [start, end)}; no sync. */
+  void deleteRange(byte[] start, byte[] end);
+
   byte[] get(byte[] key);
 
   /** A cursor over the keys at or after {@code from} (null: from the first key). */

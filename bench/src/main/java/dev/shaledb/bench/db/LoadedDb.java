@@ -1,6 +1,7 @@
 package dev.shaledb.bench.db;
 
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * A database in a temporary directory holding keys 0..num-1, written in order, then closed and
@@ -25,10 +26,27 @@ final class LoadedDb implements AutoCloseable {
    *     it
    */
   static LoadedDb load(String engine, String kv, long num, boolean blockCache) {
+    return load(engine, kv, num, blockCache, null);
+  }
+
+  /**
+   * As {@link #load(String, String, long, boolean)}, running {@code afterFill} (null: none) on the
+   * database reopened after the fill and settled, then closing it again (so what it wrote is in a
+   * level-0 table).
+   */
+  static LoadedDb load(
+      String engine, String kv, long num, boolean blockCache, Consumer<KvEngine> afterFill) {
     int[] sizes = BenchData.sizes(kv);
     Path dir = BenchData.tempDir("shaledb-read-");
     try (KvEngine writer = KvEngine.open(engine, dir, true)) {
       BenchData.fillSeq(writer, num, sizes[0], BenchData.values(sizes[1], 2));
+    }
+    if (afterFill != null) {
+      try (KvEngine writer = KvEngine.open(engine, dir, true)) {
+        writer.awaitCompactions();
+        afterFill.accept(writer);
+        writer.flush();
+      }
     }
     KvEngine db = KvEngine.open(engine, dir, blockCache);
     db.awaitCompactions();
@@ -38,7 +56,7 @@ final class LoadedDb implements AutoCloseable {
         while (cursor.next()) {
           seen++;
         }
-        if (seen != num) {
+        if (afterFill == null ? seen != num : seen > num) {
           throw new IllegalStateException(engine + " holds " + seen + " keys, expected " + num);
         }
       }

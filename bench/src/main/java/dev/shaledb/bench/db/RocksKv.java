@@ -12,6 +12,7 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.UInt64AddOperator;
 import org.rocksdb.WriteOptions;
 
 /**
@@ -44,6 +45,7 @@ final class RocksKv implements KvEngine {
         new Options()
             .setCreateIfMissing(true)
             .setCompressionType(CompressionType.NO_COMPRESSION)
+            .setMergeOperator(new UInt64AddOperator())
             .setTableFormatConfig(table);
     db = RocksDB.open(options, dir.toString());
   }
@@ -60,6 +62,24 @@ final class RocksKv implements KvEngine {
   public void put(byte[] key, byte[] value) {
     try {
       db.put(writeOptions, key, value);
+    } catch (RocksDBException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void merge(byte[] key, byte[] operand) {
+    try {
+      db.merge(writeOptions, key, operand);
+    } catch (RocksDBException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void deleteRange(byte[] start, byte[] end) {
+    try {
+      db.deleteRange(writeOptions, start, end);
     } catch (RocksDBException e) {
       throw new IllegalStateException(e);
     }

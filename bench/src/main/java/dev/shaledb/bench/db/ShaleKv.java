@@ -4,10 +4,14 @@ import dev.shaledb.Db;
 import dev.shaledb.DbIterator;
 import dev.shaledb.DbOptions;
 import dev.shaledb.KeyValue;
+import dev.shaledb.MergeOperator;
 import dev.shaledb.WriteOptions;
 import dev.shaledb.objectstore.LocalFileObjectStore;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * ShaleDB on a {@link LocalFileObjectStore} in a directory, default options except the block cache
@@ -26,7 +30,10 @@ final class ShaleKv implements KvEngine {
   static ShaleKv open(Path dir, boolean blockCache) {
     LocalFileObjectStore store = new LocalFileObjectStore(dir);
     DbOptions options =
-        blockCache ? DbOptions.defaults() : DbOptions.builder().blockCacheBytes(0).build();
+        DbOptions.builder()
+            .blockCacheBytes(blockCache ? DbOptions.defaults().blockCacheBytes() : 0)
+            .mergeOperator(UINT64_ADD)
+            .build();
     try {
       return new ShaleKv(store, Db.open(store, "", options));
     } catch (RuntimeException e) {
@@ -38,6 +45,38 @@ final class ShaleKv implements KvEngine {
   @Override
   public void put(byte[] key, byte[] value) {
     db.put(key, value, WriteOptions.noWait());
+  }
+
+  /** RocksDB's {@code UInt64AddOperator}: 8-byte little-endian counters added up. */
+  static final MergeOperator UINT64_ADD =
+      new MergeOperator() {
+        @Override
+        public byte[] fullMerge(byte[] key, byte[] base, List<byte[]> operands) {
+          long sum = base == null ? 0 : decode(base);
+          for (byte[] op : operands) {
+            sum += decode(op);
+          }
+          return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(sum).array();
+        }
+
+        @Override
+        public byte[] partialMerge(byte[] key, List<byte[]> operands) {
+          return fullMerge(key, null, operands);
+        }
+
+        private long decode(byte[] b) {
+          return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        }
+      };
+
+  @Override
+  public void merge(byte[] key, byte[] operand) {
+    db.merge(key, operand, WriteOptions.noWait());
+  }
+
+  @Override
+  public void deleteRange(byte[] start, byte[] end) {
+    db.deleteRange(start, end, WriteOptions.noWait());
   }
 
   @Override
