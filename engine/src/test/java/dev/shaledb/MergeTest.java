@@ -190,6 +190,27 @@ class MergeTest {
   }
 
   @Test
+  void aReaderFoldsWithItsOwnOperatorAndFailsPreciselyWithout() {
+    try (Db db = Db.open(store, "db", options(COUNTER))) {
+      db.put(b("c"), n(1));
+      db.merge(b("c"), n(2));
+      db.engine().flushMemtables();
+      db.merge(b("c"), n(3));
+      DbReaderOptions manual = DbReaderOptions.builder().pollInterval(Duration.ZERO).build();
+      try (DbReader reader =
+          DbReader.open(store, "db", manual.toBuilder().mergeOperator(COUNTER).build())) {
+        assertThat(n(reader.get(b("c")))).isEqualTo(6);
+        assertThat(values(reader.scan(null, null))).containsExactly("c=6");
+      }
+      try (DbReader reader = DbReader.open(store, "db", manual)) {
+        assertThatThrownBy(() -> reader.get(b("c")))
+            .isInstanceOf(MergeOperatorException.class)
+            .hasMessageContaining("no merge operator");
+      }
+    }
+  }
+
+  @Test
   void theOperatorsOfADatabaseAndItsCompactionMustAgree() {
     MergeOperator other = (k, b, ops) -> b;
     assertThatThrownBy(
