@@ -22,8 +22,10 @@ import java.util.SplittableRandom;
  * until it is killed, printing one line per event and flushing each: {@code B <n> <key> <token>|-}
  * for each key of write call {@code n} before the call (a put of the value with that token, or a
  * delete), {@code A <n>} once it returned, {@code F <n>} if it failed. Odd-numbered calls commit
- * their writes as a transaction rather than a batch, so kills also land inside commits. The parent
- * reads the lines, which survive the kill in the pipe, into an {@link ExpectedState}.
+ * their writes as a transaction rather than a batch, so kills also land inside commits; one in
+ * twenty even-numbered calls is a range delete of one to four consecutive keys instead (a delete of
+ * each for the oracle). The parent reads the lines, which survive the kill in the pipe, into an
+ * {@link ExpectedState}.
  *
  * <p>Arguments: store URI (see {@link ObjectStores#open}), writer id, seed, number of keys, and
  * optionally the {@link KillProfile} (default {@code SMALL}) and a disk cache directory. With a
@@ -71,7 +73,20 @@ public final class KillChild {
       List<byte[][]> ops = new ArrayList<>();
       Set<String> inBatch = new HashSet<>();
       StringBuilder begun = new StringBuilder();
-      while (inBatch.size() < Math.min(profile.keysPerBatch(), keys)) {
+      boolean ranged = n % 2 == 0 && random.nextInt(20) == 0;
+      if (ranged) {
+        // A range delete of 1 to 4 consecutive keys: a delete of each for the oracle.
+        int from = random.nextInt(keys);
+        int width = 1 + random.nextInt(4);
+        for (int i = from; i < Math.min(from + width, keys); i++) {
+          inBatch.add(KeySpace.key(i));
+          begun.append("B ").append(n).append(' ').append(KeySpace.key(i)).append(" -\n");
+        }
+        batch.deleteRange(
+            KeySpace.key(from).getBytes(StandardCharsets.UTF_8),
+            KeySpace.key(from + width).getBytes(StandardCharsets.UTF_8));
+      }
+      while (!ranged && inBatch.size() < Math.min(profile.keysPerBatch(), keys)) {
         String key = KeySpace.key(random.nextInt(keys));
         if (!inBatch.add(key)) {
           continue;
