@@ -1,6 +1,5 @@
 package dev.shaledb.bench.db;
 
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -75,41 +74,13 @@ public class DeleteRangeBenchmark {
     }
   }
 
-  /** Per-thread random keys and scan position. */
-  @State(Scope.Thread)
-  public static class Reader {
-    private final SplittableRandom random = new SplittableRandom(1000);
-    private byte[] key;
-    private KvEngine.Cursor cursor;
-
-    @Setup(Level.Trial)
-    public void setUp(Loaded state) {
-      key = BenchData.newKey(state.loaded.keySize);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-      if (cursor != null) {
-        cursor.close();
-      }
-    }
+  @Benchmark
+  public byte[] readrandom(Loaded state, ReaderState reader) {
+    return state.loaded.db.get(reader.randomKey(state.loaded));
   }
 
   @Benchmark
-  public byte[] readrandom(Loaded state, Reader reader) {
-    return state.loaded.db.get(
-        BenchData.setKey(reader.key, reader.random.nextLong(state.loaded.num)));
-  }
-
-  @Benchmark
-  public byte[] readseq(Loaded state, Reader reader) {
-    if (reader.cursor == null || !reader.cursor.next()) {
-      if (reader.cursor != null) {
-        reader.cursor.close();
-      }
-      reader.cursor = state.loaded.db.scan(null);
-      reader.cursor.next();
-    }
-    return reader.cursor.value();
+  public byte[] readseq(Loaded state, ReaderState reader) {
+    return reader.nextOfScan(state.loaded);
   }
 }

@@ -1,8 +1,6 @@
 package dev.shaledb.bench.db;
 
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -70,34 +68,9 @@ public class ReadBenchmark {
     }
   }
 
-  /** Per-thread random keys and scan position. */
-  @State(Scope.Thread)
-  public static class Reader {
-    private static final AtomicInteger THREADS = new AtomicInteger();
-    private final SplittableRandom random = new SplittableRandom(1000 + THREADS.getAndIncrement());
-    private byte[] key;
-    private KvEngine.Cursor cursor;
-
-    @Setup(Level.Trial)
-    public void setUp(Loaded state) {
-      key = BenchData.newKey(state.loaded.keySize);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-      if (cursor != null) {
-        cursor.close();
-      }
-    }
-
-    byte[] randomKey(long num) {
-      return BenchData.setKey(key, random.nextLong(num));
-    }
-  }
-
   @Benchmark
-  public byte[] readrandom(Loaded state, Reader reader) {
-    byte[] value = state.loaded.db.get(reader.randomKey(state.loaded.num));
+  public byte[] readrandom(Loaded state, ReaderState reader) {
+    byte[] value = state.loaded.db.get(reader.randomKey(state.loaded));
     if (value == null) {
       throw new IllegalStateException("a key written by the fill is missing");
     }
@@ -105,21 +78,14 @@ public class ReadBenchmark {
   }
 
   @Benchmark
-  public byte[] seekrandom(Loaded state, Reader reader) {
-    try (KvEngine.Cursor cursor = state.loaded.db.scan(reader.randomKey(state.loaded.num))) {
+  public byte[] seekrandom(Loaded state, ReaderState reader) {
+    try (KvEngine.Cursor cursor = state.loaded.db.scan(reader.randomKey(state.loaded))) {
       return cursor.next() ? cursor.value() : null;
     }
   }
 
   @Benchmark
-  public byte[] readseq(Loaded state, Reader reader) {
-    if (reader.cursor == null || !reader.cursor.next()) {
-      if (reader.cursor != null) {
-        reader.cursor.close();
-      }
-      reader.cursor = state.loaded.db.scan(null);
-      reader.cursor.next();
-    }
-    return reader.cursor.value();
+  public byte[] readseq(Loaded state, ReaderState reader) {
+    return reader.nextOfScan(state.loaded);
   }
 }
