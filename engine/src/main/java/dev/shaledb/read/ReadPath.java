@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Answers reads from a {@link DbView}, newest source first: the active memtable, the frozen ones,
@@ -214,15 +215,19 @@ public final class ReadPath {
       fixed.add(f.memtable().rangeTombstones());
     }
     ManifestState m = view.manifest();
+    List<ScanTombstones.Run> runTombstones = new ArrayList<>();
+    Function<TableInfo, RangeTombstones> opener = t -> tables.table(t).reader().rangeTombstones();
     for (TableInfo t : m.l0()) {
       if (overlaps(t, start, end)) {
         sources.add(tables.iterator(t, start, end, seq, readAhead));
-        fixed.add(tables.table(t).reader().rangeTombstones());
+        // Like a run of one table: opened when the scan reaches its range, not now.
+        runTombstones.add(
+            new ScanTombstones.Run(
+                List.of(t), new byte[][] {t.smallestKey()}, new byte[][] {t.largestKey()}, opener));
       }
     }
     RunIndex index = runIndex(m);
     List<SortedRun> runs = m.sortedRuns();
-    List<ScanTombstones.Run> runTombstones = new ArrayList<>();
     for (int r = 0; r < runs.size(); r++) {
       sources.add(
           new SortedRunIterator(
@@ -232,10 +237,7 @@ public final class ReadPath {
               t -> tables.iterator(t, null, end, seq, readAhead)));
       runTombstones.add(
           new ScanTombstones.Run(
-              runs.get(r).tables(),
-              index.smallest()[r],
-              index.largest()[r],
-              t -> tables.table(t).reader().rangeTombstones()));
+              runs.get(r).tables(), index.smallest()[r], index.largest()[r], opener));
     }
     return new VisibleIterator(
         new MergingIterator(sources),

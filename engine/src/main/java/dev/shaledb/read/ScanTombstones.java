@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The range tombstones one scan honours: those of the memtables and the L0 tables it reads, joined
- * when it starts, and those of each sorted run, taken from the run's table that holds the key asked
- * about, opened as the scan reaches it (a run table's tombstones lie within its key range). A range
- * tombstone is a delete of each key it covers at its sequence number, so which source it comes from
- * does not matter to what it hides.
+ * The range tombstones one scan honours: those of the memtables, joined when it starts, and those
+ * of each table source (an L0 table, a sorted run), taken from the source's table that holds the
+ * key asked about, opened only when the scan reaches it (a table's tombstones lie within its key
+ * range), so creating a scan reads nothing. A range tombstone is a delete of each key it covers at
+ * its sequence number, so which source it comes from does not matter to what it hides.
  *
  * <p>Cost per key: one fragment search if any memtable or L0 table has tombstones, and per run a
  * key comparison against the cached table's bounds (a binary search when the scan leaves it). Not
@@ -55,7 +55,7 @@ final class ScanTombstones implements VisibleIterator.Tombstones {
     return seq;
   }
 
-  /** One sorted run's tombstones, by the table holding the key; caches the last table. */
+  /** One table source's tombstones, by the table holding the key; caches the last table. */
   static final class Run {
     private final List<TableInfo> tables;
     private final byte[][] smallest;
