@@ -162,6 +162,7 @@ public final class ChaosProcess implements AutoCloseable {
   /** Options small enough that a few hundred writes flush many tables. */
   public static DbOptions tinyOptions() {
     return DbOptions.builder()
+        .mergeOperator(ChaosMerge.OPERATOR)
         .memtableBytes(4096)
         .maxUnflushedBytes(1 << 20)
         .writeStallTimeout(Duration.ofSeconds(5))

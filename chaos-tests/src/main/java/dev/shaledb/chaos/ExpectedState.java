@@ -30,6 +30,15 @@ import java.util.TreeSet;
  * acknowledged one; a recovery missing it is {@link Violation#NOT_DURABLE}. A held iterator must
  * also show no write begun after it was opened. Thread-safe (one lock); the harness records from
  * several threads.
+ *
+ * <p><b>Merges.</b> A merge is a write that does not replace the key's value but extends it; the
+ * harness's operator ({@link ChaosMerge}) makes a merged value name its base put (or none) and its
+ * operands in order. Such a value is accepted only if it names writes of this key (no operand
+ * twice, none out of write order, none before its base) and every write acknowledged before the
+ * read began is either in it or could precede its base (began before the base returned; with no
+ * base, before some delete that could precede the first operand, or it is the initial absence).
+ * Otherwise a merge is a write like a put: an acknowledged one makes older values stale and absence
+ * wrong.
  */
 public final class ExpectedState {
   /** Tick of a write whose call has not returned. */
@@ -62,18 +71,31 @@ public final class ExpectedState {
     final String key;
     final String id;
     final long invoke;
+    final boolean merge;
     long ret = OPEN;
     boolean acked;
+
+    /** The tick at which {@link #acked} became true. */
+    long ackTick = OPEN;
+
     boolean accepted;
 
     /** Acknowledged only by a durable-only read's promise, not by a call that returned. */
     boolean promised;
 
-    private Write(int process, String key, String id, long invoke) {
+    private Write(int process, String key, String id, long invoke, boolean merge) {
       this.process = process;
       this.key = key;
       this.id = id;
       this.invoke = invoke;
+      this.merge = merge;
+    }
+
+    void ack(long tick) {
+      if (!acked) {
+        acked = true;
+        ackTick = tick;
+      }
     }
 
     boolean isDelete() {
@@ -82,7 +104,7 @@ public final class ExpectedState {
 
     @Override
     public String toString() {
-      return (id == null ? "delete" : "put " + id)
+      return (id == null ? "delete" : (merge ? "merge " : "put ") + id)
           + "@p"
           + process
           + "["
@@ -117,7 +139,16 @@ public final class ExpectedState {
   /** Records a put of the value with token {@code id} to {@code key}, about to be sent. */
   public synchronized Write beginPut(int process, String key, String id) {
     requireNonNull(id, "id is null");
-    Write w = new Write(process, key, id, ++clock);
+    Write w = new Write(process, key, id, ++clock, false);
+    history.computeIfAbsent(key, k -> new ArrayList<>()).add(w);
+    byId.put(id, w);
+    return w;
+  }
+
+  /** Records a merge of the operand with token {@code id} into {@code key}, about to be sent. */
+  public synchronized Write beginMerge(int process, String key, String id) {
+    requireNonNull(id, "id is null");
+    Write w = new Write(process, key, id, ++clock, true);
     history.computeIfAbsent(key, k -> new ArrayList<>()).add(w);
     byId.put(id, w);
     return w;
@@ -125,7 +156,7 @@ public final class ExpectedState {
 
   /** Records a delete of {@code key}, about to be sent. */
   public synchronized Write beginDelete(int process, String key) {
-    Write w = new Write(process, key, null, ++clock);
+    Write w = new Write(process, key, null, ++clock, false);
     history.computeIfAbsent(key, k -> new ArrayList<>()).add(w);
     return w;
   }
@@ -136,7 +167,7 @@ public final class ExpectedState {
     for (Write w : writes) {
       w.ret = now;
       if (outcome == Outcome.DURABLE) {
-        w.acked = true;
+        w.ack(now);
       } else if (outcome == Outcome.ACCEPTED) {
         w.accepted = true;
         unpromised.computeIfAbsent(w.process, p -> new ArrayList<>()).add(w);
@@ -153,10 +184,11 @@ public final class ExpectedState {
     if (pending == null) {
       return;
     }
+    long now = ++clock;
     pending.removeIf(
         w -> {
           if (w.ret < began) {
-            w.acked = true;
+            w.ack(now);
             return true;
           }
           return false;
@@ -177,16 +209,16 @@ public final class ExpectedState {
   }
 
   /**
-   * The threshold for a read of {@code key} beginning now: the latest begin tick of an acknowledged
-   * write of it. Pass it to {@link #checkRead}.
+   * The threshold for a read of {@code key} beginning now: the current tick, before which the
+   * writes the read must reflect were acknowledged. Pass it to {@link #checkRead}.
    */
   public synchronized long readStart(String key) {
-    return latestAckedInvoke(key);
+    return ++clock;
   }
 
-  /** Checks what a read of {@code key} returned; null if it is fine. */
-  public synchronized Finding checkRead(String key, byte[] value, long threshold) {
-    Finding f = judge(key, value, threshold);
+  /** Checks what a read of {@code key} begun at tick {@code start} returned; null if fine. */
+  public synchronized Finding checkRead(String key, byte[] value, long start) {
+    Finding f = judge(key, value, latestAckedInvoke(key, start), start);
     if (f == null) {
       return null;
     }
@@ -207,24 +239,43 @@ public final class ExpectedState {
     if (f != null || value == null) {
       return f;
     }
-    Write w = byId.get(UniqueValues.decode(value).id());
-    if (!w.acked) {
-      w.acked = true;
-      w.promised = true;
-    }
-    List<Write> pending = unpromised.get(w.process);
-    if (pending != null && w.process == process) {
-      pending.removeIf(
-          earlier -> {
-            if (earlier.ret < w.invoke) {
-              earlier.acked = true;
-              earlier.promised = true;
-              return true;
-            }
-            return false;
-          });
+    long now = ++clock;
+    for (Write w : writesIn(value)) {
+      if (!w.acked) {
+        w.ack(now);
+        w.promised = true;
+      }
+      List<Write> pending = unpromised.get(w.process);
+      if (pending != null && w.process == process) {
+        pending.removeIf(
+            earlier -> {
+              if (earlier.ret < w.invoke) {
+                earlier.ack(now);
+                earlier.promised = true;
+                return true;
+              }
+              return false;
+            });
+      }
     }
     return null;
+  }
+
+  /** The writes a value that passed {@link #judge} came from: one put, or a base and operands. */
+  private List<Write> writesIn(byte[] value) {
+    List<Write> out = new ArrayList<>();
+    ChaosMerge.Merged m = ChaosMerge.decode(value);
+    if (m == null) {
+      out.add(byId.get(UniqueValues.decode(value).id()));
+      return out;
+    }
+    if (m.base() != null) {
+      out.add(byId.get(UniqueValues.decode(m.base()).id()));
+    }
+    for (byte[] op : m.operands()) {
+      out.add(byId.get(UniqueValues.decode(op).id()));
+    }
+    return out;
   }
 
   /**
@@ -232,18 +283,21 @@ public final class ExpectedState {
    * taken, and showing no write begun after tick {@code openedAt} (taken once the iterator, or the
    * snapshot it reads at, was created). Null if it is fine.
    */
-  public synchronized Finding checkHeld(String key, byte[] value, long threshold, long openedAt) {
-    Finding f = checkRead(key, value, threshold);
+  public synchronized Finding checkHeld(String key, byte[] value, long start, long openedAt) {
+    Finding f = checkRead(key, value, start);
     if (f != null) {
       return f;
     }
     if (value != null) {
-      Write w = byId.get(UniqueValues.decode(value).id());
-      return w.invoke < openedAt
-          ? null
-          : new Finding(
+      for (Write w : writesIn(value)) {
+        if (w.invoke >= openedAt) {
+          return new Finding(
               Violation.LATER_WRITE_SEEN, key, "shows " + w + ", opened at tick " + openedAt);
+        }
+      }
+      return null;
     }
+    long threshold = latestAckedInvoke(key, start);
     if (threshold == 0) {
       return null; // absent from the start: nothing acknowledged had to be seen
     }
@@ -267,8 +321,9 @@ public final class ExpectedState {
     List<Finding> findings = new ArrayList<>();
     TreeSet<String> keys = new TreeSet<>(history.keySet());
     keys.addAll(actual.keySet());
+    long now = ++clock;
     for (String key : keys) {
-      Finding f = judge(key, actual.get(key), latestAckedInvoke(key));
+      Finding f = judge(key, actual.get(key), latestAckedInvoke(key, now), now);
       if (f != null) {
         findings.add(f);
       }
@@ -288,25 +343,44 @@ public final class ExpectedState {
     long now = ++clock;
     unpromised.clear();
     for (String key : keys) {
-      UniqueValues.Token token = UniqueValues.decode(actual.get(key));
-      List<Write> list = new ArrayList<>(1);
-      Write w = new Write(-1, key, token == null ? null : token.id(), now);
-      w.ret = now;
-      w.acked = true;
-      list.add(w);
-      history.put(key, list);
-      if (token != null) {
-        byId.put(token.id(), w);
+      byte[] value = actual.get(key);
+      List<Write> list = new ArrayList<>();
+      if (value == null) {
+        list.add(rebased(key, null, now, false));
+      } else if (ChaosMerge.decode(value) == null) {
+        list.add(rebased(key, UniqueValues.decode(value).id(), now, false));
+      } else {
+        // The base first, then the operands in order, all acknowledged at once: the next cycle
+        // accepts exactly this value, or what later writes make of it.
+        ChaosMerge.Merged m = ChaosMerge.decode(value);
+        if (m.base() != null) {
+          list.add(rebased(key, UniqueValues.decode(m.base()).id(), now, false));
+        } // no base: the operands alone, over the (new) initial absence
+        for (byte[] op : m.operands()) {
+          list.add(rebased(key, UniqueValues.decode(op).id(), now, true));
+        }
       }
+      history.put(key, list);
     }
   }
 
-  private long latestAckedInvoke(String key) {
+  private Write rebased(String key, String id, long now, boolean merge) {
+    Write w = new Write(-1, key, id, now, merge);
+    w.ret = now;
+    w.ack(now);
+    if (id != null) {
+      byId.put(id, w);
+    }
+    return w;
+  }
+
+  /** The latest begin tick of a write of {@code key} acknowledged before tick {@code start}. */
+  private long latestAckedInvoke(String key, long start) {
     long latest = 0;
     List<Write> writes = history.get(key);
     if (writes != null) {
       for (Write w : writes) {
-        if (w.acked) {
+        if (w.acked && w.ackTick < start) {
           latest = Math.max(latest, w.invoke);
         }
       }
@@ -314,9 +388,16 @@ public final class ExpectedState {
     return latest;
   }
 
-  /** Null if {@code key} may hold {@code value} given acknowledgements begun at or before. */
-  private Finding judge(String key, byte[] value, long threshold) {
+  /**
+   * Null if {@code key} may hold {@code value} given acknowledgements begun at or before {@code
+   * threshold}, made before tick {@code start}.
+   */
+  private Finding judge(String key, byte[] value, long threshold, long start) {
     List<Write> writes = history.getOrDefault(key, List.of());
+    ChaosMerge.Merged merged = ChaosMerge.decode(value);
+    if (merged != null) {
+      return judgeMerged(key, merged, writes, start);
+    }
     if (value == null) {
       if (threshold == 0) {
         return null;
@@ -345,6 +426,9 @@ public final class ExpectedState {
     if (w == null || !w.key.equals(key) || !token.key().equals(key)) {
       return new Finding(Violation.PHANTOM_VALUE, key, "never written here: " + token);
     }
+    if (w.merge) {
+      return new Finding(Violation.PHANTOM_VALUE, key, "a bare operand read as a value: " + w);
+    }
     if (w.ret >= threshold) {
       return null;
     }
@@ -362,6 +446,75 @@ public final class ExpectedState {
     }
     return new Finding(
         v, key, "holds " + w + " but acknowledged later: " + ackedAfter(writes, w.ret));
+  }
+
+  /** Null if {@code key} may hold the merged value {@code m}; see the class comment. */
+  private Finding judgeMerged(String key, ChaosMerge.Merged m, List<Write> writes, long start) {
+    Write base = null;
+    if (m.base() != null) {
+      base = writeOf(key, m.base(), false);
+      if (base == null) {
+        return new Finding(Violation.PHANTOM_VALUE, key, "merged over a base never put here");
+      }
+    }
+    List<Write> ops = new ArrayList<>();
+    for (byte[] op : m.operands()) {
+      Write w = writeOf(key, op, true);
+      if (w == null || ops.contains(w)) {
+        return new Finding(
+            Violation.PHANTOM_VALUE, key, "an operand never merged here, or twice: " + ops);
+      }
+      ops.add(w);
+    }
+    for (int i = 0; i < ops.size(); i++) {
+      for (int j = i + 1; j < ops.size(); j++) {
+        if (ops.get(j).ret < ops.get(i).invoke) {
+          return new Finding(Violation.PHANTOM_VALUE, key, "operands out of write order: " + ops);
+        }
+      }
+      if (base != null && ops.get(i).ret < base.invoke) {
+        return new Finding(
+            Violation.PHANTOM_VALUE, key, ops.get(i) + " applied over the later base " + base);
+      }
+    }
+    // The chain starts at its base or, with none, at the latest delete that could precede the
+    // first operand (or the initial absence, tick 0).
+    Write startWrite = base;
+    long chainStart = base == null ? 0 : base.ret;
+    if (base == null) {
+      long firstOpRet = OPEN;
+      for (Write op : ops) {
+        firstOpRet = Math.min(firstOpRet, op.ret);
+      }
+      for (Write w : writes) {
+        if (w.isDelete() && w.invoke < firstOpRet && w.ret >= chainStart) {
+          chainStart = w.ret;
+          startWrite = w;
+        }
+      }
+    }
+    for (Write w : writes) {
+      if (w.acked
+          && w.ackTick < start
+          && w != startWrite
+          && !ops.contains(w)
+          && w.invoke >= chainStart) {
+        Violation v =
+            w.isDelete()
+                ? Violation.RESURRECTED_DELETE
+                : w.promised ? Violation.NOT_DURABLE : Violation.LOST_ACKED_WRITE;
+        return new Finding(
+            v, key, "merged value " + base + " + " + ops + " misses acknowledged " + w);
+      }
+    }
+    return null;
+  }
+
+  /** The put (or merge, if {@code merge}) of {@code key} whose value is {@code bytes}, or null. */
+  private Write writeOf(String key, byte[] bytes, boolean merge) {
+    UniqueValues.Token t = UniqueValues.decode(bytes);
+    Write w = t == null ? null : byId.get(t.id());
+    return w != null && w.key.equals(key) && t.key().equals(key) && w.merge == merge ? w : null;
   }
 
   /** As {@link #latestAckedInvoke}, counting only writes acknowledged by their own call. */

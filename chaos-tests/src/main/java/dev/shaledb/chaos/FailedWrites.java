@@ -5,6 +5,7 @@ import static dev.shaledb.chaos.KeySpace.bytes;
 
 import dev.shaledb.Db;
 import dev.shaledb.ReadOptions;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The failed-write visibility check of a {@link Workload}. */
@@ -70,8 +71,23 @@ final class FailedWrites {
     }
   }
 
+  /** Whether {@code value} shows write {@code w}: is its value, or a merged value naming it. */
   private static boolean holds(byte[] value, ExpectedState.Write w) {
-    UniqueValues.Token t = UniqueValues.decode(value);
-    return t != null && t.id().equals(w.id);
+    ChaosMerge.Merged m = ChaosMerge.decode(value);
+    if (m == null) {
+      UniqueValues.Token t = UniqueValues.decode(value);
+      return t != null && t.id().equals(w.id);
+    }
+    List<byte[]> parts = new ArrayList<>(m.operands());
+    if (m.base() != null) {
+      parts.add(m.base());
+    }
+    for (byte[] part : parts) {
+      UniqueValues.Token t = UniqueValues.decode(part);
+      if (t != null && t.id().equals(w.id)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

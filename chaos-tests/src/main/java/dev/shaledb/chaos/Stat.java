@@ -62,6 +62,7 @@ public enum Stat {
   BANK_AUDITS("bank audits run", false),
   BANK_AUDITS_FAILED("bank audits failed", true),
   CHECKPOINTS("checkpoints created by the workload", false),
+  MERGES("merges attempted by the workload", false),
   RANGE_DELETES("range deletes attempted by the workload (1 to 8 keys each)", false),
   COMPACTIONS_PUBLISHED("compactions published (in-process)", false),
   COMPACTIONS_CRASHED("compactions crashed between upload and publish (DURING_COMPACTION)", false),

@@ -100,10 +100,14 @@ public final class Workload {
   public boolean step() {
     tally.inc(Stat.OPS_ATTEMPTED);
     int op = random.nextInt(1000);
-    if (op < 300) {
+    if (op < 270) {
       writes.put(keys.randomKey(), true);
-    } else if (op < 480) {
+    } else if (op < 300) {
+      writes.merge(keys.randomKey(), true);
+    } else if (op < 450) {
       writes.put(keys.randomKey(), false);
+    } else if (op < 480) {
+      writes.merge(keys.randomKey(), false);
     } else if (op < 540) {
       writes.delete(keys.randomKey(), random.nextBoolean());
     } else if (op < 560) {

@@ -27,7 +27,11 @@ final class WorkloadReads {
 
   /** A reader that moves only when opened; small cache, no polling thread. */
   private static final DbReaderOptions READER =
-      DbReaderOptions.builder().pollInterval(Duration.ZERO).blockCacheBytes(64 << 10).build();
+      DbReaderOptions.builder()
+          .pollInterval(Duration.ZERO)
+          .blockCacheBytes(64 << 10)
+          .mergeOperator(ChaosMerge.OPERATOR)
+          .build();
 
   private final Db db;
   private final ExpectedState oracle;

@@ -74,6 +74,15 @@ final class WorkloadWrites {
     return write(List.of(w), durable, new WriteBatch().put(bytes(key), value));
   }
 
+  /** One merge of a unique operand into {@code key}'s value ({@link ChaosMerge}). */
+  void merge(String key, boolean durable) {
+    String id = writer + ":" + counter;
+    byte[] operand = UniqueValues.encode(writer, counter++, key, random.nextInt(20));
+    ExpectedState.Write w = oracle.beginMerge(process, key, id);
+    tally.inc(Stat.MERGES);
+    write(List.of(w), durable, new WriteBatch().merge(bytes(key), operand));
+  }
+
   void delete(String key, boolean durable) {
     ExpectedState.Write w = oracle.beginDelete(process, key);
     write(List.of(w), durable, new WriteBatch().delete(bytes(key)));

@@ -27,6 +27,79 @@ class ExpectedStateTest {
     return oracle.verify(actual).stream().map(ExpectedState.Finding::violation).toList();
   }
 
+  private ExpectedState.Write merge(int p, String key, long n, Outcome outcome) {
+    ExpectedState.Write w = oracle.beginMerge(p, key, p + ":" + n);
+    oracle.end(List.of(w), outcome);
+    return w;
+  }
+
+  /** What the harness's operator makes of a base put (or none) and operands, oldest first. */
+  private static byte[] merged(byte[] base, String key, int p, long... ops) {
+    List<byte[]> operands = new java.util.ArrayList<>();
+    for (long n : ops) {
+      operands.add(value(p, n, key));
+    }
+    return ChaosMerge.OPERATOR.fullMerge(key.getBytes(), base, operands);
+  }
+
+  @Test
+  void aMergedValueMustHoldEveryAcknowledgedOperandInOrderOverTheRightBase() {
+    put(1, "k", 1, Outcome.DURABLE);
+    merge(1, "k", 2, Outcome.DURABLE);
+    merge(1, "k", 3, Outcome.FAILED);
+    merge(1, "k", 4, Outcome.DURABLE);
+    byte[] base = value(1, 1, "k");
+    // Legal: both acknowledged operands in order, with or without the failed one.
+    ExpectedState o = oracle;
+    assertThat(o.checkRead("k", merged(base, "k", 1, 2, 3, 4), o.readStart("k"))).isNull();
+    assertThat(o.checkRead("k", merged(base, "k", 1, 2, 4), o.readStart("k"))).isNull();
+    // A lost acknowledged operand, operands out of order, an operand twice, no base.
+    long start = oracle.readStart("k");
+    assertThat(oracle.checkRead("k", merged(base, "k", 1, 2), start).violation())
+        .isEqualTo(Violation.STALE_READ);
+    assertThat(oracle.checkRead("k", merged(base, "k", 1, 4, 2), start).violation())
+        .isEqualTo(Violation.PHANTOM_VALUE);
+    assertThat(oracle.checkRead("k", merged(base, "k", 1, 2, 2, 4), start).violation())
+        .isEqualTo(Violation.PHANTOM_VALUE);
+    assertThat(oracle.checkRead("k", merged(null, "k", 1, 2, 4), start).violation())
+        .isEqualTo(Violation.STALE_READ);
+    // A bare operand is not a value; the plain base is stale once operands were acknowledged.
+    assertThat(oracle.checkRead("k", value(1, 2, "k"), start).violation())
+        .isEqualTo(Violation.PHANTOM_VALUE);
+    assertThat(oracle.checkRead("k", base, start).violation()).isEqualTo(Violation.STALE_READ);
+    assertThat(verify(Map.of("k", merged(base, "k", 1, 2, 4)))).isEmpty();
+  }
+
+  @Test
+  void operandsAfterADeleteFoldOverNothingAndAnAcknowledgedDeleteEndsTheChain() {
+    put(1, "k", 1, Outcome.DURABLE);
+    ExpectedState.Write d = oracle.beginDelete(1, "k");
+    oracle.end(List.of(d), Outcome.DURABLE);
+    merge(1, "k", 2, Outcome.DURABLE);
+    assertThat(verify(Map.of("k", merged(null, "k", 1, 2)))).isEmpty();
+    ExpectedState.Write d2 = oracle.beginDelete(1, "k");
+    oracle.end(List.of(d2), Outcome.DURABLE);
+    // The chain from before the second delete is a resurrection; absence is right.
+    long start = oracle.readStart("k");
+    assertThat(oracle.checkRead("k", merged(null, "k", 1, 2), start).violation())
+        .isEqualTo(Violation.STALE_READ);
+    assertThat(oracle.checkRead("k", null, start)).isNull();
+    assertThat(verify(Map.of("k", merged(null, "k", 1, 2))))
+        .containsExactly(Violation.RESURRECTED_DELETE);
+  }
+
+  @Test
+  void anOperandInFlightWhenTheReadBeganMayBeMissing() {
+    put(1, "k", 1, Outcome.DURABLE);
+    ExpectedState.Write m = oracle.beginMerge(1, "k", "1:2");
+    long start = oracle.readStart("k");
+    oracle.end(List.of(m), Outcome.DURABLE); // acknowledged after the read began
+    assertThat(oracle.checkRead("k", value(1, 1, "k"), start)).isNull();
+    assertThat(oracle.checkRead("k", merged(value(1, 1, "k"), "k", 1, 2), start)).isNull();
+    assertThat(oracle.checkRead("k", value(1, 1, "k"), oracle.readStart("k")).violation())
+        .isEqualTo(Violation.STALE_READ);
+  }
+
   @Test
   void lastAckedOrLaterInFlightIsAcceptedOlderIsLost() {
     put(1, "k", 1, Outcome.DURABLE);
