@@ -269,9 +269,13 @@ public final class VisibleIterator implements Iterator<KeyValue>, AutoCloseable 
       fold.reset(key);
       long deletedAt = tombstones.coveringSeq(key, maxSeq);
       boolean decided = false;
+      long previous = -1;
       do {
         long seq = source.seq();
-        if (!decided && seq <= maxSeq) {
+        // Two sources may hold the same version for a moment (see ReadPath.fold): offer it once.
+        boolean again = seq == previous;
+        previous = seq;
+        if (!decided && !again && seq <= maxSeq) {
           // A range tombstone newer than this version decides first, as a delete.
           decided =
               seq < deletedAt
@@ -305,9 +309,12 @@ public final class VisibleIterator implements Iterator<KeyValue>, AutoCloseable 
       // moves on, so only the result is copied.
       fold.reset(key);
       long deletedAt = tombstones.coveringSeq(key, maxSeq);
+      long previous = -1;
       do {
         long seq = source.seq();
-        if (seq <= maxSeq) {
+        boolean again = seq == previous;
+        previous = seq;
+        if (!again && seq <= maxSeq) {
           if (seq > deletedAt && deletedAt >= 0) {
             fold.offerNewer(EntryKind.DELETE, null, SstEntry.NO_EXPIRY);
             deletedAt = -1; // offered

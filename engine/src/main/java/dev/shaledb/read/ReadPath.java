@@ -126,13 +126,14 @@ public final class ReadPath {
   byte[] fold(DbView view, byte[] key, long seq, long now) {
     ValueFold fold = new ValueFold(operator, now);
     fold.reset(key);
+    long[] below = {Long.MAX_VALUE};
     List<Memtable> memtables = new ArrayList<>();
     memtables.add(view.active());
     view.frozen().forEach(f -> memtables.add(f.memtable()));
     for (Memtable mem : memtables) {
       RangeTombstones ranges = mem.rangeTombstones();
       long deletedAt = ranges.isEmpty() ? -1 : ranges.coveringSeq(key, seq);
-      if (offerAll(fold, mem.iterator(seq), key, deletedAt)) {
+      if (offerAll(fold, mem.iterator(seq), key, deletedAt, below)) {
         return copy(fold.result());
       }
     }
@@ -146,7 +147,8 @@ public final class ReadPath {
               fold,
               tables.iterator(info, key, end, seq, ReadAhead.NONE),
               key,
-              t.coveringSeq(key, seq))) {
+              t.coveringSeq(key, seq),
+              below)) {
         return copy(fold.result());
       }
     }
@@ -158,7 +160,8 @@ public final class ReadPath {
               fold,
               tables.iterator(info, key, end, seq, ReadAhead.NONE),
               key,
-              tables.table(info).coveringSeq(key, seq))) {
+              tables.table(info).coveringSeq(key, seq),
+              below)) {
         return copy(fold.result());
       }
     }
@@ -166,14 +169,23 @@ public final class ReadPath {
   }
 
   /**
-   * Offers {@code source}'s versions of {@code key}, and a delete at {@code deletedAt} (a covering
-   * range tombstone of the same source; -1: none) in its place among them; true once decided.
+   * Offers {@code source}'s versions of {@code key} below {@code below[0]}, and a delete at {@code
+   * deletedAt} (a covering range tombstone of the same source; -1: none) in its place among them;
+   * true once decided. A version at or above {@code below[0]} was offered from a newer source
+   * already: the view may show a flushed memtable's versions twice for a moment (the memtable and
+   * the table a newer manifest lists), harmless for a put but not for a merge operand (chaos seeds
+   * 20261512, 20261808, 20262804 folded one twice).
    */
   private static boolean offerAll(
-      ValueFold fold, EntryIterator source, byte[] key, long deletedAt) {
+      ValueFold fold, EntryIterator source, byte[] key, long deletedAt, long[] below) {
     try (source) {
       for (source.seek(key); source.isValid() && Arrays.equals(source.key(), key); source.next()) {
-        if (source.seq() < deletedAt) {
+        long s = source.seq();
+        if (s >= below[0]) {
+          continue;
+        }
+        below[0] = s;
+        if (s < deletedAt) {
           break;
         }
         if (fold.offerOlder(source.kind(), source.value(), source.expireAtMillis())) {
