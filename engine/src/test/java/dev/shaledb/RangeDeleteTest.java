@@ -8,10 +8,17 @@ import dev.shaledb.error.TransactionConflictException;
 import dev.shaledb.manifest.ManifestState;
 import dev.shaledb.manifest.ManifestStore;
 import dev.shaledb.manifest.SortedRun;
+import dev.shaledb.objectstore.ByteRange;
+import dev.shaledb.objectstore.ForwardingObjectStore;
 import dev.shaledb.objectstore.InMemoryObjectStore;
+import dev.shaledb.objectstore.ObjectContent;
+import dev.shaledb.objectstore.ObjectStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 /** Range deletes through the public API: every level, compaction, snapshots, bad input. */
@@ -193,6 +200,55 @@ class RangeDeleteTest {
       assertThat(db.awaitCompactions(WAIT)).isTrue();
       assertThat(MergeTest.n(db.get(b("c")))).isEqualTo(5);
       assertThat(MergeTest.values(db.scanReverse(null, null))).containsExactly("c=5");
+    }
+  }
+
+  @Test
+  void scansJumpOverWhatARangeDeleteCoversInOlderTablesWithoutReadingThem() throws Exception {
+    int n = 20_000;
+    String value = "x".repeat(100);
+    CompactionOptions c = CompactionTest.small().l0Trigger(2).baseRunBytes(1 << 30).build();
+    try (Db db = Db.open(store, "db", CompactionTest.options(c))) {
+      fill(db, 0, n, value);
+      db.engine().flushMemtables();
+      db.put(b("zz"), b("1"));
+      db.engine().flushMemtables();
+      assertThat(db.awaitCompactions(WAIT)).isTrue();
+    }
+    // The tombstone lands in an L0 table above the run; no compaction merges them meanwhile.
+    CompactionOptions idle = CompactionTest.small().l0Trigger(8).build();
+    try (Db db = Db.open(store, "db", CompactionTest.options(idle))) {
+      db.deleteRange(b(k(1000)), b(k(n - 1000)));
+      db.engine().flushMemtables();
+    }
+    ManifestState state = new ManifestStore(store, "db").readLatest().orElseThrow().state();
+    int runTables = state.sortedRuns().stream().mapToInt(r -> r.tables().size()).sum();
+    assertThat(state.l0()).isNotEmpty();
+    assertThat(runTables).isGreaterThan(40);
+    ReadOptions noReadAhead = ReadOptions.defaults().withReadAheadBytes(0);
+    for (boolean reverse : new boolean[] {false, true}) {
+      Set<String> tablesRead = ConcurrentHashMap.newKeySet();
+      ObjectStore watched =
+          new ForwardingObjectStore(store) {
+            @Override
+            public CompletableFuture<ObjectContent> get(String key, ByteRange range) {
+              if (key.endsWith(".sst")) {
+                tablesRead.add(key);
+              }
+              return super.get(key, range);
+            }
+          };
+      try (DbReader reader = DbReader.open(watched, "db")) {
+        List<String> got =
+            keys(
+                reverse
+                    ? reader.scanReverse(b("k"), b("l"), noReadAhead)
+                    : reader.scan(b("k"), b("l"), noReadAhead));
+        assertThat(got).as("reverse=%s", reverse).hasSize(2000);
+        // Without jumping, the scan reads every table of the run; with it, those at either end
+        // of the deleted range (and the L0 table holding the tombstone).
+        assertThat(tablesRead).as("tables read, reverse=%s", reverse).hasSizeLessThan(12);
+      }
     }
   }
 }

@@ -44,6 +44,17 @@ public interface EntryIterator extends AutoCloseable {
    */
   default void prepareSeek(byte[] target) {}
 
+  /**
+   * Says that versions older than {@code seq} of the keys from the current position up to {@code
+   * target} are hidden (a range tombstone at {@code seq} covers them): moving forward, keys {@code
+   * < target}; after a backward seek, keys {@code >= target}. A source made of parts that each hold
+   * only versions older than {@code seq} may move those parts to {@code target} (forward: its first
+   * version {@code >= target}; backward: its last {@code < target}), so whole blocks and tables of
+   * deleted keys are never read. Requires {@link #isValid()}; what the current entry is may change.
+   * The default does nothing.
+   */
+  default void skipOlder(long seq, byte[] target) {}
+
   /** Positions at the last version (the oldest of the largest key), or becomes invalid. */
   void seekToLast();
 

@@ -28,17 +28,32 @@ public final class MergingIterator implements EntryIterator {
   private final int[] heap;
   private final byte[][] keys;
   private final long[] seqs;
+  private final long[] maxSeqs; // null: no child may be skipped
   private int size;
   private boolean backward;
   private boolean closed;
 
   /** Merges {@code children}, newest source first. The list is copied; the merge owns them. */
   public MergingIterator(List<? extends EntryIterator> children) {
+    this(children, null);
+  }
+
+  /**
+   * Merges {@code children}, newest source first, where {@code maxSeqs[i]} bounds the sequence
+   * numbers child {@code i} holds ({@link Long#MAX_VALUE} if unknown), so that {@link #skipOlder}
+   * can move the children older than a range tombstone past the keys it covers.
+   */
+  public MergingIterator(List<? extends EntryIterator> children, long[] maxSeqs) {
     requireNonNull(children, "children is null");
     this.children = children.toArray(new EntryIterator[0]);
     for (EntryIterator child : this.children) {
       requireNonNull(child, "a child is null");
     }
+    if (maxSeqs != null && maxSeqs.length != this.children.length) {
+      throw new IllegalArgumentException(
+          maxSeqs.length + " bounds for " + this.children.length + " children");
+    }
+    this.maxSeqs = maxSeqs == null ? null : maxSeqs.clone();
     this.heap = new int[this.children.length];
     this.keys = new byte[this.children.length][];
     this.seqs = new long[this.children.length];
@@ -120,6 +135,53 @@ public final class MergingIterator implements EntryIterator {
       siftDown(0);
     } else {
       removeAt(0);
+    }
+  }
+
+  /**
+   * Moves each child whose versions are all older than {@code seq} and which is still short of
+   * {@code target} to it, then restores the heap: the reads of those children start together, as
+   * for a seek. Children are never moved backward (forward) or forward (backward) of where they
+   * are, so nothing already passed is returned again.
+   */
+  @Override
+  public void skipOlder(long seq, byte[] target) {
+    requireNonNull(target, "target is null");
+    checkValid();
+    if (maxSeqs == null) {
+      return;
+    }
+    int moved = 0;
+    int[] toMove = new int[size];
+    for (int i = 0; i < size; i++) {
+      int c = heap[i];
+      int cmp = Arrays.compareUnsigned(keys[c], target);
+      if (maxSeqs[c] < seq && (backward ? cmp >= 0 : cmp < 0)) {
+        toMove[moved++] = c;
+      }
+    }
+    if (moved == 0) {
+      return;
+    }
+    for (int i = 0; i < moved && !backward; i++) {
+      children[toMove[i]].prepareSeek(target);
+    }
+    for (int i = 0; i < moved; i++) {
+      if (backward) {
+        children[toMove[i]].seekBefore(target);
+      } else {
+        children[toMove[i]].seek(target);
+      }
+    }
+    int kept = 0;
+    for (int i = 0; i < size; i++) {
+      if (load(heap[i])) {
+        heap[kept++] = heap[i];
+      }
+    }
+    size = kept;
+    for (int i = size / 2 - 1; i >= 0; i--) {
+      siftDown(i);
     }
   }
 

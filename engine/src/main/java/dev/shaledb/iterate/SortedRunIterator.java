@@ -26,6 +26,10 @@ public final class SortedRunIterator implements EntryIterator {
   private final byte[][] smallest;
   private final byte[][] largest;
   private final Function<TableInfo, EntryIterator> opener;
+  // The scan's range (null: unbounded): tables wholly outside it are never opened, so a table
+  // iterator that ends at the range's end does not make the run open every table after it.
+  private final byte[] start;
+  private final byte[] end;
   private int index = -1;
   private EntryIterator current;
 
@@ -39,6 +43,8 @@ public final class SortedRunIterator implements EntryIterator {
     requireNonNull(tables, "tables is null");
     this.opener = requireNonNull(opener, "opener is null");
     this.tables = tables.toArray(new TableInfo[0]);
+    this.start = null;
+    this.end = null;
     this.smallest = new byte[this.tables.length][];
     this.largest = new byte[this.tables.length][];
     for (int i = 0; i < this.tables.length; i++) {
@@ -60,13 +66,19 @@ public final class SortedRunIterator implements EntryIterator {
   /**
    * As {@link #SortedRunIterator(List, Function)}, with the tables' smallest and largest keys
    * already copied out by the caller, who must not change them; for readers that open many
-   * iterators over the same run. Trusts the order (a {@code SortedRun} checked it).
+   * iterators over the same run. Trusts the order (a {@code SortedRun} checked it). Only versions
+   * of keys in {@code [startInclusive, endExclusive)} (null: unbounded) are needed: moving on from
+   * an exhausted table stops at the range's edge instead of opening the tables beyond it.
    */
   public SortedRunIterator(
       List<TableInfo> tables,
       byte[][] smallest,
       byte[][] largest,
+      byte[] startInclusive,
+      byte[] endExclusive,
       Function<TableInfo, EntryIterator> opener) {
+    this.start = startInclusive;
+    this.end = endExclusive;
     this.tables = requireNonNull(tables, "tables is null").toArray(new TableInfo[0]);
     this.smallest = requireNonNull(smallest, "smallest is null");
     this.largest = requireNonNull(largest, "largest is null");
@@ -102,7 +114,7 @@ public final class SortedRunIterator implements EntryIterator {
   @Override
   public void prepareSeek(byte[] target) {
     int i = target == null ? 0 : firstTableEndingAtOrAfter(target);
-    if (i < tables.length) {
+    if (i < tables.length && beforeEnd(i)) {
       open(i);
       current.prepareSeek(
           target == null || Arrays.compareUnsigned(target, smallest[i]) <= 0 ? null : target);
@@ -113,8 +125,8 @@ public final class SortedRunIterator implements EntryIterator {
   public void seek(byte[] target) {
     requireNonNull(target, "target is null");
     int i = firstTableEndingAtOrAfter(target);
-    if (i == tables.length) {
-      // Every key in the run sorts before the target.
+    if (i == tables.length || !beforeEnd(i)) {
+      // Every key in the run sorts before the target, or the rest lies past the range.
       closeCurrent();
       return;
     }
@@ -148,8 +160,8 @@ public final class SortedRunIterator implements EntryIterator {
   public void seekBefore(byte[] target) {
     requireNonNull(target, "target is null");
     int i = firstTableStartingAtOrAfter(target) - 1;
-    if (i < 0) {
-      // Every key in the run sorts at or after the target.
+    if (i < 0 || !afterStart(i)) {
+      // Every key in the run sorts at or after the target, or the rest lies before the range.
       closeCurrent();
       return;
     }
@@ -200,7 +212,7 @@ public final class SortedRunIterator implements EntryIterator {
 
   /** Moves to the next table's first entry while the current table has no more. */
   private void skipExhaustedTables() {
-    while (!current.isValid() && index + 1 < tables.length) {
+    while (!current.isValid() && index + 1 < tables.length && beforeEnd(index + 1)) {
       open(index + 1);
       current.seekToFirst();
     }
@@ -208,10 +220,20 @@ public final class SortedRunIterator implements EntryIterator {
 
   /** Moves to the previous table's last entry while the current table has no more. */
   private void skipExhaustedTablesBackward() {
-    while (!current.isValid() && index > 0) {
+    while (!current.isValid() && index > 0 && afterStart(index - 1)) {
       open(index - 1);
       current.seekToLast();
     }
+  }
+
+  /** Whether table {@code i} may hold a key before the range's end. */
+  private boolean beforeEnd(int i) {
+    return end == null || Arrays.compareUnsigned(smallest[i], end) < 0;
+  }
+
+  /** Whether table {@code i} may hold a key at or after the range's start. */
+  private boolean afterStart(int i) {
+    return start == null || Arrays.compareUnsigned(largest[i], start) >= 0;
   }
 
   /** Makes table {@code i} current, reusing its iterator if it is already open. */

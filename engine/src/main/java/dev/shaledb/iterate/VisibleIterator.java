@@ -41,6 +41,19 @@ public final class VisibleIterator implements Iterator<KeyValue>, AutoCloseable 
 
     /** The highest sequence number {@code <= maxSeq} of a tombstone covering {@code key}, or -1. */
     long coveringSeq(byte[] key, long maxSeq);
+
+    /**
+     * The exclusive end of keys from {@code key} on that tombstones with a seq in {@code [seq,
+     * maxSeq]} cover without a gap, or null if unknown; the default knows none.
+     */
+    default byte[] coveredUntil(byte[] key, long seq, long maxSeq) {
+      return null;
+    }
+
+    /** The inclusive start of such keys up to {@code key}, or null; for reverse scans. */
+    default byte[] coveredFrom(byte[] key, long seq, long maxSeq) {
+      return null;
+    }
   }
 
   /** Where the next {@link #hasNext()} positions the source. */
@@ -63,6 +76,9 @@ public final class VisibleIterator implements Iterator<KeyValue>, AutoCloseable 
   private boolean exhausted;
   private boolean closed;
   private KeyValue pending;
+  // The last span skipCovered asked about: keys within it at the same seq ask nothing more.
+  private long skipSeq = -1;
+  private byte[] skipTarget;
 
   /**
    * A forward iterator; see {@link #VisibleIterator(EntryIterator, byte[], byte[], long, boolean)}.
@@ -160,6 +176,7 @@ public final class VisibleIterator implements Iterator<KeyValue>, AutoCloseable 
     seek = where;
     seekKey = key;
     pending = null;
+    skipTarget = null;
     exhausted = start != null && end != null && Arrays.compareUnsigned(start, end) >= 0;
   }
 
@@ -287,12 +304,47 @@ public final class VisibleIterator implements Iterator<KeyValue>, AutoCloseable 
       if (!decided && deletedAt >= 0) {
         fold.offerOlder(EntryKind.DELETE, null, SstEntry.NO_EXPIRY);
       }
+      if (deletedAt > 0 && source.isValid()) {
+        skipCovered(key, deletedAt);
+      }
       byte[] value = fold.result();
       if (value != null) {
         return new KeyValue(key.clone(), value.clone());
       }
     }
     return null;
+  }
+
+  /**
+   * After a key a tombstone at {@code deletedAt} covers: lets the source jump its older parts past
+   * the rest of the covered span instead of stepping through every key in it (issue 19: reads
+   * honour range deletes without visiting every covered key). Asked once per span and seq.
+   */
+  private void skipCovered(byte[] key, long deletedAt) {
+    boolean sameSpan =
+        skipSeq == deletedAt
+            && skipTarget != null
+            && (reverse
+                ? Arrays.compareUnsigned(key, skipTarget) >= 0
+                : Arrays.compareUnsigned(key, skipTarget) < 0);
+    if (sameSpan) {
+      return;
+    }
+    byte[] target =
+        reverse
+            ? tombstones.coveredFrom(key, deletedAt, maxSeq)
+            : tombstones.coveredUntil(key, deletedAt, maxSeq);
+    skipSeq = deletedAt;
+    skipTarget = target;
+    if (target == null) {
+      return;
+    }
+    byte[] at = source.key();
+    boolean ahead =
+        reverse ? Arrays.compareUnsigned(at, target) >= 0 : Arrays.compareUnsigned(at, target) < 0;
+    if (ahead) {
+      source.skipOlder(deletedAt, target);
+    }
   }
 
   /**
@@ -309,13 +361,14 @@ public final class VisibleIterator implements Iterator<KeyValue>, AutoCloseable 
       // moves on, so only the result is copied.
       fold.reset(key);
       long deletedAt = tombstones.coveringSeq(key, maxSeq);
+      long covering = deletedAt;
       long previous = -1;
       do {
         long seq = source.seq();
         boolean again = seq == previous;
         previous = seq;
         if (!again && seq <= maxSeq) {
-          if (seq > deletedAt && deletedAt >= 0) {
+          if (seq >= deletedAt && deletedAt >= 0) {
             fold.offerNewer(EntryKind.DELETE, null, SstEntry.NO_EXPIRY);
             deletedAt = -1; // offered
           }
@@ -325,6 +378,9 @@ public final class VisibleIterator implements Iterator<KeyValue>, AutoCloseable 
       } while (source.isValid() && sameKey(key));
       if (deletedAt >= 0) {
         fold.offerNewer(EntryKind.DELETE, null, SstEntry.NO_EXPIRY);
+      }
+      if (covering > 0 && source.isValid()) {
+        skipCovered(key, covering);
       }
       byte[] value = fold.result();
       if (value != null) {

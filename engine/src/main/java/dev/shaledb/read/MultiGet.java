@@ -170,7 +170,7 @@ final class MultiGet {
         inFlight.set(g, null); // the bytes are garbage once decoded
         for (Probe p : groups.get(g)) {
           Optional<SstEntry> e = tables.get(p.table(), keys[p.key()], seq, p.block(), stored);
-          if (e.isPresent() && e.get().seq() > p.deletedAt()) {
+          if (e.isPresent() && e.get().seq() >= p.deletedAt()) {
             decide(p.key(), e.get(), false);
             decided[p.key()] = true;
           } else if (p.deletedAt() >= 0) {

@@ -74,17 +74,47 @@ public final class ReadPath {
   /** The value of {@code key} at {@code seq}, or null if absent, deleted or expired. */
   public byte[] get(DbView view, byte[] key, long seq) {
     long now = nowMillis();
-    SstEntry found = newestInMemory(view, key, seq);
-    if (found != null) {
-      return found.kind() == EntryKind.MERGE
-          ? fold(view, key, seq, now)
-          : valueOf(found, now, true);
+    int memtables = 1 + view.frozen().size();
+    for (int i = 0; i < memtables; i++) {
+      SstEntry found = newest(memtable(view, i), key, seq);
+      if (found != null) {
+        return found.kind() == EntryKind.MERGE
+            ? fold(view, key, seq, now, i)
+            : valueOf(found, now, true);
+      }
     }
-    found = getFromTables(view.manifest(), key, seq).orElse(null);
-    if (found != null && found.kind() == EntryKind.MERGE) {
-      return fold(view, key, seq, now);
+    ManifestState m = view.manifest();
+    for (int j = 0; j < m.l0().size(); j++) {
+      TableStore.OpenTable t = tables.table(m.l0().get(j));
+      if (t.minSeq() <= seq && t.contains(key)) {
+        Optional<SstEntry> e = newest(t, key, seq);
+        if (e.isPresent()) {
+          return decide(view, e.get(), seq, now, memtables + j);
+        }
+      }
     }
-    return found == null ? null : valueOf(found, now, false);
+    for (int r = 0; r < m.sortedRuns().size(); r++) {
+      TableInfo info = runTable(m, r, key);
+      if (info != null && info.minSeq() <= seq) {
+        Optional<SstEntry> e = newest(tables.table(info), key, seq);
+        if (e.isPresent()) {
+          return decide(view, e.get(), seq, now, memtables + m.l0().size() + r);
+        }
+      }
+    }
+    return null;
+  }
+
+  /** A table's newest version of a key: its value, or the fold from that source on. */
+  private byte[] decide(DbView view, SstEntry found, long seq, long now, int source) {
+    return found.kind() == EntryKind.MERGE
+        ? fold(view, found.key(), seq, now, source)
+        : valueOf(found, now, false);
+  }
+
+  /** Memtable {@code i} of the view: the active one first, then the frozen ones, newest first. */
+  private static Memtable memtable(DbView view, int i) {
+    return i == 0 ? view.active() : view.frozen().get(i - 1).memtable();
   }
 
   /**
@@ -124,13 +154,22 @@ public final class ReadPath {
    * source's versions of the key, newest first, until a base decides.
    */
   byte[] fold(DbView view, byte[] key, long seq, long now) {
+    return fold(view, key, seq, now, 0);
+  }
+
+  /**
+   * As {@link #fold(DbView, byte[], long, long)}, starting at source {@code from} (memtables, then
+   * L0 tables, then sorted runs, newest first): a point read found the key's newest version there,
+   * so the sources before it hold nothing of the key. Tables whose filter rules the key out and
+   * whose tombstones do not cover it are passed over without a read.
+   */
+  private byte[] fold(DbView view, byte[] key, long seq, long now, int from) {
     ValueFold fold = new ValueFold(operator, now);
     fold.reset(key);
     long[] below = {Long.MAX_VALUE};
-    List<Memtable> memtables = new ArrayList<>();
-    memtables.add(view.active());
-    view.frozen().forEach(f -> memtables.add(f.memtable()));
-    for (Memtable mem : memtables) {
+    int memtables = 1 + view.frozen().size();
+    for (int i = from; i < memtables; i++) {
+      Memtable mem = memtable(view, i);
       RangeTombstones ranges = mem.rangeTombstones();
       long deletedAt = ranges.isEmpty() ? -1 : ranges.coveringSeq(key, seq);
       if (offerAll(fold, mem.iterator(seq), key, deletedAt, below)) {
@@ -138,34 +177,34 @@ public final class ReadPath {
       }
     }
     ManifestState m = view.manifest();
-    byte[] end = VisibleIterator.successor(key);
+    int source = memtables;
     for (TableInfo info : m.l0()) {
-      TableStore.OpenTable t = tables.table(info);
-      if (t.minSeq() <= seq
-          && t.contains(key)
-          && offerAll(
-              fold,
-              tables.iterator(info, key, end, seq, ReadAhead.NONE),
-              key,
-              t.coveringSeq(key, seq),
-              below)) {
+      if (source++ >= from && offerTable(fold, info, key, seq, below)) {
         return copy(fold.result());
       }
     }
     for (int r = 0; r < m.sortedRuns().size(); r++) {
       TableInfo info = runTable(m, r, key);
-      if (info != null
-          && info.minSeq() <= seq
-          && offerAll(
-              fold,
-              tables.iterator(info, key, end, seq, ReadAhead.NONE),
-              key,
-              tables.table(info).coveringSeq(key, seq),
-              below)) {
+      if (source++ >= from && info != null && offerTable(fold, info, key, seq, below)) {
         return copy(fold.result());
       }
     }
     return copy(fold.result());
+  }
+
+  /** Offers a table's versions of {@code key}; true once decided. */
+  private boolean offerTable(ValueFold fold, TableInfo info, byte[] key, long seq, long[] below) {
+    TableStore.OpenTable t = tables.table(info);
+    if (t.minSeq() > seq || !t.contains(key)) {
+      return false;
+    }
+    long deletedAt = t.coveringSeq(key, seq);
+    if (deletedAt < 0 && !t.reader().mayContain(key)) {
+      return false;
+    }
+    EntryIterator versions =
+        tables.iterator(info, key, VisibleIterator.successor(key), seq, ReadAhead.NONE);
+    return offerAll(fold, versions, key, deletedAt, below);
   }
 
   /**
@@ -217,9 +256,14 @@ public final class ReadPath {
       DbView view, byte[] start, byte[] end, long seq, boolean reverse, int readAheadBytes) {
     ReadAhead readAhead = tables.readAhead(readAheadBytes);
     List<EntryIterator> sources = new ArrayList<>();
+    // What each source's sequence numbers are at most, so that the scan can move the sources older
+    // than a range tombstone past what it covers; memtables are never skipped (they are in memory).
+    List<Long> maxSeqs = new ArrayList<>();
     sources.add(view.active().iterator(seq));
+    maxSeqs.add(Long.MAX_VALUE);
     for (DbView.Frozen f : view.frozen()) {
       sources.add(f.memtable().iterator(seq));
+      maxSeqs.add(Long.MAX_VALUE);
     }
     List<RangeTombstones> fixed = new ArrayList<>();
     fixed.add(view.active().rangeTombstones());
@@ -232,6 +276,7 @@ public final class ReadPath {
     for (TableInfo t : m.l0()) {
       if (overlaps(t, start, end)) {
         sources.add(tables.iterator(t, start, end, seq, readAhead));
+        maxSeqs.add(t.maxSeq());
         // Like a run of one table: opened when the scan reaches its range, not now.
         runTombstones.add(
             new ScanTombstones.Run(
@@ -246,44 +291,22 @@ public final class ReadPath {
               runs.get(r).tables(),
               index.smallest()[r],
               index.largest()[r],
+              start,
+              end,
               t -> tables.iterator(t, null, end, seq, readAhead)));
+      maxSeqs.add(runs.get(r).tables().stream().mapToLong(TableInfo::maxSeq).max().orElse(0));
       runTombstones.add(
           new ScanTombstones.Run(
               runs.get(r).tables(), index.smallest()[r], index.largest()[r], opener));
     }
     return new VisibleIterator(
-        new MergingIterator(sources),
+        new MergingIterator(sources, maxSeqs.stream().mapToLong(Long::longValue).toArray()),
         start,
         end,
         seq,
         reverse,
         new ValueFold(operator, nowMillis()),
         ScanTombstones.of(fixed, runTombstones));
-  }
-
-  private Optional<SstEntry> getFromTables(ManifestState m, byte[] key, long seq) {
-    for (TableInfo info : m.l0()) {
-      TableStore.OpenTable t = tables.table(info);
-      if (t.minSeq() <= seq && t.contains(key)) {
-        Optional<SstEntry> e = newest(t, key, seq);
-        if (e.isPresent()) {
-          return e;
-        }
-      }
-    }
-    RunIndex index = runIndex(m);
-    List<SortedRun> runs = m.sortedRuns();
-    for (int r = 0; r < runs.size(); r++) {
-      int i = find(index.smallest()[r], index.largest()[r], key);
-      TableInfo t = i < 0 ? null : runs.get(r).tables().get(i);
-      if (t != null && t.minSeq() <= seq) {
-        Optional<SstEntry> e = newest(tables.table(t), key, seq);
-        if (e.isPresent()) {
-          return e;
-        }
-      }
-    }
-    return Optional.empty();
   }
 
   /** The newest version of {@code key} in {@code t}, or a delete if a newer tombstone covers it. */

@@ -55,6 +55,31 @@ final class ScanTombstones implements VisibleIterator.Tombstones {
     return seq;
   }
 
+  @Override
+  public byte[] coveredUntil(byte[] key, long seq, long maxSeq) {
+    byte[] until = fixed.isEmpty() ? null : fixed.coveredUntil(key, seq, maxSeq);
+    for (Run run : runs) {
+      until = later(until, run.span(key, seq, maxSeq, false));
+    }
+    return until;
+  }
+
+  @Override
+  public byte[] coveredFrom(byte[] key, long seq, long maxSeq) {
+    byte[] from = fixed.isEmpty() ? null : fixed.coveredFrom(key, seq, maxSeq);
+    for (Run run : runs) {
+      byte[] f = run.span(key, seq, maxSeq, true);
+      // The span reaching furthest back: the smaller start.
+      from = from == null || (f != null && Arrays.compareUnsigned(f, from) < 0) ? f : from;
+    }
+    return from;
+  }
+
+  // Any one source's span is covered at seq or above, so the longest of them may be skipped.
+  private static byte[] later(byte[] a, byte[] b) {
+    return a == null || (b != null && Arrays.compareUnsigned(b, a) > 0) ? b : a;
+  }
+
   /** One table source's tombstones, by the table holding the key; caches the last table. */
   static final class Run {
     private final List<TableInfo> tables;
@@ -80,14 +105,29 @@ final class ScanTombstones implements VisibleIterator.Tombstones {
     }
 
     long coveringSeq(byte[] key, long maxSeq) {
+      RangeTombstones t = at(key);
+      return t == null || t.isEmpty() ? -1 : t.coveringSeq(key, maxSeq);
+    }
+
+    /** {@link RangeTombstones#coveredUntil} (or {@code coveredFrom}) in the table holding key. */
+    byte[] span(byte[] key, long seq, long maxSeq, boolean from) {
+      RangeTombstones t = at(key);
+      if (t == null || t.isEmpty()) {
+        return null;
+      }
+      return from ? t.coveredFrom(key, seq, maxSeq) : t.coveredUntil(key, seq, maxSeq);
+    }
+
+    /** The tombstones of the table holding {@code key}, or null if none does. */
+    private RangeTombstones at(byte[] key) {
       if (!holds(cached, key)) {
         cached = ReadPath.find(smallest, largest, key);
         if (cached < 0) {
-          return -1;
+          return null;
         }
         cachedTombstones = opener.apply(tables.get(cached));
       }
-      return cachedTombstones.isEmpty() ? -1 : cachedTombstones.coveringSeq(key, maxSeq);
+      return cachedTombstones;
     }
 
     /** Whether table {@code i} is the one {@link ReadPath#find} picks for {@code key}. */

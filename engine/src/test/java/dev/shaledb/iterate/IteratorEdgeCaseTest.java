@@ -251,6 +251,58 @@ class IteratorEdgeCaseTest {
     }
   }
 
+  @Test
+  void aBoundedRunNeverOpensTablesBeyondItsRange() {
+    List<TableInfo> infos = new ArrayList<>();
+    List<SstReader> readers = new ArrayList<>();
+    for (int t = 0; t < 10; t++) {
+      addTable(
+          infos,
+          readers,
+          SstEntry.put(b("k" + t + "0"), 1, b("v")),
+          SstEntry.put(b("k" + t + "9"), 2, b("v")));
+    }
+    byte[][] smallest = infos.stream().map(TableInfo::smallestKey).toArray(byte[][]::new);
+    byte[][] largest = infos.stream().map(TableInfo::largestKey).toArray(byte[][]::new);
+    List<String> opened = new ArrayList<>();
+    byte[] start = b("k7");
+    byte[] end = b("k2");
+    // Table iterators that end at the range's end, as a scan's do: every table after the first
+    // yields nothing, and walking on through them would open each one.
+    java.util.function.Function<TableInfo, EntryIterator> opener =
+        info -> {
+          opened.add(info.id());
+          SstReader r = readers.get(Integer.parseInt(info.id().substring(1)));
+          return Iterators.of(r.iterator(10, null, end, dev.shaledb.sst.ReadAhead.NONE));
+        };
+    try (SortedRunIterator run =
+        new SortedRunIterator(infos, smallest, largest, null, end, opener)) {
+      run.seek(b("k1"));
+      assertThat(EntryTesting.drain(run)).hasSize(2);
+      assertThat(opened).containsExactly("t1");
+      opened.clear();
+      run.seek(b("k5"));
+      assertThat(run.isValid()).isFalse();
+      assertThat(opened).as("a seek past the end").isEmpty();
+    }
+    java.util.function.Function<TableInfo, EntryIterator> unbounded =
+        info -> {
+          opened.add(info.id());
+          return Iterators.of(readers.get(Integer.parseInt(info.id().substring(1))).iterator(10));
+        };
+    try (SortedRunIterator run =
+        new SortedRunIterator(infos, smallest, largest, start, null, unbounded)) {
+      opened.clear();
+      run.seekBefore(b("k8"));
+      int n = 0;
+      for (; run.isValid(); run.prev()) {
+        n++;
+      }
+      assertThat(n).as("versions of tables 7 and 6... down to the start").isEqualTo(2);
+      assertThat(opened).containsExactly("t7");
+    }
+  }
+
   private static void addTable(
       List<TableInfo> infos, List<SstReader> readers, SstEntry... entries) {
     String id = "t" + infos.size();

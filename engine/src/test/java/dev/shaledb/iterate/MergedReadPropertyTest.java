@@ -173,7 +173,7 @@ class MergedReadPropertyTest {
     return got;
   }
 
-  private static List<byte[]> keyPool(Seeds.Gen g) {
+  static List<byte[]> keyPool(Seeds.Gen g) {
     TreeSet<byte[]> keys = new TreeSet<>(UNSIGNED);
     int n = g.intBetween(1, 40);
     while (keys.size() < n) {
@@ -253,7 +253,7 @@ class MergedReadPropertyTest {
   }
 
   /** Splits the entries into tables at random pool keys; checks one table is open at a time. */
-  private static LongFunction<EntryIterator> sortedRun(
+  static LongFunction<EntryIterator> sortedRun(
       Seeds.Gen g, String name, List<SstEntry> entries, List<byte[]> pool) {
     TreeSet<byte[]> splits = new TreeSet<>(UNSIGNED);
     int splitCount = g.intBetween(0, 3);
@@ -301,7 +301,7 @@ class MergedReadPropertyTest {
   }
 
   /** A pool key, a key between pool keys, or the empty key. */
-  private static byte[] randomBound(Seeds.Gen g, List<byte[]> pool) {
+  static byte[] randomBound(Seeds.Gen g, List<byte[]> pool) {
     if (!pool.isEmpty() && g.chance(0.5)) {
       return pool.get(g.intBetween(0, pool.size() - 1));
     }
@@ -312,7 +312,7 @@ class MergedReadPropertyTest {
     return k;
   }
 
-  private static String hex(byte[] b) {
+  static String hex(byte[] b) {
     return b == null ? "null" : "0x" + HexFormat.of().formatHex(b);
   }
 }

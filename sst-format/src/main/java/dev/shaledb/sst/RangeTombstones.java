@@ -162,6 +162,48 @@ public final class RangeTombstones {
   }
 
   /**
+   * The exclusive end of the keys from {@code key} on that a tombstone with a seq in {@code [seq,
+   * maxSeq]} covers without a gap, or null if none covers {@code key}: every version of those keys
+   * older than {@code seq} is deleted at snapshot {@code maxSeq}, so a scan may jump over them.
+   */
+  public byte[] coveredUntil(byte[] key, long seq, long maxSeq) {
+    int i = fragmentIndexAtOrAfter(key);
+    if (!covers(i, key, seq, maxSeq)) {
+      return null;
+    }
+    while (i + 1 < fragments.length
+        && Arrays.equals(fragments[i].end, fragments[i + 1].start)
+        && fragments[i + 1].seqAtOrBelow(maxSeq) >= seq) {
+      i++;
+    }
+    return fragments[i].end;
+  }
+
+  /**
+   * The inclusive start of the keys up to {@code key} that a tombstone with a seq in {@code [seq,
+   * maxSeq]} covers without a gap, or null if none covers {@code key}: {@link #coveredUntil} for a
+   * reverse scan.
+   */
+  public byte[] coveredFrom(byte[] key, long seq, long maxSeq) {
+    int i = fragmentIndexAtOrAfter(key);
+    if (!covers(i, key, seq, maxSeq)) {
+      return null;
+    }
+    while (i > 0
+        && Arrays.equals(fragments[i - 1].end, fragments[i].start)
+        && fragments[i - 1].seqAtOrBelow(maxSeq) >= seq) {
+      i--;
+    }
+    return fragments[i].start;
+  }
+
+  private boolean covers(int i, byte[] key, long seq, long maxSeq) {
+    return i < fragments.length
+        && Arrays.compareUnsigned(fragments[i].start, key) <= 0
+        && fragments[i].seqAtOrBelow(maxSeq) >= seq;
+  }
+
+  /**
    * The index of the first fragment whose end sorts after {@code key} (the one containing it, or
    * else the next one), or {@link #fragmentCount()} if none: where a cursor walking the fragments
    * along a forward scan starts.

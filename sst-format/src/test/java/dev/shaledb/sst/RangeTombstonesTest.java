@@ -85,6 +85,48 @@ class RangeTombstonesTest {
         if (f != null) {
           assertThat(f.seqAtOrBelow(maxSeq)).isEqualTo(modelCoveringSeq(model, key, maxSeq));
         }
+        checkCoveredSpan(gen, set, model, key, maxSeq, where);
+      }
+    }
+  }
+
+  /**
+   * {@code coveredUntil} and {@code coveredFrom} name a span around {@code key} in which every key
+   * is covered at {@code seq} or above, and {@code coveredUntil} stops where coverage does.
+   */
+  private static void checkCoveredSpan(
+      Seeds.Gen gen,
+      RangeTombstones set,
+      List<RangeTombstone> model,
+      byte[] key,
+      long maxSeq,
+      String where) {
+    long covering = modelCoveringSeq(model, key, maxSeq);
+    long seq = covering <= 0 || gen.chance(0.5) ? covering : gen.random().nextLong(0, covering);
+    if (seq < 0) {
+      seq = gen.random().nextLong(0, 1000);
+    }
+    String at = where + " span at " + Bytes.describe(key) + " seq " + seq + " max " + maxSeq;
+    byte[] until = set.coveredUntil(key, seq, maxSeq);
+    byte[] from = set.coveredFrom(key, seq, maxSeq);
+    if (covering < seq) {
+      assertThat(until).as(at).isNull();
+      assertThat(from).as(at).isNull();
+      return;
+    }
+    assertThat(Arrays.compareUnsigned(key, until)).as(at).isLessThan(0);
+    assertThat(Arrays.compareUnsigned(from, key)).as(at).isLessThanOrEqualTo(0);
+    assertThat(modelCoveringSeq(model, until, maxSeq)).as(at + " past the end").isLessThan(seq);
+    assertThat(modelCoveringSeq(model, from, maxSeq))
+        .as(at + " at the start")
+        .isGreaterThanOrEqualTo(seq);
+    for (byte[] probe : probes(gen, model)) {
+      boolean inside =
+          Arrays.compareUnsigned(from, probe) <= 0 && Arrays.compareUnsigned(probe, until) < 0;
+      if (inside) {
+        assertThat(modelCoveringSeq(model, probe, maxSeq))
+            .as(at + " inside at " + Bytes.describe(probe))
+            .isGreaterThanOrEqualTo(seq);
       }
     }
   }
