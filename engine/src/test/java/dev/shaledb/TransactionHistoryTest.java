@@ -15,9 +15,11 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -66,6 +68,10 @@ class TransactionHistoryTest {
   private void check(IsolationLevel level, long seed) throws Exception {
     ConcurrentLinkedQueue<Committed> history = new ConcurrentLinkedQueue<>();
     AtomicInteger conflicts = new AtomicInteger();
+    // Every other round the threads wait for each other between their reads and their commit, so
+    // those transactions overlap whatever the machine's load (a loaded machine may otherwise run
+    // the threads one after another, and a history without conflicts tests little).
+    CyclicBarrier together = new CyclicBarrier(THREADS);
     try (Db db = Db.open(new InMemoryObjectStore(), "db", DbModelPropertyTest.tinyOptions())) {
       ExecutorService pool = Executors.newFixedThreadPool(THREADS);
       try {
@@ -77,7 +83,8 @@ class TransactionHistoryTest {
               pool.submit(
                   () -> {
                     for (int i = 0; i < TRANSACTIONS_PER_THREAD; i++) {
-                      run(db, level, r, "t" + thread + "." + i, history, conflicts);
+                      CyclicBarrier meet = i % 2 == 0 ? together : null;
+                      run(db, level, r, "t" + thread + "." + i, history, conflicts, meet);
                     }
                   }));
         }
@@ -164,7 +171,8 @@ class TransactionHistoryTest {
       SplittableRandom r,
       String id,
       ConcurrentLinkedQueue<Committed> history,
-      AtomicInteger conflicts) {
+      AtomicInteger conflicts,
+      CyclicBarrier meet) {
     try (Transaction t = db.beginTransaction(new TransactionOptions(level, 1000))) {
       Map<String, String> reads = new HashMap<>();
       for (int n = r.nextInt(3); n >= 0; n--) {
@@ -177,6 +185,13 @@ class TransactionHistoryTest {
       Map<String, String> scanned = new TreeMap<>();
       try (DbIterator it = t.scan(b(from), b(to))) {
         it.forEachRemaining(kv -> scanned.put(s(kv.key()), s(kv.value())));
+      }
+      if (meet != null) {
+        try {
+          meet.await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          throw new IllegalStateException("the threads did not meet", e);
+        }
       }
       Map<String, String> writes = new HashMap<>();
       for (int n = r.nextInt(3); n > 0; n--) {
