@@ -1,6 +1,5 @@
 package dev.shaledb.core;
 
-import dev.shaledb.CompactionOptions;
 import dev.shaledb.Db;
 import dev.shaledb.DbIterator;
 import dev.shaledb.DbOptions;
@@ -12,38 +11,26 @@ import dev.shaledb.Transaction;
 import dev.shaledb.TransactionOptions;
 import dev.shaledb.WriteOptions;
 import dev.shaledb.cache.DiskCache;
-import dev.shaledb.compaction.Compactions;
 import dev.shaledb.error.DbClosedException;
 import dev.shaledb.error.DbException;
 import dev.shaledb.gc.Checkpoints;
 import dev.shaledb.gc.GcService;
-import dev.shaledb.iterate.VersionRewriter;
 import dev.shaledb.manifest.Checkpoint;
-import dev.shaledb.manifest.FenceableManifest;
-import dev.shaledb.manifest.Manifest;
 import dev.shaledb.manifest.ManifestState;
-import dev.shaledb.manifest.ManifestStore;
-import dev.shaledb.objectstore.Futures;
 import dev.shaledb.objectstore.MeteredObjectStore;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.read.LatestReads;
 import dev.shaledb.read.ReadPath;
-import dev.shaledb.sst.RangeTombstones;
 import dev.shaledb.support.BackgroundHealth;
 import dev.shaledb.support.CorruptionReporter;
 import dev.shaledb.support.Counters;
-import dev.shaledb.support.Errors;
-import dev.shaledb.support.Expiry;
 import dev.shaledb.support.StoreChecks;
-import dev.shaledb.support.Threads;
 import dev.shaledb.table.CaffeineBlockCache;
 import dev.shaledb.table.TableIds;
 import dev.shaledb.table.TableStore;
 import dev.shaledb.view.DbView;
 import dev.shaledb.view.ViewRef;
 import dev.shaledb.wal.WalEntry;
-import dev.shaledb.write.Flusher;
-import dev.shaledb.write.MemoryBudget;
 import dev.shaledb.write.Recovery;
 import dev.shaledb.write.WritePath;
 import dev.shaledb.write.WriterState;
@@ -53,138 +40,79 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** The parts of an open database and their lifecycle; {@link Db} is its public face. */
+/**
+ * The parts of an open database and their lifecycle; {@link Db} is its public face. The parts are
+ * the {@link WriteSide write side}, the latest reads and transactions over the {@link ViewFollower
+ * followed} view, {@link CompactionService compaction}, garbage collection and checkpoints, on the
+ * {@link DbThreads executors} the options name or the engine's own.
+ *
+ * <p>Invariants: parts open in recovery order (the store's fencing check, the disk cache, WAL and
+ * manifest recovery, then the parts over them, compaction last); a failed open shuts down the
+ * executors it created and closes the disk cache. {@link #close()} runs once: GC and compaction
+ * stop first (running compactions are abandoned, not awaited), accepted writes are made durable
+ * before the flusher and the executors stop, and the WAL closes before its scheduler. After close,
+ * reads, flushes, transactions, GC and checkpoint calls fail with {@link DbClosedException}.
+ */
 public final class DbCore {
-  private static final Logger LOG = LoggerFactory.getLogger(DbCore.class);
-
   private final DbOptions options;
-  private final MeteredObjectStore store;
-  private final ScheduledExecutorService scheduler;
-  private final ScheduledExecutorService background;
-  private final boolean ownsScheduler;
-  private final CaffeineBlockCache cache;
+  private final DbThreads threads;
   private final DiskCache diskCache; // null: none
   private final Recovery.Recovered recovered;
   private final ViewRef view;
-  private final Counters counters = new Counters();
-  private final MemoryBudget budget;
-  private final WriterState state;
+  private final WriteSide writeSide;
   private final WritePath writes;
-  private final Flusher flusher;
-  private final ViewFollower follower;
   private final LatestReads latest;
   private final Transactions transactions;
-  private final TableStore tables;
-  private final TableIds tableIds;
-  private volatile Compactions compactions;
-  private volatile ScheduledFuture<?> manifestPoll;
+  private final CompactionService compaction;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Checkpoints checkpoints;
   private final GcService gc;
-  private final CorruptionReporter corruption;
-  private final BackgroundHealth health;
+  private final StatsSources stats;
 
   private DbCore(
       DbOptions options,
       MeteredObjectStore store,
-      ScheduledExecutorService scheduler,
-      ScheduledExecutorService background,
-      boolean ownsScheduler,
+      DbThreads threads,
       String path,
       Recovery.Recovered recovered,
       DiskCache diskCache,
       CorruptionReporter corruption) {
     this.options = options;
-    this.corruption = corruption;
-    this.health = new BackgroundHealth(options.listener());
-    this.store = store;
-    this.scheduler = scheduler;
-    this.background = background;
-    this.ownsScheduler = ownsScheduler;
+    this.threads = threads;
     this.recovered = recovered;
-    this.cache =
-        options.blockCacheBytes() == 0 ? null : new CaffeineBlockCache(options.blockCacheBytes());
     this.diskCache = diskCache;
-    this.tables = new TableStore(store, path, cache, diskCache, corruption);
+    BackgroundHealth health = new BackgroundHealth(options.listener());
+    ScheduledExecutorService background = threads.background();
+    Counters counters = new Counters();
+    CaffeineBlockCache cache =
+        options.blockCacheBytes() == 0 ? null : new CaffeineBlockCache(options.blockCacheBytes());
+    TableStore tables = new TableStore(store, path, cache, diskCache, corruption);
+    TableIds tableIds = new TableIds(options.clock(), new SecureRandom());
     this.view = new ViewRef(new DbView(recovered.memtable(), recovered.manifest().latest()));
-    CompactionOptions compaction = options.compaction();
-    this.budget =
-        new MemoryBudget(
-            options.maxUnflushedBytes(),
-            options.writeStallTimeout(),
-            () -> view.get().unflushedBytes(),
-            () -> view.get().manifest().l0().size(),
-            compaction.l0SlowdownTables(),
-            compaction.l0StopTables());
-    this.tableIds = new TableIds(options.clock(), new SecureRandom());
-    this.state = new WriterState(recovered.lastSeq(), budget);
-    this.flusher =
-        new Flusher(
+    this.compaction = new CompactionService(options, background, health);
+    this.writeSide =
+        new WriteSide(
+            options,
+            recovered,
             view,
-            recovered.manifest(),
-            recovered.wal(),
             tables,
             tableIds,
-            options.tableOptions(),
             background,
             counters,
-            state,
-            budget,
-            compaction.l0StopTables(),
-            () ->
-                new VersionRewriter.Policy(
-                    retainSeq(),
-                    false,
-                    options.mergeOperator(),
-                    options.clock().millis() - compaction.expiryGrace().toMillis(),
-                    null,
-                    RangeTombstones.empty()),
-            this::flushed,
-            options.listener(),
-            health);
-    long defaultTtl =
-        options.defaultTtl() == null ? Expiry.DEFAULT : Expiry.ttlMillis(options.defaultTtl());
-    this.writes =
-        new WritePath(
-            recovered.wal(),
-            view,
-            state,
-            budget,
-            counters,
-            options.memtableBytes(),
-            recovered.lastSeq(),
-            flusher::wakeUp,
-            options.listener(),
-            options.conflictHistoryBytes(),
-            entries -> Expiry.stamp(entries, nowMillis(), defaultTtl));
-    this.follower =
-        new ViewFollower(view, tables, recovered.manifest(), state, () -> compactions, health);
+            health,
+            this::retainSeq,
+            compaction::flushed);
+    this.writes = writeSide.writes();
+    WriterState state = writeSide.state();
+    ViewFollower follower =
+        new ViewFollower(view, tables, recovered.manifest(), state, compaction::current, health);
     this.latest =
         new LatestReads(
             new ReadPath(tables, options.mergeOperator(), options.clock()),
             follower,
-            new LatestReads.Writer() {
-              @Override
-              public long visibleSeq() {
-                return state.visibleSeq();
-              }
-
-              @Override
-              public long durableSeq() {
-                return state.durableSeq();
-              }
-
-              @Override
-              public RuntimeException failure() {
-                return state.failure();
-              }
-            },
+            writeSide.forReads(),
             counters,
             closed::get);
     this.transactions = new Transactions(latest, writes, this::checkOpen, options.mergeOperator());
@@ -199,6 +127,10 @@ public final class DbCore {
             checkpoints::pruneExpired,
             options.listener(),
             health);
+    this.stats =
+        new StatsSources(
+            counters, view, state, writeSide.budget(), compaction, cache, diskCache, store, health);
+    compaction.start(store, path, corruption, tables, tableIds, this::retainSeq, follower);
   }
 
   public static DbCore open(ObjectStore userStore, String path, DbOptions options) {
@@ -207,14 +139,7 @@ public final class DbCore {
     CorruptionReporter corruption = new CorruptionReporter(options.listener());
     StoreChecks.verify(userStore, path, corruption);
     MeteredObjectStore store = new MeteredObjectStore(userStore);
-    boolean owns = options.scheduler() == null;
-    ScheduledExecutorService scheduler = owns ? Threads.scheduler("wal", 2) : options.scheduler();
-    // Flushes, compaction retries, GC and manifest polls block on the store, so they run on the
-    // engine's own threads: blocking the WAL's scheduler, which may also run the store's retries
-    // and completions, could leave nothing to complete what they wait for.
-    boolean ownsBackground = options.background() == null;
-    ScheduledExecutorService background =
-        ownsBackground ? Threads.scheduler("background", 2) : options.background();
+    DbThreads threads = DbThreads.start(options);
     DiskCache diskCache = null;
     try {
       diskCache =
@@ -225,14 +150,11 @@ public final class DbCore {
           Recovery.open(
               store,
               path,
-              options.walOptions().withScheduler(scheduler),
+              options.walOptions().withScheduler(threads.scheduler()),
               options.memtableBytes(),
               options.listener(),
               corruption);
-      DbCore engine =
-          new DbCore(
-              options, store, scheduler, background, owns, path, recovered, diskCache, corruption);
-      engine.startCompaction(store, path);
+      DbCore engine = new DbCore(options, store, threads, path, recovered, diskCache, corruption);
       if (recovered.memtable().approximateBytes() >= options.memtableBytes()) {
         engine.writes.freezeNow();
       }
@@ -241,51 +163,9 @@ public final class DbCore {
       if (diskCache != null) {
         diskCache.close();
       }
-      if (ownsBackground) {
-        background.shutdownNow();
-      }
-      if (owns) {
-        scheduler.shutdownNow();
-      }
+      threads.abort();
       throw e;
     }
-  }
-
-  /**
-   * Starts the in-process compactor, which fences any other compactor; or, with compaction
-   * elsewhere, polls the manifest so reads move to the tables another process compacted.
-   */
-  private void startCompaction(ObjectStore store, String path) {
-    CompactionOptions compaction = options.compaction();
-    if (compaction.enabled()) {
-      compactions =
-          new Compactions(
-              FenceableManifest.openCompactor(new ManifestStore(store, path, corruption)),
-              tables,
-              tableIds,
-              options.tableOptions(),
-              compaction,
-              options.clock(),
-              this::retainSeq,
-              follower::adopt,
-              background,
-              options.listener(),
-              health);
-      compactions.wake();
-    }
-    // Also with compaction here: once another compactor fences this one, reads must follow the
-    // tables it writes. The poll costs nothing while this process's compactor is in charge.
-    long millis = compaction.pollInterval().toMillis();
-    manifestPoll =
-        background.scheduleWithFixedDelay(
-            () -> {
-              if (!follower.poll()) {
-                manifestPoll.cancel(false);
-              }
-            },
-            millis,
-            millis,
-            TimeUnit.MILLISECONDS);
   }
 
   /** The oldest sequence number a reader may read at: every newer version must be kept. */
@@ -293,16 +173,9 @@ public final class DbCore {
     return latest.retainSeq();
   }
 
-  /** After a flush published {@code m}: compaction may have work. */
-  private void flushed(Manifest m) {
-    if (compactions != null) {
-      compactions.offer(m);
-    }
-  }
-
   /** Waits until compaction has nothing to do; false on timeout or if it does not run here. */
   public boolean awaitCompactions(Duration timeout) throws InterruptedException {
-    return compactions != null && compactions.awaitIdle(timeout);
+    return compaction.awaitIdle(timeout);
   }
 
   /** The writer's clock now: what times to live count from. */
@@ -352,45 +225,7 @@ public final class DbCore {
   }
 
   public DbStats stats() {
-    DbView v = view.get();
-    DiskCache.Stats disk = diskCache == null ? null : diskCache.stats();
-    return new DbStats(
-        counters.puts.sum(),
-        counters.deletes.sum(),
-        counters.batches.sum(),
-        counters.bytesWritten.sum(),
-        counters.gets.sum(),
-        counters.scans.sum(),
-        state.visibleSeq(),
-        state.durableSeq(),
-        v.active().approximateBytes(),
-        v.frozen().size(),
-        v.unflushedBytes(),
-        counters.flushes.sum(),
-        v.manifest().l0().size(),
-        v.manifest().sortedRuns().size(),
-        TableStore.totalBytes(v.manifest()),
-        counters.tableBytesWritten.sum(),
-        budget.stallNanos(),
-        compactions == null ? 0 : compactions.completed.sum(),
-        compactions == null ? 0 : compactions.bytesRead.sum(),
-        compactions == null ? 0 : compactions.bytesWritten.sum(),
-        cache == null ? 0 : cache.hits(),
-        cache == null ? 0 : cache.misses(),
-        cache == null ? 0 : cache.weightedBytes(),
-        micros(0.5),
-        micros(0.99),
-        micros(0.999),
-        store.snapshot(),
-        health.failures(),
-        health.lastError(),
-        counters.condemnedUploads.sum() + (compactions == null ? 0 : compactions.condemned.sum()),
-        disk == null ? 0 : disk.hits(),
-        disk == null ? 0 : disk.misses(),
-        disk == null ? 0 : disk.bytes(),
-        disk == null ? 0 : disk.damaged(),
-        counters.merges.sum(),
-        counters.rangeDeletes.sum());
+    return stats.snapshot();
   }
 
   /**
@@ -402,37 +237,18 @@ public final class DbCore {
       return;
     }
     gc.close();
-    // Running compactions are abandoned (their outputs become garbage) rather than awaited; the
-    // next open's compactor redoes them.
-    if (compactions != null) {
-      compactions.close();
-    }
+    compaction.close();
     try {
-      writes.close();
-      if (state.failure() == null) {
-        Futures.join(recovered.wal().flush());
-        if (options.flushOnClose()) {
-          writes.freezeNow();
-          flusher.drain();
-        }
-      }
+      writeSide.close(options.flushOnClose());
     } finally {
-      if (manifestPoll != null) {
-        manifestPoll.cancel(false);
-      }
-      flusher.stop();
-      if (options.background() == null) {
-        background.shutdown();
-        awaitTermination(background);
-      }
+      compaction.stopPolling();
+      writeSide.stopFlusher();
+      threads.stopBackground();
       recovered.wal().close();
       if (diskCache != null) {
         diskCache.close();
       }
-      if (ownsScheduler) {
-        scheduler.shutdown();
-        awaitTermination(scheduler);
-      }
+      threads.stopScheduler();
     }
   }
 
@@ -466,32 +282,13 @@ public final class DbCore {
 
   /** Uploads every write accepted so far as tables listed in the latest manifest. */
   public void flushMemtables() {
-    long target = state.visibleSeq();
-    writes.freezeNow();
-    flusher.drain();
-    RuntimeException failure = state.failure();
-    if (failure != null) {
-      throw Errors.rethrowable(failure);
-    }
+    long target = writeSide.flushAll();
     checkOpen();
     long flushed = view.get().manifest().lastFlushedSeq();
     if (flushed < target) {
       throw new DbException(
           "memtables were not flushed: tables hold writes up to " + flushed + ", not " + target);
     }
-  }
-
-  private void awaitTermination(ScheduledExecutorService executor) {
-    try {
-      executor.awaitTermination(
-          options.walOptions().closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private long micros(double quantile) {
-    return counters.durableAcks.quantileNanos(quantile) / 1000;
   }
 
   private void checkOpen() {

@@ -7,12 +7,7 @@ import dev.shaledb.sst.EntryKind;
 import dev.shaledb.sst.RangeTombstone;
 import dev.shaledb.sst.RangeTombstones;
 import dev.shaledb.sst.SstEntry;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.Iterator;
-import java.util.List;
-import java.util.NavigableSet;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -30,38 +25,22 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class Memtable {
   /**
-   * Bytes per entry beyond the key and value: the {@link Node} (about 32 bytes), two array headers
-   * (about 32 with alignment), the skip list node (24) and its share of index nodes (about 8 on
-   * average). An estimate for flush sizing, not an exact measurement.
+   * Bytes per entry beyond the key and value: the {@link MemtableNode} (about 32 bytes), two array
+   * headers (about 32 with alignment), the skip list node (24) and its share of index nodes (about
+   * 8 on average). An estimate for flush sizing, not an exact measurement.
    */
   static final long ENTRY_OVERHEAD_BYTES = 96;
-
-  // The first eight key bytes, kept in the node, decide most comparisons without following the
-  // pointer to the key array: an insert into a large memtable compares against ~20 nodes, and each
-  // array dereference is a likely cache miss.
-  private static final Comparator<Node> ORDER =
-      (a, b) -> {
-        int c = Long.compareUnsigned(a.prefix, b.prefix);
-        if (c == 0) {
-          c = Arrays.compareUnsigned(a.key, b.key);
-        }
-        return c != 0 ? c : Long.compare(b.seq, a.seq);
-      };
 
   /** The capacity {@link #Memtable()} sizes its key filter for. */
   static final long DEFAULT_CAPACITY_BYTES = 4 << 20;
 
-  private final ConcurrentSkipListSet<Node> entries = new ConcurrentSkipListSet<>(ORDER);
+  private final ConcurrentSkipListSet<MemtableNode> entries =
+      new ConcurrentSkipListSet<>(MemtableNode.ORDER);
   private final KeyFilter filter;
   private final LongAdder bytes = new LongAdder();
   private final LongAdder count = new LongAdder();
   private final AtomicLong maxSeq = new AtomicLong();
-  // Range tombstones as added, and their fragmented form, rebuilt on the first read after an add:
-  // reads filter by sequence number, so one built before a later add stays correct for them.
-  private final List<RangeTombstone> ranges = new ArrayList<>();
-  private volatile RangeTombstones fragments = RangeTombstones.empty();
-  private volatile int fragmented;
-  private volatile int added;
+  private final MemtableRanges ranges = new MemtableRanges();
 
   /** A memtable whose key filter is sized for {@value #DEFAULT_CAPACITY_BYTES} bytes of entries. */
   public Memtable() {
@@ -117,7 +96,7 @@ public final class Memtable {
     }
     // Before the entry, so a reader that can see the entry also sees its filter bits.
     filter.add(key);
-    if (!entries.add(new Node(key, seq, kind, value, expireAtMillis))) {
+    if (!entries.add(new MemtableNode(key, seq, kind, value, expireAtMillis))) {
       throw new IllegalArgumentException("the memtable already holds seq " + seq + " of the key");
     }
     bytes.add(key.length + (value == null ? 0 : value.length) + ENTRY_OVERHEAD_BYTES);
@@ -132,11 +111,7 @@ public final class Memtable {
    * @throws IllegalArgumentException if {@code start} does not sort before {@code end}
    */
   public void addRangeTombstone(byte[] start, byte[] end, long seq) {
-    RangeTombstone t = new RangeTombstone(start, end, seq);
-    synchronized (ranges) {
-      ranges.add(t);
-      added = ranges.size();
-    }
+    ranges.add(new RangeTombstone(start, end, seq));
     bytes.add(start.length + end.length + ENTRY_OVERHEAD_BYTES);
     count.increment();
     maxSeq.accumulateAndGet(seq, Math::max);
@@ -144,16 +119,7 @@ public final class Memtable {
 
   /** The range tombstones added so far, fragmented (filter by sequence number to read). */
   public RangeTombstones rangeTombstones() {
-    if (fragmented == added) {
-      return fragments; // the common case: no lock on the read path
-    }
-    synchronized (ranges) {
-      if (fragmented != ranges.size()) {
-        fragments = RangeTombstones.of(List.copyOf(ranges));
-        fragmented = ranges.size();
-      }
-      return fragments;
-    }
+    return ranges.fragments();
   }
 
   /**
@@ -166,7 +132,7 @@ public final class Memtable {
     if (!filter.mayContain(key)) {
       return null;
     }
-    Node found = entries.ceiling(Node.probe(key, maxSeq));
+    MemtableNode found = entries.ceiling(MemtableNode.probe(key, maxSeq));
     if (found == null || !Arrays.equals(found.key, key)) {
       return null;
     }
@@ -194,165 +160,11 @@ public final class Memtable {
   }
 
   public boolean isEmpty() {
-    return entries.isEmpty() && added == 0;
+    return entries.isEmpty() && ranges.isEmpty();
   }
 
   /** The highest sequence number added, 0 when empty. */
   public long maxSeq() {
     return maxSeq.get();
-  }
-
-  /** One version; also the skip list's element, so an entry costs one object besides its arrays. */
-  private static final class Node {
-    final long prefix;
-    final byte[] key;
-    final long seq;
-    final EntryKind kind;
-    final byte[] value;
-    final long expireAtMillis;
-
-    Node(byte[] key, long seq, EntryKind kind, byte[] value, long expireAtMillis) {
-      this.prefix = prefix(key);
-      this.key = key;
-      this.seq = seq;
-      this.kind = kind;
-      this.value = value;
-      this.expireAtMillis = expireAtMillis;
-    }
-
-    /**
-     * The first eight bytes big-endian, zero-padded: unsigned comparison of prefixes agrees with
-     * unsigned lexicographic comparison of the keys whenever the prefixes differ.
-     */
-    static long prefix(byte[] key) {
-      long p = 0;
-      int n = Math.min(8, key.length);
-      for (int i = 0; i < n; i++) {
-        p |= (key[i] & 0xFFL) << (56 - 8 * i);
-      }
-      return p;
-    }
-
-    /** A search key that sorts just before the first version of {@code key} with seq <= maxSeq. */
-    static Node probe(byte[] key, long maxSeq) {
-      return new Node(key, maxSeq, null, null, SstEntry.NO_EXPIRY);
-    }
-  }
-
-  private static final class MemtableIterator implements EntryIterator {
-    private final NavigableSet<Node> entries;
-    private final long maxSeq;
-    private Iterator<Node> cursor;
-    private Node current;
-    // The direction of the last seek: the cursor walks the skip list one way only.
-    private boolean backward;
-
-    MemtableIterator(NavigableSet<Node> entries, long maxSeq) {
-      this.entries = entries;
-      this.maxSeq = maxSeq;
-    }
-
-    @Override
-    public boolean isValid() {
-      return current != null;
-    }
-
-    @Override
-    public void next() {
-      checkValid();
-      if (backward) {
-        throw new IllegalStateException("next() after a backward seek");
-      }
-      settle();
-    }
-
-    @Override
-    public void prev() {
-      checkValid();
-      if (!backward) {
-        throw new IllegalStateException("prev() after a forward seek");
-      }
-      settle();
-    }
-
-    @Override
-    public void seekToFirst() {
-      backward = false;
-      cursor = entries.iterator();
-      settle();
-    }
-
-    @Override
-    public void seekToLast() {
-      backward = true;
-      cursor = entries.descendingIterator();
-      settle();
-    }
-
-    @Override
-    public void seekBefore(byte[] target) {
-      requireNonNull(target, "target is null");
-      backward = true;
-      // (target, MAX_VALUE) sorts before every version of the target: the head set is keys < it.
-      cursor = entries.headSet(Node.probe(target, Long.MAX_VALUE), false).descendingIterator();
-      settle();
-    }
-
-    @Override
-    public void seek(byte[] target) {
-      requireNonNull(target, "target is null");
-      backward = false;
-      // Starting at (target, maxSeq) skips the target's invisible versions without visiting them.
-      cursor = entries.tailSet(Node.probe(target, maxSeq), true).iterator();
-      settle();
-    }
-
-    /** Moves to the cursor's next visible node, or clears {@code current} at the end. */
-    private void settle() {
-      while (cursor.hasNext()) {
-        Node n = cursor.next();
-        if (n.seq <= maxSeq) {
-          current = n;
-          return;
-        }
-      }
-      current = null;
-    }
-
-    @Override
-    public byte[] key() {
-      checkValid();
-      return current.key;
-    }
-
-    @Override
-    public long seq() {
-      checkValid();
-      return current.seq;
-    }
-
-    @Override
-    public EntryKind kind() {
-      checkValid();
-      return current.kind;
-    }
-
-    @Override
-    public byte[] value() {
-      checkValid();
-      return current.value;
-    }
-
-    @Override
-    public long expireAtMillis() {
-      checkValid();
-      return current.expireAtMillis;
-    }
-
-    private void checkValid() {
-      if (current == null) {
-        throw new IllegalStateException("iterator is not positioned on an entry");
-      }
-    }
   }
 }

@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
  * thread and touches only that window's own result.
  *
  * <p>Invariants: every block handed out is one the reader verified (through {@link
- * SstReader#block(int, byte[])} or, for a window's first block, as the window arrived); at most
+ * TableBlocks#block(int, byte[])} or, for a window's first block, as the window arrived); at most
  * {@code 1 + AHEAD} windows are referenced, the one being read and those after it, plus at most one
  * block read for a coming seek ({@link #prefetch}), verified as it arrives like a window's first
  * block and used only if the seek enters that block; a window never extends past {@code lastBlock}.
@@ -26,7 +26,7 @@ final class BlockWindows {
    */
   static final int AHEAD = 2;
 
-  private final SstReader reader;
+  private final TableBlocks reader;
   private final ReadAhead policy;
   private final int lastBlock;
   private int previous = -2;
@@ -39,7 +39,7 @@ final class BlockWindows {
    * @param lastBlock the last block the scan may need (the one holding its upper bound), or the
    *     table's last block
    */
-  BlockWindows(SstReader reader, ReadAhead policy, int lastBlock) {
+  BlockWindows(TableBlocks reader, ReadAhead policy, int lastBlock) {
     this.reader = reader;
     this.policy = policy;
     this.lastBlock = lastBlock;

@@ -45,7 +45,7 @@ public final class SstIterator {
     int count = reader.index().count();
     // Keys >= upper start in block find(upper) at the earliest: no block after it is needed.
     int lastBlock = upper == null ? count - 1 : Math.min(count - 1, reader.index().find(upper));
-    this.blocks = new BlockWindows(reader, readAhead, lastBlock);
+    this.blocks = new BlockWindows(reader.blocks(), readAhead, lastBlock);
   }
 
   /** Positions at the first visible entry (at or after the lower bound, if any). */

@@ -27,36 +27,28 @@ import java.util.concurrent.CompletableFuture;
  * object key and offset; a table written in a newer format raises {@link
  * dev.shaledb.error.UnsupportedFormatException}. Readers are immutable and thread-safe; their
  * iterators are not.
+ *
+ * <p>This class answers lookups and hands out iterators; {@link TableTail} reads and cross-checks
+ * the resident parts when the table opens, and {@link TableBlocks} reads, verifies and caches its
+ * data blocks.
  */
 public final class SstReader {
   private final String objectKey;
-  private final RangeReader reader;
-  private final BlockCache cache;
   private final Footer footer;
-  private final BlockBinding binding;
   private final BlockIndex index;
   private final BloomFilter filter;
   private final RangeTombstones rangeTombstones;
   private final SstMetadata metadata;
+  private final TableBlocks blocks;
 
-  private SstReader(
-      String objectKey,
-      RangeReader reader,
-      BlockCache cache,
-      Footer footer,
-      BlockIndex index,
-      BloomFilter filter,
-      RangeTombstones rangeTombstones,
-      SstMetadata metadata) {
+  private SstReader(String objectKey, TableTail tail, TableBlocks blocks) {
     this.objectKey = objectKey;
-    this.reader = reader;
-    this.cache = cache;
-    this.footer = footer;
-    this.binding = footer.binding();
-    this.index = index;
-    this.filter = filter;
-    this.rangeTombstones = rangeTombstones;
-    this.metadata = metadata;
+    this.footer = tail.footer();
+    this.index = tail.index();
+    this.filter = tail.filter();
+    this.rangeTombstones = tail.rangeTombstones();
+    this.metadata = tail.metadata();
+    this.blocks = blocks;
   }
 
   /** Opens the table {@code objectKey} with the default options. */
@@ -82,104 +74,11 @@ public final class SstReader {
     requireNonNull(objectKey, "objectKey is null");
     requireNonNull(reader, "reader is null");
     requireNonNull(options, "options is null");
-    TailBuffer tail = TailBuffer.read(objectKey, reader, options.tailReadSize());
-    long size = tail.objectSize();
-    int footerLength = Footer.footerLength(objectKey, tail.bytes(), tail.bytes().length, size);
-    tail.extendTo(size - footerLength);
-    Footer footer = Footer.decode(objectKey, tail.bytes(), tail.bytes().length, size, footerLength);
-    if (tableId != null
-        && footer.formatVersion() >= 2
-        && footer.tableTag() != BlockBinding.tag(tableId)) {
-      throw new CorruptObjectException(
-          objectKey,
-          footer.start(),
-          "object holds another table (tag "
-              + Long.toHexString(footer.tableTag())
-              + "), not table '"
-              + tableId
-              + "'");
-    }
-    tail.extendTo(footer.indexOffset());
-    BlockIndex index = readIndex(objectKey, tail, footer);
-    BloomFilter filter = footer.filterLength() == 0 ? null : readFilter(objectKey, tail, footer);
-    SstMetadata metadata = readMetadata(objectKey, tail, footer);
-    RangeTombstones tombstones =
-        footer.rangeTombstoneLength() == 0
-            ? RangeTombstones.empty()
-            : readRangeTombstones(objectKey, tail, footer);
-    metadata.checkRangeTombstones(objectKey, footer.rangeTombstoneOffset(), tombstones);
-    if (metadata.dataBlockCount() != index.count()) {
-      throw new CorruptObjectException(
-          objectKey,
-          footer.metaOffset(),
-          "metadata counts "
-              + metadata.dataBlockCount()
-              + " data blocks, the index "
-              + index.count());
-    }
-    return new SstReader(
-        objectKey, reader, options.blockCache(), footer, index, filter, tombstones, metadata);
-  }
-
-  private static LittleEndianReader openBlock(
-      String key, Footer footer, TailBuffer tail, long offset, int len, String w) {
-    BlockEnvelope.Raw raw =
-        BlockEnvelope.open(
-            key, footer.binding(), offset, w, tail.bytes(), tail.indexOf(offset), len);
-    return new LittleEndianReader(
-        key, offset, w, raw.data(), raw.offset(), raw.offset() + raw.length());
-  }
-
-  private static BlockIndex readIndex(String key, TailBuffer tail, Footer footer) {
-    BlockEnvelope.Raw raw =
-        BlockEnvelope.open(
-            key,
-            footer.binding(),
-            footer.indexOffset(),
-            "index block",
-            tail.bytes(),
-            tail.indexOf(footer.indexOffset()),
-            footer.indexLength());
-    int end = raw.offset() + raw.length();
-    LittleEndianReader in =
-        new LittleEndianReader(
-            key, footer.indexOffset(), "index block", raw.data(), raw.offset(), end);
-    return BlockIndex.decode(
-        in, raw.data(), raw.offset(), end, footer.indexOffset(), footer.formatVersion() >= 3);
-  }
-
-  private static BloomFilter readFilter(String key, TailBuffer tail, Footer footer) {
-    BlockEnvelope.Raw raw =
-        BlockEnvelope.open(
-            key,
-            footer.binding(),
-            footer.filterOffset(),
-            "filter block",
-            tail.bytes(),
-            tail.indexOf(footer.filterOffset()),
-            footer.filterLength());
-    // A copy, so the reader keeps only the filter, not the whole tail buffer.
-    byte[] bits = Arrays.copyOfRange(raw.data(), raw.offset(), raw.offset() + raw.length());
-    LittleEndianReader in =
-        new LittleEndianReader(key, footer.filterOffset(), "filter block", bits, 0, bits.length);
-    return BloomFilter.read(in, bits, bits.length);
-  }
-
-  private static SstMetadata readMetadata(String key, TailBuffer tail, Footer footer) {
-    return SstMetadata.decode(
-        openBlock(key, footer, tail, footer.metaOffset(), footer.metaLength(), "metadata block"),
-        footer.formatVersion());
-  }
-
-  private static RangeTombstones readRangeTombstones(String key, TailBuffer tail, Footer footer) {
-    return RangeTombstones.decode(
-        openBlock(
-            key,
-            footer,
-            tail,
-            footer.rangeTombstoneOffset(),
-            footer.rangeTombstoneLength(),
-            "range tombstone block"));
+    TableTail tail = TableTail.read(objectKey, tableId, reader, options);
+    TableBlocks blocks =
+        new TableBlocks(
+            objectKey, reader, options.blockCache(), tail.footer().binding(), tail.index());
+    return new SstReader(objectKey, tail, blocks);
   }
 
   /**
@@ -193,7 +92,7 @@ public final class SstReader {
       return Optional.empty();
     }
     int b = index.find(key);
-    return b < index.count() ? lookup(key, maxSeq, block(b, null), b) : Optional.empty();
+    return b < index.count() ? lookup(key, maxSeq, blocks.block(b), b) : Optional.empty();
   }
 
   /**
@@ -214,11 +113,7 @@ public final class SstReader {
    * future completes with null at once. Hand the bytes to {@link #get(byte[], long, int, byte[])}.
    */
   public CompletableFuture<byte[]> readBlockAsync(int b) {
-    checkBlock(b);
-    if (cached(b)) {
-      return CompletableFuture.completedFuture(null);
-    }
-    return reader.readAsync(index.offset(b), index.length(b));
+    return blocks.readAsync(b);
   }
 
   /**
@@ -231,14 +126,14 @@ public final class SstReader {
   public Optional<SstEntry> get(byte[] key, long maxSeq, int b, byte[] stored) {
     requireNonNull(key, "key is null");
     checkMaxSeq(maxSeq);
-    checkBlock(b);
-    return lookup(key, maxSeq, block(b, stored), b);
+    blocks.checkBlock(b);
+    return lookup(key, maxSeq, blocks.block(b, stored), b);
   }
 
   private Optional<SstEntry> lookup(byte[] key, long maxSeq, DecodedBlock first, int firstBlock) {
     BlockCursor cursor = new BlockCursor();
     for (int b = firstBlock; b < index.count(); b++) {
-      cursor.reset(b == firstBlock ? first : block(b, null));
+      cursor.reset(b == firstBlock ? first : blocks.block(b));
       cursor.seek(key);
       for (; cursor.isValid(); cursor.next()) {
         if (!cursor.keyEquals(key)) {
@@ -263,28 +158,7 @@ public final class SstReader {
    * keeps a damaged reply. No I/O and no decompression.
    */
   public boolean holdsIntactBlocks(long offset, byte[] stored) {
-    requireNonNull(stored, "stored is null");
-    int lo = 0;
-    int hi = index.count() - 1;
-    while (lo < hi) { // the first block at or after offset
-      int mid = (lo + hi) >>> 1;
-      if (index.offset(mid) < offset) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    int pos = 0;
-    for (int b = lo; pos < stored.length; b++) {
-      int length = b < index.count() && index.offset(b) == offset + pos ? index.length(b) : -1;
-      if (length < 0
-          || length > stored.length - pos
-          || !BlockEnvelope.intact(binding, offset + pos, stored, pos, length)) {
-        return false;
-      }
-      pos += length;
-    }
-    return pos > 0;
+    return blocks.holdsIntactBlocks(offset, stored);
   }
 
   /**
@@ -381,7 +255,7 @@ public final class SstReader {
    */
   public void loadAllBlocks() {
     for (int b = 0; b < index.count(); b++) {
-      block(b);
+      blocks.block(b);
     }
   }
 
@@ -431,86 +305,9 @@ public final class SstReader {
     return footer;
   }
 
-  /** The decoded data block {@code b}, through the cache. */
-  DecodedBlock block(int b) {
-    return block(b, null);
-  }
-
-  /** Whether the block cache holds block {@code b} now. */
-  boolean cached(int b) {
-    return cache.getIfPresent(objectKey, index.offset(b)) != null;
-  }
-
-  /** Starts a ranged read of the object: the stored bytes of consecutive blocks, unverified. */
-  CompletableFuture<byte[]> readRangeAsync(long offset, int length) {
-    return reader.readAsync(offset, length);
-  }
-
-  /**
-   * Block {@code b} through the cache; decoded from {@code stored} if given (even on a cache hit,
-   * see below), else from the cache or a read.
-   */
-  DecodedBlock block(int b, byte[] stored) {
-    // Bytes the store delivered are verified even when the cache got the block meanwhile (a
-    // concurrent read loaded it): a damaged reply is reported, never silently dropped (chaos seed
-    // 20262018 counted one that the cache's hit left unread).
-    return cached(b, stored != null ? decode(b, stored) : null);
-  }
-
-  /**
-   * Block {@code b} verified and decoded from {@code stored}, without the cache: safe on a thread
-   * that completes store reads, which must never wait on the cache (a loader there may be waiting
-   * for that very completion).
-   */
-  DecodedBlock verified(int b, byte[] stored) {
-    return decode(b, stored);
-  }
-
-  /** Block {@code b} through the cache; on a miss {@code fresh} if not null, else read now. */
-  DecodedBlock cached(int b, DecodedBlock fresh) {
-    long offset = index.offset(b);
-    DecodedBlock block =
-        cache.get(objectKey, offset, () -> fresh != null ? fresh : decode(b, read(b)));
-    if (block == null || block.blockOffset != offset || !block.objectKey.equals(objectKey)) {
-      throw new IllegalStateException(
-          "block cache returned the wrong block for " + objectKey + " at " + offset);
-    }
-    return block;
-  }
-
-  private byte[] read(int b) {
-    return reader.read(index.offset(b), index.length(b));
-  }
-
-  private DecodedBlock decode(int b, byte[] stored) {
-    long offset = index.offset(b);
-    int length = index.length(b);
-    if (stored == null || stored.length != length) {
-      throw new CorruptObjectException(
-          objectKey,
-          offset,
-          "data block read returned "
-              + (stored == null ? "null" : stored.length + " bytes")
-              + " instead of "
-              + length
-              + ": object truncated?");
-    }
-    BlockEnvelope.Raw raw =
-        BlockEnvelope.open(objectKey, binding, offset, "data block", stored, 0, length);
-    return DecodedBlock.decode(
-        objectKey,
-        offset,
-        raw.data(),
-        raw.length(),
-        b == 0 ? null : index.separator(b - 1),
-        index.separator(b));
-  }
-
-  private void checkBlock(int b) {
-    if (b < 0 || b >= index.count()) {
-      throw new IndexOutOfBoundsException(
-          "block " + b + " of " + objectKey + ", which has " + index.count());
-    }
+  /** The table's data blocks, for its iterators. */
+  TableBlocks blocks() {
+    return blocks;
   }
 
   private static void checkMaxSeq(long maxSeq) {

@@ -88,7 +88,7 @@ class SstReaderTest {
   void aCacheReturningAnotherTablesBlockIsRejected() {
     byte[] table = SstTesting.build(SstOptions.defaults(), entries(100));
     SstReader other = SstTesting.open(table);
-    DecodedBlock foreign = other.block(0);
+    DecodedBlock foreign = other.blocks().block(0);
     SstReader sst =
         SstReader.open(
             "another.sst",
