@@ -41,10 +41,13 @@ public record DbView(
     return new DbView(next, list, manifest, manifestId);
   }
 
-  /** This view after the oldest frozen memtable became a table listed in {@code next}. */
+  /**
+   * This view after the oldest frozen memtable became a table listed in {@code next}. A newer
+   * manifest the view adopted first may have dropped the memtable already ({@link #withManifest}).
+   */
   public DbView flushed(Frozen done, Manifest next) {
     List<Frozen> list = new ArrayList<>(frozen);
-    if (!list.remove(done)) {
+    if (!list.remove(done) && done.lastSeq() > manifest.lastFlushedSeq()) {
       throw new IllegalStateException("flushed memtable is not frozen");
     }
     return new DbView(active, list, manifest, manifestId).withManifest(next);
@@ -53,9 +56,23 @@ public record DbView(
   /**
    * This view reading the tables of {@code m}, unless the view already has a later version: the
    * flusher and the compactor publish concurrently, and every version includes all earlier ones.
+   * Frozen memtables whose every version {@code m}'s tables hold ({@code lastSeq <=
+   * lastFlushedSeq}) leave the view in the same step: a compaction published after a flush may
+   * reach the view before the flusher does, and the view would otherwise show that memtable's
+   * versions twice (chaos seeds 20261512, 20261808, 20262804; reads fold an operand once anyway).
    */
   public DbView withManifest(Manifest m) {
-    return m.id() <= manifestId ? this : new DbView(active, frozen, m.state(), m.id());
+    if (m.id() <= manifestId) {
+      return this;
+    }
+    long flushedSeq = m.state().lastFlushedSeq();
+    List<Frozen> kept = new ArrayList<>(frozen.size());
+    for (Frozen f : frozen) {
+      if (f.lastSeq() > flushedSeq) {
+        kept.add(f);
+      }
+    }
+    return new DbView(active, kept, m.state(), m.id());
   }
 
   /** The oldest frozen memtable, or null. */
