@@ -2,6 +2,7 @@ package dev.shaledb;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -37,6 +38,9 @@ import java.time.Duration;
  *     long ago by the compactor's clock, so a reader whose clock lags the compactor's by less never
  *     sees a value vanish before its expiry by its own clock (default 1 minute; readers hide
  *     expired values themselves at once)
+ * @param clock the clock a standalone {@link Compactor} decides expiry and names its tables by
+ *     (default null: the system UTC clock); a {@link Db} sets it to {@link DbOptions#clock()} and
+ *     refuses a different one, so that one process has one time
  */
 public record CompactionOptions(
     boolean enabled,
@@ -54,7 +58,8 @@ public record CompactionOptions(
     Duration pollInterval,
     MergeOperator mergeOperator,
     CompactionFilter compactionFilter,
-    Duration expiryGrace) {
+    Duration expiryGrace,
+    Clock clock) {
 
   public CompactionOptions {
     atLeast(l0Trigger, 2, "l0Trigger");
@@ -123,7 +128,8 @@ public record CompactionOptions(
         .pollInterval(pollInterval)
         .mergeOperator(mergeOperator)
         .compactionFilter(compactionFilter)
-        .expiryGrace(expiryGrace);
+        .expiryGrace(expiryGrace)
+        .clock(clock);
   }
 
   /** Makes {@link CompactionOptions}; the record documents each default. */
@@ -144,6 +150,7 @@ public record CompactionOptions(
     private MergeOperator mergeOperator;
     private CompactionFilter compactionFilter;
     private Duration expiryGrace = Duration.ofMinutes(1);
+    private Clock clock;
 
     private Builder() {}
 
@@ -154,6 +161,11 @@ public record CompactionOptions(
 
     public Builder compactionFilter(CompactionFilter value) {
       compactionFilter = value;
+      return this;
+    }
+
+    public Builder clock(Clock value) {
+      clock = value;
       return this;
     }
 
@@ -244,7 +256,8 @@ public record CompactionOptions(
           pollInterval,
           mergeOperator,
           compactionFilter,
-          expiryGrace);
+          expiryGrace,
+          clock);
     }
   }
 }

@@ -63,14 +63,15 @@ public final class Compactor implements AutoCloseable {
     this.manifest = manifest;
     this.health = new BackgroundHealth(listener);
     this.scheduler = Threads.scheduler("compactor", 1);
+    Clock clock = options.clock() == null ? Clock.systemUTC() : options.clock();
     this.compactions =
         new Compactions(
             manifest,
             tables,
-            new TableIds(Clock.systemUTC(), new SecureRandom()),
+            new TableIds(clock, new SecureRandom()),
             tableOptions,
             options,
-            Clock.systemUTC(),
+            clock,
             () -> Long.MAX_VALUE,
             m -> {},
             scheduler,

@@ -122,6 +122,15 @@ public record DbOptions(
       throw new IllegalArgumentException(
           "mergeOperator and compaction().mergeOperator() are different operators");
     }
+    if (compaction.clock() == null) {
+      compaction = compaction.toBuilder().clock(clock).build();
+    } else if (!compaction.clock().equals(clock)) {
+      throw new IllegalArgumentException(
+          "clock and compaction().clock() are different clocks: "
+              + clock
+              + ", "
+              + compaction.clock());
+    }
   }
 
   /** The documented defaults. */
@@ -146,7 +155,14 @@ public record DbOptions(
     b.tableOptions = tableOptions;
     b.walOptions = walOptions;
     b.flushOnClose = flushOnClose;
-    b.compaction = compaction;
+    // What the compaction options took from these (the clock, the operator) goes back to "the
+    // database's own", so that changing it in the builder does not read as a conflict.
+    b.compaction =
+        compaction.toBuilder()
+            .clock(compaction.clock() == clock ? null : compaction.clock())
+            .mergeOperator(
+                compaction.mergeOperator() == mergeOperator ? null : compaction.mergeOperator())
+            .build();
     b.clock = clock;
     b.scheduler = scheduler;
     b.background = background;

@@ -111,4 +111,64 @@ class TtlTest {
       }
     }
   }
+
+  @Test
+  void aStandaloneCompactorDecidesExpiryByTheClockItIsGiven() throws Exception {
+    // Far ahead of the system clock, so that only the injected clocks can expire anything.
+    ManualClock writerClock = new ManualClock(Instant.parse("2040-01-01T00:00:00Z"));
+    DbOptions writer =
+        CompactionTest.options(CompactionTest.small().enabled(false).build()).toBuilder()
+            .clock(writerClock)
+            .build();
+    try (Db db = Db.open(store, "db", writer)) {
+      for (int t = 0; t < 4; t++) {
+        db.put(b("k" + t), b("v"), Duration.ofMinutes(1));
+        db.engine().flushMemtables();
+      }
+    }
+    ManualClock later = new ManualClock(Instant.parse("2040-01-01T00:05:00Z"));
+    CompactionOptions compaction =
+        CompactionTest.small().expiryGrace(Duration.ofMinutes(1)).clock(later).build();
+    DbReaderOptions atWriteTime =
+        DbReaderOptions.builder().pollInterval(Duration.ZERO).clock(writerClock).build();
+    try (DbReader reader = DbReader.open(store, "db", atWriteTime)) {
+      assertThat(reader.get(b("k0"))).as("not expired by the reader's clock").isNotNull();
+    }
+    try (Compactor compactor = Compactor.open(store, "db", compaction)) {
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (!new dev.shaledb.manifest.ManifestStore(store, "db")
+          .readLatest()
+          .orElseThrow()
+          .state()
+          .l0()
+          .isEmpty()) {
+        assertThat(compactor.isFenced()).isFalse();
+        assertThat(System.nanoTime()).as("compacted in time").isLessThan(deadline);
+        Thread.sleep(20);
+      }
+    }
+    try (DbReader reader = DbReader.open(store, "db", atWriteTime)) {
+      for (int t = 0; t < 4; t++) {
+        assertThat(reader.get(b("k" + t))).as("dropped by the compactor's clock").isNull();
+      }
+    }
+  }
+
+  @Test
+  void aDatabaseAndItsCompactionHaveOneClock() {
+    ManualClock other = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
+    assertThatThrownBy(
+            () ->
+                DbOptions.builder()
+                    .clock(clock)
+                    .compaction(CompactionOptions.builder().clock(other).build())
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("different clocks");
+    DbOptions o = DbOptions.builder().clock(clock).build();
+    assertThat(o.compaction().clock()).isSameAs(clock);
+    // Changing the clock through toBuilder moves the compaction's along with it.
+    DbOptions moved = o.toBuilder().clock(other).build();
+    assertThat(moved.compaction().clock()).isSameAs(other);
+  }
 }
