@@ -181,6 +181,8 @@ public final class ChaosProcess implements AutoCloseable {
                 .tierFanout(3)
                 .maxRuns(4)
                 .targetTableBytes(2048)
+                // Above the largest difference of two processes' clock skews (ChaosTime).
+                .expiryGrace(ChaosTime.EXPIRY_GRACE)
                 .build())
         .gc(
             GcOptions.builder()

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.LongSupplier;
 
 /**
  * The expected-state oracle: what every key may hold after any crash, given what the harness saw.
@@ -39,10 +40,26 @@ import java.util.TreeSet;
  * base, before some delete that could precede the first operand, or it is the initial absence).
  * Otherwise a merge is a write like a put: an acknowledged one makes older values stale and absence
  * wrong.
+ *
+ * <p><b>Times to live.</b> A put or merge may carry a TTL; the engine stamps it with the writer's
+ * clock during the call, so its expiry lies in a window: the logical time ({@link ChaosTime}, read
+ * through the supplier given to the constructor) at its begin tick and at its end tick, plus the
+ * writer's skew and the TTL. A read by a clock with skew {@code s} takes its now between the time
+ * at its start tick and the time when it is checked, plus {@code s}. A write whose whole expiry
+ * window lies at or before the read's earliest now has surely expired: it is then a delete at its
+ * place in the history, so its value (as a value, a base or an operand) is {@link
+ * Violation#EXPIRED_VALUE} and absence is right if it is the newest. One whose window reaches the
+ * read's latest now may have expired: absence is accepted as for a delete that could be the newest,
+ * and its value too. Both windows are points when no other thread moved the time during the calls,
+ * so the oracle is exact then and accepts both outcomes only where the clock reading was genuinely
+ * unknown.
  */
 public final class ExpectedState {
   /** Tick of a write whose call has not returned. */
   static final long OPEN = Long.MAX_VALUE;
+
+  /** The expiry of a write without a time to live. */
+  static final long NEVER = Long.MAX_VALUE;
 
   /** The kinds of broken promise {@link #verify} and {@link #checkRead} report. */
   public enum Violation {
@@ -53,7 +70,9 @@ public final class ExpectedState {
     /** A write a durable-only read returned (so promised durable) is missing after recovery. */
     NOT_DURABLE,
     /** An iterator showed a write begun after it was opened. */
-    LATER_WRITE_SEEN
+    LATER_WRITE_SEEN,
+    /** A read showed a put or merge whose expiry had surely passed by the reader's clock. */
+    EXPIRED_VALUE
   }
 
   /** One failed check, with enough to understand it. */
@@ -83,12 +102,29 @@ public final class ExpectedState {
     /** Acknowledged only by a durable-only read's promise, not by a call that returned. */
     boolean promised;
 
-    private Write(int process, String key, String id, long invoke, boolean merge) {
+    /** The time to live in milliseconds, 0 for none, and the writer's clock skew. */
+    final long ttl;
+
+    final long skew;
+
+    /**
+     * The earliest and latest expiry the writer's clock can have stamped ({@link #NEVER} for none):
+     * the time at the begin tick and at the end tick, plus skew and TTL; the latest is {@link
+     * #NEVER} while the call is open.
+     */
+    long expiresFrom = NEVER;
+
+    long expiresBy = NEVER;
+
+    private Write(
+        int process, String key, String id, long invoke, boolean merge, long ttl, long skew) {
       this.process = process;
       this.key = key;
       this.id = id;
       this.invoke = invoke;
       this.merge = merge;
+      this.ttl = ttl;
+      this.skew = skew;
     }
 
     void ack(long tick) {
@@ -102,6 +138,28 @@ public final class ExpectedState {
       return id == null;
     }
 
+    /** Whether this write has expired for every now from {@code earliestNow} on. */
+    boolean surelyExpired(long earliestNow) {
+      return expiresBy <= earliestNow;
+    }
+
+    /** Whether this write may have expired for a now up to {@code latestNow}. */
+    boolean mayHaveExpired(long latestNow) {
+      return expiresFrom <= latestNow;
+    }
+
+    /** Whether the write reads as a delete for some now in the window: a delete, or expiring. */
+    boolean mayDelete(long latestNow) {
+      return isDelete() || mayHaveExpired(latestNow);
+    }
+
+    private void returned(long tick, long time) {
+      ret = tick;
+      if (ttl > 0) {
+        expiresBy = saturatedSum(time, skew, ttl);
+      }
+    }
+
     @Override
     public String toString() {
       return (id == null ? "delete" : (merge ? "merge " : "put ") + id)
@@ -112,7 +170,8 @@ public final class ExpectedState {
           + ","
           + (ret == OPEN ? "open" : ret)
           + (promised ? ",promised" : acked ? ",acked" : "")
-          + "]";
+          + "]"
+          + (ttl > 0 ? " expiring in [" + expiresFrom + "," + expiresBy + "]" : "");
     }
   }
 
@@ -131,41 +190,109 @@ public final class ExpectedState {
   private final Map<Integer, List<Write>> unpromised = new HashMap<>();
   private long clock;
 
+  /** The logical time ({@link ChaosTime#now()}), and the times seen at ticks when it had moved. */
+  private final LongSupplier time;
+
+  private final TreeMap<Long, Long> timeAtTick = new TreeMap<>();
+  private long lastTime;
+
+  /** How long after a write surely expired by the base time every compactor may drop it. */
+  private final long droppableAfter;
+
+  private long expiredReads;
+  private long ambiguousReads;
+  private long droppedAtVerify;
+
+  /** An oracle whose time stands still at 0: writes with a TTL do not expire. */
+  public ExpectedState() {
+    this(() -> 0, NEVER);
+  }
+
+  /**
+   * An oracle whose times to live count in {@code time} (milliseconds, never decreasing); {@code
+   * droppableAfter} is how long after its expiry by the shared time any compactor may have dropped
+   * a value (expiry grace plus the largest skew), for the report only.
+   */
+  public ExpectedState(LongSupplier time, long droppableAfter) {
+    this.time = requireNonNull(time, "time is null");
+    this.droppableAfter = droppableAfter;
+    this.lastTime = time.getAsLong();
+    timeAtTick.put(0L, lastTime);
+  }
+
+  /** The next tick, noting the time at it if the time moved since the last tick. */
+  private long next() {
+    long tick = ++clock;
+    long now = time.getAsLong();
+    if (now != lastTime) {
+      lastTime = now;
+      timeAtTick.put(tick, now);
+    }
+    return tick;
+  }
+
+  /** The time when {@code tick} was taken. */
+  private long timeAt(long tick) {
+    return timeAtTick.floorEntry(tick).getValue();
+  }
+
   /** The current tick; strictly increasing. */
   public synchronized long tick() {
-    return ++clock;
+    return next();
   }
 
   /** Records a put of the value with token {@code id} to {@code key}, about to be sent. */
   public synchronized Write beginPut(int process, String key, String id) {
+    return beginPut(process, key, id, 0, 0);
+  }
+
+  /**
+   * Records a put with a time to live of {@code ttlMillis} (0 for none) by a writer whose clock is
+   * {@code skewMillis} off the shared time.
+   */
+  public synchronized Write beginPut(
+      int process, String key, String id, long ttlMillis, long skewMillis) {
     requireNonNull(id, "id is null");
-    Write w = new Write(process, key, id, ++clock, false);
-    history.computeIfAbsent(key, k -> new ArrayList<>()).add(w);
-    byId.put(id, w);
-    return w;
+    return begin(process, key, id, false, ttlMillis, skewMillis);
   }
 
   /** Records a merge of the operand with token {@code id} into {@code key}, about to be sent. */
   public synchronized Write beginMerge(int process, String key, String id) {
+    return beginMerge(process, key, id, 0, 0);
+  }
+
+  /** As {@link #beginPut(int, String, String, long, long)}, for a merge. */
+  public synchronized Write beginMerge(
+      int process, String key, String id, long ttlMillis, long skewMillis) {
     requireNonNull(id, "id is null");
-    Write w = new Write(process, key, id, ++clock, true);
-    history.computeIfAbsent(key, k -> new ArrayList<>()).add(w);
-    byId.put(id, w);
-    return w;
+    return begin(process, key, id, true, ttlMillis, skewMillis);
   }
 
   /** Records a delete of {@code key}, about to be sent. */
   public synchronized Write beginDelete(int process, String key) {
-    Write w = new Write(process, key, null, ++clock, false);
+    return begin(process, key, null, false, 0, 0);
+  }
+
+  private Write begin(int process, String key, String id, boolean merge, long ttl, long skew) {
+    if (ttl < 0) {
+      throw new IllegalArgumentException("ttl is negative: " + ttl);
+    }
+    Write w = new Write(process, key, id, next(), merge, ttl, skew);
+    if (ttl > 0) {
+      w.expiresFrom = saturatedSum(lastTime, skew, ttl);
+    }
     history.computeIfAbsent(key, k -> new ArrayList<>()).add(w);
+    if (id != null) {
+      byId.put(id, w);
+    }
     return w;
   }
 
   /** Records how {@code writes} (one call: a single write or a batch) ended. */
   public synchronized void end(List<Write> writes, Outcome outcome) {
-    long now = ++clock;
+    long now = next();
     for (Write w : writes) {
-      w.ret = now;
+      w.returned(now, lastTime);
       if (outcome == Outcome.DURABLE) {
         w.ack(now);
       } else if (outcome == Outcome.ACCEPTED) {
@@ -184,7 +311,7 @@ public final class ExpectedState {
     if (pending == null) {
       return;
     }
-    long now = ++clock;
+    long now = next();
     pending.removeIf(
         w -> {
           if (w.ret < began) {
@@ -197,11 +324,11 @@ public final class ExpectedState {
 
   /** {@code process} died: calls it never returned end now, unacknowledged. */
   public synchronized void crashed(int process) {
-    long now = ++clock;
+    long now = next();
     for (List<Write> writes : history.values()) {
       for (Write w : writes) {
         if (w.process == process && w.ret == OPEN) {
-          w.ret = now;
+          w.returned(now, lastTime);
         }
       }
     }
@@ -213,18 +340,70 @@ public final class ExpectedState {
    * writes the read must reflect were acknowledged. Pass it to {@link #checkRead}.
    */
   public synchronized long readStart(String key) {
-    return ++clock;
+    return next();
   }
 
   /** Checks what a read of {@code key} begun at tick {@code start} returned; null if fine. */
   public synchronized Finding checkRead(String key, byte[] value, long start) {
-    Finding f = judge(key, value, latestAckedInvoke(key, start), start);
+    return checkRead(key, value, start, 0);
+  }
+
+  /**
+   * Checks what a read of {@code key} begun at tick {@code start} by a clock {@code skewMillis} off
+   * the shared time returned; null if fine. The read took its now between the start and this call.
+   */
+  public synchronized Finding checkRead(String key, byte[] value, long start, long skewMillis) {
+    long earliestNow = timeAt(start) + skewMillis;
+    long latestNow = time.getAsLong() + skewMillis;
+    long threshold = latestAckedInvoke(key, start);
+    Finding f = judge(key, value, threshold, start, earliestNow, latestNow);
     if (f == null) {
+      countExpiry(key, start, earliestNow, latestNow);
       return null;
     }
-    return f.violation() == Violation.PHANTOM_VALUE
+    return f.violation() == Violation.PHANTOM_VALUE || f.violation() == Violation.EXPIRED_VALUE
         ? f
         : new Finding(Violation.STALE_READ, key, f.detail());
+  }
+
+  /**
+   * Counts a read that passed: whether the newest write acknowledged before it had surely expired
+   * for it (so it saw a value expire), and whether some write's expiry window overlapped the read's
+   * (so either outcome was accepted).
+   */
+  private void countExpiry(String key, long start, long earliestNow, long latestNow) {
+    Write newest = null;
+    boolean ambiguous = false;
+    for (Write w : history.getOrDefault(key, List.of())) {
+      if (w.acked && w.ackTick < start && (newest == null || w.invoke > newest.invoke)) {
+        newest = w;
+      }
+      ambiguous |= w.mayHaveExpired(latestNow) && !w.surelyExpired(earliestNow);
+    }
+    if (newest != null && !newest.isDelete() && newest.surelyExpired(earliestNow)) {
+      expiredReads++;
+    }
+    if (ambiguous) {
+      ambiguousReads++;
+    }
+  }
+
+  /** Reads (and verified keys) that passed although their newest acknowledged write had expired. */
+  public synchronized long expiredReads() {
+    return expiredReads;
+  }
+
+  /** Reads (and verified keys) for which a write's expiry window overlapped the read's now. */
+  public synchronized long ambiguousExpiryReads() {
+    return ambiguousReads;
+  }
+
+  /**
+   * Keys verified absent whose newest acknowledged write had expired so long before that every
+   * compactor may have dropped it.
+   */
+  public synchronized long droppableAtVerify() {
+    return droppedAtVerify;
   }
 
   /**
@@ -235,11 +414,17 @@ public final class ExpectedState {
    */
   public synchronized Finding checkDurableRead(
       int process, String key, byte[] value, long threshold) {
-    Finding f = checkRead(key, value, threshold);
+    return checkDurableRead(process, key, value, threshold, 0);
+  }
+
+  /** As {@link #checkDurableRead(int, String, byte[], long)}, by a clock with this skew. */
+  public synchronized Finding checkDurableRead(
+      int process, String key, byte[] value, long threshold, long skewMillis) {
+    Finding f = checkRead(key, value, threshold, skewMillis);
     if (f != null || value == null) {
       return f;
     }
-    long now = ++clock;
+    long now = next();
     for (Write w : writesIn(value)) {
       if (!w.acked) {
         w.ack(now);
@@ -284,7 +469,16 @@ public final class ExpectedState {
    * snapshot it reads at, was created). Null if it is fine.
    */
   public synchronized Finding checkHeld(String key, byte[] value, long start, long openedAt) {
-    Finding f = checkRead(key, value, start);
+    return checkHeld(key, value, start, openedAt, 0);
+  }
+
+  /**
+   * As {@link #checkHeld(String, byte[], long, long)}, by a clock with this skew. An iterator takes
+   * its now when created, which is within the window of the read check (from its start to now).
+   */
+  public synchronized Finding checkHeld(
+      String key, byte[] value, long start, long openedAt, long skewMillis) {
+    Finding f = checkRead(key, value, start, skewMillis);
     if (f != null) {
       return f;
     }
@@ -301,8 +495,9 @@ public final class ExpectedState {
     if (threshold == 0) {
       return null; // absent from the start: nothing acknowledged had to be seen
     }
+    long latestNow = time.getAsLong() + skewMillis;
     for (Write w : history.getOrDefault(key, List.of())) {
-      if (w.isDelete() && w.ret >= threshold && w.invoke < openedAt) {
+      if (w.mayDelete(latestNow) && w.ret >= threshold && w.invoke < openedAt) {
         return null;
       }
     }
@@ -315,21 +510,37 @@ public final class ExpectedState {
   /**
    * Checks a recovered database whose full contents are {@code actual} (key to value). Afterwards
    * every key's history is replaced by what it holds, acknowledged, so the next cycle starts from
-   * the observed state.
+   * the observed state (except where that state depended on the verifier's clock, see {@link
+   * #rebase}).
    */
   public synchronized List<Finding> verify(Map<String, byte[]> actual) {
+    return verify(actual, next(), 0);
+  }
+
+  /**
+   * As {@link #verify(Map)}, for contents read from tick {@code start} on by a clock {@code
+   * skewMillis} off the shared time.
+   */
+  public synchronized List<Finding> verify(
+      Map<String, byte[]> actual, long start, long skewMillis) {
     List<Finding> findings = new ArrayList<>();
     TreeSet<String> keys = new TreeSet<>(history.keySet());
     keys.addAll(actual.keySet());
-    long now = ++clock;
+    long now = next();
+    long earliestNow = timeAt(start) + skewMillis;
+    long latestNow = lastTime + skewMillis;
     for (String key : keys) {
-      Finding f = judge(key, actual.get(key), latestAckedInvoke(key, now), now);
+      byte[] value = actual.get(key);
+      Finding f = judge(key, value, latestAckedInvoke(key, now), now, earliestNow, latestNow);
       if (f != null) {
         findings.add(f);
+      } else {
+        countExpiry(key, now, earliestNow, latestNow);
+        countDroppable(key, value, now, timeAt(start));
       }
     }
     if (findings.isEmpty()) {
-      rebase(actual, keys);
+      rebase(actual, keys, latestNow);
     }
     return findings;
   }
@@ -339,10 +550,38 @@ public final class ExpectedState {
     return history.size();
   }
 
-  private void rebase(Map<String, byte[]> actual, TreeSet<String> keys) {
-    long now = ++clock;
+  /** See {@link #droppableAtVerify()}. */
+  private void countDroppable(String key, byte[] value, long now, long earliestTime) {
+    if (value != null) {
+      return;
+    }
+    Write newest = null;
+    for (Write w : history.getOrDefault(key, List.of())) {
+      if (w.acked && w.ackTick < now && (newest == null || w.invoke > newest.invoke)) {
+        newest = w;
+      }
+    }
+    if (newest != null
+        && !newest.isDelete()
+        && newest.expiresBy != NEVER
+        && newest.expiresBy < earliestTime - droppableAfter) {
+      droppedAtVerify++;
+    }
+  }
+
+  /**
+   * Replaces the history of each key by what it held, acknowledged; except for a key with a write
+   * that may have expired for the verifying reader (its clock at most {@code latestNow}): what it
+   * held depended on that reader's clock, and a reader whose clock lags may still see the value, so
+   * such a key keeps its history (and stays as permissive as it was).
+   */
+  private void rebase(Map<String, byte[]> actual, TreeSet<String> keys, long latestNow) {
+    long now = next();
     unpromised.clear();
     for (String key : keys) {
+      if (mayHaveExpiredAny(key, latestNow)) {
+        continue;
+      }
       byte[] value = actual.get(key);
       List<Write> list = new ArrayList<>();
       if (value == null) {
@@ -350,23 +589,40 @@ public final class ExpectedState {
       } else if (ChaosMerge.decode(value) == null) {
         list.add(rebased(key, UniqueValues.decode(value).id(), now, false));
       } else {
-        // The base first, then the operands in order, all acknowledged at once: the next cycle
-        // accepts exactly this value, or what later writes make of it.
+        // The base first, then the operands in order, acknowledged one tick after another (so
+        // an operand that expires later can start the chain of the ones after it): the next
+        // cycle accepts exactly this value, or what later writes and expiries make of it.
         ChaosMerge.Merged m = ChaosMerge.decode(value);
         if (m.base() != null) {
-          list.add(rebased(key, UniqueValues.decode(m.base()).id(), now, false));
+          list.add(rebased(key, UniqueValues.decode(m.base()).id(), next(), false));
         } // no base: the operands alone, over the (new) initial absence
         for (byte[] op : m.operands()) {
-          list.add(rebased(key, UniqueValues.decode(op).id(), now, true));
+          list.add(rebased(key, UniqueValues.decode(op).id(), next(), true));
         }
       }
       history.put(key, list);
     }
   }
 
+  private boolean mayHaveExpiredAny(String key, long latestNow) {
+    for (Write w : history.getOrDefault(key, List.of())) {
+      if (w.mayHaveExpired(latestNow)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A write acknowledged at {@code now}, with the expiry of the write it stands for. */
   private Write rebased(String key, String id, long now, boolean merge) {
-    Write w = new Write(-1, key, id, now, merge);
+    Write was = id == null ? null : byId.get(id);
+    Write w =
+        new Write(-1, key, id, now, merge, was == null ? 0 : was.ttl, was == null ? 0 : was.skew);
     w.ret = now;
+    if (was != null) {
+      w.expiresFrom = was.expiresFrom;
+      w.expiresBy = was.expiresBy;
+    }
     w.ack(now);
     if (id != null) {
       byId.put(id, w);
@@ -392,18 +648,21 @@ public final class ExpectedState {
    * Null if {@code key} may hold {@code value} given acknowledgements begun at or before {@code
    * threshold}, made before tick {@code start}.
    */
-  private Finding judge(String key, byte[] value, long threshold, long start) {
+  private Finding judge(
+      String key, byte[] value, long threshold, long start, long earliestNow, long latestNow) {
     List<Write> writes = history.getOrDefault(key, List.of());
     ChaosMerge.Merged merged = ChaosMerge.decode(value);
     if (merged != null) {
-      return MergedValues.judge(key, merged, writes, start, byId);
+      return MergedValues.judge(key, merged, writes, start, byId, earliestNow, latestNow);
     }
     if (value == null) {
       if (threshold == 0) {
         return null;
       }
       for (Write w : writes) {
-        if (w.isDelete() && w.ret >= threshold) {
+        // A delete, or a put or merge that may have expired (a delete at its place), could be
+        // the newest write.
+        if (w.mayDelete(latestNow) && w.ret >= threshold) {
           return null;
         }
       }
@@ -430,7 +689,7 @@ public final class ExpectedState {
       return new Finding(Violation.PHANTOM_VALUE, key, "a bare operand read as a value: " + w);
     }
     if (w.ret >= threshold) {
-      return null;
+      return expired(key, w, earliestNow);
     }
     boolean deleted = false;
     for (Write later : writes) {
@@ -446,6 +705,23 @@ public final class ExpectedState {
     }
     return new Finding(
         v, key, "holds " + w + " but acknowledged later: " + ackedAfter(writes, w.ret));
+  }
+
+  /** An {@link Violation#EXPIRED_VALUE} finding if {@code w} surely expired, else null. */
+  static Finding expired(String key, Write w, long earliestNow) {
+    if (!w.surelyExpired(earliestNow)) {
+      return null;
+    }
+    return new Finding(
+        Violation.EXPIRED_VALUE, key, "shows " + w + " to a reader whose now is " + earliestNow);
+  }
+
+  static long saturatedSum(long a, long b, long c) {
+    try {
+      return Math.addExact(Math.addExact(a, b), c);
+    } catch (ArithmeticException e) {
+      return NEVER;
+    }
   }
 
   /** As {@link #latestAckedInvoke}, counting only writes acknowledged by their own call. */

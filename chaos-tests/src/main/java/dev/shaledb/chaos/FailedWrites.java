@@ -27,6 +27,7 @@ final class FailedWrites {
       ExpectedState oracle,
       Tally tally,
       int process,
+      long skewMillis,
       List<ExpectedState.Write> writes,
       RuntimeException e) {
     if (causedBy(e, CrashHooks.InjectedCrash.class)) {
@@ -54,7 +55,7 @@ final class FailedWrites {
         durable = null;
       }
       if (holds(durable, w)
-          && oracle.checkDurableRead(process, w.key, durable, threshold) == null) {
+          && oracle.checkDurableRead(process, w.key, durable, threshold, skewMillis) == null) {
         tally.inc(Stat.FAILED_WRITES_DURABLE);
       } else {
         tally.inc(Stat.FAILED_WRITES_VISIBLE);

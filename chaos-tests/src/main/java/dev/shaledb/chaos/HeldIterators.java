@@ -259,7 +259,8 @@ final class HeldIterators {
     List<ExpectedState.Finding> wrong = new ArrayList<>();
     for (int i = h.from; i < h.to; i++) {
       ExpectedState.Finding f =
-          oracle.checkHeld(key(i), h.seen.remove(key(i)), h.thresholds[i - h.from], h.openedAt);
+          oracle.checkHeld(
+              key(i), h.seen.remove(key(i)), h.thresholds[i - h.from], h.openedAt, checks.skew());
       if (f != null) {
         wrong.add(f);
       }

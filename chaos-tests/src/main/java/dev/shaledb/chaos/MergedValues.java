@@ -12,6 +12,10 @@ import java.util.Map;
  * calls it under its lock: a merged value names writes of its key (no operand twice, none out of
  * write order, none before its base), and every write acknowledged before the read began is in it
  * or could precede its base (or the delete its chain starts from).
+ *
+ * <p>Times to live: no write in the value may have surely expired for the reader (an expired base
+ * or operand reads as a delete), and with no base the chain may start at a put or merge that may
+ * have expired, as at a delete.
  */
 final class MergedValues {
   private static final long OPEN = ExpectedState.OPEN;
@@ -20,7 +24,13 @@ final class MergedValues {
 
   /** Null if {@code key} may hold the merged value {@code m}; see the class comment. */
   static Finding judge(
-      String key, ChaosMerge.Merged m, List<Write> writes, long start, Map<String, Write> byId) {
+      String key,
+      ChaosMerge.Merged m,
+      List<Write> writes,
+      long start,
+      Map<String, Write> byId,
+      long earliestNow,
+      long latestNow) {
     Write base = null;
     if (m.base() != null) {
       base = writeOf(key, m.base(), false, byId);
@@ -48,8 +58,19 @@ final class MergedValues {
             Violation.PHANTOM_VALUE, key, ops.get(i) + " applied over the later base " + base);
       }
     }
-    // The chain starts at its base or, with none, at the latest delete that could precede the
-    // first operand (or the initial absence, tick 0).
+    List<Write> parts = new ArrayList<>(ops);
+    if (base != null) {
+      parts.add(0, base);
+    }
+    for (Write w : parts) {
+      Finding expired = ExpectedState.expired(key, w, earliestNow);
+      if (expired != null) {
+        return new Finding(
+            Violation.EXPIRED_VALUE, key, "merged value " + parts + ": " + expired.detail());
+      }
+    }
+    // The chain starts at its base or, with none, at the latest delete (or put or merge that may
+    // have expired) that could precede the first operand (or the initial absence, tick 0).
     Write startWrite = base;
     long chainStart = base == null ? 0 : base.ret;
     if (base == null) {
@@ -58,7 +79,10 @@ final class MergedValues {
         firstOpRet = Math.min(firstOpRet, op.ret);
       }
       for (Write w : writes) {
-        if (w.isDelete() && w.invoke < firstOpRet && w.ret >= chainStart) {
+        if (w.mayDelete(latestNow)
+            && !ops.contains(w)
+            && w.invoke < firstOpRet
+            && w.ret >= chainStart) {
           chainStart = w.ret;
           startWrite = w;
         }

@@ -20,12 +20,35 @@ final class ReadChecks {
   private final ExpectedState oracle;
   private final Tally tally;
   private final int process;
+  private final long skew;
+  private final ReadChecks sharedSwitch;
   private boolean enabled = true;
 
-  ReadChecks(ExpectedState oracle, Tally tally, int process) {
+  /** The checks of reads by {@code process}, whose clock is {@code skewMillis} off the time. */
+  ReadChecks(ExpectedState oracle, Tally tally, int process, long skewMillis) {
+    this(oracle, tally, process, skewMillis, null);
+  }
+
+  private ReadChecks(
+      ExpectedState oracle, Tally tally, int process, long skewMillis, ReadChecks sharedSwitch) {
     this.oracle = oracle;
     this.tally = tally;
     this.process = process;
+    this.skew = skewMillis;
+    this.sharedSwitch = sharedSwitch;
+  }
+
+  /**
+   * The same checks for reads whose clock is {@code skewMillis} off the time (a {@code DbReader} of
+   * the workload with a clock of its own); turned off with these.
+   */
+  ReadChecks withSkew(long skewMillis) {
+    return new ReadChecks(oracle, tally, process, skewMillis, this);
+  }
+
+  /** The skew of the reading clock from the shared time, in milliseconds. */
+  long skew() {
+    return skew;
   }
 
   /** Turns the checks off for good (see {@link Workload#skipReadChecks}). */
@@ -34,16 +57,16 @@ final class ReadChecks {
   }
 
   boolean enabled() {
-    return enabled;
+    return enabled && (sharedSwitch == null || sharedSwitch.enabled());
   }
 
   /** Checks one read; {@code how} names the kind of read in a finding. */
   void check(String key, byte[] value, long threshold, String how) {
     tally.inc(Stat.READS);
-    if (!enabled) {
+    if (!enabled()) {
       return;
     }
-    ExpectedState.Finding f = oracle.checkRead(key, value, threshold);
+    ExpectedState.Finding f = oracle.checkRead(key, value, threshold, skew);
     if (f != null) {
       report(f, how);
     }
@@ -54,11 +77,11 @@ final class ReadChecks {
    * that a recovery would not, so what it returns is held to durability from then on.
    */
   void checkDurable(String key, byte[] value, long threshold) {
-    if (!enabled) {
+    if (!enabled()) {
       return;
     }
     tally.inc(Stat.DURABLE_READS);
-    ExpectedState.Finding f = oracle.checkDurableRead(process, key, value, threshold);
+    ExpectedState.Finding f = oracle.checkDurableRead(process, key, value, threshold, skew);
     if (f != null) {
       tally.inc(Stat.DURABLE_READS_WRONG);
       tally.finding("durable-only read by process " + process + ": " + f);
@@ -122,6 +145,8 @@ final class ReadChecks {
   private void report(ExpectedState.Finding f, String how) {
     if (f.violation() == ExpectedState.Violation.PHANTOM_VALUE) {
       tally.inc(Stat.CORRUPT_DATA_RETURNED);
+    } else if (f.violation() == ExpectedState.Violation.EXPIRED_VALUE) {
+      tally.inc(Stat.EXPIRED_VALUES_READ);
     } else {
       tally.inc(Stat.STALE_READS);
     }

@@ -6,7 +6,6 @@ import dev.shaledb.objectstore.InMemoryObjectStore;
 import dev.shaledb.objectstore.MeteredObjectStore;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.ObjectStoreMetrics;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -58,7 +57,18 @@ public final class SeedRun {
   final MeteredObjectStore shared;
   final CorruptionAudit corruption;
   private boolean oneScheduler;
-  final ExpectedState oracle = new ExpectedState();
+
+  /** The seed's logical time, which every process's clock reads (with its skew). */
+  final ChaosTime time;
+
+  final ExpectedState oracle;
+
+  /** The default time to live of every process of this seed in milliseconds, 0 for none. */
+  private final long defaultTtlMillis;
+
+  /** The skew of each process's clock from {@link #time}, by process id. */
+  private final Map<Integer, Long> skews = new java.util.concurrent.ConcurrentHashMap<>();
+
   final Tally tally = new Tally();
   final Stalls stalls;
   private final Map<FaultKind, Long> faults =
@@ -85,12 +95,26 @@ public final class SeedRun {
     this.ops = ops;
     this.keys = keys;
     this.random = new SplittableRandom(seed);
+    this.time = new ChaosTime(seed);
+    this.oracle =
+        new ExpectedState(time::now, ChaosTime.EXPIRY_GRACE.toMillis() + ChaosTime.MAX_SKEW_MILLIS);
+    this.defaultTtlMillis = defaultTtlFor(seed);
     this.plan = planFor(seed);
     this.faultClasses = faultClasses(plan);
     // Stalls are a fault class: the no-fault baseline seeds have none. Their collections run on
     // the raw store, as another process whose requests are not the workload's.
     this.stalls = new Stalls(raw, PATH, seed, tally, !plan.equals(FaultPlan.none()));
     this.diskCaches = DiskCacheChaos.forSeed(seed, tally);
+  }
+
+  /**
+   * The default time to live of the processes of {@code seed}: one seed in eight gives every put
+   * and merge without a TTL of its own one of 1 s to 10 min (of logical time), so whole key spaces
+   * expire at the clock's jumps. From a generator of its own: no draws of the seed's.
+   */
+  static long defaultTtlFor(long seed) {
+    SplittableRandom r = new SplittableRandom(seed ^ 0x2545_F491_4F6C_DD1DL);
+    return r.nextInt(8) == 0 ? r.nextLong(1_000, 600_001) : 0;
   }
 
   /** The plan of {@code seed}: the baseline every tenth seed, else a random one, latency scaled. */
@@ -155,11 +179,11 @@ public final class SeedRun {
         } else {
           done += crashCycle(budget);
         }
-        Verification.check(shared, oracle, tally, random, keys, pendingLate);
+        Verification.check(shared, oracle, time, tally, random, keys, pendingLate);
       }
       if (tally.findings().isEmpty()) {
         Verification.finalGc(shared, tally);
-        Verification.check(shared, oracle, tally, random, keys, pendingLate);
+        Verification.check(shared, oracle, time, tally, random, keys, pendingLate);
       }
     } catch (RuntimeException | AssertionError e) {
       tally.finding("harness or engine failure: " + stackHead(e));
@@ -175,6 +199,10 @@ public final class SeedRun {
     // Every process is dead by now; only their detections still on the way are waited for.
     corruption.classify(tally);
     tally.faults(faults);
+    tally.add(Stat.CLOCK_JUMPS, time.jumps());
+    tally.add(Stat.EXPIRED_READS, oracle.expiredReads());
+    tally.add(Stat.EXPIRY_AMBIGUOUS, oracle.ambiguousExpiryReads());
+    tally.add(Stat.EXPIRED_DROPPABLE, oracle.droppableAtVerify());
     return tally;
   }
 
@@ -413,7 +441,8 @@ public final class SeedRun {
         p.db(),
         stalls,
         stalls.readerStore(shared),
-        PATH);
+        PATH,
+        new Workload.Timing(time, skews.getOrDefault(p.id(), 0L), defaultTtlMillis));
   }
 
   ChaosProcess.Spec spec() {
@@ -423,15 +452,20 @@ public final class SeedRun {
   private ChaosProcess.Spec spec(FaultPlan forThis) {
     int id = nextProcess++;
     DbOptions options = ChaosProcess.tinyOptions();
+    long skewMillis = 0;
     if (random.nextBoolean()) {
-      // Clock skew between processes: table ids and statistics come from the clock.
-      long skewMillis = random.nextLong(-600_000, 600_001);
-      options =
-          options.toBuilder()
-              .clock(Clock.offset(Clock.systemUTC(), Duration.ofMillis(skewMillis)))
-              .build();
+      // Clock skew between processes: times to live count by it (expiryGrace is above twice the
+      // largest skew), and table ids come from it.
+      skewMillis = random.nextLong(-ChaosTime.MAX_SKEW_MILLIS, ChaosTime.MAX_SKEW_MILLIS + 1);
       tally.inc(Stat.SKEWED_CLOCKS);
     }
+    skews.put(id, skewMillis);
+    DbOptions.Builder b = options.toBuilder().clock(time.clock(skewMillis));
+    if (defaultTtlMillis > 0) {
+      b.defaultTtl(Duration.ofMillis(defaultTtlMillis));
+      tally.inc(Stat.DEFAULT_TTL_PROCESSES);
+    }
+    options = b.build();
     if (diskCaches != null) {
       options = diskCaches.options(options, id);
     }

@@ -38,18 +38,28 @@ final class Verification {
   static void check(
       ObjectStore shared,
       ExpectedState oracle,
+      ChaosTime time,
       Tally tally,
       SplittableRandom random,
       int keys,
       List<CrashPointStore> pendingLate) {
     Map<String, byte[]> actual = new TreeMap<>();
     Db db;
+    // Another process, its clock maybe skewed: it reads by it, and compacts by it.
+    long skew =
+        random.nextBoolean()
+            ? random.nextLong(-ChaosTime.MAX_SKEW_MILLIS, ChaosTime.MAX_SKEW_MILLIS + 1)
+            : 0;
+    long start = oracle.tick();
     try {
       db =
           Db.open(
               shared,
               SeedRun.PATH,
-              ChaosProcess.tinyOptions().toBuilder().flushOnClose(random.nextBoolean()).build());
+              ChaosProcess.tinyOptions().toBuilder()
+                  .flushOnClose(random.nextBoolean())
+                  .clock(time.clock(skew))
+                  .build());
     } catch (RuntimeException e) {
       tally.inc(Stat.RECOVERIES_FAILED);
       tally.finding("recovery without faults failed: " + SeedRun.stackHead(e));
@@ -90,8 +100,11 @@ final class Verification {
       return;
     }
     db.close();
-    for (ExpectedState.Finding f : oracle.verify(actual)) {
+    for (ExpectedState.Finding f : oracle.verify(actual, start, skew)) {
       switch (f.violation()) {
+        case EXPIRED_VALUE:
+          tally.inc(Stat.EXPIRED_VALUES_READ);
+          break;
         case LOST_ACKED_WRITE:
           tally.inc(Stat.LOST_ACKED);
           break;

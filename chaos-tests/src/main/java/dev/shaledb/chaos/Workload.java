@@ -28,7 +28,9 @@ public final class Workload {
   private final WorkloadReads reads;
   private final HeldIterators held;
 
-  /** A workload without stalls or {@link DbReader} reads. */
+  private final ChaosTime time;
+
+  /** A workload without stalls, {@link DbReader} reads or times to live. */
   public Workload(
       ExpectedState oracle,
       Tally tally,
@@ -38,13 +40,35 @@ public final class Workload {
       int process,
       int writer,
       Db db) {
-    this(oracle, tally, random, keys, faultClasses, process, writer, db, Stalls.none(), null, null);
+    this(
+        oracle,
+        tally,
+        random,
+        keys,
+        faultClasses,
+        process,
+        writer,
+        db,
+        Stalls.none(),
+        null,
+        null,
+        Timing.NONE);
   }
 
   /**
-   * A workload whose held iterators live across a GC run of {@code stalls}, and whose {@link
-   * DbReader} reads (none if {@code readerStore} is null) open on {@code readerStore} at {@code
-   * path}.
+   * The time a workload's process lives in: the seed's {@link ChaosTime} (null: none, and no write
+   * has a time to live), the skew of the process's clock from it, and the process's default time to
+   * live in milliseconds (0 for none).
+   */
+  public record Timing(ChaosTime time, long skewMillis, long defaultTtlMillis) {
+    public static final Timing NONE = new Timing(null, 0, 0);
+  }
+
+  /**
+   * A workload whose held iterators live across a GC run of {@code stalls}, whose {@link DbReader}
+   * reads (none if {@code readerStore} is null) open on {@code readerStore} at {@code path}, and
+   * whose steps move {@code timing}'s time: one in twenty puts and one in ten merges then carry a
+   * time to live ({@link WorkloadWrites}).
    */
   public Workload(
       ExpectedState oracle,
@@ -57,20 +81,34 @@ public final class Workload {
       Db db,
       Stalls stalls,
       ObjectStore readerStore,
-      String path) {
+      String path,
+      Timing timing) {
     requireNonNull(oracle, "oracle is null");
+    requireNonNull(timing, "timing is null");
+    this.time = timing.time();
     requireNonNull(db, "db is null");
     requireNonNull(stalls, "stalls is null");
     this.tally = requireNonNull(tally, "tally is null");
     this.random = requireNonNull(random, "random is null");
     this.keys = new KeySpace(random, keys);
-    this.checks = new ReadChecks(oracle, tally, process);
+    this.checks = new ReadChecks(oracle, tally, process, timing.skewMillis());
     this.writes =
-        new WorkloadWrites(db, oracle, tally, random, this.keys, faultClasses, process, writer);
+        new WorkloadWrites(
+            db,
+            oracle,
+            tally,
+            random,
+            this.keys,
+            faultClasses,
+            process,
+            writer,
+            time == null ? 0 : timing.skewMillis(),
+            time == null ? 0 : timing.defaultTtlMillis());
     // Its own generator, seeded from what the history already fixed: no extra draws of random.
     ScanShapes shapes = new ScanShapes(((long) process << 32) ^ writer ^ 0x9E3779B97F4A7C15L);
     this.reads =
-        new WorkloadReads(db, oracle, random, this.keys, shapes, checks, writes, readerStore, path);
+        new WorkloadReads(
+            db, oracle, random, this.keys, shapes, checks, writes, readerStore, path, time);
     this.held =
         new HeldIterators(db, oracle, tally, stalls, random, shapes, keys, process, writer, checks);
   }
@@ -99,6 +137,9 @@ public final class Workload {
    */
   public boolean step() {
     tally.inc(Stat.OPS_ATTEMPTED);
+    if (time != null) {
+      time.step();
+    }
     int op = random.nextInt(1000);
     if (op < 270) {
       writes.put(keys.randomKey(), true);

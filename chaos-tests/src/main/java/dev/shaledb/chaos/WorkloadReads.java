@@ -42,10 +42,14 @@ final class WorkloadReads {
   private final WorkloadWrites writes;
   private final ObjectStore readerStore;
   private final String path;
+  private final DbReaderOptions readerOptions;
+  private final ReadChecks readerChecks;
 
   /**
    * Reads of {@code db}; {@link DbReader} reads open on {@code readerStore} at {@code path} (none
-   * if {@code readerStore} is null). {@code writes} makes the write a snapshot must not show.
+   * if {@code readerStore} is null), with a clock of {@code time} skewed the other way from this
+   * process's (none if {@code time} is null). {@code writes} makes the write a snapshot must not
+   * show.
    */
   WorkloadReads(
       Db db,
@@ -56,7 +60,8 @@ final class WorkloadReads {
       ReadChecks checks,
       WorkloadWrites writes,
       ObjectStore readerStore,
-      String path) {
+      String path,
+      ChaosTime time) {
     this.db = db;
     this.oracle = oracle;
     this.random = random;
@@ -66,6 +71,11 @@ final class WorkloadReads {
     this.writes = writes;
     this.readerStore = readerStore;
     this.path = path;
+    // Another process: its clock lags where this one's leads, and leads where it lags.
+    long readerSkew = time == null ? 0 : -checks.skew();
+    this.readerOptions =
+        time == null ? READER : READER.toBuilder().clock(time.clock(readerSkew)).build();
+    this.readerChecks = checks.withSkew(readerSkew);
   }
 
   void get(String key) {
@@ -130,7 +140,7 @@ final class WorkloadReads {
     byte[] got;
     List<byte[]> many;
     ScanShapes.Read read;
-    try (DbReader reader = DbReader.open(readerStore, path, READER)) {
+    try (DbReader reader = DbReader.open(readerStore, path, readerOptions)) {
       got = reader.get(bytes(key(from)));
       String[] range = new String[to - from];
       for (int i = from; i < to; i++) {
@@ -139,14 +149,14 @@ final class WorkloadReads {
       many = reader.multiGet(keyBytes(range));
       read = shapes.read(shapes.next(), from, to, reader::scan, reader::scanReverse);
     } catch (RuntimeException e) {
-      checks.readFailed(e);
+      readerChecks.readFailed(e);
       return;
     }
-    checks.check(key(from), got, thresholds[0], "DbReader get");
+    readerChecks.check(key(from), got, thresholds[0], "DbReader get");
     for (int i = from; i < to; i++) {
-      checks.check(key(i), many.get(i - from), thresholds[i - from], "DbReader multiGet");
+      readerChecks.check(key(i), many.get(i - from), thresholds[i - from], "DbReader multiGet");
     }
-    checks.checkShaped(from, to, read, thresholds, "DbReader scan");
+    readerChecks.checkShaped(from, to, read, thresholds, "DbReader scan");
   }
 
   /** A scan of up to 20 keys from a random one, in a shape {@link ScanShapes} draws. */

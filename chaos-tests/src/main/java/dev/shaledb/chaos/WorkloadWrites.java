@@ -19,7 +19,9 @@ import java.util.SplittableRandom;
  * with its outcome after it. A durable write, a flush or a checkpoint that returned makes every
  * earlier write of the process durable. Values are {@link UniqueValues} of the writer id and this
  * workload's counter. The first failed write ends the process's writes ({@link #failure()}); its
- * keys are then read back on the failed database ({@link FailedWrites}). Not thread-safe, like the
+ * keys are then read back on the failed database ({@link FailedWrites}). One put in twenty (in a
+ * batch or not) and one merge in ten carry a time to live of a few milliseconds to five minutes; a
+ * process with a default TTL gives one to every other put and merge. Not thread-safe, like the
  * workload.
  */
 final class WorkloadWrites {
@@ -33,6 +35,8 @@ final class WorkloadWrites {
   private final List<String> faultClasses;
   private final int process;
   private final int writer;
+  private final long skew;
+  private final long defaultTtl;
   private long counter;
   private RuntimeException failure;
   private boolean fenced;
@@ -45,8 +49,12 @@ final class WorkloadWrites {
       KeySpace keys,
       List<String> faultClasses,
       int process,
-      int writer) {
+      int writer,
+      long skewMillis,
+      long defaultTtlMillis) {
     this.db = db;
+    this.skew = skewMillis;
+    this.defaultTtl = defaultTtlMillis;
     this.oracle = oracle;
     this.tally = tally;
     this.random = random;
@@ -70,17 +78,56 @@ final class WorkloadWrites {
   boolean put(String key, boolean durable) {
     String id = writer + ":" + counter;
     byte[] value = UniqueValues.encode(writer, counter++, key, padding());
-    ExpectedState.Write w = oracle.beginPut(process, key, id);
-    return write(List.of(w), durable, new WriteBatch().put(bytes(key), value));
+    long ttl = ttl(20);
+    WriteBatch batch = new WriteBatch();
+    addPut(batch, key, value, ttl);
+    ExpectedState.Write w = oracle.beginPut(process, key, id, lifetime(ttl), skew);
+    return write(List.of(w), durable, batch);
   }
 
   /** One merge of a unique operand into {@code key}'s value ({@link ChaosMerge}). */
   void merge(String key, boolean durable) {
     String id = writer + ":" + counter;
     byte[] operand = UniqueValues.encode(writer, counter++, key, random.nextInt(20));
-    ExpectedState.Write w = oracle.beginMerge(process, key, id);
+    long ttl = ttl(10);
+    WriteBatch batch = new WriteBatch();
+    if (ttl > 0) {
+      batch.merge(bytes(key), operand, Duration.ofMillis(ttl));
+    } else {
+      batch.merge(bytes(key), operand);
+    }
+    ExpectedState.Write w = oracle.beginMerge(process, key, id, lifetime(ttl), skew);
     tally.inc(Stat.MERGES);
-    write(List.of(w), durable, new WriteBatch().merge(bytes(key), operand));
+    write(List.of(w), durable, batch);
+  }
+
+  /**
+   * A time to live for one write in {@code oneIn} (0 for none, one draw then): half of them up to
+   * two seconds, which the workload's own steps outlive, half up to five minutes, which only the
+   * clock's jumps do (one more draw for which, one for how long).
+   */
+  private long ttl(int oneIn) {
+    if (random.nextInt(oneIn) != 0) {
+      return 0;
+    }
+    return random.nextBoolean() ? 1 + random.nextInt(2_000) : random.nextLong(2_000, 300_001);
+  }
+
+  /** What a write with {@code ttl} (0: none of its own) lives: its own TTL or the default. */
+  private long lifetime(long ttl) {
+    long effective = ttl > 0 ? ttl : defaultTtl;
+    if (effective > 0) {
+      tally.inc(Stat.TTL_WRITES);
+    }
+    return effective;
+  }
+
+  private static void addPut(WriteBatch batch, String key, byte[] value, long ttl) {
+    if (ttl > 0) {
+      batch.put(bytes(key), value, Duration.ofMillis(ttl));
+    } else {
+      batch.put(bytes(key), value);
+    }
   }
 
   void delete(String key, boolean durable) {
@@ -121,8 +168,9 @@ final class WorkloadWrites {
         batch.delete(bytes(key));
       } else {
         String id = writer + ":" + counter;
-        batch.put(bytes(key), UniqueValues.encode(writer, counter++, key, padding()));
-        writes.add(oracle.beginPut(process, key, id));
+        long ttl = ttl(20);
+        addPut(batch, key, UniqueValues.encode(writer, counter++, key, padding()), ttl);
+        writes.add(oracle.beginPut(process, key, id, lifetime(ttl), skew));
       }
     }
     write(writes, durable, batch);
@@ -139,7 +187,7 @@ final class WorkloadWrites {
       tally.inc(Causes.isUnknown(e) ? Stat.WRITES_UNKNOWN : Stat.WRITES_FAILED);
       fenced |= Causes.causedBy(e, FencedException.class);
       failure = e;
-      FailedWrites.readBack(db, oracle, tally, process, writes, e);
+      FailedWrites.readBack(db, oracle, tally, process, skew, writes, e);
       return false;
     }
     if (durable) {

@@ -71,7 +71,10 @@ class ChaosSeedsTest {
               Stat.HELD_ACROSS_DELETION,
               Stat.DURABLE_READS,
               Stat.FAILED_WRITES_CHECKED,
-              Stat.STALL_TABLES_DELETED)) {
+              Stat.STALL_TABLES_DELETED,
+              Stat.TTL_WRITES,
+              Stat.CLOCK_JUMPS,
+              Stat.EXPIRED_READS)) {
         assertThat(total.get(s)).as(s.label()).isPositive();
       }
     }

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shaledb.chaos.ExpectedState.Outcome;
 import dev.shaledb.chaos.ExpectedState.Violation;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** The oracle must catch each broken promise and accept every legal outcome. */
@@ -216,5 +219,209 @@ class ExpectedStateTest {
     assertThat(oracle.checkDurableRead(1, "k", value(1, 1, "k"), oracle.readStart("k")).violation())
         .isEqualTo(Violation.STALE_READ);
     assertThat(oracle.checkDurableRead(1, "k", value(1, 2, "k"), oracle.readStart("k"))).isNull();
+  }
+
+  // Times to live, by an injected clock: the shared time, which the test moves.
+  private final AtomicLong now = new AtomicLong(1_000);
+  private final ExpectedState timed = new ExpectedState(now::get, 100_000);
+
+  private ExpectedState.Write timedPut(String key, long n, long ttl, long skew) {
+    ExpectedState.Write w = timed.beginPut(1, key, "1:" + n, ttl, skew);
+    timed.end(List.of(w), Outcome.DURABLE);
+    return w;
+  }
+
+  private ExpectedState.Write timedMerge(String key, long n, long ttl) {
+    ExpectedState.Write w = timed.beginMerge(1, key, "1:" + n, ttl, 0);
+    timed.end(List.of(w), Outcome.DURABLE);
+    return w;
+  }
+
+  private Violation timedRead(String key, byte[] value, long readerSkew) {
+    ExpectedState.Finding f = timed.checkRead(key, value, timed.readStart(key), readerSkew);
+    return f == null ? null : f.violation();
+  }
+
+  @Test
+  void anExpiredPutReadsAsADeleteAtItsPlace() {
+    timedPut("k", 1, 0, 0);
+    timedPut("k", 2, 100, 0); // expires at 1,100
+    now.set(1_099);
+    assertThat(timedRead("k", value(1, 2, "k"), 0)).isNull();
+    assertThat(timedRead("k", null, 0)).isEqualTo(Violation.STALE_READ);
+    now.set(1_100); // expired at or before now: a delete
+    assertThat(timedRead("k", null, 0)).as("fails if the oracle ignores expiry").isNull();
+    assertThat(timedRead("k", value(1, 2, "k"), 0)).isEqualTo(Violation.EXPIRED_VALUE);
+    assertThat(timedRead("k", value(1, 1, "k"), 0))
+        .as("an older value never shows through an expired one")
+        .isEqualTo(Violation.STALE_READ);
+    assertThat(timed.verify(Map.of("k", value(1, 2, "k")), timed.tick(), 0))
+        .extracting(ExpectedState.Finding::violation)
+        .containsExactly(Violation.EXPIRED_VALUE);
+    assertThat(timed.verify(Map.of(), timed.tick(), 0)).isEmpty();
+    assertThat(timed.expiredReads()).isEqualTo(2); // the read of absence and the verification
+  }
+
+  @Test
+  void eachReaderDecidesByItsOwnSkewedClock() {
+    timedPut("k", 1, 100, 500); // a writer 500 ms ahead: expires at 1,600 of the shared time
+    now.set(1_500);
+    assertThat(timedRead("k", value(1, 1, "k"), 0)).isNull();
+    assertThat(timedRead("k", null, 0)).isEqualTo(Violation.STALE_READ);
+    assertThat(timedRead("k", null, 100)).as("a reader 100 ms ahead: now 1,600").isNull();
+    assertThat(timedRead("k", value(1, 1, "k"), 100)).isEqualTo(Violation.EXPIRED_VALUE);
+    now.set(2_000);
+    assertThat(timedRead("k", value(1, 1, "k"), -500)).as("a reader 500 ms behind").isNull();
+    assertThat(timedRead("k", value(1, 1, "k"), -400)).isEqualTo(Violation.EXPIRED_VALUE);
+  }
+
+  @Test
+  void aClockReadingNobodyKnowsIsAmbiguousAndBothOutcomesPass() {
+    ExpectedState.Write w = timed.beginPut(1, "k", "1:1", 100, 0);
+    now.addAndGet(50); // another thread moved the time while the put was in its call
+    timed.end(List.of(w), Outcome.DURABLE);
+    now.set(1_120); // the expiry is somewhere in [1,100, 1,150]
+    assertThat(timedRead("k", value(1, 1, "k"), 0)).isNull();
+    assertThat(timedRead("k", null, 0)).isNull();
+    assertThat(timed.ambiguousExpiryReads()).isEqualTo(2);
+    now.set(1_150);
+    assertThat(timedRead("k", value(1, 1, "k"), 0)).isEqualTo(Violation.EXPIRED_VALUE);
+    // A read whose own now is unknown: begun before the expiry, checked after it.
+    now.set(1_099);
+    ExpectedState.Write later = timed.beginPut(1, "j", "1:2", 1, 0); // expires at 1,100
+    timed.end(List.of(later), Outcome.DURABLE);
+    long readStart = timed.readStart("j");
+    now.set(1_200);
+    assertThat(timed.checkRead("j", value(1, 2, "j"), readStart, 0)).isNull();
+    assertThat(timed.checkRead("j", null, readStart, 0)).isNull();
+  }
+
+  @Test
+  void anExpiredOperandEndsTheChainAndOnlyNewerOperandsFoldOverNothing() {
+    timedPut("k", 1, 0, 0);
+    timedMerge("k", 2, 100); // expires at 1,100
+    timedMerge("k", 3, 0);
+    byte[] base = value(1, 1, "k");
+    assertThat(timedRead("k", merged(base, "k", 1, 2, 3), 0)).isNull();
+    now.set(1_100);
+    assertThat(timedRead("k", merged(null, "k", 1, 3), 0)).isNull();
+    assertThat(timedRead("k", merged(base, "k", 1, 2, 3), 0)).isEqualTo(Violation.EXPIRED_VALUE);
+    assertThat(timedRead("k", merged(base, "k", 1, 3), 0))
+        .as("the base does not show through the expired operand")
+        .isEqualTo(Violation.STALE_READ);
+    assertThat(timedRead("k", null, 0)).isEqualTo(Violation.STALE_READ);
+  }
+
+  @Test
+  void anExpiredBaseLeavesItsOperandsOverNothing() {
+    timedPut("k", 1, 100, 0);
+    timedMerge("k", 2, 0);
+    assertThat(timedRead("k", merged(null, "k", 1, 2), 0)).isEqualTo(Violation.STALE_READ);
+    now.set(1_100);
+    assertThat(timedRead("k", merged(null, "k", 1, 2), 0)).isNull();
+    assertThat(timedRead("k", merged(value(1, 1, "k"), "k", 1, 2), 0))
+        .isEqualTo(Violation.EXPIRED_VALUE);
+  }
+
+  @Test
+  void aVerifiedValueKeepsItsExpiryAfterTheRebase() {
+    timedPut("k", 1, 0, 0);
+    timedPut("k", 2, 100, 0);
+    assertThat(timed.verify(Map.of("k", value(1, 2, "k")), timed.tick(), 0)).isEmpty();
+    now.set(1_100);
+    assertThat(timedRead("k", null, 0)).isNull();
+    assertThat(timedRead("k", value(1, 2, "k"), 0)).isEqualTo(Violation.EXPIRED_VALUE);
+  }
+
+  @Test
+  void absenceByExpiryAtAVerificationDoesNotHideTheValueFromALaterReaderThatLags() {
+    timedPut("k", 1, 100, 0);
+    now.set(1_100);
+    assertThat(timed.verify(Map.of(), timed.tick(), 0)).isEmpty();
+    assertThat(timedRead("k", value(1, 1, "k"), -1)).as("its now is 1,099").isNull();
+    assertThat(timedRead("k", value(1, 1, "k"), 0)).isEqualTo(Violation.EXPIRED_VALUE);
+  }
+
+  @Test
+  void aVerifiedChainKeepsItsOrderSoAnExpiringBaseLeavesTheOperands() {
+    timedPut("k", 1, 100, 0);
+    timedMerge("k", 2, 0);
+    byte[] base = value(1, 1, "k");
+    assertThat(timed.verify(Map.of("k", merged(base, "k", 1, 2)), timed.tick(), 0)).isEmpty();
+    now.set(1_100);
+    assertThat(timedRead("k", merged(null, "k", 1, 2), 0)).isNull();
+    assertThat(timedRead("k", merged(base, "k", 1, 2), 0)).isEqualTo(Violation.EXPIRED_VALUE);
+  }
+
+  @Test
+  void aHeldIteratorMayMissAValueThatExpiredBeforeItIsChecked() {
+    timedPut("k", 1, 100, 0);
+    long threshold = timed.readStart("k");
+    long openedAt = timed.tick();
+    now.set(1_100); // its now was fixed when it opened, some time in [1,000, 1,100]
+    assertThat(timed.checkHeld("k", value(1, 1, "k"), threshold, openedAt, 0)).isNull();
+    assertThat(timed.checkHeld("k", null, threshold, openedAt, 0)).isNull();
+  }
+
+  /**
+   * Seeded single-threaded histories of one key (puts, merges and deletes, some with a TTL, by
+   * writers with random skews, the time moving between calls), read by readers with random skews:
+   * the oracle must accept exactly what a brute-force model of the engine's rule returns, and
+   * reject what the same model without expiry returns where that differs.
+   */
+  @Test
+  void seededHistoriesAcceptExactlyTheModelsValue() {
+    int differing = 0;
+    for (long seed = 1; seed <= 300; seed++) {
+      SplittableRandom r = new SplittableRandom(seed);
+      AtomicLong time = new AtomicLong(10_000);
+      ExpectedState o = new ExpectedState(time::get, 100_000);
+      List<long[]> model = new ArrayList<>(); // kind (0 put, 1 merge, 2 delete), n, expireAt
+      for (int n = 1; n <= 30; n++) {
+        time.addAndGet(r.nextInt(40));
+        int kind = r.nextInt(10) < 4 ? 0 : r.nextInt(10) < 7 ? 1 : 2;
+        long ttl = kind != 2 && r.nextInt(3) == 0 ? 1 + r.nextInt(200) : 0;
+        long skew = r.nextInt(101) - 50;
+        ExpectedState.Write w =
+            kind == 0
+                ? o.beginPut(1, "k", "1:" + n, ttl, skew)
+                : kind == 1 ? o.beginMerge(1, "k", "1:" + n, ttl, skew) : o.beginDelete(1, "k");
+        o.end(List.of(w), Outcome.DURABLE);
+        model.add(new long[] {kind, n, ttl == 0 ? Long.MAX_VALUE : time.get() + skew + ttl});
+        long readerSkew = r.nextInt(101) - 50;
+        long start = o.readStart("k");
+        byte[] expected = fold(model, time.get() + readerSkew);
+        assertThat(o.checkRead("k", expected, start, readerSkew))
+            .as("seed %d write %d", seed, n)
+            .isNull();
+        byte[] ignoringExpiry = fold(model, Long.MIN_VALUE);
+        if (!java.util.Arrays.equals(expected, ignoringExpiry)) {
+          differing++;
+          assertThat(o.checkRead("k", ignoringExpiry, start, readerSkew))
+              .as("seed %d write %d, expiry ignored", seed, n)
+              .isNotNull();
+        }
+      }
+    }
+    assertThat(differing).as("histories where expiry changed the value").isGreaterThan(100);
+  }
+
+  /** The engine's rule (ValueFold) over {@code model}, oldest first, for a reader at {@code at}. */
+  private static byte[] fold(List<long[]> model, long at) {
+    List<byte[]> operands = new ArrayList<>();
+    byte[] base = null;
+    for (int i = model.size() - 1; i >= 0; i--) {
+      long[] v = model.get(i);
+      boolean expired = v[2] <= at;
+      if (v[0] == 1 && !expired) {
+        operands.add(0, value(1, v[1], "k"));
+        continue;
+      }
+      base = v[0] == 0 && !expired ? value(1, v[1], "k") : null;
+      break;
+    }
+    return operands.isEmpty()
+        ? base
+        : ChaosMerge.OPERATOR.fullMerge("k".getBytes(), base, operands);
   }
 }
