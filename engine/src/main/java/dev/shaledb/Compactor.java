@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #open} raises the compactor epoch, which fences every earlier compactor (including one
  * inside a {@link Db}): a fenced compactor's next manifest update fails and its outputs are never
  * referenced. It then probes for a new manifest version every {@link
- * CompactionOptions#pollInterval()} (one GET of the next id when nothing changed) and compacts as
+ * CompactionOptions#pollInterval()} (one HEAD of the next id when nothing changed) and compacts as
  * the policy says. Outputs are uploaded before the manifest references them, so a compactor that
  * dies midway leaves only unreferenced objects for GC.
  *

@@ -10,10 +10,13 @@ import java.time.Duration;
  *
  * @param minAge the grace period (default 15 minutes): a manifest version superseded less than this
  *     long ago stays live together with its tables and WAL objects, and an unreferenced table is
- *     deleted only once it is older than this. It must exceed the longest time any reader keeps
- *     using a superseded manifest and the longest gap between uploading a table and publishing the
- *     manifest that lists it. Measured with the object store's clock. {@link Duration#ZERO} is only
- *     safe while no writer, compactor or reader is active (tests, offline tools)
+ *     deleted only once it is older than this. Safety does not rest on it (docs/gc.md): a reader
+ *     still using a superseded version past it gets {@code SnapshotTooOldException} (a scan resumes
+ *     on newer tables), and a flush or compaction stalled past it between upload and publish is
+ *     refused by the table floor and redone. So set it above how long readers keep a version and
+ *     how long an upload takes to publish, to avoid those errors and redos. Measured with the
+ *     object store's clock. {@link Duration#ZERO} suits only moments when no writer, compactor or
+ *     reader is active (tests, offline tools)
  * @param interval the pause between periodic runs (default 1 minute); {@link Duration#ZERO}
  *     disables periodic collection, leaving only runs on demand
  */
