@@ -118,5 +118,10 @@ class DbArgumentsTest {
     assertThatThrownBy(() -> Db.open(store, "bad/"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("ends with '/'");
+    // Said of the path the user gave, not of an internal key.
+    assertThatThrownBy(() -> Db.open(store, "../x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("database path '../x' is not usable")
+        .hasMessageNotContaining("manifest");
   }
 }

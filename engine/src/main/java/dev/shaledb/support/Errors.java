@@ -14,7 +14,10 @@ public final class Errors {
   public static RuntimeException rethrowable(RuntimeException failure) {
     if (failure instanceof FencedException) {
       return new FencedException(
-          "another writer opened this database; this instance accepts no more writes", failure);
+          "another writer opened this database, fencing this one: this instance accepts no more"
+              + " writes; close it (see the cause for which writer, and docs/operations.md,"
+              + " \"Fencing\")",
+          failure);
     }
     return new DbException(
         "the database stopped accepting writes after a failure: " + failure, failure);

@@ -130,12 +130,16 @@ final class WalPuts {
       listener.failed(
           a,
           new FencedException(
-              "WAL id "
-                  + a.id()
-                  + " holds an object of writer epoch "
+              "this writer was fenced: another writer (epoch "
                   + found.epoch()
-                  + "; this writer's epoch is "
-                  + epoch));
+                  + ", this one's is "
+                  + epoch
+                  + ") opened the database and wrote WAL id "
+                  + a.id()
+                  + ". This instance accepts no more writes; close it. Only one writer may have"
+                  + " a database open: if a second one was not meant to run, find what else"
+                  + " opened it as a writer (readers and a standalone compactor do not fence"
+                  + " writers)"));
     } else if (found.epoch() < epoch) {
       listener.takenByOlderEpoch(a);
     } else {

@@ -35,10 +35,22 @@ public record NumberedKeys(String folder, String suffix, String what) {
       return dbPath;
     }
     if (dbPath.endsWith("/")) {
-      throw new IllegalArgumentException("dbPath ends with '/': '" + dbPath + "'");
+      throw new IllegalArgumentException("database path '" + dbPath + "' ends with '/'");
     }
-    // Validating the longest key the path will prefix also checks the total length.
-    ObjectKeys.validate(dbPath + "/" + folder + "0".repeat(ID_DIGITS) + suffix);
+    try {
+      // Validating the longest key the path will prefix also checks the total length.
+      ObjectKeys.validate(dbPath + "/" + folder + "0".repeat(ID_DIGITS) + suffix);
+    } catch (IllegalArgumentException bad) {
+      // Say it of the path the user gave, not of an internal key they never wrote.
+      throw new IllegalArgumentException(
+          "database path '"
+              + dbPath
+              + "' is not usable: it must be '/'-separated segments, none empty, '.' or '..', with"
+              + " no control characters or backslashes, and at most "
+              + (ObjectKeys.MAX_KEY_BYTES - folder.length() - ID_DIGITS - suffix.length() - 1)
+              + " bytes",
+          bad);
+    }
     return dbPath;
   }
 
