@@ -113,7 +113,8 @@ class CoveredSkipPropertyTest {
       boolean reverse,
       byte[] seekTo,
       int[] visited) {
-    Counting source = new Counting(new MergingIterator(layers.sources.apply(maxSeq), maxSeqs));
+    EntryTesting.Probe source =
+        new EntryTesting.Probe(new MergingIterator(layers.sources.apply(maxSeq), maxSeqs));
     VisibleIterator.Tombstones t =
         new VisibleIterator.Tombstones() {
           @Override
@@ -227,87 +228,5 @@ class CoveredSkipPropertyTest {
           return out;
         };
     return new Layers(sources, bounds.stream().mapToLong(Long::longValue).toArray());
-  }
-
-  /** Counts the versions a scan steps over; passes skips on. */
-  private static final class Counting implements EntryIterator {
-    private final EntryIterator delegate;
-    int moves;
-
-    Counting(EntryIterator delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public boolean isValid() {
-      return delegate.isValid();
-    }
-
-    @Override
-    public void next() {
-      moves++;
-      delegate.next();
-    }
-
-    @Override
-    public void prev() {
-      moves++;
-      delegate.prev();
-    }
-
-    @Override
-    public void seekToFirst() {
-      delegate.seekToFirst();
-    }
-
-    @Override
-    public void seek(byte[] target) {
-      delegate.seek(target);
-    }
-
-    @Override
-    public void seekToLast() {
-      delegate.seekToLast();
-    }
-
-    @Override
-    public void seekBefore(byte[] target) {
-      delegate.seekBefore(target);
-    }
-
-    @Override
-    public void skipOlder(long seq, byte[] target) {
-      delegate.skipOlder(seq, target);
-    }
-
-    @Override
-    public byte[] key() {
-      return delegate.key();
-    }
-
-    @Override
-    public long seq() {
-      return delegate.seq();
-    }
-
-    @Override
-    public EntryKind kind() {
-      return delegate.kind();
-    }
-
-    @Override
-    public byte[] value() {
-      return delegate.value();
-    }
-
-    @Override
-    public long expireAtMillis() {
-      return delegate.expireAtMillis();
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
-    }
   }
 }

@@ -116,13 +116,14 @@ public final class EntryTesting {
     return out;
   }
 
-  /** Wraps an iterator, counting seeks and closes, and optionally failing on close. */
+  /** Wraps an iterator, counting seeks, moves and closes, and optionally failing on close. */
   public static final class Probe implements EntryIterator {
     final EntryIterator delegate;
     final RuntimeException closeFailure;
     Runnable onClose = () -> {};
     int seeks;
     int closes;
+    int moves; // next() and prev() calls
 
     Probe(EntryIterator delegate) {
       this(delegate, null);
@@ -140,6 +141,7 @@ public final class EntryTesting {
 
     @Override
     public void next() {
+      moves++;
       delegate.next();
     }
 
@@ -169,7 +171,13 @@ public final class EntryTesting {
 
     @Override
     public void prev() {
+      moves++;
       delegate.prev();
+    }
+
+    @Override
+    public void skipOlder(long seq, byte[] target) {
+      delegate.skipOlder(seq, target);
     }
 
     @Override
