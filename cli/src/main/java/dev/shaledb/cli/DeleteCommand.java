@@ -28,7 +28,7 @@ final class DeleteCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Writes.requireForce(force, "delete");
-    byte[] k = Bytes.parse(key, root.hex, "key");
+    byte[] k = Text.parse(key, root.hex, "key");
     try (Target target = root.target();
         Db db = target.openWriter()) {
       db.delete(k);

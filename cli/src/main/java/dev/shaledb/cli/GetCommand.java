@@ -22,7 +22,7 @@ final class GetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    byte[] k = Bytes.parse(key, root.hex, "key");
+    byte[] k = Text.parse(key, root.hex, "key");
     byte[] value;
     try (Target target = root.target();
         DbReader reader = target.openReader()) {
@@ -34,13 +34,13 @@ final class GetCommand implements Callable<Integer> {
           Json.write(
               Json.object(
                   "key",
-                  Bytes.format(k, root.hex),
+                  Text.format(k, root.hex),
                   "found",
                   value != null,
                   "value",
-                  value == null ? null : Bytes.format(value, root.hex))));
+                  value == null ? null : Text.format(value, root.hex))));
     } else if (value != null) {
-      out.println(Bytes.format(value, root.hex));
+      out.println(Text.format(value, root.hex));
     } else {
       spec.commandLine().getErr().println("shaledb: key '" + key + "' not found");
     }

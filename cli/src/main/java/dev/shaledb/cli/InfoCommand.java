@@ -101,7 +101,7 @@ final class InfoCommand implements Callable<Integer> {
   }
 
   private static String tables(int count, long bytes) {
-    return count + (count == 1 ? " table, " : " tables, ") + Bytes.size(bytes);
+    return Text.count(count, "table") + ", " + Text.size(bytes);
   }
 
   private static long bytes(List<TableInfo> tables) {

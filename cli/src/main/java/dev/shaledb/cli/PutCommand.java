@@ -32,8 +32,8 @@ final class PutCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Writes.requireForce(force, "put");
-    byte[] k = Bytes.parse(key, root.hex, "key");
-    byte[] v = Bytes.parse(value, root.hex, "value");
+    byte[] k = Text.parse(key, root.hex, "key");
+    byte[] v = Text.parse(value, root.hex, "value");
     try (Target target = root.target();
         Db db = target.openWriter()) {
       db.put(k, v);

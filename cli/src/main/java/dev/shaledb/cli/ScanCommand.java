@@ -56,8 +56,8 @@ final class ScanCommand implements Callable<Integer> {
     if (limit < 0) {
       throw new ParameterException(spec.commandLine(), "--limit is negative: " + limit);
     }
-    byte[] from = start == null ? null : Bytes.parse(start, root.hex, "--start");
-    byte[] to = end == null ? null : Bytes.parse(end, root.hex, "--end");
+    byte[] from = start == null ? null : Text.parse(start, root.hex, "--start");
+    byte[] to = end == null ? null : Text.parse(end, root.hex, "--end");
     List<KeyValue> entries = new ArrayList<>();
     boolean more = false;
     try (Target target = root.target();
@@ -77,7 +77,7 @@ final class ScanCommand implements Callable<Integer> {
 
   private DbIterator open(DbReader reader, byte[] from, byte[] to) {
     if (prefix != null) {
-      byte[] p = Bytes.parse(prefix, root.hex, "--prefix");
+      byte[] p = Text.parse(prefix, root.hex, "--prefix");
       return reverse ? reader.scanPrefixReverse(p) : reader.scanPrefix(p);
     }
     return reverse ? reader.scanReverse(from, to) : reader.scan(from, to);
@@ -91,15 +91,15 @@ final class ScanCommand implements Callable<Integer> {
         json.add(
             Json.object(
                 "key",
-                Bytes.format(kv.key(), root.hex),
+                Text.format(kv.key(), root.hex),
                 "value",
-                Bytes.format(kv.value(), root.hex)));
+                Text.format(kv.value(), root.hex)));
       }
       out.println(Json.write(Json.object("entries", json, "truncated", more)));
       return;
     }
     for (KeyValue kv : entries) {
-      out.println(Bytes.format(kv.key(), root.hex) + "\t" + Bytes.format(kv.value(), root.hex));
+      out.println(Text.format(kv.key(), root.hex) + "\t" + Text.format(kv.value(), root.hex));
     }
     if (more) {
       // On stderr, so a pipe gets exactly the entries.

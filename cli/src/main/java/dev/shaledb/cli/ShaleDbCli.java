@@ -19,7 +19,7 @@ import picocli.CommandLine.ScopeType;
     name = "shaledb",
     mixinStandardHelpOptions = true,
     versionProvider = ShaleDbCli.Version.class,
-    description = "Inspect, read and write a ShaleDB database in an object store.",
+    description = "Inspect, read, verify and write a ShaleDB database in an object store.",
     subcommands = {
       InfoCommand.class,
       GetCommand.class,
@@ -28,6 +28,7 @@ import picocli.CommandLine.ScopeType;
       DeleteCommand.class,
       TablesCommand.class,
       WalCommand.class,
+      VerifyCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -39,19 +39,19 @@ final class TablesCommand implements Callable<Integer> {
       out.println(Json.write(Json.object("tables", json)));
       return ExitCodes.OK;
     }
-    out.printf("%-6s %-28s %10s  %-21s  %s%n", "level", "id", "size", "seqs", "keys");
+    out.printf("%-6s %-32s %10s  %-21s  %s%n", "level", "id", "size", "seqs", "keys");
     for (LiveTable t : tables) {
       TableInfo i = t.table();
       out.printf(
-          "%-6s %-28s %10s  %-21s  [%s .. %s]%n",
+          "%-6s %-32s %10s  %-21s  [%s .. %s]%n",
           t.level(),
           i.id(),
-          Bytes.size(i.sizeBytes()),
+          Text.size(i.sizeBytes()),
           i.minSeq() + ".." + i.maxSeq(),
-          Bytes.format(i.smallestKey(), root.hex),
-          Bytes.format(i.largestKey(), root.hex));
+          Text.format(i.smallestKey(), root.hex),
+          Text.format(i.largestKey(), root.hex));
     }
-    out.printf("%d tables%n", tables.size());
+    out.println(Text.count(tables.size(), "table"));
     return ExitCodes.OK;
   }
 
@@ -78,9 +78,9 @@ final class TablesCommand implements Callable<Integer> {
         "bytes",
         i.sizeBytes(),
         "smallestKey",
-        Bytes.format(i.smallestKey(), root.hex),
+        Text.format(i.smallestKey(), root.hex),
         "largestKey",
-        Bytes.format(i.largestKey(), root.hex),
+        Text.format(i.largestKey(), root.hex),
         "minSeq",
         i.minSeq(),
         "maxSeq",

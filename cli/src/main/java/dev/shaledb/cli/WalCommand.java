@@ -59,9 +59,9 @@ final class WalCommand implements Callable<Integer> {
     }
     out.printf("flushed through %d, next %d%n", state.flushedWalId(), state.nextWalId());
     for (WalObjectEntry o : objects) {
-      out.printf("%20d %10s  %s%n", o.id(), Bytes.size(o.size()), role(state, o.id()));
+      out.printf("%20d %10s  %s%n", o.id(), Text.size(o.size()), role(state, o.id()));
     }
-    out.printf("%d objects%n", objects.size());
+    out.println(Text.count(objects.size(), "object"));
     return ExitCodes.OK;
   }
 

@@ -22,7 +22,7 @@ final class Writes {
 
   /** Confirms a durable write of {@code key}. */
   static void done(CommandSpec spec, ShaleDbCli root, String command, byte[] key) {
-    String k = Bytes.format(key, root.hex);
+    String k = Text.format(key, root.hex);
     spec.commandLine()
         .getOut()
         .println(

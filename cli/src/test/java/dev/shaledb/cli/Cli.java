@@ -3,6 +3,7 @@ package dev.shaledb.cli;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.shaledb.Db;
+import dev.shaledb.DbOptions;
 import dev.shaledb.manifest.Manifest;
 import dev.shaledb.manifest.ManifestStore;
 import dev.shaledb.objectstore.Futures;
@@ -38,8 +39,12 @@ record Cli(int exitCode, String out, String err) {
 
   /** Opens a writer on the database at {@code path} in {@code dir}, runs {@code writes}, closes. */
   static void write(Path dir, String path, Consumer<Db> writes) {
+    write(dir, path, DbOptions.defaults(), writes);
+  }
+
+  static void write(Path dir, String path, DbOptions options, Consumer<Db> writes) {
     try (ObjectStore store = ObjectStores.open(uri(dir));
-        Db db = Db.open(store, path)) {
+        Db db = Db.open(store, path, options)) {
       writes.accept(db);
     }
   }

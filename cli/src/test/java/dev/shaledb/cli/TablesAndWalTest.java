@@ -67,7 +67,7 @@ class TablesAndWalTest {
     assertThat(wal.exitCode()).isZero();
     assertThat(wal.out())
         .startsWith("flushed through " + anchor + ", next " + s.nextWalId() + "\n")
-        .contains(String.format("%20d %10s  replay anchor%n", anchor, Bytes.size(size)))
+        .contains(String.format("%20d %10s  replay anchor%n", anchor, Text.size(size)))
         .contains(String.format("%20d", 1) + " ");
     Cli json = Cli.on(dir, "db", "wal", "--json");
     assertThat(json.out())

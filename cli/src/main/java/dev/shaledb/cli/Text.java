@@ -7,14 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
 /**
- * How keys and values cross the command line. By default they are UTF-8 text; bytes that are not
- * valid UTF-8 (or hold control characters) print as {@code 0x} and hex, so output is never silently
- * lossy. With {@code --hex} they are hex both ways, which is unambiguous.
+ * The tool's text: how keys and values cross the command line, and sizes and counts in output. By
+ * default keys and values are UTF-8 text; bytes that are not valid UTF-8 (or hold control
+ * characters) print as {@code 0x} and hex, so output is never silently lossy. With {@code --hex}
+ * they are hex both ways, which is unambiguous.
  */
-final class Bytes {
+final class Text {
   private static final HexFormat HEX = HexFormat.of();
 
-  private Bytes() {}
+  private Text() {}
 
   static byte[] parse(String text, boolean hex, String what) {
     if (!hex) {
@@ -71,5 +72,10 @@ final class Bytes {
       unit++;
     }
     return String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
+  }
+
+  /** {@code n} and the noun, plural unless n is 1: "1 table", "2 tables". */
+  static String count(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 }
