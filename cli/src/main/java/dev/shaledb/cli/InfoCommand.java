@@ -56,12 +56,7 @@ final class InfoCommand implements Callable<Integer> {
     json.put("lastFlushedSeq", s.lastFlushedSeq());
     List<Object> checkpoints = new ArrayList<>();
     for (Checkpoint c : s.checkpoints()) {
-      Map<String, Object> cp = new LinkedHashMap<>();
-      cp.put("id", c.id().toString());
-      cp.put("name", c.name());
-      cp.put("manifestId", c.manifestId());
-      cp.put("expireAt", c.expireAt() == null ? null : c.expireAt().toString());
-      checkpoints.add(cp);
+      checkpoints.add(CheckpointCommand.describe(c));
     }
     json.put("checkpoints", checkpoints);
     json.put("condemnedThrough", s.condemnedThrough());
@@ -86,12 +81,7 @@ final class InfoCommand implements Callable<Integer> {
     out.printf("lastFlushedSeq   %d%n", s.lastFlushedSeq());
     out.printf("checkpoints      %d%n", s.checkpoints().size());
     for (Checkpoint c : s.checkpoints()) {
-      out.printf(
-          "  %s  manifest %d  name '%s'  %s%n",
-          c.id(),
-          c.manifestId(),
-          c.name(),
-          c.expireAt() == null ? "never expires" : "expires " + c.expireAt());
+      out.println("  " + CheckpointCommand.line(c));
     }
     out.printf(
         "table floor      %s%n",

@@ -29,17 +29,20 @@ import picocli.CommandLine.ScopeType;
       TablesCommand.class,
       WalCommand.class,
       VerifyCommand.class,
+      CheckpointCommand.class,
+      GcCommand.class,
+      CompactCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
-      "1:get: no such key; verify: problems found",
+      "1:get: no such key; verify: problems found; checkpoint delete: no such checkpoint",
       "2:bad arguments, or a write refused without --force",
       "3:no database at the path",
       "4:the object store failed: unreachable, access denied, or another error",
       "5:an object has a newer format version than this tool reads",
-      "6:any other failure (a damaged object, a fenced writer, ...)"
+      "6:any other failure (a damaged object, a fenced writer, compact timed out, ...)"
     })
 public final class ShaleDbCli {
   @Option(
