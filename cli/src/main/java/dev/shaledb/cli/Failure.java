@@ -21,12 +21,15 @@ import java.util.concurrent.ExecutionException;
  *
  * <p>The S3 store reports an HTTP status in its messages ("HTTP 403 AccessDenied") and keeps the
  * SDK's exception as the cause; the tool is not compiled against the SDK, so it recognises an
- * unreachable endpoint by the JDK's network exceptions in the cause chain and refused credentials
- * by the status the message names.
+ * unreachable endpoint by the JDK's network exceptions among the causes and refused credentials by
+ * the status the message names.
  */
 record Failure(int exitCode, String message) {
+  /** Keeps the first line of {@code message}: the rest, if any, is for {@code --verbose}. */
   Failure {
     requireNonNull(message, "message is null");
+    int newline = message.indexOf('\n');
+    message = newline < 0 ? message : message.substring(0, newline);
   }
 
   static Failure of(Throwable thrown) {
@@ -55,7 +58,7 @@ record Failure(int exitCode, String message) {
       // The engine's argument checks (a malformed store URI, a key too long) name the problem.
       return new Failure(ExitCodes.USAGE, e.getMessage());
     }
-    if (isUnreachable(e)) {
+    if (networkFailure(e, 0) != null) {
       return storeFailure(e);
     }
     if (e instanceof DbException) {
@@ -65,11 +68,14 @@ record Failure(int exitCode, String message) {
   }
 
   private static Failure storeFailure(Throwable e) {
-    String message = String.valueOf(e.getMessage());
-    if (isUnreachable(e)) {
-      return new Failure(
-          ExitCodes.STORE_FAILED,
-          "cannot reach the object store: " + firstLine(rootCause(e)) + " (" + message + ")");
+    String message = firstLine(e);
+    Throwable network = networkFailure(e, 0);
+    if (network != null) {
+      String reason =
+          network instanceof UnknownHostException || network instanceof UnresolvedAddressException
+              ? "unknown host " + network.getMessage()
+              : firstLine(network);
+      return new Failure(ExitCodes.STORE_FAILED, "cannot reach the object store: " + reason);
     }
     if (message.contains("HTTP 403") || message.contains("HTTP 401")) {
       return new Failure(
@@ -82,26 +88,30 @@ record Failure(int exitCode, String message) {
     return new Failure(ExitCodes.STORE_FAILED, "object store failure: " + message);
   }
 
-  private static boolean isUnreachable(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof ConnectException
-          || t instanceof UnknownHostException
-          || t instanceof NoRouteToHostException
-          || t instanceof UnresolvedAddressException) {
-        return true;
+  /**
+   * The outermost JDK network exception in {@code e}'s causes or suppressed exceptions (the SDK
+   * keeps earlier attempts' failures as suppressed), or null.
+   */
+  private static Throwable networkFailure(Throwable e, int depth) {
+    if (e == null || depth > 16) {
+      return null;
+    }
+    if (e instanceof ConnectException
+        || e instanceof UnknownHostException
+        || e instanceof NoRouteToHostException
+        || e instanceof UnresolvedAddressException) {
+      return e;
+    }
+    Throwable found = e.getCause() == e ? null : networkFailure(e.getCause(), depth + 1);
+    for (Throwable s : e.getSuppressed()) {
+      if (found == null) {
+        found = networkFailure(s, depth + 1);
       }
     }
-    return false;
+    return found;
   }
 
-  private static Throwable rootCause(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
+  /** The first line of {@code t}'s message: the SDK appends paragraphs of advice. */
   private static String firstLine(Throwable t) {
     String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     int newline = m.indexOf('\n');
