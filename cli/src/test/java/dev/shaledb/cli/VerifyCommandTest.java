@@ -16,6 +16,8 @@ import dev.shaledb.wal.WalKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,31 +55,41 @@ class VerifyCommandTest {
     assertThat(verify.exitCode()).isZero();
     assertThat(verify.err()).isEmpty();
     // The latest manifest, the checkpoint's; both tables; the anchor and what follows it.
+    long wal;
+    try (Target target = new Target(Cli.uri(dir), "db")) {
+      wal = WalCommand.list(target).stream().filter(o -> o.id() >= state.flushedWalId()).count();
+    }
+    assertThat(wal).isGreaterThan(1);
     assertThat(verify.out())
-        .startsWith("healthy: read 2 manifests, 2 tables, ")
+        .startsWith("healthy: read 2 manifests, 2 tables, " + wal + " WAL objects (")
         .endsWith("; 0 problems\n");
     Cli json = Cli.on(dir, "db", "verify", "--json");
     assertThat(json.out())
-        .startsWith("{\"healthy\":true,\"manifests\":2,\"tables\":2,\"walObjects\":")
+        .startsWith("{\"healthy\":true,\"manifests\":2,\"tables\":2,\"walObjects\":" + wal + ",")
         .endsWith(",\"problems\":[]}\n");
   }
 
   @Test
-  void aFlippedByteInATableIsReportedWithItsKeyAndOffset() {
+  void aFlippedByteInATableIsReportedWithTheOffsetOfItsBlock() {
     TableInfo big = state.l0().get(1);
     String key = TableKeys.key("db", big.id());
     byte[] bytes = Cli.read(dir, key);
-    bytes[100] ^= 0x40;
+    int flipped = bytes.length / 3; // in a data block: the tail is a small part of this table
+    bytes[flipped] ^= 0x40;
     Cli.overwrite(dir, key, bytes);
 
     Cli verify = Cli.on(dir, "db", "verify");
 
     assertThat(verify.exitCode()).isEqualTo(ExitCodes.NO);
+    Matcher problem =
+        Pattern.compile("PROBLEM " + key + " at offset (\\d+): data block checksum mismatch.*\n")
+            .matcher(verify.out());
+    assertThat(problem.lookingAt()).as(verify.out()).isTrue();
+    long blockOffset = Long.parseLong(problem.group(1));
+    assertThat(blockOffset).isPositive().isLessThanOrEqualTo(flipped);
     assertThat(verify.out())
-        .containsPattern("PROBLEM " + key + " at offset \\d+: .*checksum")
-        .endsWith("; 1 problem\n")
-        .startsWith("PROBLEM ");
-    assertThat(verify.out()).contains("DAMAGED: read 2 manifests, 2 tables");
+        .contains("DAMAGED: read 2 manifests, 2 tables, ")
+        .endsWith("; 1 problem\n");
   }
 
   @Test
