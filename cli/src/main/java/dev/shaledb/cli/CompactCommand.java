@@ -37,12 +37,11 @@ final class CompactCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    if (!force) {
-      throw new CliException(
-          ExitCodes.USAGE,
-          "compact opens a compactor, which stops the running one (the writer's own unless"
-              + " compaction runs elsewhere); pass --force to do it anyway");
-    }
+    Writes.requireForce(
+        force,
+        "compact",
+        "a compactor, which stops the running one (the writer's own unless compaction runs"
+            + " elsewhere)");
     boolean idle;
     long compactions;
     ManifestState after;

@@ -1,6 +1,5 @@
 package dev.shaledb.cli;
 
-import dev.shaledb.Db;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,13 +26,8 @@ final class DeleteCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Writes.requireForce(force, "delete");
     byte[] k = Text.parse(key, root.hex, "key");
-    try (Target target = root.target();
-        Db db = target.openWriter()) {
-      db.delete(k);
-    }
-    Writes.done(spec, root, "delete", k);
+    Writes.write(spec, root, force, "delete", k, db -> db.delete(k));
     return ExitCodes.OK;
   }
 }

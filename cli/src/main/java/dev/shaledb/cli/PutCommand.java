@@ -1,6 +1,5 @@
 package dev.shaledb.cli;
 
-import dev.shaledb.Db;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,14 +30,9 @@ final class PutCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Writes.requireForce(force, "put");
     byte[] k = Text.parse(key, root.hex, "key");
     byte[] v = Text.parse(value, root.hex, "value");
-    try (Target target = root.target();
-        Db db = target.openWriter()) {
-      db.put(k, v);
-    }
-    Writes.done(spec, root, "put", k);
+    Writes.write(spec, root, force, "put", k, db -> db.put(k, v));
     return ExitCodes.OK;
   }
 }

@@ -103,7 +103,12 @@ class MaintenanceCommandsTest {
     }
     assertThat(Cli.latest(dir, "db").state().l0()).hasSizeGreaterThanOrEqualTo(4);
 
-    assertThat(Cli.on(dir, "db", "compact").exitCode()).isEqualTo(ExitCodes.USAGE);
+    Cli refused = Cli.on(dir, "db", "compact");
+    assertThat(refused.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(refused.err())
+        .isEqualTo(
+            "shaledb: compact opens a compactor, which stops the running one (the writer's own"
+                + " unless compaction runs elsewhere); pass --force to do it anyway\n");
     Cli compact = Cli.on(dir, "db", "compact", "--force", "--timeout", "2m");
 
     assertThat(compact.exitCode()).isZero();
