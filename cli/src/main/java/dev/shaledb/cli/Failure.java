@@ -77,6 +77,14 @@ record Failure(int exitCode, String message) {
               : firstLine(network);
       return new Failure(ExitCodes.STORE_FAILED, "cannot reach the object store: " + reason);
     }
+    if (message.contains("Acquire operation took longer")) {
+      // Netty's connection pool gave up waiting for a connection. The tool makes a request or two
+      // at a time, so this is a connection that could not be set up in time (on a loaded machine
+      // the refusals of a dead port can surface so, too), not a busy pool.
+      return new Failure(
+          ExitCodes.STORE_FAILED,
+          "cannot reach the object store: no connection within the HTTP client's acquire timeout");
+    }
     if (message.contains("HTTP 403") || message.contains("HTTP 401")) {
       return new Failure(
           ExitCodes.STORE_FAILED,

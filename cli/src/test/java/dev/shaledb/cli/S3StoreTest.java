@@ -94,10 +94,11 @@ class S3StoreTest {
             "info");
 
     assertThat(info.exitCode()).isEqualTo(ExitCodes.STORE_FAILED);
+    // Usually the refusal itself; on a loaded machine the SDK may report its pool's timeout.
     assertThat(info.err())
-        .isEqualTo(
-            "shaledb: cannot reach the object store: Connection refused: /127.0.0.1:"
+        .matches(
+            "shaledb: cannot reach the object store: (Connection refused: /127.0.0.1:"
                 + port
-                + "\n");
+                + "|no connection within the HTTP client's acquire timeout)\n");
   }
 }
