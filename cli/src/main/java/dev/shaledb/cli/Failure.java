@@ -56,13 +56,13 @@ record Failure(int exitCode, String message) {
     }
     if (e instanceof IllegalArgumentException) {
       // The engine's argument checks (a malformed store URI, a key too long) name the problem.
-      return new Failure(ExitCodes.USAGE, e.getMessage());
+      return new Failure(ExitCodes.USAGE, firstLine(e));
     }
     if (networkFailure(e, 0) != null) {
       return storeFailure(e);
     }
     if (e instanceof DbException) {
-      return new Failure(ExitCodes.OTHER, e.getMessage());
+      return new Failure(ExitCodes.OTHER, firstLine(e));
     }
     return new Failure(ExitCodes.OTHER, e.getClass().getName() + ": " + e.getMessage());
   }
