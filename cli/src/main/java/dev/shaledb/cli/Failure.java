@@ -2,6 +2,7 @@ package dev.shaledb.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shaledb.error.CheckpointNotFoundException;
 import dev.shaledb.error.CorruptObjectException;
 import dev.shaledb.error.DbException;
 import dev.shaledb.error.DbNotFoundException;
@@ -36,6 +37,9 @@ record Failure(int exitCode, String message) {
     Throwable e = unwrap(thrown);
     if (e instanceof CliException cli) {
       return new Failure(cli.exitCode(), cli.getMessage());
+    }
+    if (e instanceof CheckpointNotFoundException) {
+      return new Failure(ExitCodes.NO, firstLine(e));
     }
     if (e instanceof DbNotFoundException) {
       return new Failure(ExitCodes.NO_DATABASE, e.getMessage());

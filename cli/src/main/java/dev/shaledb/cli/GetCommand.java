@@ -2,9 +2,11 @@ package dev.shaledb.cli;
 
 import dev.shaledb.DbReader;
 import java.io.PrintWriter;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -17,6 +19,12 @@ final class GetCommand implements Callable<Integer> {
   @ParentCommand ShaleDbCli root;
   @Spec CommandSpec spec;
 
+  @Option(
+      names = "--checkpoint",
+      paramLabel = "ID",
+      description = "Read the tables this checkpoint pinned instead of the latest state.")
+  UUID checkpoint;
+
   @Parameters(paramLabel = "KEY", description = "The key (UTF-8 text, or hex with --hex).")
   String key;
 
@@ -25,7 +33,7 @@ final class GetCommand implements Callable<Integer> {
     byte[] k = Text.parse(key, root.hex, "key");
     byte[] value;
     try (Target target = root.target();
-        DbReader reader = target.openReader()) {
+        DbReader reader = target.openReader(checkpoint)) {
       value = reader.get(k);
     }
     PrintWriter out = spec.commandLine().getOut();

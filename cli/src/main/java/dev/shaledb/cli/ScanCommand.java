@@ -6,6 +6,7 @@ import dev.shaledb.KeyValue;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,6 +25,12 @@ import picocli.CommandLine.Spec;
 final class ScanCommand implements Callable<Integer> {
   @ParentCommand ShaleDbCli root;
   @Spec CommandSpec spec;
+
+  @Option(
+      names = "--checkpoint",
+      paramLabel = "ID",
+      description = "Read the tables this checkpoint pinned instead of the latest state.")
+  UUID checkpoint;
 
   @Option(names = "--start", paramLabel = "K", description = "The first key (inclusive).")
   String start;
@@ -61,7 +68,7 @@ final class ScanCommand implements Callable<Integer> {
     List<KeyValue> entries = new ArrayList<>();
     boolean more = false;
     try (Target target = root.target();
-        DbReader reader = target.openReader();
+        DbReader reader = target.openReader(checkpoint);
         DbIterator it = open(reader, from, to)) {
       while (it.hasNext()) {
         if (limit > 0 && entries.size() == limit) {

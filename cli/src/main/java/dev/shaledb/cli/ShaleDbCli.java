@@ -37,7 +37,7 @@ import picocli.CommandLine.ScopeType;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
-      "1:get: no such key; verify: problems found; checkpoint delete: no such checkpoint",
+      "1:get: no such key; verify: problems found; no such checkpoint",
       "2:bad arguments, or a write refused without --force",
       "3:no database at the path",
       "4:the object store failed: unreachable, access denied, or another error",

@@ -17,6 +17,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.UUID;
 
 /**
  * The database the global options name: {@code --store} and {@code --path}. Opens the store on
@@ -64,12 +65,19 @@ final class Target implements AutoCloseable {
     return new ManifestStore(store(), path).readLatest().orElseThrow(this::notFound);
   }
 
-  /** A reader that never polls: it shows the state as of opening and fences nobody. */
-  DbReader openReader() {
+  /**
+   * A reader that never polls: it shows the state as of opening, or the tables {@code checkpoint}
+   * pinned if it is not null, and fences nobody.
+   */
+  DbReader openReader(UUID checkpoint) {
     return DbReader.open(
         store(),
         path,
-        DbReaderOptions.builder().pollInterval(Duration.ZERO).blockCacheBytes(8L << 20).build());
+        DbReaderOptions.builder()
+            .pollInterval(Duration.ZERO)
+            .blockCacheBytes(8L << 20)
+            .checkpoint(checkpoint)
+            .build());
   }
 
   /**

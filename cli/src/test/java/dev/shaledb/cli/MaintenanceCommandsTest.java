@@ -69,6 +69,28 @@ class MaintenanceCommandsTest {
   }
 
   @Test
+  void getAndScanReadACheckpointAsItWasPinned() {
+    Cli.on(dir, "db", "checkpoint", "create", "pin", "--force");
+    UUID id = Cli.latest(dir, "db").state().checkpoints().get(0).id();
+    Cli.write(
+        dir,
+        "db",
+        db -> {
+          db.put(b("a"), b("changed"));
+          db.put(b("b"), b("new"));
+        });
+
+    assertThat(Cli.on(dir, "db", "get", "a").out()).isEqualTo("changed\n");
+    assertThat(Cli.on(dir, "db", "get", "a", "--checkpoint", id.toString()).out()).isEqualTo("1\n");
+    assertThat(Cli.on(dir, "db", "scan", "--checkpoint", id.toString()).out()).isEqualTo("a\t1\n");
+
+    Cli unknown = Cli.on(dir, "db", "get", "a", "--checkpoint", UUID.randomUUID().toString());
+    assertThat(unknown.exitCode()).isEqualTo(ExitCodes.NO);
+    assertThat(unknown.err()).startsWith("shaledb: ").contains("checkpoint");
+    assertThat(unknown.err().lines()).hasSize(1);
+  }
+
+  @Test
   void badDurationsAndIdsAreUsageErrors() {
     Cli ttl = Cli.on(dir, "db", "checkpoint", "create", "x", "--ttl", "soon", "--force");
     assertThat(ttl.exitCode()).isEqualTo(ExitCodes.USAGE);
