@@ -6,9 +6,9 @@ import dev.shaledb.KeyValue;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -26,11 +26,7 @@ final class ScanCommand implements Callable<Integer> {
   @ParentCommand ShaleDbCli root;
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--checkpoint",
-      paramLabel = "ID",
-      description = "Read the tables this checkpoint pinned instead of the latest state.")
-  UUID checkpoint;
+  @Mixin CheckpointOption pinned;
 
   @Option(names = "--start", paramLabel = "K", description = "The first key (inclusive).")
   String start;
@@ -68,7 +64,7 @@ final class ScanCommand implements Callable<Integer> {
     List<KeyValue> entries = new ArrayList<>();
     boolean more = false;
     try (Target target = root.target();
-        DbReader reader = target.openReader(checkpoint);
+        DbReader reader = target.openReader(pinned.checkpoint);
         DbIterator it = open(reader, from, to)) {
       while (it.hasNext()) {
         if (limit > 0 && entries.size() == limit) {
