@@ -7,8 +7,8 @@ import java.util.function.LongSupplier;
 
 /**
  * A progress line on standard error while a phase runs: elapsed time, operations, current rate and
- * median latency. On a terminal it rewrites one line every half second; otherwise (a pipe, CI) it
- * prints a line every two seconds so logs stay short.
+ * median latency, rewritten every half second. Only on a terminal: piped or in CI it prints
+ * nothing, so logs hold results only.
  */
 final class Progress implements AutoCloseable {
   private final String label;
@@ -40,12 +40,15 @@ final class Progress implements AutoCloseable {
   static Progress start(
       String label, double seconds, long maxOps, LongSupplier ops, LatencyHistogram latency) {
     Progress progress = new Progress(label, seconds, maxOps, ops, latency);
-    progress.thread.start();
+    if (progress.terminal) {
+      // Piped or in CI, progress lines would only bury the results.
+      progress.thread.start();
+    }
     return progress;
   }
 
   private void loop() {
-    long period = terminal ? 500 : 2000;
+    long period = 500;
     long lastOps = 0;
     long lastNanos = start;
     while (running) {
@@ -73,7 +76,7 @@ final class Progress implements AutoCloseable {
               rate,
               Report.millis(latency.quantileNanos(0.5)));
       if (running) {
-        out.print(terminal ? "\r" + line : line + "\n");
+        out.print("\r" + line);
         out.flush();
       }
     }

@@ -102,7 +102,9 @@ final class Report {
       }
     }
     out.printf(
-        "  ($/M writes: the phase's requests per million writes; $/month: running it 30 days)%n");
+        "  ($/M writes: the phase's requests per million writes; $/month: running it 30 days; first"
+            + " at S3 Standard prices, then as Express: the same requests at S3 Express One Zone"
+            + " prices)%n");
     if (sweep.size() > 1) {
       out.printf(
           "%nDurable writes vs concurrency%n%8s %12s %10s %10s %10s %12s %12s%n",
@@ -128,7 +130,8 @@ final class Report {
 
   private void targets(List<PhaseResult> phases, List<PhaseResult> sweep) {
     out.printf(
-        "%nTargets (issue 8)%s%n", options.simulateS3() ? "" : ": meaningful with --simulate-s3");
+        "%nTargets%s (c=N: N concurrent writers)%n",
+        options.simulateS3() ? "" : ", meaningful with --simulate-s3");
     for (PhaseResult p : sweep) {
       out.printf(
           "  c=%d: %.2f WAL PUTs per durable write (%.1f writes per PUT)%n",
