@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.shaledb.error.CorruptObjectException;
 import dev.shaledb.error.UnsupportedFormatException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
@@ -66,7 +68,17 @@ final class ManifestCodec {
    */
   static final int TAG_TOUCHING_RUN_TABLES = CRITICAL | 11;
 
-  private static final int LAST_KNOWN_TAG = TAG_TOUCHING_RUN_TABLES;
+  /**
+   * A clone's pins and the homes of its borrowed tables (1.4), written exactly when the state has
+   * clone pins. Critical: a build that does not know it would look for borrowed tables in its own
+   * folder and would never release the pins.
+   */
+  static final int TAG_CLONE = CRITICAL | 12;
+
+  /** The minor version written with the clone field (1.4). */
+  static final int MINOR_VERSION_WITH_CLONE = 4;
+
+  private static final int LAST_KNOWN_TAG = TAG_CLONE;
 
   /**
    * The id the manifest was written as, bound to its write id (1.1). Optional, not critical, so
@@ -103,8 +115,13 @@ final class ManifestCodec {
     BigEndianSink out = new BigEndianSink(256);
     boolean floor = !state.condemnedThrough().isEmpty();
     boolean touching = hasTouchingRunTables(state);
+    boolean clone = !state.clonePins().isEmpty();
     int minor =
-        touching ? MINOR_VERSION : floor ? MINOR_VERSION_WITH_FLOOR : MINOR_VERSION_WITHOUT_FLOOR;
+        clone
+            ? MINOR_VERSION_WITH_CLONE
+            : touching
+                ? MINOR_VERSION
+                : floor ? MINOR_VERSION_WITH_FLOOR : MINOR_VERSION_WITHOUT_FLOOR;
     out.u32(MAGIC).u16(MAJOR_VERSION).u16(minor).u32(0);
     field(out, TAG_WRITE_ID, b -> uuid(b, writeId));
     field(out, TAG_MANIFEST_ID, b -> uuid(b.u64(id), writeId));
@@ -123,6 +140,9 @@ final class ManifestCodec {
     }
     if (touching) {
       field(out, TAG_TOUCHING_RUN_TABLES, b -> {});
+    }
+    if (clone) {
+      field(out, TAG_CLONE, b -> StateFields.writeClone(b, state));
     }
     for (Map.Entry<Integer, ByteBuffer> e : state.unknownFields().fields().entrySet()) {
       byte[] value = state.unknownFields().value(e.getKey());
@@ -233,8 +253,13 @@ final class ManifestCodec {
       OptionalLong recordedId = recordedId(writeId, expectedId);
       int stateAt = offsets.getOrDefault(TAG_WRITER_EPOCH, body.position());
       boolean touchingDeclared = touchingRunTables();
+      BigEndianSource cloneField = fields.get(TAG_CLONE);
       ManifestState state;
       try {
+        StateFields.Clone clone =
+            cloneField == null
+                ? new StateFields.Clone(List.of(), Map.of())
+                : StateFields.readClone(cloneField);
         state =
             new ManifestState(
                 u64(TAG_WRITER_EPOCH, "writer epoch"),
@@ -242,11 +267,15 @@ final class ManifestCodec {
                 u64(TAG_FLUSHED_WAL_ID, "flushed WAL id"),
                 u64(TAG_NEXT_WAL_ID, "next WAL id"),
                 u64(TAG_LAST_FLUSHED_SEQ, "last flushed seq"),
-                StateFields.readTables(field(TAG_L0)),
-                StateFields.readRuns(field(TAG_SORTED_RUNS)),
+                homed(StateFields.readTables(field(TAG_L0)), clone.homes()),
+                homedRuns(StateFields.readRuns(field(TAG_SORTED_RUNS)), clone.homes()),
                 StateFields.readCheckpoints(field(TAG_CHECKPOINTS)),
                 unknown,
-                condemnedThrough());
+                condemnedThrough(),
+                clone.pins());
+        if (!state.tableIds().containsAll(clone.homes().keySet())) {
+          throw new IllegalArgumentException("the clone field names tables that are not listed");
+        }
       } catch (IllegalArgumentException invalid) {
         throw body.corruptAt(stateAt, "invalid manifest state: " + invalid.getMessage(), invalid);
       }
@@ -258,6 +287,30 @@ final class ManifestCodec {
                 + " that must declare it is missing");
       }
       return new Decoded(state, writeId, recordedId);
+    }
+
+    /** {@code tables} with the homes the clone field gives them; each home is used once. */
+    private static List<TableInfo> homed(List<TableInfo> tables, Map<String, String> homes) {
+      if (homes.isEmpty()) {
+        return tables;
+      }
+      List<TableInfo> out = new ArrayList<>(tables.size());
+      for (TableInfo t : tables) {
+        String home = homes.get(t.id());
+        out.add(home == null ? t : t.withHome(home));
+      }
+      return out;
+    }
+
+    private static List<SortedRun> homedRuns(List<SortedRun> runs, Map<String, String> homes) {
+      if (homes.isEmpty()) {
+        return runs;
+      }
+      List<SortedRun> out = new ArrayList<>(runs.size());
+      for (SortedRun run : runs) {
+        out.add(new SortedRun(homed(run.tables(), homes)));
+      }
+      return out;
     }
 
     /**

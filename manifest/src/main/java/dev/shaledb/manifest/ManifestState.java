@@ -29,6 +29,9 @@ import java.util.UUID;
  *     be deleted, and no later version may list it (see {@link #requireNoneCondemned}). Never
  *     decreases along the chain. This is what makes deleting an unreferenced table safe however
  *     long its uploader stalls before publishing (docs/gc.md)
+ * @param clonePins the checkpoints this database, a clone, holds in the databases it shares tables
+ *     with; never empty while a table is {@linkplain TableInfo#isBorrowed() borrowed}. Only a
+ *     publish without a role (creating the clone, its garbage collector) changes them
  */
 public record ManifestState(
     long writerEpoch,
@@ -40,7 +43,8 @@ public record ManifestState(
     List<SortedRun> sortedRuns,
     List<Checkpoint> checkpoints,
     UnknownFields unknownFields,
-    String condemnedThrough) {
+    String condemnedThrough,
+    List<ClonePin> clonePins) {
 
   public ManifestState {
     requireNotNegative(writerEpoch, "writerEpoch");
@@ -59,8 +63,39 @@ public record ManifestState(
     if (!condemnedThrough.isEmpty()) {
       TableInfo.validateId(condemnedThrough);
     }
+    clonePins = List.copyOf(requireNonNull(clonePins, "clonePins is null"));
     requireUniqueTableIds(l0, sortedRuns);
     requireUniqueCheckpointIds(checkpoints);
+    if (clonePins.isEmpty() && hasBorrowedTables(l0, sortedRuns)) {
+      throw new IllegalArgumentException(
+          "tables of another database are listed, but no clone pin keeps them");
+    }
+  }
+
+  /** A state that borrows no tables (not a clone, or one whose pins were released). */
+  public ManifestState(
+      long writerEpoch,
+      long compactorEpoch,
+      long flushedWalId,
+      long nextWalId,
+      long lastFlushedSeq,
+      List<TableInfo> l0,
+      List<SortedRun> sortedRuns,
+      List<Checkpoint> checkpoints,
+      UnknownFields unknownFields,
+      String condemnedThrough) {
+    this(
+        writerEpoch,
+        compactorEpoch,
+        flushedWalId,
+        nextWalId,
+        lastFlushedSeq,
+        l0,
+        sortedRuns,
+        checkpoints,
+        unknownFields,
+        condemnedThrough,
+        List.of());
   }
 
   /** A state without a table floor (nothing condemned). */
@@ -134,6 +169,34 @@ public record ManifestState(
     }
   }
 
+  /**
+   * Checks that {@code next} borrows no table this state does not list: a clone inherits its
+   * borrowed tables when it is created and can only lose them, so the pins that keep them can be
+   * released safely once no live version lists one (docs/gc.md, "Clones"). Every publisher runs
+   * this against the base its version lands on, like {@link #requireNoneCondemned}.
+   */
+  public void requireNoNewBorrowedTables(ManifestState next) {
+    if (!next.hasBorrowedTables()) {
+      return;
+    }
+    Set<String> listed = tableIds();
+    for (TableInfo t : next.l0()) {
+      requireInherited(t, listed);
+    }
+    for (SortedRun run : next.sortedRuns()) {
+      for (TableInfo t : run.tables()) {
+        requireInherited(t, listed);
+      }
+    }
+  }
+
+  private static void requireInherited(TableInfo t, Set<String> listed) {
+    if (t.isBorrowed() && !listed.contains(t.id())) {
+      throw new IllegalArgumentException(
+          "table " + t.id() + " of database '" + t.home() + "' would be borrowed anew");
+    }
+  }
+
   /** The epoch of {@code role}. */
   public long epoch(Role role) {
     requireNonNull(role, "role is null");
@@ -159,6 +222,27 @@ public record ManifestState(
       }
     }
     return ids;
+  }
+
+  /** Whether any listed table lives in another database's folder; see {@link ClonePin}. */
+  public boolean hasBorrowedTables() {
+    return hasBorrowedTables(l0, sortedRuns);
+  }
+
+  private static boolean hasBorrowedTables(List<TableInfo> l0, List<SortedRun> runs) {
+    for (TableInfo t : l0) {
+      if (t.isBorrowed()) {
+        return true;
+      }
+    }
+    for (SortedRun run : runs) {
+      for (TableInfo t : run.tables()) {
+        if (t.isBorrowed()) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The first WAL id whose contents may be missing from the tables. */
@@ -211,6 +295,7 @@ public record ManifestState(
     private List<Checkpoint> checkpoints;
     private final UnknownFields unknownFields;
     private String condemnedThrough;
+    private List<ClonePin> clonePins;
 
     private Builder(ManifestState s) {
       writerEpoch = s.writerEpoch;
@@ -223,6 +308,7 @@ public record ManifestState(
       checkpoints = s.checkpoints;
       unknownFields = s.unknownFields;
       condemnedThrough = s.condemnedThrough;
+      clonePins = s.clonePins;
     }
 
     public Builder writerEpoch(long value) {
@@ -287,6 +373,12 @@ public record ManifestState(
       return this;
     }
 
+    /** Sets the clone pins; see {@link ManifestState#clonePins()}. */
+    public Builder clonePins(List<ClonePin> value) {
+      clonePins = requireNonNull(value, "clonePins is null");
+      return this;
+    }
+
     public ManifestState build() {
       return new ManifestState(
           writerEpoch,
@@ -298,7 +390,8 @@ public record ManifestState(
           sortedRuns,
           checkpoints,
           unknownFields,
-          condemnedThrough);
+          condemnedThrough,
+          clonePins);
     }
   }
 }

@@ -147,6 +147,53 @@ public final class ManifestStore {
   }
 
   /**
+   * Creates the database with {@code state} as version 1 (a clone's first state, which need not be
+   * {@link ManifestState#initial()}). Returns the version, or empty if the database already has a
+   * version 1 (someone else's; an unknown outcome of our own put is resolved by the write id).
+   */
+  public Optional<Manifest> create(ManifestState state) {
+    requireNonNull(state, "state is null");
+    UUID writeId = requireNonNull(writeIds.get(), "write id is null");
+    if (!land(1, ManifestCodec.encode(1, state, writeId), writeId)) {
+      return Optional.empty();
+    }
+    Manifest created = new Manifest(1, state, writeId);
+    remember(created);
+    return Optional.of(created);
+  }
+
+  /**
+   * Publishes, without a role, a checkpoint {@code id} that never expires. With {@code alongside}
+   * null it pins the very version this call publishes (see {@link
+   * FenceableManifest#addCheckpoint}); otherwise it pins the version that checkpoint {@code
+   * alongside} pins, which must still be in the state this version lands on, so that version has
+   * been pinned without a gap and cannot have been retired. Throws {@link IllegalStateException} if
+   * {@code alongside} is not there.
+   */
+  public Manifest addCheckpoint(UUID id, String name, UUID alongside) {
+    requireNonNull(id, "id is null");
+    new Checkpoint(id, 1, null, name); // a bad name fails before any request
+    return publishAt(
+        null,
+        0,
+        (versionId, base) -> {
+          long pinned = versionId;
+          if (alongside != null) {
+            pinned =
+                base.checkpoints().stream()
+                    .filter(c -> c.id().equals(alongside))
+                    .findFirst()
+                    .orElseThrow(
+                        () ->
+                            new IllegalStateException(
+                                "checkpoint " + alongside + " of '" + dbPath + "' is gone"))
+                    .manifestId();
+          }
+          return base.toBuilder().addCheckpoint(new Checkpoint(id, pinned, null, name)).build();
+        });
+  }
+
+  /**
    * Marks version {@code id} retired by overwriting it with zero bytes, so it can no longer be read
    * while its key keeps blocking any stale publisher. Refuses the latest version and versions
    * pinned by a checkpoint of the latest state. Returns false if it was already retired.
@@ -219,6 +266,7 @@ public final class ManifestStore {
       // Against the very base this version is published on (M2): a table a collector condemned
       // before this publish can never be listed by it, however long the publisher stalled.
       baseState.requireNoneCondemned(next);
+      baseState.requireNoNewBorrowedTables(next);
       UUID writeId = requireNonNull(writeIds.get(), "write id is null");
       byte[] bytes = ManifestCodec.encode(id, next, writeId);
       if (land(id, bytes, writeId)) {

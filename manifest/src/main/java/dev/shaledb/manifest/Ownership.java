@@ -17,6 +17,10 @@ final class Ownership {
       // Only garbage collection, publishing without a role, moves the table floor.
       throw new IllegalArgumentException("a change must not move the table floor");
     }
+    if (!next.clonePins().equals(base.clonePins())) {
+      // Only a clone's garbage collector, publishing without a role, releases its pins.
+      throw new IllegalArgumentException("a change must not modify the clone pins");
+    }
     if (role == Role.WRITER) {
       checkWriter(base, next);
     } else {

@@ -3,7 +3,10 @@ package dev.shaledb.manifest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /** Encodes and decodes the list-valued manifest fields: tables, sorted runs and checkpoints. */
@@ -77,6 +80,75 @@ final class StateFields {
     }
     in.expectEnd("checkpoints");
     return checkpoints;
+  }
+
+  /**
+   * Writes the clone field (1.4): the pins, then the borrowed tables grouped by home. The table
+   * lists themselves stay as older builds wrote them; homes are applied to them when decoding.
+   */
+  static void writeClone(BigEndianSink out, ManifestState state) {
+    out.u32(state.clonePins().size());
+    for (ClonePin pin : state.clonePins()) {
+      writePath(out, pin.sourcePath());
+      out.u64(pin.checkpointId().getMostSignificantBits());
+      out.u64(pin.checkpointId().getLeastSignificantBits());
+      out.u64(pin.manifestId());
+    }
+    Map<String, List<String>> homes = new TreeMap<>();
+    List<TableInfo> all = new ArrayList<>(state.l0());
+    state.sortedRuns().forEach(run -> all.addAll(run.tables()));
+    for (TableInfo t : all) {
+      if (t.isBorrowed()) {
+        homes.computeIfAbsent(t.home(), h -> new ArrayList<>()).add(t.id());
+      }
+    }
+    out.u32(homes.size());
+    for (Map.Entry<String, List<String>> home : homes.entrySet()) {
+      writePath(out, home.getKey());
+      out.u32(home.getValue().size());
+      for (String id : home.getValue()) {
+        byte[] bytes = id.getBytes(StandardCharsets.US_ASCII);
+        out.u8(bytes.length).bytes(bytes);
+      }
+    }
+  }
+
+  /** The clone field: its pins, and the home of every borrowed table id. */
+  record Clone(List<ClonePin> pins, Map<String, String> homes) {}
+
+  static Clone readClone(BigEndianSource in) {
+    int count = in.length("clone pin count", MAX_COUNT);
+    List<ClonePin> pins = new ArrayList<>(Math.min(count, 16));
+    for (int i = 0; i < count; i++) {
+      String path = readPath(in);
+      UUID id = new UUID(in.u64("clone checkpoint id"), in.u64("clone checkpoint id"));
+      pins.add(new ClonePin(path, id, in.u64("clone manifest id")));
+    }
+    Map<String, String> homes = new HashMap<>();
+    int homeCount = in.length("home count", MAX_COUNT);
+    for (int i = 0; i < homeCount; i++) {
+      String home = readPath(in);
+      int ids = in.length("borrowed table count", MAX_COUNT);
+      for (int j = 0; j < ids; j++) {
+        int at = in.position();
+        String id =
+            new String(in.bytes(in.u8("table id length"), "table id"), StandardCharsets.US_ASCII);
+        if (homes.put(id, home) != null) {
+          throw in.corruptAt(at, "borrowed table " + id + " has two homes");
+        }
+      }
+    }
+    in.expectEnd("clone");
+    return new Clone(pins, homes);
+  }
+
+  private static void writePath(BigEndianSink out, String path) {
+    byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
+    out.u16(bytes.length).bytes(bytes);
+  }
+
+  private static String readPath(BigEndianSource in) {
+    return new String(in.bytes(in.u16("path length"), "path"), StandardCharsets.UTF_8);
   }
 
   private static void writeTable(BigEndianSink out, TableInfo t) {

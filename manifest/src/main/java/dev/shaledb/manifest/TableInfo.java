@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.shaledb.format.Limits;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -19,6 +20,10 @@ import java.util.regex.Pattern;
  * @param minSeq the smallest sequence number in the table, not negative
  * @param maxSeq the largest sequence number, not smaller than {@code minSeq}
  * @param crc32c the CRC32C of the whole table object
+ * @param home null if the object is in this database's own {@code sst/} folder; otherwise the path
+ *     of the database whose folder holds it: a clone shares its source's tables without copying
+ *     them (docs/gc.md, "Clones"). The home database owns the object (only its garbage collector
+ *     deletes it); this database may read it while it holds a {@link ClonePin}
  */
 public record TableInfo(
     String id,
@@ -27,7 +32,8 @@ public record TableInfo(
     byte[] largestKey,
     long minSeq,
     long maxSeq,
-    int crc32c) {
+    int crc32c,
+    String home) {
   /** The longest user key, in bytes (also the WAL's limit). */
   public static final int MAX_KEY_BYTES = Limits.MAX_KEY_BYTES;
 
@@ -49,6 +55,36 @@ public record TableInfo(
     if (maxSeq < minSeq) {
       throw new IllegalArgumentException("maxSeq " + maxSeq + " is below minSeq " + minSeq);
     }
+    if (home != null) {
+      ManifestKeys.validateDbPath(home);
+    }
+  }
+
+  /** A table in this database's own folder. */
+  public TableInfo(
+      String id,
+      long sizeBytes,
+      byte[] smallestKey,
+      byte[] largestKey,
+      long minSeq,
+      long maxSeq,
+      int crc32c) {
+    this(id, sizeBytes, smallestKey, largestKey, minSeq, maxSeq, crc32c, null);
+  }
+
+  /** This reference with the object's home set; see {@link #home()}. */
+  public TableInfo withHome(String home) {
+    return new TableInfo(id, sizeBytes, smallestKey, largestKey, minSeq, maxSeq, crc32c, home);
+  }
+
+  /** Whether the object lives in another database's folder (a table a clone shares). */
+  public boolean isBorrowed() {
+    return home != null;
+  }
+
+  /** The path of the database whose folder holds the object: {@link #home()} or {@code ownPath}. */
+  public String homeOr(String ownPath) {
+    return home != null ? home : ownPath;
   }
 
   /** Returns {@code id} if it is a valid table id, otherwise throws naming the problem. */
@@ -105,7 +141,8 @@ public record TableInfo(
         && Arrays.equals(largestKey, t.largestKey)
         && minSeq == t.minSeq
         && maxSeq == t.maxSeq
-        && crc32c == t.crc32c;
+        && crc32c == t.crc32c
+        && Objects.equals(home, t.home);
   }
 
   @Override
@@ -116,7 +153,8 @@ public record TableInfo(
     h = 31 * h + Arrays.hashCode(largestKey);
     h = 31 * h + Long.hashCode(minSeq);
     h = 31 * h + Long.hashCode(maxSeq);
-    return 31 * h + crc32c;
+    h = 31 * h + crc32c;
+    return 31 * h + Objects.hashCode(home);
   }
 
   @Override
@@ -136,6 +174,7 @@ public record TableInfo(
         + maxSeq
         + "], crc32c="
         + Integer.toHexString(crc32c)
+        + (home == null ? "" : ", home='" + home + "'")
         + "]";
   }
 }

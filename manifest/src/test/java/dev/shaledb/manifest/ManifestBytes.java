@@ -26,6 +26,12 @@ final class ManifestBytes {
     return ByteBuffer.wrap(bytes).getInt(requireField(bytes, tag) + 2);
   }
 
+  /** The value of field {@code tag}, which {@code bytes} must have. */
+  static byte[] fieldValue(byte[] bytes, int tag) {
+    int at = requireField(bytes, tag);
+    return java.util.Arrays.copyOfRange(bytes, at + 6, at + 6 + fieldLength(bytes, tag));
+  }
+
   /** {@code bytes} without field {@code tag}, resealed; the header is otherwise unchanged. */
   static byte[] withoutField(byte[] bytes, int tag) {
     int at = requireField(bytes, tag);
