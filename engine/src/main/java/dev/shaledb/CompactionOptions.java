@@ -41,6 +41,11 @@ import java.time.Duration;
  * @param clock the clock a standalone {@link Compactor} decides expiry and names its tables by
  *     (default null: the system UTC clock); a {@link Db} sets it to {@link DbOptions#clock()} and
  *     refuses a different one, so that one process has one time
+ * @param rewriteBorrowedTables whether a clone rewrites the tables it shares with its source into
+ *     its own when nothing else is to be done, so that it stops depending on the source and its
+ *     garbage collector releases the checkpoint it holds there (default false: shared tables are
+ *     rewritten only when ordinary compaction merges them, which shares the most; docs/gc.md,
+ *     "Clones")
  */
 public record CompactionOptions(
     boolean enabled,
@@ -59,7 +64,8 @@ public record CompactionOptions(
     MergeOperator mergeOperator,
     CompactionFilter compactionFilter,
     Duration expiryGrace,
-    Clock clock) {
+    Clock clock,
+    boolean rewriteBorrowedTables) {
 
   public CompactionOptions {
     atLeast(l0Trigger, 2, "l0Trigger");
@@ -129,7 +135,8 @@ public record CompactionOptions(
         .mergeOperator(mergeOperator)
         .compactionFilter(compactionFilter)
         .expiryGrace(expiryGrace)
-        .clock(clock);
+        .clock(clock)
+        .rewriteBorrowedTables(rewriteBorrowedTables);
   }
 
   /** Makes {@link CompactionOptions}; the record documents each default. */
@@ -151,6 +158,7 @@ public record CompactionOptions(
     private CompactionFilter compactionFilter;
     private Duration expiryGrace = Duration.ofMinutes(1);
     private Clock clock;
+    private boolean rewriteBorrowedTables;
 
     private Builder() {}
 
@@ -239,6 +247,11 @@ public record CompactionOptions(
       return this;
     }
 
+    public Builder rewriteBorrowedTables(boolean value) {
+      rewriteBorrowedTables = value;
+      return this;
+    }
+
     public CompactionOptions build() {
       return new CompactionOptions(
           enabled,
@@ -257,7 +270,8 @@ public record CompactionOptions(
           mergeOperator,
           compactionFilter,
           expiryGrace,
-          clock);
+          clock,
+          rewriteBorrowedTables);
     }
   }
 }

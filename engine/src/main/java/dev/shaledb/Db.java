@@ -365,6 +365,19 @@ public final class Db implements AutoCloseable {
   }
 
   /**
+   * Creates a clone of this database at {@code targetPath} in the same store: flushes the memtables
+   * (so the clone holds every write accepted before this call, durable or not), then creates a new
+   * database that shares this one's tables without copying them; see {@link Clones}.
+   *
+   * @throws dev.shaledb.error.DbExistsException if a database exists at {@code targetPath}
+   * @throws dev.shaledb.error.FencedException if another writer opened this database
+   */
+  public CloneInfo createClone(String targetPath) {
+    ManifestKeys.validateDbPath(requireNonNull(targetPath, "targetPath is null"));
+    return Clones.info(engine.createClone(targetPath), targetPath);
+  }
+
+  /**
    * The checkpoints of the latest manifest version, oldest first. Expired checkpoints stay listed
    * until garbage collection removes them; {@link Checkpoint#isExpired} tells.
    */

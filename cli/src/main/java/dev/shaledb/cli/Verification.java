@@ -111,7 +111,7 @@ final class Verification {
   }
 
   private void table(TableInfo table) {
-    String key = TableKeys.key(path, table.id());
+    String key = TableKeys.key(table.homeOr(path), table.id());
     byte[] object;
     try {
       object = join(store.get(key)).data();

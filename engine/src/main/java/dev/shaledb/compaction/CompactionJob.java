@@ -27,7 +27,8 @@ public record CompactionJob(List<TableInfo> l0, List<SortedRun> runs, boolean bo
   public CompactionJob {
     l0 = List.copyOf(requireNonNull(l0, "l0 is null"));
     runs = List.copyOf(requireNonNull(runs, "runs is null"));
-    if (l0.isEmpty() && runs.size() < 2) {
+    if (l0.isEmpty() && (runs.isEmpty() || (runs.size() < 2 && !bottom))) {
+      // One run alone is rewritten only at the bottom: a clone's run of shared tables.
       throw new IllegalArgumentException("a run compaction needs two runs, got " + runs.size());
     }
     if (!l0.isEmpty() && runs.size() > 1) {

@@ -23,6 +23,9 @@ import java.util.Set;
  *       (extended downwards while the merged size still reaches the next run's tier), so run sizes
  *       grow geometrically by {@code tierFanout} and their number stays logarithmic.
  *   <li><b>Count</b>: beyond {@code maxRuns}, the adjacent free pair with the fewest bytes merges.
+ *   <li><b>Borrowed</b>: with {@code rewriteBorrowedTables}, a clone's L0 tables shared with its
+ *       source are compacted whatever their number, and a run holding shared tables is merged down
+ *       to the oldest run, so the clone ends up with tables of its own only.
  * </ol>
  */
 public final class CompactionPolicy {
@@ -35,7 +38,8 @@ public final class CompactionPolicy {
   /** An L0 compaction to start, or null. */
   CompactionJob planL0(ManifestState state, Set<String> busy) {
     List<TableInfo> l0 = state.l0();
-    if (l0.isEmpty() || (l0.size() < options.l0Trigger() && !l0OverSpaceBound(state))) {
+    if (l0.isEmpty()
+        || (l0.size() < options.l0Trigger() && !l0OverSpaceBound(state) && !rewritesBorrowed(l0))) {
       return null;
     }
     List<TableInfo> inputs =
@@ -81,7 +85,29 @@ public final class CompactionPolicy {
     if (job == null && runs.size() > options.maxRuns()) {
       job = countJob(runs, busy);
     }
+    if (job == null && options.rewriteBorrowedTables()) {
+      job = borrowedJob(runs, busy);
+    }
     return job;
+  }
+
+  private boolean rewritesBorrowed(List<TableInfo> tables) {
+    return options.rewriteBorrowedTables() && tables.stream().anyMatch(TableInfo::isBorrowed);
+  }
+
+  /** The newest run holding a shared table, merged down to the oldest run if all are free. */
+  private CompactionJob borrowedJob(List<SortedRun> runs, Set<String> busy) {
+    for (int i = 0; i < runs.size(); i++) {
+      if (rewritesBorrowed(runs.get(i).tables())) {
+        for (int j = i; j < runs.size(); j++) {
+          if (!free(runs.get(j), busy)) {
+            return null;
+          }
+        }
+        return new CompactionJob(List.of(), runs.subList(i, runs.size()), true);
+      }
+    }
+    return null;
   }
 
   private CompactionJob spaceJob(List<SortedRun> runs, Set<String> busy) {

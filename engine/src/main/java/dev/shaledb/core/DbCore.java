@@ -11,6 +11,7 @@ import dev.shaledb.Transaction;
 import dev.shaledb.TransactionOptions;
 import dev.shaledb.WriteOptions;
 import dev.shaledb.cache.DiskCache;
+import dev.shaledb.clone.CloneCreation;
 import dev.shaledb.error.DbClosedException;
 import dev.shaledb.error.DbException;
 import dev.shaledb.gc.Checkpoints;
@@ -263,6 +264,12 @@ public final class DbCore {
       flushMemtables();
     }
     return checkpoints.create(name, lifetime);
+  }
+
+  public CloneCreation.Created createClone(String target) {
+    checkOpen();
+    flushMemtables();
+    return checkpoints.cloneTo(target);
   }
 
   public List<Checkpoint> listCheckpoints() {

@@ -3,6 +3,7 @@ package dev.shaledb.gc;
 import static java.util.Objects.requireNonNull;
 
 import dev.shaledb.DbListener;
+import dev.shaledb.clone.CloneCreation;
 import dev.shaledb.manifest.Checkpoint;
 import dev.shaledb.manifest.FenceableManifest;
 import dev.shaledb.manifest.Manifest;
@@ -78,6 +79,20 @@ public final class Checkpoints {
     listener.onCheckpointPublishing(name);
     Manifest published = writer.addCheckpoint(id, expireAt, name);
     return new Checkpoint(id, published.id(), expireAt, name);
+  }
+
+  /**
+   * Clones the latest published state (the caller flushes first) into a new database at {@code
+   * target}, through a temporary checkpoint: one that expires in an hour, so a crash leaves nothing
+   * behind for long, and that this writer removes once the clone holds a pin of its own.
+   */
+  public CloneCreation.Created cloneTo(String target) {
+    Checkpoint source = create("clone source (temporary)", Duration.ofHours(1));
+    try {
+      return CloneCreation.create(store, path, target, source.id());
+    } finally {
+      delete(source.id());
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.shaledb.DbListener;
 import dev.shaledb.GarbageCollector;
 import dev.shaledb.GcOptions;
 import dev.shaledb.GcResult;
+import dev.shaledb.clone.CloneRelease;
 import dev.shaledb.manifest.Checkpoint;
 import dev.shaledb.manifest.Manifest;
 import dev.shaledb.manifest.ManifestState;
@@ -30,7 +31,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * One garbage collection run over a database, in the order docs/gc.md argues for: read the store's
  * clock, read the latest manifest (after the writer removed expired checkpoints), retire the
- * versions that are not live, then delete unreferenced old tables and the WAL objects below the
+ * versions that are not live, release a clone's pins in its sources once no live version borrows a
+ * table ({@link CloneRelease}), then delete unreferenced old tables and the WAL objects below the
  * oldest live replay anchor that {@link WalGc} allows. Keeps the manifest low-water mark between
  * runs. Not thread-safe: {@link GarbageCollector} serialises runs.
  */
@@ -94,12 +96,15 @@ public final class Collector {
     ManifestSweep.Outcome outcome = sweep.sweep(latest, now);
     Set<String> referenced = new HashSet<>();
     long anchor = Long.MAX_VALUE;
+    List<ManifestState> liveStates = new ArrayList<>();
     for (ManifestSweep.LiveVersion v : outcome.live()) {
+      liveStates.add(v.state());
       referenced.addAll(v.state().tableIds());
       if (!v.pinOnly()) {
         anchor = Math.min(anchor, v.state().flushedWalId());
       }
     }
+    CloneRelease.releaseIfUnused(store, manifests, latest, liveStates);
     List<ObjectMeta> tables =
         new TableCondemnation(manifests, path, minAge)
             .deletable(latest, referenced, Futures.join(store.list(TableKeys.prefix(path))), now);

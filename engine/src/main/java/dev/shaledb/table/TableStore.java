@@ -26,6 +26,7 @@ import dev.shaledb.support.CorruptionReporter;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -94,9 +95,14 @@ public final class TableStore {
     this.readerOptions = cache == null ? options : options.withBlockCache(cache);
   }
 
-  /** The key of table {@code id}. */
+  /** The key of table {@code id}, built by this database. */
   String key(String id) {
     return TableKeys.key(dbPath, id);
+  }
+
+  /** The key of {@code table}, in its home database's folder if a clone borrows it. */
+  String key(TableInfo table) {
+    return TableKeys.key(table.homeOr(dbPath), table.id());
   }
 
   /**
@@ -158,7 +164,7 @@ public final class TableStore {
    * GETs instead of one per block.
    */
   private SstReader openForCompaction(TableInfo table) {
-    String key = key(table.id());
+    String key = key(table);
     try {
       return checkSize(
           table,
@@ -250,9 +256,9 @@ public final class TableStore {
    */
   public void retainOnly(Set<String> live) {
     Set<String> dropped = new HashSet<>();
-    for (String id : open.keySet()) {
-      if (!live.contains(id)) {
-        dropped.add(key(id));
+    for (Map.Entry<String, OpenTable> e : open.entrySet()) {
+      if (!live.contains(e.getKey())) {
+        dropped.add(e.getValue().reader().objectKey());
       }
     }
     open.keySet().retainAll(live);
@@ -283,7 +289,7 @@ public final class TableStore {
   }
 
   private SstReader openReader(TableInfo table) {
-    String key = key(table.id());
+    String key = key(table);
     try {
       if (diskCache == null) {
         return checkSize(
