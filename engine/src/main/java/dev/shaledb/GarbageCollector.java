@@ -3,6 +3,7 @@ package dev.shaledb;
 import static java.util.Objects.requireNonNull;
 
 import dev.shaledb.error.DbClosedException;
+import dev.shaledb.gc.GcDryRun;
 import dev.shaledb.gc.GcService;
 import dev.shaledb.manifest.ManifestKeys;
 import dev.shaledb.objectstore.ObjectStore;
@@ -55,6 +56,20 @@ public final class GarbageCollector implements AutoCloseable {
     StoreChecks.verify(store, path, CorruptionReporter.NONE);
     return new GarbageCollector(
         GcService.start(store, path, options, scheduler, null, DbListener.NONE, null));
+  }
+
+  /**
+   * What one run of a collector with {@code options} would do now, without doing it: no DELETE, no
+   * manifest retired or published (docs/gc.md, "Dry run"). The only write is the store clock probe
+   * every run makes ({@code <path>/gc/clock}, empty), since a PUT is the only way to read the
+   * store's clock. Runs the same code as {@link #run()} over a store that records writes, so the
+   * plan is exact at the moment it is made. Needs no collector and makes no store check.
+   */
+  public static GcPlan plan(ObjectStore store, String path, GcOptions options) {
+    requireNonNull(store, "store is null");
+    requireNonNull(path, "path is null");
+    requireNonNull(options, "options is null");
+    return GcDryRun.plan(store, path, options);
   }
 
   /**

@@ -13,8 +13,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code shaledb compact --force}: a standalone {@link Compactor} that compacts until nothing is
- * left to do, then leaves. Opening it raises the compactor epoch, which stops the running compactor
- * (the writer's own, unless compaction runs elsewhere), hence {@code --force}.
+ * left to do ({@link Compactor#compactNow}, so {@code --until-idle} only names the default), then
+ * leaves. Opening it raises the compactor epoch, which stops the running compactor (the writer's
+ * own, unless compaction runs elsewhere), hence {@code --force}.
  */
 @Command(
     name = "compact",
@@ -31,6 +32,12 @@ final class CompactCommand implements Callable<Integer> {
       defaultValue = "1h",
       description = "Give up waiting after this long (default ${DEFAULT-VALUE}).")
   Duration timeout;
+
+  @Option(
+      names = "--until-idle",
+      description =
+          "Compact until nothing is left to do (what compact always does; accepted for scripts).")
+  boolean untilIdle;
 
   @Option(names = "--force", description = "Fence the running compactor and compact.")
   boolean force;

@@ -14,13 +14,15 @@ import picocli.CommandLine.Spec;
 /**
  * {@code shaledb gc}: one run of a standalone {@link GarbageCollector}. It fences nobody:
  * collectors may run alongside the writer and each other (docs/gc.md). Unlike the writer's own
- * collector it does not remove expired checkpoints.
+ * collector it does not remove expired checkpoints. With {@code --dry-run} it prints what the run
+ * would do ({@link GarbageCollector#plan}, see {@link GcPlanPrinter}) and changes nothing but the
+ * store clock probe.
  */
 @Command(
     name = "gc",
     description =
         "Collect garbage once: retire old manifests, delete unreferenced tables and WAL objects."
-            + " Fences nobody.")
+            + " Fences nobody. --dry-run only reports what it would do.")
 final class GcCommand implements Callable<Integer> {
   @ParentCommand ShaleDbCli root;
   @Spec CommandSpec spec;
@@ -35,16 +37,39 @@ final class GcCommand implements Callable<Integer> {
               + " GcOptions.minAge: 0 only when no writer, compactor or reader is active).")
   Duration minAge;
 
+  @Option(
+      names = "--dry-run",
+      description =
+          "Report what a run would retire, publish and delete; delete nothing (the only write is"
+              + " the store clock probe <path>/gc/clock).")
+  boolean dryRun;
+
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      defaultValue = "100",
+      description =
+          "With --dry-run: list at most N objects of each kind (default ${DEFAULT-VALUE}; 0: all).")
+  int limit;
+
   @Override
   public Integer call() {
+    if (limit < 0) {
+      throw new CliException(ExitCodes.USAGE, "--limit must not be negative: " + limit);
+    }
+    GcOptions options = GcOptions.builder().minAge(minAge).interval(Duration.ZERO).build();
     GcResult r;
     try (Target target = root.target()) {
       target.latestManifest();
-      try (GarbageCollector gc =
-          GarbageCollector.open(
-              target.store(),
-              target.path(),
-              GcOptions.builder().minAge(minAge).interval(Duration.ZERO).build())) {
+      if (dryRun) {
+        GcPlanPrinter.print(
+            spec.commandLine().getOut(),
+            GarbageCollector.plan(target.store(), target.path(), options),
+            root.json,
+            limit == 0 ? Integer.MAX_VALUE : limit);
+        return ExitCodes.OK;
+      }
+      try (GarbageCollector gc = GarbageCollector.open(target.store(), target.path(), options)) {
         r = gc.run();
       }
     }

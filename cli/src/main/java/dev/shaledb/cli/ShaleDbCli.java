@@ -28,6 +28,8 @@ import picocli.CommandLine.ScopeType;
       DeleteCommand.class,
       TablesCommand.class,
       WalCommand.class,
+      ManifestCommand.class,
+      SstDumpCommand.class,
       VerifyCommand.class,
       CheckpointCommand.class,
       GcCommand.class,
@@ -37,7 +39,7 @@ import picocli.CommandLine.ScopeType;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
-      "1:get: no such key; verify: problems found; no such checkpoint",
+      "1:get: no such key; verify, sst-dump: damage found; no such checkpoint, table or manifest",
       "2:bad arguments, or a write refused without --force",
       "3:no database at the path",
       "4:the object store failed: unreachable, access denied, or another error",

@@ -9,6 +9,8 @@ import dev.shaledb.objectstore.ObjectStores;
 import dev.shaledb.objectstore.s3.S3TestServer;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,6 +64,27 @@ class S3StoreTest {
     assertThat(Cli.run("--store", store, "--path", "db", "verify").exitCode()).isZero();
     assertThat(Cli.run("--store", store, "--path", "nothing", "info").exitCode())
         .isEqualTo(ExitCodes.NO_DATABASE);
+  }
+
+  @Test
+  void inspectsManifestsAndTablesAndPlansGcInABucket() {
+    String store = uri(server.endpoint().toString(), S3TestServer.SECRET_KEY);
+
+    Cli history = Cli.run("--store", store, "--path", "db", "manifest", "--history");
+    assertThat(history.exitCode()).isZero();
+    assertThat(history.out()).contains(" live ").endsWith(" versions\n");
+    Cli dump = Cli.run("--store", store, "--path", "db", "manifest", "--dump", "latest");
+    Matcher table = Pattern.compile("\"l0\":\\[\\{\"id\":\"(\\w+)\"").matcher(dump.out());
+    assertThat(table.find()).as(dump.out()).isTrue();
+    Cli sst =
+        Cli.run(
+            "--store", store, "--path", "db", "sst-dump", table.group(1), "--entries", "--json");
+    assertThat(sst.exitCode()).isZero();
+    assertThat(sst.out())
+        .contains("\"entries\":[{\"key\":\"k\",\"seq\":1,\"kind\":\"PUT\",\"value\":\"v\"");
+    Cli plan = Cli.run("--store", store, "--path", "db", "gc", "--dry-run");
+    assertThat(plan.exitCode()).isZero();
+    assertThat(plan.out()).startsWith("dry run: would retire ");
   }
 
   @Test

@@ -18,7 +18,7 @@ public final class StoreClock {
   private StoreClock() {}
 
   /** The probe's key: {@code <path>/gc/clock}, outside the manifest, WAL and table folders. */
-  static String probeKey(String path) {
+  public static String probeKey(String path) {
     return ObjectKeys.under(path, "gc/clock");
   }
 

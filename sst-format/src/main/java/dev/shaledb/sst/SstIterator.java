@@ -169,6 +169,15 @@ public final class SstIterator {
     return cursor.expireAtMillis();
   }
 
+  /**
+   * The index of the data block holding the current entry, as in {@link SstLayout#blocks()}; for
+   * inspection tools.
+   */
+  public int block() {
+    checkValid();
+    return block;
+  }
+
   public SstEntry entry() {
     checkValid();
     return cursor.entry();

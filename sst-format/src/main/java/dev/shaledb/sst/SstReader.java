@@ -280,6 +280,25 @@ public final class SstReader {
     return filter != null;
   }
 
+  /** Where the table's parts lie and what its index and filter hold; for inspection tools. */
+  public SstLayout layout() {
+    List<SstLayout.Block> list = new ArrayList<>(index.count());
+    for (int b = 0; b < index.count(); b++) {
+      list.add(new SstLayout.Block(index.offset(b), index.length(b), index.separator(b)));
+    }
+    return new SstLayout(
+        footer.formatVersion(),
+        footer.objectLength(),
+        footer.indexOffset(),
+        footer.indexLength(),
+        footer.filterLength(),
+        filter == null ? 0 : filter.numBits(),
+        filter == null ? 0 : filter.probes(),
+        footer.rangeTombstoneLength(),
+        footer.metaLength(),
+        list);
+  }
+
   public SstMetadata metadata() {
     return metadata;
   }
