@@ -47,7 +47,9 @@ public final class Clones {
     requireNonNull(store, "store is null");
     ManifestKeys.validateDbPath(requireNonNull(sourcePath, "sourcePath is null"));
     ManifestKeys.validateDbPath(requireNonNull(targetPath, "targetPath is null"));
-    StoreChecks.verify(store, targetPath, CorruptionReporter.NONE);
+    // The source's probe record answers for the store, so a refused clone writes nothing at the
+    // target.
+    StoreChecks.verify(store, sourcePath, CorruptionReporter.NONE);
     return info(CloneCreation.create(store, sourcePath, targetPath, checkpointId), targetPath);
   }
 

@@ -34,6 +34,7 @@ import picocli.CommandLine.ScopeType;
       CheckpointCommand.class,
       GcCommand.class,
       CompactCommand.class,
+      CloneCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
