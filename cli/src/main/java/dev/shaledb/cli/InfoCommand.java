@@ -1,6 +1,7 @@
 package dev.shaledb.cli;
 
 import dev.shaledb.manifest.Checkpoint;
+import dev.shaledb.manifest.ClonePin;
 import dev.shaledb.manifest.Manifest;
 import dev.shaledb.manifest.ManifestState;
 import dev.shaledb.manifest.SortedRun;
@@ -60,7 +61,25 @@ final class InfoCommand implements Callable<Integer> {
     }
     json.put("checkpoints", checkpoints);
     json.put("condemnedThrough", s.condemnedThrough());
+    json.put("cloneOf", clonePins(s));
+    json.put("borrowedTables", borrowed(s));
     return json;
+  }
+
+  /** The pins a clone holds in its sources, as JSON; also in {@code manifest --dump}. */
+  static List<Object> clonePins(ManifestState s) {
+    List<Object> pins = new ArrayList<>();
+    for (ClonePin p : s.clonePins()) {
+      pins.add(
+          Json.object(
+              "source",
+              p.sourcePath(),
+              "checkpointId",
+              p.checkpointId().toString(),
+              "sourceManifestId",
+              p.manifestId()));
+    }
+    return pins;
   }
 
   private static void print(PrintWriter out, Target target, Manifest manifest) {
@@ -88,6 +107,20 @@ final class InfoCommand implements Callable<Integer> {
         s.condemnedThrough().isEmpty()
             ? "(none)"
             : "condemned through '" + s.condemnedThrough() + "'");
+    for (ClonePin p : s.clonePins()) {
+      // A clone: which source keeps the tables it shares, and how many it still shares.
+      out.printf(
+          "clone of         '%s' manifest %d (its checkpoint %s); %s still shared%n",
+          p.sourcePath(), p.manifestId(), p.checkpointId(), Text.count(borrowed(s), "table"));
+    }
+  }
+
+  private static int borrowed(ManifestState s) {
+    int n = (int) s.l0().stream().filter(TableInfo::isBorrowed).count();
+    for (SortedRun run : s.sortedRuns()) {
+      n += (int) run.tables().stream().filter(TableInfo::isBorrowed).count();
+    }
+    return n;
   }
 
   private static String tables(int count, long bytes) {

@@ -205,6 +205,7 @@ final class ManifestCommand implements Callable<Integer> {
     s.checkpoints().forEach(c -> checkpoints.add(CheckpointCommand.describe(c)));
     json.put("checkpoints", checkpoints);
     json.put("condemnedThrough", s.condemnedThrough());
+    json.put("cloneOf", InfoCommand.clonePins(s));
     List<Object> unknown = new ArrayList<>();
     s.unknownFields().fields().forEach((tag, bytes) -> unknown.add(tag));
     json.put("unknownFieldTags", unknown);
@@ -214,7 +215,7 @@ final class ManifestCommand implements Callable<Integer> {
   private static List<Object> tables(List<TableInfo> tables, boolean hex) {
     List<Object> json = new ArrayList<>();
     for (TableInfo t : tables) {
-      json.add(
+      Map<String, Object> table =
           Json.object(
               "id",
               t.id(),
@@ -229,7 +230,11 @@ final class ManifestCommand implements Callable<Integer> {
               "maxSeq",
               t.maxSeq(),
               "crc32c",
-              Integer.toUnsignedLong(t.crc32c())));
+              Integer.toUnsignedLong(t.crc32c()));
+      if (t.isBorrowed()) {
+        table.put("home", t.home());
+      }
+      json.add(table);
     }
     return json;
   }

@@ -43,13 +43,14 @@ final class TablesCommand implements Callable<Integer> {
     for (LiveTable t : tables) {
       TableInfo i = t.table();
       out.printf(
-          "%-6s %-32s %10s  %-21s  [%s .. %s]%n",
+          "%-6s %-32s %10s  %-21s  [%s .. %s]%s%n",
           t.level(),
           i.id(),
           Text.size(i.sizeBytes()),
           i.minSeq() + ".." + i.maxSeq(),
           Text.format(i.smallestKey(), root.hex),
-          Text.format(i.largestKey(), root.hex));
+          Text.format(i.largestKey(), root.hex),
+          i.isBorrowed() ? "  shared, in '" + i.home() + "'" : "");
     }
     out.println(Text.count(tables.size(), "table"));
     return ExitCodes.OK;
@@ -70,11 +71,19 @@ final class TablesCommand implements Callable<Integer> {
 
   private Map<String, Object> describe(LiveTable t) {
     TableInfo i = t.table();
+    Map<String, Object> json = describeOwn(i, t.level());
+    if (i.isBorrowed()) {
+      json.put("home", i.home());
+    }
+    return json;
+  }
+
+  private Map<String, Object> describeOwn(TableInfo i, String level) {
     return Json.object(
         "id",
         i.id(),
         "level",
-        t.level(),
+        level,
         "bytes",
         i.sizeBytes(),
         "smallestKey",

@@ -32,6 +32,19 @@ class CloneCommandTest {
         .endsWith("shared, none copied; pinned by checkpoint " + pin.id() + " of the source\n");
     assertThat(Cli.on(dir, "copy", "get", "a").out()).isEqualTo("1\n");
     assertThat(Cli.on(dir, "copy", "verify").exitCode()).isZero();
+    assertThat(Cli.on(dir, "copy", "info").out())
+        .contains(
+            "clone of         'db' manifest "
+                + pin.manifestId()
+                + " (its checkpoint "
+                + pin.id()
+                + "); 1 table still shared\n");
+    assertThat(Cli.on(dir, "copy", "--json", "info").out())
+        .contains("\"cloneOf\":[{\"source\":\"db\",\"checkpointId\":\"" + pin.id())
+        .contains("\"borrowedTables\":1");
+    assertThat(Cli.on(dir, "copy", "tables").out()).contains("  shared, in 'db'\n");
+    assertThat(Cli.on(dir, "copy", "--json", "tables").out()).contains("\"home\":\"db\"");
+    assertThat(Cli.on(dir, "db", "tables").out()).doesNotContain("shared");
 
     Cli json = Cli.on(dir, "db", "--json", "clone", "copy2");
     assertThat(json.out())

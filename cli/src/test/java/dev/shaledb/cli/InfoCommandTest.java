@@ -78,7 +78,7 @@ class InfoCommandTest {
                 + ",\"expireAt\":\""
                 + s.checkpoints().get(0).expireAt()
                 + "\"}]")
-        .endsWith("\"condemnedThrough\":\"\"}");
+        .endsWith("\"condemnedThrough\":\"\",\"cloneOf\":[],\"borrowedTables\":0}");
   }
 
   @Test

@@ -97,7 +97,7 @@ class ManifestCommandTest {
                 + Integer.toUnsignedLong(t.crc32c())
                 + "}")
         .contains("\"checkpoints\":[{\"id\":\"" + latest.state().checkpoints().get(0).id())
-        .endsWith(",\"condemnedThrough\":\"\",\"unknownFieldTags\":[]}\n");
+        .endsWith(",\"condemnedThrough\":\"\",\"cloneOf\":[],\"unknownFieldTags\":[]}\n");
 
     Cli.overwrite(dir, ManifestKeys.key("db", 1), new byte[0]);
     Cli retired = Cli.on(dir, "db", "manifest", "--dump", "1");
