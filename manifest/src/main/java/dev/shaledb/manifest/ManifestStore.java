@@ -310,8 +310,15 @@ public final class ManifestStore {
         join(store.put(key, bytes, PutCondition.ifAbsent()));
         return true;
       } catch (PreconditionFailedException taken) {
-        // An earlier attempt of ours with an unknown outcome may be the one that took it.
-        return ambiguous && isOurs(key, id, writeId, last);
+        if (ambiguous) {
+          // An earlier attempt of ours with an unknown outcome may be the one that took it.
+          return isOurs(key, id, writeId, last);
+        }
+        // A first answer of 412 may still be our own put: a store or SDK that retried it inside
+        // one request answers the retry's 412 (a "phantom" conflict). Taking it for a lost race
+        // would apply the change a second time on top of itself, so read the write id back.
+        return reader.read(id) instanceof ManifestReader.Live live
+            && live.manifest().writeId().equals(writeId);
       } catch (OutcomeUnknownException unknown) {
         ambiguous = true;
         last = unknown;

@@ -214,6 +214,41 @@ class ManifestStoreTest {
   }
 
   @Test
+  void aPhantomConflictOnOurOwnPutIsNotTakenForALostRace() {
+    HookedObjectStore hooked = new HookedObjectStore(memory);
+    ManifestStore store = new ManifestStore(hooked, "db");
+    store.publish(s -> s);
+    // Applied, then answered 412, as a store that retried the put inside one request would.
+    java.util.concurrent.atomic.AtomicInteger phantoms =
+        new java.util.concurrent.atomic.AtomicInteger(1);
+    hooked.setPutHook(
+        (key, data, condition, proceed) ->
+            phantoms.getAndDecrement() > 0
+                ? proceed
+                    .get()
+                    .thenCompose(
+                        applied ->
+                            java.util.concurrent.CompletableFuture.failedFuture(
+                                new dev.shaledb.objectstore.PreconditionFailedException(
+                                    key, condition)))
+                : proceed.get());
+    java.util.concurrent.atomic.AtomicInteger applications =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Manifest published =
+        store.publish(
+            s -> {
+              applications.incrementAndGet();
+              return s.toBuilder()
+                  .checkpoints(
+                      java.util.List.of(new Checkpoint(new java.util.UUID(0, 1), 1, null, "once")))
+                  .build();
+            });
+    assertThat(published.id()).isEqualTo(2);
+    assertThat(applications).hasValue(1);
+    assertThat(new ManifestStore(memory, "db").readLatest()).hasValue(published);
+  }
+
+  @Test
   void ambiguousPutThatDidNotLandIsRetriedOnce() {
     HookedObjectStore hooked = new HookedObjectStore(memory);
     ManifestStore store = new ManifestStore(hooked, "db");
