@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  *       checkpoint lands on, so it was never unpinned in between. From then on the source's
  *       collector keeps those tables, however long this process stalls.
  *   <li>The clone's version 1 is created with a create-if-absent put and records that pin ({@link
- *       ClonePin}) and each shared table's home. If a database is already there, the pin is removed
- *       again and nothing of the target changed.
+ *       ClonePin}) and each shared table's home. If another version 1 is there (by its write id),
+ *       the pin is removed again and nothing of the target changed. If the put fails otherwise, the
+ *       pin stays: the clone may exist.
  *   <li>A crash between the two leaves an unused checkpoint in the source, named {@code clone:} and
  *       the target path: visible with {@code listCheckpoints}, removable with {@code
  *       deleteCheckpoint}. It is never removed automatically: a concurrent creation of the same
@@ -98,11 +99,21 @@ public final class CloneCreation {
     try {
       created = targets.create(first);
     } catch (RuntimeException e) {
-      unpinQuietly(sources, pinId, e);
+      // The clone may exist (a put with an unknown outcome can still land), and without the pin
+      // the source's collector could delete its tables: keep the pin. A leak is the safe side.
+      LOG.warn(
+          "creating clone '{}' failed ({}); checkpoint {} of '{}' stays, since the clone may"
+              + " exist: if '{}' holds no database, delete that checkpoint",
+          target,
+          e.toString(),
+          pinId,
+          source,
+          target);
       throw e;
     }
     if (created.isEmpty()) {
-      unpinQuietly(sources, pinId, null);
+      // Version 1 holds someone else's write id: our put cannot land any more.
+      unpinQuietly(sources, pinId);
       throw exists(target);
     }
     long bytes = 0;
@@ -133,7 +144,7 @@ public final class CloneCreation {
     Instant stamped =
         Futures.join(store.head(ManifestKeys.key(sources.dbPath(), pinnedIn.id()))).lastModified();
     if (stamped.equals(ObjectMeta.UNKNOWN_TIME) || !stamped.plusSeconds(1).isBefore(expireAt)) {
-      unpinQuietly(sources, pinId, null);
+      unpinQuietly(sources, pinId);
       throw new CheckpointNotFoundException(
           "checkpoint of '"
               + sources.dbPath()
@@ -207,18 +218,15 @@ public final class CloneCreation {
         "a database already exists at '" + target + "': a clone needs an empty path");
   }
 
-  private static void unpinQuietly(ManifestStore sources, UUID pinId, RuntimeException cause) {
+  private static void unpinQuietly(ManifestStore sources, UUID pinId) {
     try {
       CloneRelease.removeCheckpoint(sources, pinId);
     } catch (RuntimeException e) {
       LOG.warn(
-          "could not remove checkpoint {} of '{}' after a failed clone: {}; delete it by hand",
+          "could not remove checkpoint {} of '{}' after a refused clone: {}; delete it by hand",
           pinId,
           sources.dbPath(),
           e.toString());
-      if (cause != null) {
-        cause.addSuppressed(e);
-      }
     }
   }
 }
