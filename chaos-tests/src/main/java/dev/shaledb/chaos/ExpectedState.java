@@ -117,6 +117,22 @@ public final class ExpectedState {
     this.expiry = new Expiry(droppableAfter);
   }
 
+  private ExpectedState(OracleClock clock, WriteHistory history, Expiry expiry) {
+    this.clock = clock;
+    this.history = history;
+    this.expiry = expiry;
+  }
+
+  /**
+   * The oracle of a clone of this database made by a call begun at tick {@code began} (taken with
+   * {@link #tick()}) and ended now: see {@link WriteHistory#forkForClone}. Writes and checks on
+   * either oracle never reach the other; its expiry counts start at 0.
+   */
+  public synchronized ExpectedState forkForClone(long began) {
+    OracleClock forked = new OracleClock(clock);
+    return new ExpectedState(forked, history.forkForClone(forked, began), expiry.fresh());
+  }
+
   /** The current tick; strictly increasing. */
   public synchronized long tick() {
     return clock.next();

@@ -69,6 +69,11 @@ final class Expiry {
     }
   }
 
+  /** Counts of its own, with the same rule for what a compactor may drop. */
+  Expiry fresh() {
+    return new Expiry(droppableAfter);
+  }
+
   long expiredReads() {
     return expiredReads;
   }

@@ -23,6 +23,14 @@ final class OracleClock {
     timeAtTick.put(0L, lastTime);
   }
 
+  /** A copy of {@code other}, going on from where it stands with the same time. */
+  OracleClock(OracleClock other) {
+    this.time = other.time;
+    this.timeAtTick.putAll(other.timeAtTick);
+    this.tick = other.tick;
+    this.lastTime = other.lastTime;
+  }
+
   /** The next tick, noting the time at it if the time moved since the last tick. */
   long next() {
     long t = ++tick;

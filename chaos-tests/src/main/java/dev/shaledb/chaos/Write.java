@@ -53,6 +53,18 @@ public final class Write {
     this.skew = skew;
   }
 
+  /** A copy of {@code w}, for an oracle forked from this one. */
+  Write(Write w) {
+    this(w.process, w.key, w.id, w.invoke, w.merge, w.ttl, w.skew);
+    ret = w.ret;
+    acked = w.acked;
+    ackTick = w.ackTick;
+    accepted = w.accepted;
+    promised = w.promised;
+    expiresFrom = w.expiresFrom;
+    expiresBy = w.expiresBy;
+  }
+
   void ack(long tick) {
     if (!acked) {
       acked = true;

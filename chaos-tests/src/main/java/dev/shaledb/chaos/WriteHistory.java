@@ -25,6 +25,49 @@ final class WriteHistory {
     this.clock = clock;
   }
 
+  /**
+   * The history of a clone of this database made by a call begun at tick {@code began}, for an
+   * oracle on {@code forked} (a copy of this clock): the clone holds every write acknowledged or
+   * accepted before the call began, durable or not, so those are acknowledged in it; every other
+   * write (failed, in flight, or begun during the call) may or may not be in it: unacknowledged,
+   * and ended at the fork if still open. Later writes here do not reach it.
+   */
+  WriteHistory forkForClone(OracleClock forked, long began) {
+    WriteHistory fork = new WriteHistory(forked);
+    long now = forked.next();
+    Map<Write, Write> copies = new java.util.IdentityHashMap<>();
+    for (Map.Entry<String, List<Write>> e : history.entrySet()) {
+      List<Write> list = new ArrayList<>();
+      for (Write w : e.getValue()) {
+        list.add(copies.computeIfAbsent(w, x -> heldByClone(x, began, now, forked)));
+      }
+      fork.history.put(e.getKey(), list);
+    }
+    // Writes a rebase replaced are still known by their values (a value read back from before).
+    for (Map.Entry<String, Write> e : byId.entrySet()) {
+      fork.byId.put(
+          e.getKey(),
+          copies.computeIfAbsent(e.getValue(), x -> heldByClone(x, began, now, forked)));
+    }
+    return fork;
+  }
+
+  private static Write heldByClone(Write w, long began, long now, OracleClock forked) {
+    Write c = new Write(w);
+    boolean held = (w.acked && w.ackTick < began) || ((w.accepted || w.acked) && w.ret < began);
+    if (!held) {
+      c.acked = false;
+      c.promised = false;
+      c.ackTick = Write.OPEN;
+    } else if (!c.acked) {
+      c.ack(now);
+    }
+    if (c.ret == Write.OPEN) {
+      c.returned(now, forked.lastTime());
+    }
+    return c;
+  }
+
   /** The writes of {@code key}, in begin order (empty if none). */
   List<Write> of(String key) {
     return history.getOrDefault(key, List.of());

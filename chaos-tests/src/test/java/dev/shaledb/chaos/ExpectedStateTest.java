@@ -46,6 +46,39 @@ class ExpectedStateTest {
   }
 
   @Test
+  void aCloneHoldsEveryWriteAcceptedBeforeItsCallAndNothingBegunAfter() {
+    put(1, "a", 1, Outcome.DURABLE);
+    put(1, "b", 2, Outcome.ACCEPTED); // not durable: the clone holds it all the same
+    put(1, "c", 3, Outcome.FAILED); // outcome unknown: either way in the clone too
+    Write open = oracle.beginPut(1, "d", "1:4"); // in flight across the call
+    long began = oracle.tick();
+    List<ExpectedState> clones = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      clones.add(oracle.forkForClone(began));
+    }
+    oracle.end(List.of(open), Outcome.DURABLE);
+    put(1, "a", 5, Outcome.DURABLE); // the source's only
+    byte[] a1 = value(1, 1, "a");
+    byte[] b2 = value(1, 2, "b");
+    assertThat(clones.get(0).verify(Map.of("a", a1, "b", b2))).isEmpty();
+    assertThat(
+            clones
+                .get(1)
+                .verify(Map.of("a", a1, "b", b2, "c", value(1, 3, "c"), "d", value(1, 4, "d"))))
+        .isEmpty();
+    assertThat(clones.get(2).verify(Map.of("a", a1)))
+        .extracting(ExpectedState.Finding::violation)
+        .containsExactly(Violation.LOST_ACKED_WRITE);
+    assertThat(clones.get(3).verify(Map.of("a", value(1, 5, "a"), "b", b2)))
+        .extracting(ExpectedState.Finding::violation)
+        .containsExactly(Violation.PHANTOM_VALUE);
+    // The source is not the clone: its later write (and the one in flight, acknowledged since)
+    // must show there.
+    assertThat(verify(Map.of("a", a1, "b", b2, "d", value(1, 4, "d"))))
+        .containsExactly(Violation.LOST_ACKED_WRITE);
+  }
+
+  @Test
   void aMergedValueMustHoldEveryAcknowledgedOperandInOrderOverTheRightBase() {
     put(1, "k", 1, Outcome.DURABLE);
     merge(1, "k", 2, Outcome.DURABLE);
