@@ -34,6 +34,7 @@ public final class ChaosProcess implements AutoCloseable {
   private final ScheduledThreadPoolExecutor network;
   private final ScheduledThreadPoolExecutor background;
   private final CrashHooks hooks;
+  private final ObjectStore store;
   private final Db db;
   private boolean ended;
 
@@ -45,8 +46,10 @@ public final class ChaosProcess implements AutoCloseable {
       ScheduledThreadPoolExecutor network,
       ScheduledThreadPoolExecutor background,
       CrashHooks hooks,
+      ObjectStore store,
       Db db) {
     this.id = id;
+    this.store = store;
     this.hooks = hooks;
     this.background = background;
     this.network = network;
@@ -148,7 +151,7 @@ public final class ChaosProcess implements AutoCloseable {
       Db db = Db.open(retrying, path, options);
       boundary.recovering(false);
       return new ChaosProcess(
-          spec.id(), boundary, faults, scheduler, network, background, hooks, db);
+          spec.id(), boundary, faults, scheduler, network, background, hooks, retrying, db);
     } catch (RuntimeException e) {
       boundary.crash();
       stop(background);
@@ -202,6 +205,11 @@ public final class ChaosProcess implements AutoCloseable {
 
   public Db db() {
     return db;
+  }
+
+  /** The store the process's {@link Db} uses: retries over faults over its crash boundary. */
+  public ObjectStore store() {
+    return store;
   }
 
   public CrashPointStore boundary() {

@@ -28,12 +28,12 @@ final class FailedWrites {
       Tally tally,
       int process,
       long skewMillis,
-      List<ExpectedState.Write> writes,
+      List<Write> writes,
       RuntimeException e) {
     if (causedBy(e, CrashHooks.InjectedCrash.class)) {
       return;
     }
-    for (ExpectedState.Write w : writes) {
+    for (Write w : writes) {
       if (w.isDelete()) {
         continue; // an absence names no write
       }
@@ -73,7 +73,7 @@ final class FailedWrites {
   }
 
   /** Whether {@code value} shows write {@code w}: is its value, or a merged value naming it. */
-  private static boolean holds(byte[] value, ExpectedState.Write w) {
+  private static boolean holds(byte[] value, Write w) {
     ChaosMerge.Merged m = ChaosMerge.decode(value);
     if (m == null) {
       UniqueValues.Token t = UniqueValues.decode(value);

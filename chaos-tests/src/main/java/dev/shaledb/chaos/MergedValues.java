@@ -2,7 +2,6 @@ package dev.shaledb.chaos;
 
 import dev.shaledb.chaos.ExpectedState.Finding;
 import dev.shaledb.chaos.ExpectedState.Violation;
-import dev.shaledb.chaos.ExpectedState.Write;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +62,7 @@ final class MergedValues {
       parts.add(0, base);
     }
     for (Write w : parts) {
-      Finding expired = ExpectedState.expired(key, w, earliestNow);
+      Finding expired = Expiry.expired(key, w, earliestNow);
       if (expired != null) {
         return new Finding(
             Violation.EXPIRED_VALUE, key, "merged value " + parts + ": " + expired.detail());

@@ -77,6 +77,11 @@ public final class SeedRun {
   private final WriterRaces races = new WriterRaces(this);
   private final DiskCacheChaos diskCaches; // null: this seed runs without disk caches
 
+  /** The seed's own database, and its clone's part (null: this seed makes no clone). */
+  private final CycleTarget source;
+
+  private final CloneChaos clones;
+
   /** A run of {@code ops} operations over {@code keys} keys. */
   public SeedRun(long seed, int ops, int keys) {
     this(seed, ops, keys, UnaryOperator.identity());
@@ -105,6 +110,8 @@ public final class SeedRun {
     // the raw store, as another process whose requests are not the workload's.
     this.stalls = new Stalls(raw, PATH, seed, tally, !plan.equals(FaultPlan.none()));
     this.diskCaches = DiskCacheChaos.forSeed(seed, tally);
+    this.source = new CycleTarget(PATH, oracle, stalls, pendingLate, false, false);
+    this.clones = CloneChaos.forSeed(seed, this, raw);
   }
 
   /**
@@ -171,19 +178,41 @@ public final class SeedRun {
     try {
       while (done < ops && tally.findings().isEmpty()) {
         int budget = Math.min(ops - done, 50 + random.nextInt(400));
+        CycleTarget target = clones == null ? source : clones.pick(source);
+        if (target != source) {
+          tally.inc(Stat.CLONE_CYCLES);
+          done += crashCycle(budget, target);
+          Verification.check(
+              shared,
+              target.path(),
+              true,
+              target.oracle(),
+              time,
+              tally,
+              random,
+              keys,
+              target.pendingLate());
+          continue;
+        }
         int kind = random.nextInt(100);
         if (kind < 6) {
           done += races.zombieCycle(budget);
         } else if (kind < 10) {
           done += races.twinCycle(budget);
         } else {
-          done += crashCycle(budget);
+          done += crashCycle(budget, source);
         }
         Verification.check(shared, oracle, time, tally, random, keys, pendingLate);
+        if (clones != null && tally.findings().isEmpty()) {
+          clones.settle(shared, time, tally, random, keys);
+        }
       }
       if (tally.findings().isEmpty()) {
         Verification.finalGc(shared, tally);
         Verification.check(shared, oracle, time, tally, random, keys, pendingLate);
+      }
+      if (clones != null) {
+        clones.finish(source, shared, time, tally, keys);
       }
     } catch (RuntimeException | AssertionError e) {
       tally.finding("harness or engine failure: " + stackHead(e));
@@ -192,6 +221,9 @@ public final class SeedRun {
         secondThread.shutdownNow();
       }
       stalls.close();
+      if (clones != null) {
+        clones.close();
+      }
       if (diskCaches != null) {
         diskCaches.close();
       }
@@ -211,7 +243,7 @@ public final class SeedRun {
     return shared.snapshot();
   }
 
-  private int crashCycle(int budget) {
+  private int crashCycle(int budget, CycleTarget target) {
     int r = random.nextInt(100);
     CrashPoint point;
     int nth;
@@ -230,14 +262,21 @@ public final class SeedRun {
       nth = 0;
     }
     boolean late = random.nextInt(4) == 0;
-    ChaosProcess p = openWithRetries(point, nth, late);
-    Workload w = workload(p);
+    ChaosProcess p = openWithRetries(point, nth, late, target);
+    Workload w = workload(p, 0, target);
     // Sometimes a second thread writes and reads the same keys concurrently.
-    Future<Integer> second = random.nextInt(10) < 3 ? concurrently(workload(p, 1), p) : null;
+    Future<Integer> second =
+        random.nextInt(10) < 3 ? concurrently(workload(p, 1, target), p) : null;
+    int cloneAt = clones == null || target != source ? -1 : clones.cloneAt(budget);
     int done = 0;
     while (done < budget && !p.isDead()) {
       if (point == CrashPoint.AT_OP_COUNT && done == nth) {
         break;
+      }
+      if (done == cloneAt) {
+        clones.create(p, oracle);
+      } else if (target.isClone()) {
+        clones.duringCloneCycle(tally);
       }
       done++;
       if (diskCaches != null) {
@@ -255,7 +294,7 @@ public final class SeedRun {
     int secondDone = second == null ? 0 : awaitSecond(second);
     stopSecond.set(false);
     w.finishHeld();
-    end(p, point == null && !p.isDead() && w.writeFailure() == null, point);
+    end(p, point == null && !p.isDead() && w.writeFailure() == null, point, target);
     return Math.max(done + secondDone, 1);
   }
 
@@ -342,15 +381,20 @@ public final class SeedRun {
   }
 
   ChaosProcess openWithRetries(CrashPoint point, int nth, boolean late) {
+    return openWithRetries(point, nth, late, source);
+  }
+
+  private ChaosProcess openWithRetries(
+      CrashPoint point, int nth, boolean late, CycleTarget target) {
     for (int attempt = 0; ; attempt++) {
       boolean arm = attempt == 0 && point != null && point != CrashPoint.AT_OP_COUNT;
-      ChaosProcess.Spec spec = attempt < 4 ? spec() : spec(FaultPlan.none());
+      ChaosProcess.Spec spec = attempt < 4 ? spec(plan, target) : spec(FaultPlan.none(), target);
       CrashPointStore[] boundary = new CrashPointStore[1];
       try {
         ChaosProcess p =
             ChaosProcess.open(
                 shared,
-                PATH,
+                target.path(),
                 spec,
                 b -> {
                   boundary[0] = b;
@@ -363,7 +407,7 @@ public final class SeedRun {
                 },
                 faultsSync(),
                 corruption,
-                stalls);
+                target.stalls());
         tally.inc(Stat.PROCESSES);
         return p;
       } catch (RuntimeException e) {
@@ -383,24 +427,30 @@ public final class SeedRun {
   }
 
   void end(ChaosProcess p, boolean cleanly, CrashPoint planned) {
+    end(p, cleanly, planned, source);
+  }
+
+  private void end(ChaosProcess p, boolean cleanly, CrashPoint planned, CycleTarget target) {
     long published = p.compactionsPublished();
     tally.add(Stat.COMPACTIONS_PUBLISHED, published);
-    if (compactionCrashed && published > 0) {
+    if (target.isClone()) {
+      // The resumed-compaction rows follow the seed's own database only.
+    } else if (compactionCrashed && published > 0) {
       tally.inc(Stat.COMPACTIONS_RESUMED);
       compactionCrashed = false;
     }
-    if (p.boundary().fired() == CrashPoint.DURING_COMPACTION) {
+    if (!target.isClone() && p.boundary().fired() == CrashPoint.DURING_COMPACTION) {
       tally.inc(Stat.COMPACTIONS_CRASHED);
       compactionCrashed = true;
     }
     dev.shaledb.DbStats stats = diskCaches == null ? null : p.db().stats();
-    endProcess(p, cleanly, planned);
+    endProcess(p, cleanly, planned, target);
     if (diskCaches != null) {
       diskCaches.ended(p.id(), stats);
     }
   }
 
-  private void endProcess(ChaosProcess p, boolean cleanly, CrashPoint planned) {
+  private void endProcess(ChaosProcess p, boolean cleanly, CrashPoint planned, CycleTarget target) {
     if (cleanly) {
       try {
         p.closeCleanly(faults);
@@ -416,8 +466,8 @@ public final class SeedRun {
         tally.crash(CrashPoint.AT_OP_COUNT);
       }
     }
-    oracle.crashed(p.id());
-    pendingLate.add(p.boundary());
+    target.oracle().crashed(p.id());
+    target.pendingLate().add(p.boundary());
   }
 
   private final List<CrashPointStore> pendingLate = new ArrayList<>();
@@ -426,12 +476,12 @@ public final class SeedRun {
   private boolean compactionCrashed;
 
   Workload workload(ChaosProcess p) {
-    return workload(p, 0);
+    return workload(p, 0, source);
   }
 
-  private Workload workload(ChaosProcess p, int thread) {
+  private Workload workload(ChaosProcess p, int thread, CycleTarget target) {
     return new Workload(
-        oracle,
+        target.oracle(),
         tally,
         random.split(),
         keys,
@@ -439,19 +489,25 @@ public final class SeedRun {
         p.id(),
         p.id() * 4 + thread,
         p.db(),
-        stalls,
-        stalls.readerStore(shared),
-        PATH,
+        target.stalls(),
+        target.stalls().readerStore(shared),
+        target.path(),
         new Workload.Timing(time, skews.getOrDefault(p.id(), 0L), defaultTtlMillis));
   }
 
   ChaosProcess.Spec spec() {
-    return spec(plan);
+    return spec(plan, source);
   }
 
-  private ChaosProcess.Spec spec(FaultPlan forThis) {
+  private ChaosProcess.Spec spec(FaultPlan forThis, CycleTarget target) {
     int id = nextProcess++;
     DbOptions options = ChaosProcess.tinyOptions();
+    if (target.rewriteBorrowed()) {
+      options =
+          options.toBuilder()
+              .compaction(options.compaction().toBuilder().rewriteBorrowedTables(true).build())
+              .build();
+    }
     long skewMillis = 0;
     if (random.nextBoolean()) {
       // Clock skew between processes: times to live count by it (expiryGrace is above twice the

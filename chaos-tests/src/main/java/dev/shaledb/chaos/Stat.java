@@ -93,6 +93,16 @@ public enum Stat {
   DISK_CACHE_BYTES_LEFT("disk cache segment bytes left by killed kill -9 children", false),
   DISK_CACHE_HITS("block reads served by a disk cache", false),
   DISK_CACHE_ENTRIES_DAMAGED("  disk cache entries found damaged and read from the store", false),
+  CLONES_CREATED("clones created (Db.createClone, or Clones.create at a checkpoint)", false),
+  CLONE_CREATIONS_FAILED("clone creations failed by injected faults or crashes", false),
+  CLONE_FAILED_ABSENT("  of those, no clone left (DbNotFoundException at the target)", false),
+  CLONE_FAILED_COMPLETE("  of those, a complete clone left (verified like any clone)", false),
+  CLONE_REWRITING("clones whose processes rewrite borrowed tables", false),
+  CLONE_CYCLES("process lifetimes on a clone (writes, compaction, GC, faults)", false),
+  CLONE_SOURCE_GC("GC runs of a source (minAge 0) while its clone's processes ran", false),
+  CLONE_KEYS_VERIFIED("clone keys verified (full scans of clones against their oracle)", false),
+  CLONE_PINS_RELEASED("clone pins released (shares nothing; checkpoint gone from source)", false),
+  CLONE_VALUES_WRONG("clone values lost or wrong (or a pin gone while tables are shared)", true),
   ORPHANED_BYTES("orphaned table bytes after a final GC with minAge 0", false);
 
   /** The rows of the corruption account, in report order. */

@@ -10,10 +10,13 @@ import dev.shaledb.manifest.Checkpoint;
 import dev.shaledb.manifest.Manifest;
 import dev.shaledb.manifest.ManifestState;
 import dev.shaledb.manifest.ManifestStore;
+import dev.shaledb.manifest.SortedRun;
+import dev.shaledb.manifest.TableInfo;
 import dev.shaledb.objectstore.Futures;
 import dev.shaledb.objectstore.ObjectMeta;
 import dev.shaledb.objectstore.ObjectNotFoundException;
 import dev.shaledb.objectstore.ObjectStore;
+import dev.shaledb.table.TableKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +46,23 @@ final class Verification {
       SplittableRandom random,
       int keys,
       List<CrashPointStore> pendingLate) {
+    check(shared, SeedRun.PATH, false, oracle, time, tally, random, keys, pendingLate);
+  }
+
+  /**
+   * As the other {@code check}, of the database at {@code path}; a {@code clone}'s broken promises
+   * count as {@link Stat#CLONE_VALUES_WRONG} and its keys as {@link Stat#CLONE_KEYS_VERIFIED}.
+   */
+  static void check(
+      ObjectStore shared,
+      String path,
+      boolean clone,
+      ExpectedState oracle,
+      ChaosTime time,
+      Tally tally,
+      SplittableRandom random,
+      int keys,
+      List<CrashPointStore> pendingLate) {
     Map<String, byte[]> actual = new TreeMap<>();
     Db db;
     // Another process, its clock maybe skewed: it reads by it, and compacts by it.
@@ -55,14 +75,14 @@ final class Verification {
       db =
           Db.open(
               shared,
-              SeedRun.PATH,
+              path,
               ChaosProcess.tinyOptions().toBuilder()
                   .flushOnClose(random.nextBoolean())
                   .clock(time.clock(skew))
                   .build());
     } catch (RuntimeException e) {
       tally.inc(Stat.RECOVERIES_FAILED);
-      tally.finding("recovery without faults failed: " + SeedRun.stackHead(e));
+      tally.finding(path + ": recovery without faults failed: " + SeedRun.stackHead(e));
       return;
     }
     try {
@@ -95,12 +115,21 @@ final class Verification {
         tally.inc(Stat.MISSING_OBJECTS);
       }
       tally.inc(Stat.RECOVERIES_FAILED);
-      tally.finding("full scan after recovery failed: " + SeedRun.stackHead(e));
+      tally.finding(path + ": full scan after recovery failed: " + SeedRun.stackHead(e));
       db.close();
       return;
     }
     db.close();
-    for (ExpectedState.Finding f : oracle.verify(actual, start, skew)) {
+    List<ExpectedState.Finding> findings = oracle.verify(actual, start, skew);
+    if (clone) {
+      tally.add(Stat.CLONE_KEYS_VERIFIED, oracle.keys());
+      tally.add(Stat.CLONE_VALUES_WRONG, findings.size());
+      for (ExpectedState.Finding f : findings) {
+        tally.finding("clone '" + path + "' after recovery: " + f);
+      }
+      return;
+    }
+    for (ExpectedState.Finding f : findings) {
       switch (f.violation()) {
         case EXPIRED_VALUE:
           tally.inc(Stat.EXPIRED_VALUES_READ);
@@ -130,46 +159,64 @@ final class Verification {
    * protects nothing, even before the writer removes it.
    */
   static void finalGc(ObjectStore shared, Tally tally) {
+    finalGc(shared, SeedRun.PATH, tally);
+  }
+
+  /**
+   * As {@link #finalGc(ObjectStore, Tally)}, for the database at {@code path}. A clone's borrowed
+   * tables live in their home database's folder: they must exist there and are not this one's
+   * orphans; a source's tables that only its clone lists are kept by the clone's checkpoint.
+   */
+  static void finalGc(ObjectStore shared, String path, Tally tally) {
     GcOptions zero = GcOptions.builder().minAge(Duration.ZERO).interval(Duration.ZERO).build();
     Instant now;
-    try (GarbageCollector gc = GarbageCollector.open(shared, SeedRun.PATH, zero)) {
+    try (GarbageCollector gc = GarbageCollector.open(shared, path, zero)) {
       now = gc.run().storeTime();
     }
-    ManifestStore manifests = new ManifestStore(shared, SeedRun.PATH);
+    ManifestStore manifests = new ManifestStore(shared, path);
     ManifestState state = manifests.readLatest().orElseThrow().state();
     Set<String> referenced = new HashSet<>();
-    addTables(state, referenced);
+    addTables(state, path, referenced);
     for (Checkpoint c : state.checkpoints()) {
       if (c.isExpired(now)) {
         continue; // an expired checkpoint protects nothing; the writer removes it later
       }
       Optional<Manifest> pinned = manifests.read(c.manifestId());
       if (pinned.isPresent()) {
-        addTables(pinned.get().state(), referenced);
+        addTables(pinned.get().state(), path, referenced);
       } else {
         tally.inc(Stat.MISSING_OBJECTS);
         tally.finding("final GC retired manifest " + c.manifestId() + " pinned by " + c);
       }
     }
     Set<String> stored = new HashSet<>();
-    for (ObjectMeta m : Futures.join(shared.list(SeedRun.PATH + "/sst/"))) {
+    for (ObjectMeta m : Futures.join(shared.list(TableKeys.prefix(path)))) {
       stored.add(m.key());
       if (!referenced.contains(m.key())) {
         tally.add(Stat.ORPHANED_BYTES, m.size());
       }
     }
     for (String key : referenced) {
-      if (!stored.contains(key)) {
+      if (!stored.contains(key) && !exists(shared, key)) {
         tally.inc(Stat.MISSING_OBJECTS);
         tally.finding("final GC deleted a referenced table: " + key);
       }
     }
   }
 
-  private static void addTables(ManifestState state, Set<String> into) {
-    for (String id : state.tableIds()) {
-      into.add(SeedRun.PATH + "/sst/" + id + ".sst");
+  private static void addTables(ManifestState state, String path, Set<String> into) {
+    List<TableInfo> tables = new ArrayList<>(state.l0());
+    for (SortedRun run : state.sortedRuns()) {
+      tables.addAll(run.tables());
     }
+    for (TableInfo t : tables) {
+      into.add(TableKeys.key(t.homeOr(path), t.id()));
+    }
+  }
+
+  /** Whether {@code key} (a borrowed table, in another database's folder) is stored. */
+  private static boolean exists(ObjectStore shared, String key) {
+    return Futures.join(shared.list(key)).stream().anyMatch(m -> m.key().equals(key));
   }
 
   /** A full reverse scan must show the forward scan's keys and values, in descending order. */

@@ -81,7 +81,7 @@ final class WorkloadWrites {
     long ttl = ttl(20);
     WriteBatch batch = new WriteBatch();
     addPut(batch, key, value, ttl);
-    ExpectedState.Write w = oracle.beginPut(process, key, id, lifetime(ttl), skew);
+    Write w = oracle.beginPut(process, key, id, lifetime(ttl), skew);
     return write(List.of(w), durable, batch);
   }
 
@@ -96,7 +96,7 @@ final class WorkloadWrites {
     } else {
       batch.merge(bytes(key), operand);
     }
-    ExpectedState.Write w = oracle.beginMerge(process, key, id, lifetime(ttl), skew);
+    Write w = oracle.beginMerge(process, key, id, lifetime(ttl), skew);
     tally.inc(Stat.MERGES);
     write(List.of(w), durable, batch);
   }
@@ -131,7 +131,7 @@ final class WorkloadWrites {
   }
 
   void delete(String key, boolean durable) {
-    ExpectedState.Write w = oracle.beginDelete(process, key);
+    Write w = oracle.beginDelete(process, key);
     write(List.of(w), durable, new WriteBatch().delete(bytes(key)));
   }
 
@@ -142,7 +142,7 @@ final class WorkloadWrites {
   void rangeDelete(boolean durable) {
     int from = keys.randomIndex();
     int width = 1 + random.nextInt(8);
-    List<ExpectedState.Write> writes = new ArrayList<>();
+    List<Write> writes = new ArrayList<>();
     for (int i = from; i < Math.min(from + width, keys.size()); i++) {
       writes.add(oracle.beginDelete(process, KeySpace.key(i)));
     }
@@ -160,7 +160,7 @@ final class WorkloadWrites {
       chosen.put(keys.randomKey(), random.nextInt(4) == 0);
     }
     WriteBatch batch = new WriteBatch();
-    List<ExpectedState.Write> writes = new ArrayList<>();
+    List<Write> writes = new ArrayList<>();
     for (Map.Entry<String, Boolean> e : chosen.entrySet()) {
       String key = e.getKey();
       if (e.getValue()) {
@@ -176,7 +176,7 @@ final class WorkloadWrites {
     write(writes, durable, batch);
   }
 
-  private boolean write(List<ExpectedState.Write> writes, boolean durable, WriteBatch batch) {
+  private boolean write(List<Write> writes, boolean durable, WriteBatch batch) {
     tally.inc(Stat.WRITES_ATTEMPTED);
     long began = writes.get(0).invoke;
     long start = System.nanoTime();

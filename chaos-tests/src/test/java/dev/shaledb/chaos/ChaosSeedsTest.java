@@ -74,7 +74,12 @@ class ChaosSeedsTest {
               Stat.STALL_TABLES_DELETED,
               Stat.TTL_WRITES,
               Stat.CLOCK_JUMPS,
-              Stat.EXPIRED_READS)) {
+              Stat.EXPIRED_READS,
+              Stat.CLONES_CREATED,
+              Stat.CLONE_CYCLES,
+              Stat.CLONE_SOURCE_GC,
+              Stat.CLONE_KEYS_VERIFIED,
+              Stat.CLONE_PINS_RELEASED)) {
         assertThat(total.get(s)).as(s.label()).isPositive();
       }
     }

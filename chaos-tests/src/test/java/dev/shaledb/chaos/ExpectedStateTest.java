@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 class ExpectedStateTest {
   private final ExpectedState oracle = new ExpectedState();
 
-  private ExpectedState.Write put(int p, String key, long n, Outcome outcome) {
-    ExpectedState.Write w = oracle.beginPut(p, key, p + ":" + n);
+  private Write put(int p, String key, long n, Outcome outcome) {
+    Write w = oracle.beginPut(p, key, p + ":" + n);
     oracle.end(List.of(w), outcome);
     return w;
   }
@@ -30,8 +30,8 @@ class ExpectedStateTest {
     return oracle.verify(actual).stream().map(ExpectedState.Finding::violation).toList();
   }
 
-  private ExpectedState.Write merge(int p, String key, long n, Outcome outcome) {
-    ExpectedState.Write w = oracle.beginMerge(p, key, p + ":" + n);
+  private Write merge(int p, String key, long n, Outcome outcome) {
+    Write w = oracle.beginMerge(p, key, p + ":" + n);
     oracle.end(List.of(w), outcome);
     return w;
   }
@@ -43,6 +43,39 @@ class ExpectedStateTest {
       operands.add(value(p, n, key));
     }
     return ChaosMerge.OPERATOR.fullMerge(key.getBytes(), base, operands);
+  }
+
+  @Test
+  void aCloneHoldsEveryWriteAcceptedBeforeItsCallAndNothingBegunAfter() {
+    put(1, "a", 1, Outcome.DURABLE);
+    put(1, "b", 2, Outcome.ACCEPTED); // not durable: the clone holds it all the same
+    put(1, "c", 3, Outcome.FAILED); // outcome unknown: either way in the clone too
+    Write open = oracle.beginPut(1, "d", "1:4"); // in flight across the call
+    long began = oracle.tick();
+    List<ExpectedState> clones = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      clones.add(oracle.forkForClone(began));
+    }
+    oracle.end(List.of(open), Outcome.DURABLE);
+    put(1, "a", 5, Outcome.DURABLE); // the source's only
+    byte[] a1 = value(1, 1, "a");
+    byte[] b2 = value(1, 2, "b");
+    assertThat(clones.get(0).verify(Map.of("a", a1, "b", b2))).isEmpty();
+    assertThat(
+            clones
+                .get(1)
+                .verify(Map.of("a", a1, "b", b2, "c", value(1, 3, "c"), "d", value(1, 4, "d"))))
+        .isEmpty();
+    assertThat(clones.get(2).verify(Map.of("a", a1)))
+        .extracting(ExpectedState.Finding::violation)
+        .containsExactly(Violation.LOST_ACKED_WRITE);
+    assertThat(clones.get(3).verify(Map.of("a", value(1, 5, "a"), "b", b2)))
+        .extracting(ExpectedState.Finding::violation)
+        .containsExactly(Violation.PHANTOM_VALUE);
+    // The source is not the clone: its later write (and the one in flight, acknowledged since)
+    // must show there.
+    assertThat(verify(Map.of("a", a1, "b", b2, "d", value(1, 4, "d"))))
+        .containsExactly(Violation.LOST_ACKED_WRITE);
   }
 
   @Test
@@ -76,11 +109,11 @@ class ExpectedStateTest {
   @Test
   void operandsAfterADeleteFoldOverNothingAndAnAcknowledgedDeleteEndsTheChain() {
     put(1, "k", 1, Outcome.DURABLE);
-    ExpectedState.Write d = oracle.beginDelete(1, "k");
+    Write d = oracle.beginDelete(1, "k");
     oracle.end(List.of(d), Outcome.DURABLE);
     merge(1, "k", 2, Outcome.DURABLE);
     assertThat(verify(Map.of("k", merged(null, "k", 1, 2)))).isEmpty();
-    ExpectedState.Write d2 = oracle.beginDelete(1, "k");
+    Write d2 = oracle.beginDelete(1, "k");
     oracle.end(List.of(d2), Outcome.DURABLE);
     // The chain from before the second delete is a resurrection; absence is right.
     long start = oracle.readStart("k");
@@ -94,7 +127,7 @@ class ExpectedStateTest {
   @Test
   void anOperandInFlightWhenTheReadBeganMayBeMissing() {
     put(1, "k", 1, Outcome.DURABLE);
-    ExpectedState.Write m = oracle.beginMerge(1, "k", "1:2");
+    Write m = oracle.beginMerge(1, "k", "1:2");
     long start = oracle.readStart("k");
     oracle.end(List.of(m), Outcome.DURABLE); // acknowledged after the read began
     assertThat(oracle.checkRead("k", value(1, 1, "k"), start)).isNull();
@@ -110,7 +143,7 @@ class ExpectedStateTest {
     put(1, "k", 3, Outcome.FAILED);
     assertThat(verify(Map.of("k", value(1, 3, "k")))).isEmpty();
     put(1, "k", 4, Outcome.DURABLE);
-    ExpectedState.Write open = oracle.beginPut(1, "k", "1:5");
+    Write open = oracle.beginPut(1, "k", "1:5");
     oracle.crashed(1);
     assertThat(open.ret).isNotEqualTo(ExpectedState.OPEN);
     assertThat(verify(Map.of("k", value(1, 4, "k")))).isEmpty();
@@ -129,9 +162,9 @@ class ExpectedStateTest {
     put(1, "a", 1, Outcome.ACCEPTED);
     assertThat(verify(new HashMap<>())).as("not promised yet").isEmpty();
     ExpectedState oracle2 = new ExpectedState();
-    ExpectedState.Write a = oracle2.beginPut(1, "a", "1:1");
+    Write a = oracle2.beginPut(1, "a", "1:1");
     oracle2.end(List.of(a), Outcome.ACCEPTED);
-    ExpectedState.Write b = oracle2.beginPut(1, "b", "1:2");
+    Write b = oracle2.beginPut(1, "b", "1:2");
     oracle2.end(List.of(b), Outcome.DURABLE);
     oracle2.durableBefore(1, b.invoke);
     assertThat(oracle2.verify(Map.of("b", value(1, 2, "b"))))
@@ -142,7 +175,7 @@ class ExpectedStateTest {
   @Test
   void resurrectedDeleteAndPhantomAreCaught() {
     put(1, "k", 1, Outcome.DURABLE);
-    ExpectedState.Write d = oracle.beginDelete(1, "k");
+    Write d = oracle.beginDelete(1, "k");
     oracle.end(List.of(d), Outcome.DURABLE);
     assertThat(verify(Map.of("k", value(1, 1, "k")))).containsExactly(Violation.RESURRECTED_DELETE);
     assertThat(verify(Map.of("k", value(7, 7, "k")))).containsExactly(Violation.PHANTOM_VALUE);
@@ -187,7 +220,7 @@ class ExpectedStateTest {
         .isEqualTo(Violation.LATER_WRITE_SEEN);
     assertThat(oracle.checkHeld("k", value(1, 1, "k"), threshold, openedAt).violation())
         .isEqualTo(Violation.STALE_READ);
-    ExpectedState.Write d = oracle.beginDelete(1, "k");
+    Write d = oracle.beginDelete(1, "k");
     oracle.end(List.of(d), Outcome.DURABLE);
     assertThat(oracle.checkHeld("k", null, threshold, openedAt).violation())
         .as("absent only by a delete begun after it opened")
@@ -225,14 +258,14 @@ class ExpectedStateTest {
   private final AtomicLong now = new AtomicLong(1_000);
   private final ExpectedState timed = new ExpectedState(now::get, 100_000);
 
-  private ExpectedState.Write timedPut(String key, long n, long ttl, long skew) {
-    ExpectedState.Write w = timed.beginPut(1, key, "1:" + n, ttl, skew);
+  private Write timedPut(String key, long n, long ttl, long skew) {
+    Write w = timed.beginPut(1, key, "1:" + n, ttl, skew);
     timed.end(List.of(w), Outcome.DURABLE);
     return w;
   }
 
-  private ExpectedState.Write timedMerge(String key, long n, long ttl) {
-    ExpectedState.Write w = timed.beginMerge(1, key, "1:" + n, ttl, 0);
+  private Write timedMerge(String key, long n, long ttl) {
+    Write w = timed.beginMerge(1, key, "1:" + n, ttl, 0);
     timed.end(List.of(w), Outcome.DURABLE);
     return w;
   }
@@ -277,7 +310,7 @@ class ExpectedStateTest {
 
   @Test
   void aClockReadingNobodyKnowsIsAmbiguousAndBothOutcomesPass() {
-    ExpectedState.Write w = timed.beginPut(1, "k", "1:1", 100, 0);
+    Write w = timed.beginPut(1, "k", "1:1", 100, 0);
     now.addAndGet(50); // another thread moved the time while the put was in its call
     timed.end(List.of(w), Outcome.DURABLE);
     now.set(1_120); // the expiry is somewhere in [1,100, 1,150]
@@ -288,7 +321,7 @@ class ExpectedStateTest {
     assertThat(timedRead("k", value(1, 1, "k"), 0)).isEqualTo(Violation.EXPIRED_VALUE);
     // A read whose own now is unknown: begun before the expiry, checked after it.
     now.set(1_099);
-    ExpectedState.Write later = timed.beginPut(1, "j", "1:2", 1, 0); // expires at 1,100
+    Write later = timed.beginPut(1, "j", "1:2", 1, 0); // expires at 1,100
     timed.end(List.of(later), Outcome.DURABLE);
     long readStart = timed.readStart("j");
     now.set(1_200);
@@ -382,7 +415,7 @@ class ExpectedStateTest {
         int kind = r.nextInt(10) < 4 ? 0 : r.nextInt(10) < 7 ? 1 : 2;
         long ttl = kind != 2 && r.nextInt(3) == 0 ? 1 + r.nextInt(200) : 0;
         long skew = r.nextInt(101) - 50;
-        ExpectedState.Write w =
+        Write w =
             kind == 0
                 ? o.beginPut(1, "k", "1:" + n, ttl, skew)
                 : kind == 1 ? o.beginMerge(1, "k", "1:" + n, ttl, skew) : o.beginDelete(1, "k");

@@ -343,16 +343,16 @@ class KillNineTest {
 
   /** Feeds the child's events into the oracle in the order it printed them. */
   private static void replay(List<String> lines, int writer, ExpectedState oracle, Tally tally) {
-    Map<String, List<ExpectedState.Write>> open = new HashMap<>();
+    Map<String, List<Write>> open = new HashMap<>();
     for (String line : lines) {
       String[] f = line.split(" ", 4);
       // The kill may cut the last line short; a cut "B" line's write never started.
       if (f[0].equals("B") && f.length == 4) {
-        ExpectedState.Write w =
+        Write w =
             f[3].equals("-")
                 ? oracle.beginDelete(writer, f[2])
                 : oracle.beginPut(writer, f[2], f[3]);
-        List<ExpectedState.Write> call = open.computeIfAbsent(f[1], n -> new ArrayList<>());
+        List<Write> call = open.computeIfAbsent(f[1], n -> new ArrayList<>());
         if (call.isEmpty()) {
           tally.inc(Stat.WRITES_ATTEMPTED);
         }

@@ -1,0 +1,249 @@
+package dev.shaledb.chaos;
+
+import dev.shaledb.Clones;
+import dev.shaledb.GarbageCollector;
+import dev.shaledb.GcOptions;
+import dev.shaledb.manifest.Checkpoint;
+import dev.shaledb.manifest.ClonePin;
+import dev.shaledb.manifest.ManifestState;
+import dev.shaledb.manifest.ManifestStore;
+import dev.shaledb.objectstore.ObjectStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.UUID;
+
+/**
+ * Clones in the oracle (docs/testing.md, "Clones"): in one seed in five, a source process clones
+ * the database in the middle of its workload, through {@code Db.createClone} or a flushed
+ * checkpoint and {@code Clones.create}, over its own faulty store (so faults and crash points hit
+ * the creation). The clone's oracle is the source's at that moment ({@link
+ * ExpectedState#forkForClone}): every write accepted before the call is in it, durable or not; a
+ * write that failed, was in flight or began during the call may or may not be.
+ *
+ * <p>Whether a clone came of a creation is decided after the source's next verification, once the
+ * dead process's late puts have landed: a failed creation must leave no database at the target or a
+ * complete one, which is then verified like any clone. From then on some cycles run on the clone
+ * (writes, compaction, with {@code rewriteBorrowedTables} in half of these seeds, its own GC and
+ * stalls, crashes), with GC runs of the source at {@code minAge} 0 among its operations; the
+ * source's cycles go on as before, their GC runs kept off shared tables only by the clone's pin. At
+ * the end both sides are collected with {@code minAge} 0 and both verified again, and the pin must
+ * be released exactly when the clone shares nothing.
+ *
+ * <p>Its own random generator, drawn from the seed, so a seed's draws stay as they were until its
+ * clone exists.
+ */
+final class CloneChaos {
+  static final String PATH = "clone";
+
+  private static final GcOptions ZERO =
+      GcOptions.builder().minAge(Duration.ZERO).interval(Duration.ZERO).build();
+
+  private final SeedRun run;
+  private final ObjectStore raw;
+  private final long seed;
+  private final SplittableRandom random;
+  private final boolean rewrite;
+  private int sourceCyclesBefore;
+  private int attempts;
+  private Pending pending;
+  private CycleTarget target;
+  private final Set<UUID> pinIds = new HashSet<>();
+  private GarbageCollector sourceGc;
+
+  /** A creation made in the current source cycle, judged after its verification. */
+  private record Pending(ExpectedState oracle, RuntimeException failure) {}
+
+  private CloneChaos(SeedRun run, ObjectStore raw, long seed, SplittableRandom random) {
+    this.run = run;
+    this.raw = raw;
+    this.seed = seed;
+    this.random = random;
+    this.rewrite = random.nextBoolean();
+    this.sourceCyclesBefore = random.nextInt(3);
+  }
+
+  /** The clones of seed {@code seed}, or null if it makes none (four seeds in five). */
+  static CloneChaos forSeed(long seed, SeedRun run, ObjectStore raw) {
+    SplittableRandom random = new SplittableRandom(seed ^ 0x436C6F6E65734CL);
+    return random.nextInt(5) == 0 ? new CloneChaos(run, raw, seed, random) : null;
+  }
+
+  /** The database the next cycle runs on: the clone in two cycles of five once it exists. */
+  CycleTarget pick(CycleTarget source) {
+    return target != null && random.nextInt(5) < 2 ? target : source;
+  }
+
+  /** For a source cycle of {@code budget} operations: the operation to clone at, or -1. */
+  int cloneAt(int budget) {
+    if (target != null || attempts >= 3 || sourceCyclesBefore-- > 0) {
+      return -1;
+    }
+    return random.nextInt(Math.max(1, budget));
+  }
+
+  /**
+   * Clones the database of process {@code p}, whose oracle is {@code oracle}, now; a failure is
+   * judged later ({@link #settle}).
+   */
+  void create(ChaosProcess p, ExpectedState oracle) {
+    attempts++;
+    long began = oracle.tick();
+    RuntimeException failure = null;
+    try {
+      if (random.nextBoolean()) {
+        p.db().createClone(PATH);
+      } else {
+        // A checkpoint flushes first: the version it pins holds every write accepted before.
+        Checkpoint cp = p.db().createCheckpoint("for a clone", Duration.ofMinutes(5));
+        Clones.create(p.store(), SeedRun.PATH, PATH, cp.id());
+        try {
+          p.db().deleteCheckpoint(cp.id());
+        } catch (RuntimeException e) {
+          // It expires; meanwhile it only keeps tables.
+        }
+      }
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    pending = new Pending(oracle.forkForClone(began), failure);
+  }
+
+  /**
+   * After the source's verification (every late put landed): whether the creation of this cycle
+   * left a clone, and if so its first verification.
+   */
+  void settle(
+      ObjectStore shared, ChaosTime time, Tally tally, SplittableRandom verifier, int keys) {
+    if (pending == null) {
+      return;
+    }
+    Pending made = pending;
+    pending = null;
+    boolean exists = new ManifestStore(shared, PATH).readLatest().isPresent();
+    if (made.failure() == null && !exists) {
+      tally.inc(Stat.CLONE_VALUES_WRONG);
+      tally.finding("a clone creation returned normally but left no database at '" + PATH + "'");
+      return;
+    }
+    if (made.failure() != null) {
+      tally.inc(Stat.CLONE_CREATIONS_FAILED);
+      tally.inc(exists ? Stat.CLONE_FAILED_COMPLETE : Stat.CLONE_FAILED_ABSENT);
+    }
+    if (!exists) {
+      return;
+    }
+    tally.inc(Stat.CLONES_CREATED);
+    if (rewrite) {
+      tally.inc(Stat.CLONE_REWRITING);
+    }
+    for (ClonePin pin : latest(shared, PATH).clonePins()) {
+      pinIds.add(pin.checkpointId());
+    }
+    boolean stalls = !run.plan().equals(FaultPlan.none());
+    target =
+        new CycleTarget(
+            PATH,
+            made.oracle(),
+            new Stalls(raw, PATH, seed ^ 0xC10EL, tally, stalls),
+            new ArrayList<>(),
+            rewrite,
+            true);
+    Verification.check(
+        shared, PATH, true, made.oracle(), time, tally, verifier, keys, target.pendingLate());
+  }
+
+  /** Before each operation of a clone's process: now and then a GC run of the source. */
+  void duringCloneCycle(Tally tally) {
+    if (random.nextInt(50) != 0) {
+      return;
+    }
+    if (sourceGc == null) {
+      sourceGc = GarbageCollector.open(raw, SeedRun.PATH, ZERO);
+    }
+    try {
+      sourceGc.run();
+      tally.inc(Stat.CLONE_SOURCE_GC);
+    } catch (RuntimeException e) {
+      tally.inc(Stat.STALL_GC_FAILED);
+    }
+  }
+
+  /**
+   * After the source's final GC and check: the clone's final GC and check, its pin judged, then one
+   * more GC run of the source and both verified again.
+   */
+  void finish(CycleTarget source, ObjectStore shared, ChaosTime time, Tally tally, int keys) {
+    try {
+      if (target == null || !tally.findings().isEmpty()) {
+        return;
+      }
+      SplittableRandom verifier = random.split();
+      Verification.finalGc(shared, PATH, tally);
+      Verification.check(
+          shared, PATH, true, target.oracle(), time, tally, verifier, keys, target.pendingLate());
+      checkPins(shared, tally);
+      try (GarbageCollector gc = GarbageCollector.open(shared, SeedRun.PATH, ZERO)) {
+        gc.run();
+      }
+      Verification.check(
+          shared,
+          SeedRun.PATH,
+          false,
+          source.oracle(),
+          time,
+          tally,
+          verifier,
+          keys,
+          source.pendingLate());
+      Verification.check(
+          shared, PATH, true, target.oracle(), time, tally, verifier, keys, target.pendingLate());
+    } finally {
+      close();
+    }
+  }
+
+  /**
+   * A clone that lists no pin must have removed its checkpoints from the source; one that still
+   * borrows a table must still hold every one of them there.
+   */
+  private void checkPins(ObjectStore shared, Tally tally) {
+    ManifestState clone = latest(shared, PATH);
+    Set<UUID> inSource = new HashSet<>();
+    for (Checkpoint c : latest(shared, SeedRun.PATH).checkpoints()) {
+      inSource.add(c.id());
+    }
+    if (clone.clonePins().isEmpty()) {
+      tally.inc(Stat.CLONE_PINS_RELEASED);
+      for (UUID id : pinIds) {
+        if (inSource.contains(id)) {
+          tally.finding("clone released its pin, but the source still holds checkpoint " + id);
+        }
+      }
+    } else if (clone.hasBorrowedTables()) {
+      for (ClonePin pin : clone.clonePins()) {
+        if (!inSource.contains(pin.checkpointId())) {
+          tally.inc(Stat.CLONE_VALUES_WRONG);
+          tally.finding("clone shares tables, but the source lost its checkpoint " + pin);
+        }
+      }
+    }
+  }
+
+  private static ManifestState latest(ObjectStore shared, String path) {
+    return new ManifestStore(shared, path).readLatest().orElseThrow().state();
+  }
+
+  /** Ends the seed's clone work: its stalls and the source's collector. */
+  void close() {
+    if (target != null) {
+      target.stalls().close();
+    }
+    if (sourceGc != null) {
+      sourceGc.close();
+      sourceGc = null;
+    }
+  }
+}
