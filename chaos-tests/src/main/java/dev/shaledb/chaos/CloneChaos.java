@@ -53,6 +53,9 @@ final class CloneChaos {
   private final Set<UUID> pinIds = new HashSet<>();
   private GarbageCollector sourceGc;
 
+  /** What happened to the clone, printed with a seed's findings to tell what the oracle saw. */
+  private final StringBuilder story = new StringBuilder();
+
   /** A creation made in the current source cycle, judged after its verification. */
   private record Pending(ExpectedState oracle, RuntimeException failure) {}
 
@@ -76,6 +79,18 @@ final class CloneChaos {
     return target != null && random.nextInt(5) < 2 ? target : source;
   }
 
+  /** Notes that process {@code id} runs on {@code on}, for {@link #story()}. */
+  void ran(int id, CycleTarget on) {
+    if (target != null) {
+      story.append('p').append(id).append(on == target ? " on clone; " : " on source; ");
+    }
+  }
+
+  /** What happened to the clone so far. */
+  String story() {
+    return story.toString();
+  }
+
   /** For a source cycle of {@code budget} operations: the operation to clone at, or -1. */
   int cloneAt(int budget) {
     if (target != null || attempts >= 3 || sourceCyclesBefore-- > 0) {
@@ -92,8 +107,9 @@ final class CloneChaos {
     attempts++;
     long began = oracle.tick();
     RuntimeException failure = null;
+    boolean fromWriter = random.nextBoolean();
     try {
-      if (random.nextBoolean()) {
+      if (fromWriter) {
         p.db().createClone(PATH);
       } else {
         // A checkpoint flushes first: the version it pins holds every write accepted before.
@@ -108,6 +124,15 @@ final class CloneChaos {
     } catch (RuntimeException e) {
       failure = e;
     }
+    story.append(
+        String.format(
+            "attempt %d by p%d (%s) from tick %d to %d: %s; ",
+            attempts,
+            p.id(),
+            fromWriter ? "Db.createClone" : "checkpoint + Clones.create",
+            began,
+            oracle.tick(),
+            failure == null ? "returned" : failure.toString()));
     pending = new Pending(oracle.forkForClone(began), failure);
   }
 
@@ -136,6 +161,13 @@ final class CloneChaos {
       return;
     }
     tally.inc(Stat.CLONES_CREATED);
+    ManifestState first = new ManifestStore(shared, PATH).read(1).map(m -> m.state()).orElse(null);
+    story.append(
+        first == null
+            ? "exists (version 1 retired); "
+            : String.format(
+                "exists: version 1 has lastFlushedSeq %d, %s; ",
+                first.lastFlushedSeq(), first.clonePins()));
     if (rewrite) {
       tally.inc(Stat.CLONE_REWRITING);
     }

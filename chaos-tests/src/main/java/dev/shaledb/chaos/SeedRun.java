@@ -217,6 +217,9 @@ public final class SeedRun {
     } catch (RuntimeException | AssertionError e) {
       tally.finding("harness or engine failure: " + stackHead(e));
     } finally {
+      if (clones != null && !tally.findings().isEmpty()) {
+        tally.finding("(context) clone: " + clones.story());
+      }
       if (secondThread != null) {
         secondThread.shutdownNow();
       }
@@ -263,6 +266,9 @@ public final class SeedRun {
     }
     boolean late = random.nextInt(4) == 0;
     ChaosProcess p = openWithRetries(point, nth, late, target);
+    if (clones != null) {
+      clones.ran(p.id(), target);
+    }
     Workload w = workload(p, 0, target);
     // Sometimes a second thread writes and reads the same keys concurrently.
     Future<Integer> second =
