@@ -44,13 +44,29 @@ public final class Clones {
    */
   public static CloneInfo create(
       ObjectStore store, String sourcePath, String targetPath, UUID checkpointId) {
+    return create(store, sourcePath, targetPath, checkpointId, DbListener.NONE);
+  }
+
+  /**
+   * As {@link #create(ObjectStore, String, String, UUID)}, telling {@code listener} of every
+   * damaged object found ({@link DbListener#onCorruption}) before it is thrown.
+   */
+  public static CloneInfo create(
+      ObjectStore store,
+      String sourcePath,
+      String targetPath,
+      UUID checkpointId,
+      DbListener listener) {
     requireNonNull(store, "store is null");
+    requireNonNull(listener, "listener is null");
     ManifestKeys.validateDbPath(requireNonNull(sourcePath, "sourcePath is null"));
     ManifestKeys.validateDbPath(requireNonNull(targetPath, "targetPath is null"));
     // The source's probe record answers for the store, so a refused clone writes nothing at the
     // target.
-    StoreChecks.verify(store, sourcePath, CorruptionReporter.NONE);
-    return info(CloneCreation.create(store, sourcePath, targetPath, checkpointId), targetPath);
+    CorruptionReporter corruption = new CorruptionReporter(listener);
+    StoreChecks.verify(store, sourcePath, corruption);
+    return info(
+        CloneCreation.create(store, sourcePath, targetPath, checkpointId, corruption), targetPath);
   }
 
   static CloneInfo info(CloneCreation.Created c, String targetPath) {

@@ -212,6 +212,11 @@ public final class ChaosProcess implements AutoCloseable {
     return store;
   }
 
+  /** The listener the process's Db reports to (crash points, corruption detections). */
+  public dev.shaledb.DbListener listener() {
+    return hooks;
+  }
+
   public CrashPointStore boundary() {
     return boundary;
   }

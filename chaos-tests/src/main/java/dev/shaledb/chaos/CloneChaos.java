@@ -114,7 +114,7 @@ final class CloneChaos {
       } else {
         // A checkpoint flushes first: the version it pins holds every write accepted before.
         Checkpoint cp = p.db().createCheckpoint("for a clone", Duration.ofMinutes(5));
-        Clones.create(p.store(), SeedRun.PATH, PATH, cp.id());
+        Clones.create(p.store(), SeedRun.PATH, PATH, cp.id(), p.listener());
         try {
           p.db().deleteCheckpoint(cp.id());
         } catch (RuntimeException e) {

@@ -17,6 +17,7 @@ import dev.shaledb.manifest.UnknownFields;
 import dev.shaledb.objectstore.Futures;
 import dev.shaledb.objectstore.ObjectMeta;
 import dev.shaledb.objectstore.ObjectStore;
+import dev.shaledb.support.CorruptionReporter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,12 +61,21 @@ public final class CloneCreation {
 
   /**
    * Clones version of {@code source} pinned by checkpoint {@code checkpointId} (null: the source's
-   * latest published version) into a new database at {@code target}.
+   * latest published version) into a new database at {@code target}; damaged objects it reads are
+   * told to {@code corruption} before they are thrown.
    */
-  public static Created create(ObjectStore store, String source, String target, UUID checkpointId) {
+  public static Created create(
+      ObjectStore store,
+      String source,
+      String target,
+      UUID checkpointId,
+      CorruptionReporter corruption) {
     requireNonNull(store, "store is null");
-    ManifestStore sources = new ManifestStore(store, requireNonNull(source, "source is null"));
-    ManifestStore targets = new ManifestStore(store, requireNonNull(target, "target is null"));
+    requireNonNull(corruption, "corruption is null");
+    ManifestStore sources =
+        new ManifestStore(store, requireNonNull(source, "source is null"), corruption);
+    ManifestStore targets =
+        new ManifestStore(store, requireNonNull(target, "target is null"), corruption);
     if (source.equals(target)) {
       throw new IllegalArgumentException("a clone needs a path of its own, not '" + source + "'");
     }

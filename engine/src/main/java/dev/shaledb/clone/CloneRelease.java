@@ -5,6 +5,7 @@ import dev.shaledb.manifest.Manifest;
 import dev.shaledb.manifest.ManifestState;
 import dev.shaledb.manifest.ManifestStore;
 import dev.shaledb.objectstore.ObjectStore;
+import dev.shaledb.support.CorruptionReporter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -35,7 +36,11 @@ public final class CloneRelease {
    * clock, including {@code latest}'s) borrows a table. Returns how many pins were released.
    */
   public static int releaseIfUnused(
-      ObjectStore store, ManifestStore manifests, Manifest latest, List<ManifestState> live) {
+      ObjectStore store,
+      ManifestStore manifests,
+      Manifest latest,
+      List<ManifestState> live,
+      CorruptionReporter corruption) {
     List<ClonePin> pins = latest.state().clonePins();
     if (pins.isEmpty()) {
       return 0;
@@ -46,7 +51,7 @@ public final class CloneRelease {
       }
     }
     for (ClonePin pin : pins) {
-      removeCheckpoint(new ManifestStore(store, pin.sourcePath()), pin.checkpointId());
+      removeCheckpoint(new ManifestStore(store, pin.sourcePath(), corruption), pin.checkpointId());
       LOG.info(
           "clone '{}' shares no table of '{}' any more: removed its checkpoint {} there",
           manifests.dbPath(),

@@ -9,6 +9,7 @@ import dev.shaledb.manifest.FenceableManifest;
 import dev.shaledb.manifest.Manifest;
 import dev.shaledb.manifest.ManifestState;
 import dev.shaledb.objectstore.ObjectStore;
+import dev.shaledb.support.CorruptionReporter;
 import dev.shaledb.support.StoreClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -89,7 +90,8 @@ public final class Checkpoints {
   public CloneCreation.Created cloneTo(String target) {
     Checkpoint source = create("clone source (temporary)", Duration.ofHours(1));
     try {
-      return CloneCreation.create(store, path, target, source.id());
+      return CloneCreation.create(
+          store, path, target, source.id(), new CorruptionReporter(listener));
     } finally {
       delete(source.id());
     }

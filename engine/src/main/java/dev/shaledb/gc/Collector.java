@@ -58,6 +58,7 @@ public final class Collector {
   private final WalReader walReader;
   private final CheckpointPruner pruner;
   private final DbListener listener;
+  private final CorruptionReporter corruption;
 
   /** A collector; {@code pruner} is null unless this process is the writer. */
   Collector(
@@ -69,7 +70,7 @@ public final class Collector {
     this.store = new MeteredObjectStore(store);
     this.path = path;
     this.minAge = options.minAge();
-    CorruptionReporter corruption = new CorruptionReporter(listener);
+    this.corruption = new CorruptionReporter(listener);
     this.manifests = new ManifestStore(this.store, path, corruption);
     this.sweep = new ManifestSweep(this.store, path, manifests, minAge);
     this.walReader = new WalReader(this.store, path, corruption);
@@ -104,7 +105,7 @@ public final class Collector {
         anchor = Math.min(anchor, v.state().flushedWalId());
       }
     }
-    CloneRelease.releaseIfUnused(store, manifests, latest, liveStates);
+    CloneRelease.releaseIfUnused(store, manifests, latest, liveStates, corruption);
     List<ObjectMeta> tables =
         new TableCondemnation(manifests, path, minAge)
             .deletable(latest, referenced, Futures.join(store.list(TableKeys.prefix(path))), now);
