@@ -173,6 +173,7 @@ final class CloneChaos {
     }
     for (ClonePin pin : latest(shared, PATH).clonePins()) {
       pinIds.add(pin.checkpointId());
+      sameAsPinned(shared, pin, tally);
     }
     boolean stalls = !run.plan().equals(FaultPlan.none());
     target =
@@ -262,6 +263,62 @@ final class CloneChaos {
         }
       }
     }
+  }
+
+  /**
+   * The new clone must read exactly as the source's version it shares, read through the pin: the
+   * same tables. Tells a clone's read path apart from what the source's version holds.
+   */
+  private void sameAsPinned(ObjectStore shared, ClonePin pin, Tally tally) {
+    java.util.Map<String, String> clone = scan(shared, PATH, null);
+    java.util.Map<String, String> source = scan(shared, SeedRun.PATH, pin.checkpointId());
+    if (!clone.equals(source)) {
+      String differs = null;
+      for (String k : new java.util.TreeSet<>(java.util.Set.copyOf(clone.keySet()))) {
+        if (!java.util.Objects.equals(clone.get(k), source.get(k))) {
+          differs = k;
+          break;
+        }
+      }
+      for (String k : source.keySet()) {
+        if (differs == null && !clone.containsKey(k)) {
+          differs = k;
+        }
+      }
+      tally.inc(Stat.CLONE_VALUES_WRONG);
+      tally.finding(
+          "the new clone reads unlike the source's version "
+              + pin.manifestId()
+              + " it shares, first at "
+              + differs
+              + ": clone "
+              + clone.get(differs)
+              + ", source "
+              + source.get(differs));
+    } else {
+      story.append("reads as source version ").append(pin.manifestId()).append("; ");
+    }
+  }
+
+  private static java.util.Map<String, String> scan(ObjectStore store, String path, UUID cp) {
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    dev.shaledb.DbReaderOptions.Builder options =
+        dev.shaledb.DbReaderOptions.builder()
+            .pollInterval(Duration.ZERO)
+            .mergeOperator(ChaosMerge.OPERATOR);
+    if (cp != null) {
+      options.checkpoint(cp);
+    }
+    try (dev.shaledb.DbReader reader = dev.shaledb.DbReader.open(store, path, options.build());
+        dev.shaledb.DbIterator it = reader.scan(null, null)) {
+      while (it.hasNext()) {
+        dev.shaledb.KeyValue kv = it.next();
+        out.put(
+            new String(kv.key(), java.nio.charset.StandardCharsets.UTF_8),
+            java.util.HexFormat.of().formatHex(kv.value()));
+      }
+    }
+    return out;
   }
 
   private static ManifestState latest(ObjectStore shared, String path) {
