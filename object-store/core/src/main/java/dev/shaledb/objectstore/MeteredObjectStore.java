@@ -77,6 +77,12 @@ public final class MeteredObjectStore implements ObjectStore {
   }
 
   @Override
+  public CompletableFuture<List<String>> listSome(String prefix, int maxEntries) {
+    ObjectKeys.requirePositiveMax(maxEntries);
+    return metered(RequestType.LIST, () -> delegate.listSome(prefix, maxEntries));
+  }
+
+  @Override
   public CompletableFuture<Void> delete(String key) {
     return metered(RequestType.DELETE, () -> delegate.delete(key));
   }
@@ -133,5 +139,11 @@ public final class MeteredObjectStore implements ObjectStore {
             meter.failures.increment();
           }
         });
+  }
+
+  /** The store it meters: messages name the user's store. */
+  @Override
+  public String toString() {
+    return delegate.toString();
   }
 }
