@@ -63,6 +63,8 @@ public final class Db implements AutoCloseable {
    *
    * @throws dev.shaledb.error.FencedException if another writer opened the database meanwhile
    * @throws dev.shaledb.error.UnsupportedFormatException if the path holds another format version
+   * @throws dev.shaledb.error.ForeignObjectsException if the path has no database yet but holds
+   *     other objects or files, unless {@link DbOptions#allowForeignObjects()}; nothing is created
    */
   public static Db open(ObjectStore store, String path, DbOptions options) {
     requireNonNull(store, "store is null");

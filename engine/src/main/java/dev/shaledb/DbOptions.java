@@ -61,6 +61,10 @@ import java.util.concurrent.ScheduledExecutorService;
  *     to it; setting both to different operators is refused
  * @param defaultTtl how long a put or merge without its own time to live lives (default null:
  *     forever); see {@link WriteBatch#put(byte[], byte[], Duration)} for the clocks involved
+ * @param allowForeignObjects whether {@link Db#open} may create a database under a path that
+ *     already holds other objects or files (default false: such an open fails with {@link
+ *     dev.shaledb.error.ForeignObjectsException} and creates nothing); see docs/engine.md, "Where a
+ *     database may be created"
  */
 public record DbOptions(
     long memtableBytes,
@@ -80,7 +84,8 @@ public record DbOptions(
     DbListener listener,
     long conflictHistoryBytes,
     MergeOperator mergeOperator,
-    Duration defaultTtl) {
+    Duration defaultTtl,
+    boolean allowForeignObjects) {
 
   public DbOptions {
     if (memtableBytes < 1024) {
@@ -171,6 +176,7 @@ public record DbOptions(
     b.conflictHistoryBytes = conflictHistoryBytes;
     b.mergeOperator = mergeOperator;
     b.defaultTtl = defaultTtl;
+    b.allowForeignObjects = allowForeignObjects;
     return b;
   }
 
@@ -194,8 +200,19 @@ public record DbOptions(
     private long conflictHistoryBytes = 64L << 20;
     private MergeOperator mergeOperator;
     private Duration defaultTtl;
+    private boolean allowForeignObjects;
 
     private Builder() {}
+
+    /**
+     * Lets {@link Db#open} create the database under a path that already holds objects or files
+     * that are not a database's, beside them (default false: refused with {@link
+     * dev.shaledb.error.ForeignObjectsException}).
+     */
+    public Builder allowForeignObjects(boolean value) {
+      this.allowForeignObjects = value;
+      return this;
+    }
 
     public Builder mergeOperator(MergeOperator value) {
       this.mergeOperator = value;
@@ -304,7 +321,8 @@ public record DbOptions(
           listener,
           conflictHistoryBytes,
           mergeOperator,
-          defaultTtl);
+          defaultTtl,
+          allowForeignObjects);
     }
   }
 }
