@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.shaledb.cache.DiskCache;
 import dev.shaledb.sst.SstOptions;
+import dev.shaledb.support.Units;
 import dev.shaledb.wal.WalWriterOptions;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -136,6 +137,49 @@ public record DbOptions(
               + ", "
               + compaction.clock());
     }
+  }
+
+  /**
+   * One readable line with units: the sizes and intervals, and of the rest only what was set (a
+   * merge operator, a default time to live, a listener, own threads, foreign objects allowed).
+   */
+  @Override
+  public String toString() {
+    return new Units.Line("DbOptions")
+        .add(
+            "memtable "
+                + Units.bytes(memtableBytes)
+                + ", unflushed at most "
+                + Units.bytes(maxUnflushedBytes)
+                + ", write stall timeout "
+                + Units.duration(writeStallTimeout))
+        .add(
+            "block cache "
+                + (blockCacheBytes == 0 ? "off" : Units.bytes(blockCacheBytes))
+                + ", disk cache "
+                + (diskCacheDirectory == null
+                    ? "off"
+                    : Units.bytes(diskCacheBytes) + " in " + diskCacheDirectory))
+        .add(
+            "compaction "
+                + (compaction.enabled() ? "here" : "elsewhere")
+                + ", gc "
+                + (gc.interval().isZero() ? "on demand" : "every " + Units.duration(gc.interval()))
+                + " keeping "
+                + Units.duration(gc.minAge()))
+        .addIf(!flushOnClose, "no flush on close")
+        .addIf(
+            conflictHistoryBytes != 64L << 20,
+            "conflict history " + Units.bytes(conflictHistoryBytes))
+        .addIf(mergeOperator != null, "merge operator " + mergeOperator)
+        .addIf(
+            defaultTtl != null,
+            "default ttl " + (defaultTtl == null ? "" : Units.duration(defaultTtl)))
+        .addIf(listener != DbListener.NONE, "listener " + listener)
+        .addIf(scheduler != null || background != null, "own threads")
+        .addIf(!clock.equals(Clock.systemUTC()), "clock " + clock)
+        .addIf(allowForeignObjects, "foreign objects allowed")
+        .toString();
   }
 
   /** The documented defaults. */

@@ -1,0 +1,37 @@
+package dev.shaledb.support;
+
+import dev.shaledb.objectstore.ObjectStoreMetrics;
+import dev.shaledb.objectstore.RequestType;
+import java.util.Locale;
+import java.util.StringJoiner;
+
+/** Object-store counters in one line, for the statistics' {@code toString}. */
+public final class StoreLine {
+  private StoreLine() {}
+
+  /**
+   * "12 requests (3 PUT, 8 GET, 1 HEAD), 2 not found, 0 failed, 1 KiB up, 4 KiB down": only the
+   * request types that were used, and lost conditions only if there were some.
+   */
+  public static String of(ObjectStoreMetrics m) {
+    StringJoiner types = new StringJoiner(", ", " (", ")").setEmptyValue("");
+    for (RequestType type : RequestType.values()) {
+      long n = m.requests(type);
+      if (n > 0) {
+        types.add(n + " " + type.name().toUpperCase(Locale.ROOT));
+      }
+    }
+    return Units.count(m.totalRequests(), "request")
+        + types
+        + ", "
+        + m.totalNotFound()
+        + " not found, "
+        + (m.totalConditionFailed() > 0 ? m.totalConditionFailed() + " condition failed, " : "")
+        + m.totalFailures()
+        + " failed, "
+        + Units.bytes(m.bytesUploaded())
+        + " up, "
+        + Units.bytes(m.bytesDownloaded())
+        + " down";
+  }
+}
