@@ -1,7 +1,7 @@
 package dev.shaledb;
 
 import dev.shaledb.objectstore.ObjectStoreMetrics;
-import dev.shaledb.support.StoreLine;
+import dev.shaledb.support.StatsLines;
 import dev.shaledb.support.Units;
 import java.time.Instant;
 
@@ -83,23 +83,12 @@ public record DbReaderStats(
                 + " applied"
                 + (lastRefreshAt == null ? "" : ", last at " + lastRefreshAt))
         .add("reads: " + Units.count(gets, "get") + ", " + Units.count(scans, "scan"))
-        .add(
-            "block cache: "
-                + Units.count(cacheHits, "hit")
-                + ", "
-                + Units.count(cacheMisses, "miss")
-                + ", "
-                + Units.bytes(cacheBytes))
+        .add(StatsLines.cache("block cache", cacheHits, cacheMisses, cacheBytes, 0))
         .addIf(
             diskCacheHits + diskCacheMisses + diskCacheBytes > 0,
-            "disk cache: "
-                + Units.count(diskCacheHits, "hit")
-                + ", "
-                + Units.count(diskCacheMisses, "miss")
-                + ", "
-                + Units.bytes(diskCacheBytes)
-                + (diskCacheDamaged > 0 ? ", " + diskCacheDamaged + " damaged" : ""))
-        .add("store: " + StoreLine.of(objectStore))
+            StatsLines.cache(
+                "disk cache", diskCacheHits, diskCacheMisses, diskCacheBytes, diskCacheDamaged))
+        .add("store: " + StatsLines.store(objectStore))
         .toString();
   }
 }

@@ -1,7 +1,7 @@
 package dev.shaledb;
 
 import dev.shaledb.objectstore.ObjectStoreMetrics;
-import dev.shaledb.support.StoreLine;
+import dev.shaledb.support.StatsLines;
 import dev.shaledb.support.Units;
 
 /**
@@ -149,23 +149,12 @@ public record DbStats(
                 + Units.micros(durableAckP99Micros)
                 + ", p99.9 "
                 + Units.micros(durableAckP999Micros))
-        .add(
-            "block cache: "
-                + Units.count(cacheHits, "hit")
-                + ", "
-                + Units.count(cacheMisses, "miss")
-                + ", "
-                + Units.bytes(cacheBytes))
+        .add(StatsLines.cache("block cache", cacheHits, cacheMisses, cacheBytes, 0))
         .addIf(
             diskCacheHits + diskCacheMisses + diskCacheBytes > 0,
-            "disk cache: "
-                + Units.count(diskCacheHits, "hit")
-                + ", "
-                + Units.count(diskCacheMisses, "miss")
-                + ", "
-                + Units.bytes(diskCacheBytes)
-                + (diskCacheDamaged > 0 ? ", " + diskCacheDamaged + " damaged" : ""))
-        .add("store: " + StoreLine.of(objectStore))
+            StatsLines.cache(
+                "disk cache", diskCacheHits, diskCacheMisses, diskCacheBytes, diskCacheDamaged))
+        .add("store: " + StatsLines.store(objectStore))
         .addIf(
             backgroundFailures > 0,
             "background: "

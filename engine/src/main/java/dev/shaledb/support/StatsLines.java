@@ -5,15 +5,15 @@ import dev.shaledb.objectstore.RequestType;
 import java.util.Locale;
 import java.util.StringJoiner;
 
-/** Object-store counters in one line, for the statistics' {@code toString}. */
-public final class StoreLine {
-  private StoreLine() {}
+/** Parts of the statistics' one-line {@code toString}. */
+public final class StatsLines {
+  private StatsLines() {}
 
   /**
    * "12 requests (3 PUT, 8 GET, 1 HEAD), 2 not found, 0 failed, 1 KiB up, 4 KiB down": only the
    * request types that were used, and lost conditions only if there were some.
    */
-  public static String of(ObjectStoreMetrics m) {
+  public static String store(ObjectStoreMetrics m) {
     StringJoiner types = new StringJoiner(", ", " (", ")").setEmptyValue("");
     for (RequestType type : RequestType.values()) {
       long n = m.requests(type);
@@ -33,5 +33,17 @@ public final class StoreLine {
         + " up, "
         + Units.bytes(m.bytesDownloaded())
         + " down";
+  }
+
+  /** "block cache: 7 hits, 2 misses, 64 KiB", with ", 1 damaged" if any were. */
+  public static String cache(String name, long hits, long misses, long bytes, long damaged) {
+    return name
+        + ": "
+        + Units.count(hits, "hit")
+        + ", "
+        + Units.count(misses, "miss")
+        + ", "
+        + Units.bytes(bytes)
+        + (damaged > 0 ? ", " + damaged + " damaged" : "");
   }
 }
