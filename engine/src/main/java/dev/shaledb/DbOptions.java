@@ -66,6 +66,11 @@ import java.util.concurrent.ScheduledExecutorService;
  *     already holds other objects or files (default false: such an open fails with {@link
  *     dev.shaledb.error.ForeignObjectsException} and creates nothing); see docs/engine.md, "Where a
  *     database may be created"
+ * @param allowInProcessTakeover for tests that simulate several processes in one JVM: this open may
+ *     take the database over from an instance this process has open on the same store (fencing it,
+ *     as another process's open would), and this instance does not keep others from doing the same,
+ *     so it may also be abandoned without {@link Db#close()} like a crashed process (default false:
+ *     a second open fails with {@link dev.shaledb.error.DbAlreadyOpenException})
  */
 public record DbOptions(
     long memtableBytes,
@@ -86,7 +91,8 @@ public record DbOptions(
     long conflictHistoryBytes,
     MergeOperator mergeOperator,
     Duration defaultTtl,
-    boolean allowForeignObjects) {
+    boolean allowForeignObjects,
+    boolean allowInProcessTakeover) {
 
   public DbOptions {
     if (memtableBytes < 1024) {
@@ -179,6 +185,7 @@ public record DbOptions(
         .addIf(scheduler != null || background != null, "own threads")
         .addIf(!clock.equals(Clock.systemUTC()), "clock " + clock)
         .addIf(allowForeignObjects, "foreign objects allowed")
+        .addIf(allowInProcessTakeover, "in-process takeover allowed")
         .toString();
   }
 
@@ -221,6 +228,7 @@ public record DbOptions(
     b.mergeOperator = mergeOperator;
     b.defaultTtl = defaultTtl;
     b.allowForeignObjects = allowForeignObjects;
+    b.allowInProcessTakeover = allowInProcessTakeover;
     return b;
   }
 
@@ -245,6 +253,7 @@ public record DbOptions(
     private MergeOperator mergeOperator;
     private Duration defaultTtl;
     private boolean allowForeignObjects;
+    private boolean allowInProcessTakeover;
 
     private Builder() {}
 
@@ -346,6 +355,16 @@ public record DbOptions(
       return this;
     }
 
+    /**
+     * For tests that simulate several processes in one JVM: lets this open take the database over
+     * from an open instance on the same store, and lets this instance be abandoned like a crashed
+     * process (default false; see {@link DbOptions#allowInProcessTakeover()}).
+     */
+    public Builder allowInProcessTakeover(boolean value) {
+      this.allowInProcessTakeover = value;
+      return this;
+    }
+
     public DbOptions build() {
       return new DbOptions(
           memtableBytes,
@@ -366,7 +385,8 @@ public record DbOptions(
           conflictHistoryBytes,
           mergeOperator,
           defaultTtl,
-          allowForeignObjects);
+          allowForeignObjects,
+          allowInProcessTakeover);
     }
   }
 }

@@ -58,7 +58,7 @@ public final class DbPaths {
     List<String> quoted = foreign.subList(0, Math.min(QUOTED, foreign.size()));
     throw new ForeignObjectsException(
         "will not create a database at "
-            + (path.isEmpty() ? "the store root" : "path '" + path + "'")
+            + describe(path)
             + " of store "
             + store
             + ": it already holds objects or files that are not a database's, such as "
@@ -68,6 +68,11 @@ public final class DbPaths {
             + " them, set DbOptions.builder().allowForeignObjects(true)",
         path,
         quoted);
+  }
+
+  /** "path 'a/b'", or "the store root" for "". */
+  public static String describe(String path) {
+    return path.isEmpty() ? "the store root" : "path '" + path + "'";
   }
 
   /**
