@@ -173,16 +173,9 @@ final class LocalPaths {
 
   /** Every key under {@code prefix} after {@code startAfter}, in {@link ObjectKeys#ORDER}. */
   List<ObjectMeta> list(String prefix, String startAfter) throws IOException {
-    int slash = prefix.lastIndexOf('/');
-    String dirKey = slash < 0 ? "" : prefix.substring(0, slash);
-    Path dir = root;
-    if (!dirKey.isEmpty()) {
-      for (String segment : dirKey.split("/")) {
-        dir = dir.resolve(escape(segment));
-      }
-    }
+    String dirKey = dirKeyOf(prefix);
     List<String> keys = new ArrayList<>();
-    collect(dir, dirKey, prefix, keys);
+    collect(directory(dirKey), dirKey, prefix, keys);
     keys.sort(ObjectKeys.ORDER);
     List<ObjectMeta> out = new ArrayList<>(keys.size());
     for (String key : keys) {
@@ -204,18 +197,28 @@ final class LocalPaths {
    * a trailing '/'. Stops walking once it has {@code max}; see {@link ObjectStore#listSome}.
    */
   List<String> listSome(String prefix, int max) throws IOException {
+    String dirKey = dirKeyOf(prefix);
+    List<String> names = new ArrayList<>();
+    collectSome(directory(dirKey), dirKey, prefix, max, names);
+    names.sort(ObjectKeys.ORDER);
+    return names;
+  }
+
+  /** The deepest folder key a listing of {@code prefix} starts in ("" for the root). */
+  private static String dirKeyOf(String prefix) {
     int slash = prefix.lastIndexOf('/');
-    String dirKey = slash < 0 ? "" : prefix.substring(0, slash);
+    return slash < 0 ? "" : prefix.substring(0, slash);
+  }
+
+  /** The directory of folder key {@code dirKey}. */
+  private Path directory(String dirKey) {
     Path dir = root;
     if (!dirKey.isEmpty()) {
       for (String segment : dirKey.split("/")) {
         dir = dir.resolve(escape(segment));
       }
     }
-    List<String> names = new ArrayList<>();
-    collectSome(dir, dirKey, prefix, max, names);
-    names.sort(ObjectKeys.ORDER);
-    return names;
+    return dir;
   }
 
   private void collectSome(Path dir, String dirKey, String prefix, int max, List<String> names)
