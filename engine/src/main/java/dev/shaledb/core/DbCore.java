@@ -136,8 +136,6 @@ public final class DbCore {
   }
 
   public static DbCore open(ObjectStore userStore, String path, DbOptions options) {
-    // Before anything is written: a store that would not fence is refused with the database as
-    // it was. On the user's store, so a second open in this process costs no request.
     CorruptionReporter corruption = new CorruptionReporter(options.listener());
     MeteredObjectStore store = new MeteredObjectStore(userStore);
     // Creating a database beside someone else's files is refused before anything is written; an
@@ -147,6 +145,8 @@ public final class DbCore {
     if (manifests.readLatest().isEmpty() && !options.allowForeignObjects()) {
       DbPaths.requireNoForeignObjects(store, path);
     }
+    // Before anything is written: a store that would not fence is refused with the database as
+    // it was. On the user's store, so a second open in this process costs no request.
     StoreChecks.verify(userStore, path, corruption);
     DbThreads threads = DbThreads.start(options);
     DiskCache diskCache = null;
