@@ -12,6 +12,7 @@ import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.sst.SstOptions;
 import dev.shaledb.support.BackgroundHealth;
 import dev.shaledb.support.CorruptionReporter;
+import dev.shaledb.support.DbPaths;
 import dev.shaledb.support.StoreChecks;
 import dev.shaledb.support.Threads;
 import dev.shaledb.table.TableIds;
@@ -91,7 +92,8 @@ public final class Compactor implements AutoCloseable {
    * Opens a compactor for the database under {@code path}, writing tables with {@code
    * tableOptions}. The database must exist.
    *
-   * @throws IllegalArgumentException if no database exists at {@code path}
+   * @throws dev.shaledb.error.DbNotFoundException if no database exists at {@code path}; nothing is
+   *     created
    */
   public static Compactor open(
       ObjectStore store, String path, CompactionOptions options, SstOptions tableOptions) {
@@ -118,9 +120,7 @@ public final class Compactor implements AutoCloseable {
     ManifestKeys.validateDbPath(path);
     CorruptionReporter corruption = new CorruptionReporter(listener);
     ManifestStore manifests = new ManifestStore(store, path, corruption);
-    if (manifests.readLatest().isEmpty()) {
-      throw new IllegalArgumentException("no database at path '" + path + "'");
-    }
+    DbPaths.requireDatabase(manifests);
     StoreChecks.verify(store, path, corruption);
     return new Compactor(
         FenceableManifest.openCompactor(manifests),

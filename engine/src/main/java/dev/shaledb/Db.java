@@ -3,6 +3,7 @@ package dev.shaledb;
 import static java.util.Objects.requireNonNull;
 
 import dev.shaledb.core.DbCore;
+import dev.shaledb.core.OpenWriters;
 import dev.shaledb.gc.Checkpoints;
 import dev.shaledb.manifest.Checkpoint;
 import dev.shaledb.manifest.ManifestKeys;
@@ -42,9 +43,11 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Db implements AutoCloseable {
   private final DbCore engine;
+  private final OpenWriters.Registration registration;
 
-  private Db(DbCore engine) {
+  private Db(DbCore engine, OpenWriters.Registration registration) {
     this.engine = engine;
+    this.registration = registration;
   }
 
   /** Opens (or creates) the database at the root of {@code store} with default options. */
@@ -63,13 +66,25 @@ public final class Db implements AutoCloseable {
    *
    * @throws dev.shaledb.error.FencedException if another writer opened the database meanwhile
    * @throws dev.shaledb.error.UnsupportedFormatException if the path holds another format version
+   * @throws dev.shaledb.error.ForeignObjectsException if the path has no database yet but holds
+   *     other objects or files, unless {@link DbOptions#allowForeignObjects()}; nothing is created
+   * @throws dev.shaledb.error.DbAlreadyOpenException if this process has the database open already
+   *     on the same store instance (and neither open allows an in-process takeover); nothing is
+   *     opened, and the open instance is unaffected
    */
   public static Db open(ObjectStore store, String path, DbOptions options) {
     requireNonNull(store, "store is null");
     requireNonNull(path, "path is null");
     requireNonNull(options, "options is null");
     ManifestKeys.validateDbPath(path);
-    return new Db(DbCore.open(store, path, options));
+    OpenWriters.Registration registration =
+        options.allowInProcessTakeover() ? OpenWriters.NONE : OpenWriters.register(store, path);
+    try {
+      return new Db(DbCore.open(store, path, options), registration);
+    } catch (RuntimeException | Error e) {
+      registration.release();
+      throw e;
+    }
   }
 
   /** Stores {@code value} under {@code key}; returns when durable. */
@@ -406,6 +421,10 @@ public final class Db implements AutoCloseable {
    */
   @Override
   public void close() {
-    engine.close();
+    try {
+      engine.close();
+    } finally {
+      registration.release(); // from now on this process may open the database again
+    }
   }
 }

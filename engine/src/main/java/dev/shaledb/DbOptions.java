@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.shaledb.cache.DiskCache;
 import dev.shaledb.sst.SstOptions;
+import dev.shaledb.support.Units;
 import dev.shaledb.wal.WalWriterOptions;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -61,6 +62,15 @@ import java.util.concurrent.ScheduledExecutorService;
  *     to it; setting both to different operators is refused
  * @param defaultTtl how long a put or merge without its own time to live lives (default null:
  *     forever); see {@link WriteBatch#put(byte[], byte[], Duration)} for the clocks involved
+ * @param allowForeignObjects whether {@link Db#open} may create a database under a path that
+ *     already holds other objects or files (default false: such an open fails with {@link
+ *     dev.shaledb.error.ForeignObjectsException} and creates nothing); see docs/engine.md, "Where a
+ *     database may be created"
+ * @param allowInProcessTakeover for tests that simulate several processes in one JVM: this open may
+ *     take the database over from an instance this process has open on the same store (fencing it,
+ *     as another process's open would), and this instance does not keep others from doing the same,
+ *     so it may also be abandoned without {@link Db#close()} like a crashed process (default false:
+ *     a second open fails with {@link dev.shaledb.error.DbAlreadyOpenException})
  */
 public record DbOptions(
     long memtableBytes,
@@ -80,7 +90,9 @@ public record DbOptions(
     DbListener listener,
     long conflictHistoryBytes,
     MergeOperator mergeOperator,
-    Duration defaultTtl) {
+    Duration defaultTtl,
+    boolean allowForeignObjects,
+    boolean allowInProcessTakeover) {
 
   public DbOptions {
     if (memtableBytes < 1024) {
@@ -133,6 +145,50 @@ public record DbOptions(
     }
   }
 
+  /**
+   * One readable line with units: the sizes and intervals, and of the rest only what was set (a
+   * merge operator, a default time to live, a listener, own threads, foreign objects allowed).
+   */
+  @Override
+  public String toString() {
+    return new Units.Line("DbOptions")
+        .add(
+            "memtable "
+                + Units.bytes(memtableBytes)
+                + ", unflushed at most "
+                + Units.bytes(maxUnflushedBytes)
+                + ", write stall timeout "
+                + Units.duration(writeStallTimeout))
+        .add(
+            "block cache "
+                + (blockCacheBytes == 0 ? "off" : Units.bytes(blockCacheBytes))
+                + ", disk cache "
+                + (diskCacheDirectory == null
+                    ? "off"
+                    : Units.bytes(diskCacheBytes) + " in " + diskCacheDirectory))
+        .add(
+            "compaction "
+                + (compaction.enabled() ? "here" : "elsewhere")
+                + ", gc "
+                + (gc.interval().isZero() ? "on demand" : "every " + Units.duration(gc.interval()))
+                + " keeping "
+                + Units.duration(gc.minAge()))
+        .addIf(!flushOnClose, "no flush on close")
+        .addIf(
+            conflictHistoryBytes != 64L << 20,
+            "conflict history " + Units.bytes(conflictHistoryBytes))
+        .addIf(mergeOperator != null, "merge operator " + mergeOperator)
+        .addIf(
+            defaultTtl != null,
+            "default ttl " + (defaultTtl == null ? "" : Units.duration(defaultTtl)))
+        .addIf(listener != DbListener.NONE, "listener " + listener)
+        .addIf(scheduler != null || background != null, "own threads")
+        .addIf(!clock.equals(Clock.systemUTC()), "clock " + clock)
+        .addIf(allowForeignObjects, "foreign objects allowed")
+        .addIf(allowInProcessTakeover, "in-process takeover allowed")
+        .toString();
+  }
+
   /** The documented defaults. */
   public static DbOptions defaults() {
     return builder().build();
@@ -171,6 +227,8 @@ public record DbOptions(
     b.conflictHistoryBytes = conflictHistoryBytes;
     b.mergeOperator = mergeOperator;
     b.defaultTtl = defaultTtl;
+    b.allowForeignObjects = allowForeignObjects;
+    b.allowInProcessTakeover = allowInProcessTakeover;
     return b;
   }
 
@@ -194,8 +252,20 @@ public record DbOptions(
     private long conflictHistoryBytes = 64L << 20;
     private MergeOperator mergeOperator;
     private Duration defaultTtl;
+    private boolean allowForeignObjects;
+    private boolean allowInProcessTakeover;
 
     private Builder() {}
+
+    /**
+     * Lets {@link Db#open} create the database under a path that already holds objects or files
+     * that are not a database's, beside them (default false: refused with {@link
+     * dev.shaledb.error.ForeignObjectsException}).
+     */
+    public Builder allowForeignObjects(boolean value) {
+      this.allowForeignObjects = value;
+      return this;
+    }
 
     public Builder mergeOperator(MergeOperator value) {
       this.mergeOperator = value;
@@ -285,6 +355,16 @@ public record DbOptions(
       return this;
     }
 
+    /**
+     * For tests that simulate several processes in one JVM: lets this open take the database over
+     * from an open instance on the same store, and lets this instance be abandoned like a crashed
+     * process (default false; see {@link DbOptions#allowInProcessTakeover()}).
+     */
+    public Builder allowInProcessTakeover(boolean value) {
+      this.allowInProcessTakeover = value;
+      return this;
+    }
+
     public DbOptions build() {
       return new DbOptions(
           memtableBytes,
@@ -304,7 +384,9 @@ public record DbOptions(
           listener,
           conflictHistoryBytes,
           mergeOperator,
-          defaultTtl);
+          defaultTtl,
+          allowForeignObjects,
+          allowInProcessTakeover);
     }
   }
 }

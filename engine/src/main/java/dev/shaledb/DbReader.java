@@ -18,6 +18,7 @@ import dev.shaledb.read.ScanIterator;
 import dev.shaledb.reader.ReaderCatchUp;
 import dev.shaledb.reader.ReaderView;
 import dev.shaledb.support.CorruptionReporter;
+import dev.shaledb.support.DbPaths;
 import dev.shaledb.support.Keys;
 import dev.shaledb.support.StoreClock;
 import dev.shaledb.table.CaffeineBlockCache;
@@ -128,13 +129,7 @@ public final class DbReader implements AutoCloseable {
     MeteredObjectStore metered = new MeteredObjectStore(store);
     CorruptionReporter corruption = new CorruptionReporter(options.listener());
     ManifestStore manifests = new ManifestStore(metered, path, corruption);
-    Manifest latest =
-        manifests
-            .readLatest()
-            .orElseThrow(
-                () ->
-                    new DbNotFoundException(
-                        "no database at path '" + path + "': it has no manifest"));
+    Manifest latest = DbPaths.requireDatabase(manifests);
     if (options.checkpoint() != null) {
       Manifest at = checkpointManifest(metered, path, manifests, latest, options);
       ReaderView view = ReaderView.of(at, new Memtable(), Long.MAX_VALUE);

@@ -1,6 +1,8 @@
 package dev.shaledb;
 
 import dev.shaledb.objectstore.ObjectStoreMetrics;
+import dev.shaledb.support.StatsLines;
+import dev.shaledb.support.Units;
 import java.time.Instant;
 
 /**
@@ -56,4 +58,37 @@ public record DbReaderStats(
     long diskCacheHits,
     long diskCacheMisses,
     long diskCacheBytes,
-    long diskCacheDamaged) {}
+    long diskCacheDamaged) {
+
+  /** One readable line with units, leaving out what does not apply (no disk cache, no polls). */
+  @Override
+  public String toString() {
+    return new Units.Line("DbReaderStats")
+        .add("manifest " + manifestId + ", sequence " + sequence)
+        .addIf(nextWalId > 0, "next WAL " + nextWalId)
+        .add(
+            "memtable: "
+                + Units.bytes(memtableBytes)
+                + ", "
+                + Units.count(memtableEntries, "version"))
+        .add(l0Tables + " tables in L0, " + Units.count(sortedRuns, "sorted run"))
+        .add(
+            "refreshes: "
+                + refreshes
+                + (refreshFailures > 0 ? ", " + refreshFailures + " failed" : "")
+                + ", "
+                + Units.count(manifestSwitches, "manifest switch")
+                + ", "
+                + Units.count(walObjectsApplied, "WAL object")
+                + " applied"
+                + (lastRefreshAt == null ? "" : ", last at " + lastRefreshAt))
+        .add("reads: " + Units.count(gets, "get") + ", " + Units.count(scans, "scan"))
+        .add(StatsLines.cache("block cache", cacheHits, cacheMisses, cacheBytes, 0))
+        .addIf(
+            diskCacheHits + diskCacheMisses + diskCacheBytes > 0,
+            StatsLines.cache(
+                "disk cache", diskCacheHits, diskCacheMisses, diskCacheBytes, diskCacheDamaged))
+        .add("store: " + StatsLines.store(objectStore))
+        .toString();
+  }
+}

@@ -1,6 +1,8 @@
 package dev.shaledb;
 
 import dev.shaledb.objectstore.ObjectStoreMetrics;
+import dev.shaledb.support.StatsLines;
+import dev.shaledb.support.Units;
 
 /**
  * Counters of a {@link Db} since it was opened, taken at one moment by {@link Db#stats()}.
@@ -16,7 +18,8 @@ import dev.shaledb.objectstore.ObjectStoreMetrics;
  * @param memtableBytes bytes in the active memtable
  * @param immutableMemtables frozen memtables waiting to be flushed
  * @param unflushedBytes bytes in all memtables (what the memory budget bounds)
- * @param flushes memtables flushed to tables
+ * @param memtableFlushes memtables flushed to tables (not calls of {@link Db#flush()}, which makes
+ *     accepted writes durable and flushes no memtable)
  * @param l0Tables tables in level 0
  * @param sortedRuns sorted runs below level 0
  * @param tableBytes bytes of all tables the current manifest lists (the database's stored size)
@@ -59,7 +62,7 @@ public record DbStats(
     long memtableBytes,
     int immutableMemtables,
     long unflushedBytes,
-    long flushes,
+    long memtableFlushes,
     int l0Tables,
     int sortedRuns,
     long tableBytes,
@@ -83,4 +86,96 @@ public record DbStats(
     long diskCacheBytes,
     long diskCacheDamaged,
     long merges,
-    long rangeDeletes) {}
+    long rangeDeletes) {
+
+  /**
+   * Memtables flushed to tables.
+   *
+   * @deprecated the name read like calls of {@link Db#flush()}; use {@link #memtableFlushes()}
+   */
+  @Deprecated(since = "0.1.0", forRemoval = true)
+  public long flushes() {
+    return memtableFlushes;
+  }
+
+  /**
+   * One readable line with units, leaving out what did not happen (no merges, no disk cache, no
+   * compactions, no background failures).
+   */
+  @Override
+  public String toString() {
+    return new Units.Line("DbStats")
+        .add(
+            "writes: "
+                + Units.count(batches, "batch")
+                + " ("
+                + writeCounts(puts, deletes, merges, rangeDeletes)
+                + "), "
+                + Units.bytes(bytesWritten))
+        .add("reads: " + Units.count(gets, "get") + ", " + Units.count(scans, "scan"))
+        .add("sequence " + lastSequence + ", durable " + durableSequence)
+        .add(
+            "memtables: "
+                + Units.bytes(memtableBytes)
+                + " active, "
+                + Units.bytes(unflushedBytes)
+                + " unflushed, "
+                + immutableMemtables
+                + " frozen")
+        .add(
+            Units.count(memtableFlushes, "memtable flush")
+                + (memtableFlushes == 0 ? "" : " (" + Units.bytes(tableBytesWritten) + ")"))
+        .add(
+            "tables: "
+                + l0Tables
+                + " in L0, "
+                + Units.count(sortedRuns, "sorted run")
+                + ", "
+                + Units.bytes(tableBytes))
+        .addIf(
+            compactions > 0,
+            Units.count(compactions, "compaction")
+                + " (read "
+                + Units.bytes(compactionBytesRead)
+                + ", wrote "
+                + Units.bytes(compactionBytesWritten)
+                + ")")
+        .addIf(writeStallNanos > 0, "write stalls " + Units.micros(writeStallNanos / 1000))
+        .addIf(
+            durableAckP50Micros > 0,
+            "durable ack p50 "
+                + Units.micros(durableAckP50Micros)
+                + ", p99 "
+                + Units.micros(durableAckP99Micros)
+                + ", p99.9 "
+                + Units.micros(durableAckP999Micros))
+        .add(StatsLines.cache("block cache", cacheHits, cacheMisses, cacheBytes, 0))
+        .addIf(
+            diskCacheHits + diskCacheMisses + diskCacheBytes > 0,
+            StatsLines.cache(
+                "disk cache", diskCacheHits, diskCacheMisses, diskCacheBytes, diskCacheDamaged))
+        .add("store: " + StatsLines.store(objectStore))
+        .addIf(
+            backgroundFailures > 0,
+            "background: "
+                + Units.count(backgroundFailures, "failure")
+                + ", last: "
+                + lastBackgroundError)
+        .addIf(condemnedUploads > 0, Units.count(condemnedUploads, "condemned upload"))
+        .toString();
+  }
+
+  private static String writeCounts(long puts, long deletes, long merges, long rangeDeletes) {
+    StringBuilder out =
+        new StringBuilder(Units.count(puts, "put"))
+            .append(", ")
+            .append(Units.count(deletes, "delete"));
+    if (merges > 0) {
+      out.append(", ").append(Units.count(merges, "merge"));
+    }
+    if (rangeDeletes > 0) {
+      out.append(", ").append(Units.count(rangeDeletes, "range delete"));
+    }
+    return out.toString();
+  }
+}

@@ -6,8 +6,10 @@ import dev.shaledb.error.DbClosedException;
 import dev.shaledb.gc.GcDryRun;
 import dev.shaledb.gc.GcService;
 import dev.shaledb.manifest.ManifestKeys;
+import dev.shaledb.manifest.ManifestStore;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.support.CorruptionReporter;
+import dev.shaledb.support.DbPaths;
 import dev.shaledb.support.StoreChecks;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,7 +37,12 @@ public final class GarbageCollector implements AutoCloseable {
     this.service = service;
   }
 
-  /** A collector for the database at {@code path}; it runs only when {@link #run()} is called. */
+  /**
+   * A collector for the database at {@code path}; it runs only when {@link #run()} is called.
+   *
+   * @throws dev.shaledb.error.DbNotFoundException if no database exists at {@code path}; nothing is
+   *     created
+   */
   public static GarbageCollector open(ObjectStore store, String path, GcOptions options) {
     return start(store, path, options, null);
   }
@@ -53,6 +60,7 @@ public final class GarbageCollector implements AutoCloseable {
     requireNonNull(path, "path is null");
     requireNonNull(options, "options is null");
     ManifestKeys.validateDbPath(path);
+    DbPaths.requireDatabase(new ManifestStore(store, path, CorruptionReporter.NONE));
     StoreChecks.verify(store, path, CorruptionReporter.NONE);
     return new GarbageCollector(
         GcService.start(store, path, options, scheduler, null, DbListener.NONE, null));

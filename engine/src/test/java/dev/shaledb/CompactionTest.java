@@ -4,6 +4,7 @@ import static dev.shaledb.Testing.b;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shaledb.error.DbNotFoundException;
 import dev.shaledb.error.FencedException;
 import dev.shaledb.manifest.ManifestState;
 import dev.shaledb.manifest.ManifestStore;
@@ -194,8 +195,8 @@ class CompactionTest {
   @Test
   void aCompactorNeedsAnExistingDatabase() {
     assertThatThrownBy(() -> Compactor.open(base, "nothing", CompactionOptions.defaults()))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("no database at path 'nothing'");
+        .isInstanceOf(DbNotFoundException.class)
+        .hasMessage("no database at path 'nothing': it has no manifest");
   }
 
   private long compactedSizeOfLatestValues(int round) throws Exception {

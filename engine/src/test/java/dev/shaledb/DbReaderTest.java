@@ -76,7 +76,7 @@ class DbReaderTest {
       assertThat(reader.get(b("k1"))).isNull();
       uploads.countDown(); // the flush publishes tables up to k1's write, below the range delete
       long deadline = System.nanoTime() + 10_000_000_000L;
-      while (db.stats().flushes() == 0 && System.nanoTime() < deadline) {
+      while (db.stats().memtableFlushes() == 0 && System.nanoTime() < deadline) {
         Thread.sleep(5);
       }
       reader.refresh();

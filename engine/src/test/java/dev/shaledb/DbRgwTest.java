@@ -281,7 +281,7 @@ class DbRgwTest {
         }
         db.flush();
         db.engine().flushMemtables();
-        assertThat(db.stats().flushes()).as("tables flushed meanwhile").isGreaterThan(1);
+        assertThat(db.stats().memtableFlushes()).as("tables flushed meanwhile").isGreaterThan(1);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (reader.get(b(key(1_999))) == null && System.nanoTime() < deadline) {
           Thread.sleep(50);

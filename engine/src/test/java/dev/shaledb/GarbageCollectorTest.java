@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shaledb.error.DbClosedException;
+import dev.shaledb.error.DbNotFoundException;
 import dev.shaledb.gc.Checkpoints;
 import dev.shaledb.gc.GcService;
 import dev.shaledb.manifest.Checkpoint;
@@ -214,12 +215,11 @@ class GarbageCollectorTest {
   }
 
   @Test
-  void aNewCollectorStartsFromScratchAndAnEmptyPathIsFine() {
-    try (GarbageCollector gc = GarbageCollector.open(store, "db", OPTIONS)) {
-      GcResult empty = gc.run();
-      assertThat(empty.latestManifestId()).isZero();
-      assertThat(empty.storeTime()).isEqualTo(clock.instant());
-    }
+  void aNewCollectorStartsFromScratchAndAPathWithoutADatabaseIsRefused() {
+    assertThatThrownBy(() -> GarbageCollector.open(store, "db", OPTIONS))
+        .isInstanceOf(DbNotFoundException.class)
+        .hasMessage("no database at path 'db': it has no manifest");
+    assertThat(Futures.join(store.list(""))).as("not even the store probe").isEmpty();
     flushThenCompact();
     clock.advance(Duration.ofHours(1));
     try (GarbageCollector first = GarbageCollector.open(store, "db", OPTIONS)) {
@@ -234,6 +234,7 @@ class GarbageCollectorTest {
 
   @Test
   void closedCollectorsRefuseToRunAndCloseIsIdempotent() {
+    FenceableManifest.openWriter(manifests);
     GarbageCollector gc = GarbageCollector.open(store, "db", OPTIONS);
     gc.close();
     gc.close();

@@ -234,7 +234,9 @@ class LifetimeTest {
     // from the write's own WAL put, after the write is in the memtable.
     Db first = Db.open(store, "db", options(true));
     first.put(b("k"), b("v1"));
-    try (Db second = Db.open(store, "db", options(false))) {
+    // As if from another process (in this one a second open would be refused).
+    DbOptions otherProcess = options(false).toBuilder().allowInProcessTakeover(true).build();
+    try (Db second = Db.open(store, "db", otherProcess)) {
       assertThatThrownBy(() -> first.put(b("k"), b("v2"))).isInstanceOf(FencedException.class);
       assertThat(first.get(b("k"))).isEqualTo(b("v1"));
       assertThat(second.get(b("k"))).isEqualTo(b("v1"));

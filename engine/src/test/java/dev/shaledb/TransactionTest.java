@@ -286,7 +286,7 @@ class TransactionTest {
       }
       db.engine().flushMemtables();
       assertThat(db.awaitCompactions(java.time.Duration.ofSeconds(30))).isTrue();
-      assertThat(db.stats().flushes()).isPositive();
+      assertThat(db.stats().memtableFlushes()).isPositive();
       for (int i = 0; i < 200; i += 7) {
         assertThat(s(t.get(b(String.format("k%03d", i))))).isEqualTo("old" + i);
       }

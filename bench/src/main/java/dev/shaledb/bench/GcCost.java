@@ -128,7 +128,7 @@ public final class GcCost {
       }
       System.out.printf(
           "rounds %d, flushes %d, compactions %d, tables deleted %d%n",
-          rounds, db.stats().flushes(), db.stats().compactions(), tables);
+          rounds, db.stats().memtableFlushes(), db.stats().compactions(), tables);
     }
     System.out.printf("GC requests per run: %.1f%n", (double) gcRequests / rounds);
     double runs = rounds;

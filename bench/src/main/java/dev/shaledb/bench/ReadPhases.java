@@ -53,16 +53,6 @@ final class ReadPhases {
               }
             });
     DbStats end = db.stats();
-    long hits = end.cacheHits() - start.cacheHits();
-    long misses = end.cacheMisses() - start.cacheMisses();
-    long diskHits = end.diskCacheHits() - start.diskCacheHits();
-    long diskMisses = end.diskCacheMisses() - start.diskCacheMisses();
-    String disk =
-        diskHits + diskMisses == 0
-            ? ""
-            : String.format(
-                "; disk cache hits %,d, misses %,d (%.1f %% hits)",
-                diskHits, diskMisses, 100.0 * diskHits / (diskHits + diskMisses));
     add.accept(
         PhaseResult.of(
             name,
@@ -70,9 +60,32 @@ final class ReadPhases {
             outcome,
             false,
             store.snapshot().minus(before),
-            String.format(
-                "block cache hits %,d, misses %,d (%.1f %% hits)%s",
-                hits, misses, hits + misses == 0 ? 0.0 : 100.0 * hits / (hits + misses), disk)));
+            cacheLine(
+                end.cacheHits() - start.cacheHits(),
+                end.cacheMisses() - start.cacheMisses(),
+                end.diskCacheHits() - start.diskCacheHits(),
+                end.diskCacheMisses() - start.diskCacheMisses())));
+  }
+
+  /**
+   * The hit rates of the caches a phase used: nothing for a cache it did not read through (none
+   * configured), so a phase without caches prints no cache line.
+   */
+  static String cacheLine(long hits, long misses, long diskHits, long diskMisses) {
+    List<String> parts = new ArrayList<>(2);
+    if (hits + misses > 0) {
+      parts.add(
+          String.format(
+              "block cache hits %,d, misses %,d (%.1f %% hits)",
+              hits, misses, 100.0 * hits / (hits + misses)));
+    }
+    if (diskHits + diskMisses > 0) {
+      parts.add(
+          String.format(
+              "disk cache hits %,d, misses %,d (%.1f %% hits)",
+              diskHits, diskMisses, 100.0 * diskHits / (diskHits + diskMisses)));
+    }
+    return String.join("; ", parts);
   }
 
   /** Runs {@code op} from one thread for a phase's length. */

@@ -42,6 +42,8 @@ class DbBenchTest {
         .contains("\"name\": \"readrandom, uncached\"")
         .contains("\"name\": \"idle\"")
         .contains("\"name\": \"open, replaying 5 writes\"");
+    assertThat(noteOf(text, "readrandom, uncached")).as("no block cache, no cache line").isEmpty();
+    assertThat(noteOf(text, "readrandom, cached")).startsWith("block cache hits ");
     assertThat(Files.size(chart)).isGreaterThan(1000);
   }
 
@@ -80,5 +82,13 @@ class DbBenchTest {
             .matcher(text);
     assertThat(durable.find()).as("the durable phase in %s", text).isTrue();
     assertThat(Double.parseDouble(durable.group(1))).isGreaterThanOrEqualTo(4_000);
+  }
+
+  /** The "note" of the phase named {@code name} in the run's JSON. */
+  private static String noteOf(String json, String name) {
+    int phase = json.indexOf("\"name\": \"" + name + "\"");
+    assertThat(phase).as("phase %s", name).isNotNegative();
+    int note = json.indexOf("\"note\": \"", phase) + "\"note\": \"".length();
+    return json.substring(note, json.indexOf('"', note));
   }
 }

@@ -14,8 +14,8 @@ class PhaseResultTest {
   private static final ObjectStoreMetrics THOUSAND_PUTS_TEN_GETS =
       new ObjectStoreMetrics(
           Map.of(
-              RequestType.PUT, new TypeMetrics(1000, 0, 0, 0, 0),
-              RequestType.GET, new TypeMetrics(10, 0, 0, 0, 0)),
+              RequestType.PUT, new TypeMetrics(1000, 0, 0, 0, 0, 0, 0),
+              RequestType.GET, new TypeMetrics(10, 0, 0, 0, 0, 0, 0)),
           0,
           0);
 

@@ -145,6 +145,8 @@ public final class ChaosProcess implements AutoCloseable {
             .scheduler(scheduler)
             .background(background)
             .listener(hooks)
+            // Processes of one JVM: a crashed one is abandoned, and the next takes over.
+            .allowInProcessTakeover(true)
             .build();
     boundary.recovering(true);
     try {
@@ -165,6 +167,7 @@ public final class ChaosProcess implements AutoCloseable {
   /** Options small enough that a few hundred writes flush many tables. */
   public static DbOptions tinyOptions() {
     return DbOptions.builder()
+        .allowInProcessTakeover(true) // simulated processes share this JVM
         .mergeOperator(ChaosMerge.OPERATOR)
         .memtableBytes(4096)
         .maxUnflushedBytes(1 << 20)

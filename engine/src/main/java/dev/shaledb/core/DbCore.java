@@ -18,6 +18,7 @@ import dev.shaledb.gc.Checkpoints;
 import dev.shaledb.gc.GcService;
 import dev.shaledb.manifest.Checkpoint;
 import dev.shaledb.manifest.ManifestState;
+import dev.shaledb.manifest.ManifestStore;
 import dev.shaledb.objectstore.MeteredObjectStore;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.read.LatestReads;
@@ -25,6 +26,7 @@ import dev.shaledb.read.ReadPath;
 import dev.shaledb.support.BackgroundHealth;
 import dev.shaledb.support.CorruptionReporter;
 import dev.shaledb.support.Counters;
+import dev.shaledb.support.DbPaths;
 import dev.shaledb.support.StoreChecks;
 import dev.shaledb.table.CaffeineBlockCache;
 import dev.shaledb.table.TableIds;
@@ -135,11 +137,18 @@ public final class DbCore {
   }
 
   public static DbCore open(ObjectStore userStore, String path, DbOptions options) {
+    CorruptionReporter corruption = new CorruptionReporter(options.listener());
+    MeteredObjectStore store = new MeteredObjectStore(userStore);
+    // Creating a database beside someone else's files is refused before anything is written; an
+    // existing database (a manifest) is never listed. The latest manifest read here stays cached,
+    // so recovery does not look for it again.
+    ManifestStore manifests = new ManifestStore(store, path, corruption);
+    if (manifests.readLatest().isEmpty() && !options.allowForeignObjects()) {
+      DbPaths.requireNoForeignObjects(store, path);
+    }
     // Before anything is written: a store that would not fence is refused with the database as
     // it was. On the user's store, so a second open in this process costs no request.
-    CorruptionReporter corruption = new CorruptionReporter(options.listener());
     StoreChecks.verify(userStore, path, corruption);
-    MeteredObjectStore store = new MeteredObjectStore(userStore);
     DbThreads threads = DbThreads.start(options);
     DiskCache diskCache = null;
     try {
@@ -150,7 +159,7 @@ public final class DbCore {
       Recovery.Recovered recovered =
           Recovery.open(
               store,
-              path,
+              manifests,
               options.walOptions().withScheduler(threads.scheduler()),
               options.memtableBytes(),
               options.listener(),

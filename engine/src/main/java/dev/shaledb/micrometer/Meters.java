@@ -77,9 +77,21 @@ final class Meters<S> {
           t);
       counter(
           "shaledb.store.request.failures",
-          "object-store requests that completed with an error",
+          "object-store requests that failed (not-found answers are not failures)",
           BaseUnits.OPERATIONS,
           s -> metrics.apply(s).byType().get(type).failures(),
+          t);
+      counter(
+          "shaledb.store.request.not.found",
+          "object-store requests answered 'no such key', as finding the latest manifest expects",
+          BaseUnits.OPERATIONS,
+          s -> metrics.apply(s).byType().get(type).notFound(),
+          t);
+      counter(
+          "shaledb.store.request.condition.failed",
+          "conditional puts whose condition was false, as settling races expects",
+          BaseUnits.OPERATIONS,
+          s -> metrics.apply(s).byType().get(type).conditionFailed(),
           t);
       quantiles(
           "shaledb.store.latency",

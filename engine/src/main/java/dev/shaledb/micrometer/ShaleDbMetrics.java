@@ -140,10 +140,11 @@ public final class ShaleDbMetrics implements MeterBinder {
           "memtables waiting for their flush",
           null,
           DbStats::immutableMemtables);
-      m.counter("shaledb.flushes", "memtables flushed to tables", ops, DbStats::flushes);
       m.counter(
-          "shaledb.flush.bytes",
-          "table bytes uploaded by flushes",
+          "shaledb.memtable.flushes", "memtables flushed to tables", ops, DbStats::memtableFlushes);
+      m.counter(
+          "shaledb.memtable.flush.bytes",
+          "table bytes uploaded by memtable flushes",
           "bytes",
           DbStats::tableBytesWritten);
       m.gauge("shaledb.tables", "tables in level 0", null, DbStats::l0Tables, Tag.of("level", "0"));

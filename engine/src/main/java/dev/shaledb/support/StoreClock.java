@@ -15,11 +15,14 @@ import java.time.Instant;
  * fresh objects look old. One PUT per reading.
  */
 public final class StoreClock {
+  /** The folder of the probe, relative to the database path. */
+  public static final String FOLDER = "gc/";
+
   private StoreClock() {}
 
   /** The probe's key: {@code <path>/gc/clock}, outside the manifest, WAL and table folders. */
   public static String probeKey(String path) {
-    return ObjectKeys.under(path, "gc/clock");
+    return ObjectKeys.under(path, FOLDER + "clock");
   }
 
   /**

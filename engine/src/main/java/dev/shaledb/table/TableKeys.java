@@ -7,7 +7,7 @@ import dev.shaledb.objectstore.ObjectKeys;
  * layout {@link TableStore} writes.
  */
 public final class TableKeys {
-  static final String FOLDER = "sst/";
+  public static final String FOLDER = "sst/";
   static final String SUFFIX = ".sst";
 
   private TableKeys() {}

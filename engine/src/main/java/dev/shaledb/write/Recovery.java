@@ -34,15 +34,19 @@ public final class Recovery {
 
   private Recovery() {}
 
+  /**
+   * @param manifests the database's manifests on {@code store}, whose cached latest version (if
+   *     read) spares the search for it
+   */
   public static Recovered open(
       ObjectStore store,
-      String path,
+      ManifestStore manifests,
       WalWriterOptions walOptions,
       long memtableBytes,
       DbListener listener,
       CorruptionReporter corruption) {
-    FenceableManifest manifest =
-        FenceableManifest.openWriter(new ManifestStore(store, path, corruption));
+    String path = manifests.dbPath();
+    FenceableManifest manifest = FenceableManifest.openWriter(manifests);
     listener.onRecoveryStep(DbListener.RecoveryStep.EPOCH_RAISED);
     ManifestState bumped = manifest.latest().state();
     WalFence fence;

@@ -2,6 +2,7 @@ package dev.shaledb.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.shaledb.Db;
 import dev.shaledb.DbReader;
@@ -56,13 +57,19 @@ class ShaleDbMetricsTest {
       assertThat(count("shaledb.store.requests", "type", "put")).isPositive();
       assertThat(count("shaledb.store.bytes", "direction", "uploaded")).isPositive();
       assertThat(count("shaledb.store.cost", "pricing", "s3-standard")).isPositive();
+      assertThat(count("shaledb.store.request.not.found", "type", "head"))
+          .as("the open looked for manifests that do not exist yet")
+          .isPositive();
+      assertThat(count("shaledb.store.request.failures", "type", "head")).isZero();
+      assertThat(count("shaledb.memtable.flushes")).isEqualTo(db.stats().memtableFlushes());
       assertThat(
               registry
                   .get("shaledb.write.durable.latency")
                   .tags("db", "orders", "quantile", "0.99")
                   .timeGauge()
                   .value(TimeUnit.MICROSECONDS))
-          .isEqualTo(db.stats().durableAckP99Micros());
+          .as("through seconds and back: equal up to rounding")
+          .isCloseTo(db.stats().durableAckP99Micros(), within(1e-6));
       assertThat(registry.getMeters())
           .allSatisfy(m -> assertThat(m.getId().getTag("env")).isEqualTo("test"))
           .allSatisfy(m -> assertThat(m.getId().getName()).startsWith("shaledb."));

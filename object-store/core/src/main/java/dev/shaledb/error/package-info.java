@@ -14,6 +14,12 @@
  *   <li>{@link dev.shaledb.error.FencedException}: another writer or compactor took over; this
  *       instance will never change the database again.
  *   <li>{@link dev.shaledb.error.DbClosedException}: use after {@code close()}.
+ *   <li>{@link dev.shaledb.error.DbNotFoundException}: a reader, compactor or garbage collector was
+ *       opened on a path that holds no database; nothing was created.
+ *   <li>{@link dev.shaledb.error.DbAlreadyOpenException}: a second writer of a database this
+ *       process has open on the same store; nothing was opened, and the first writes on.
+ *   <li>{@link dev.shaledb.error.ForeignObjectsException}: a database was to be created under a
+ *       path holding other objects or files; nothing was created.
  *   <li>{@link dev.shaledb.error.WriteStallException}: a write could not get memory within its
  *       timeout because flushes fell behind; it was not applied.
  *   <li>{@link dev.shaledb.error.TransactionConflictException}: a transaction or conditional write

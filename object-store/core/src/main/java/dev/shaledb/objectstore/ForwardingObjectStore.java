@@ -34,6 +34,15 @@ public class ForwardingObjectStore implements ObjectStore {
     return delegate.list(prefix, startAfter);
   }
 
+  /**
+   * Forwarded, so the delegate's bound and its view of files that are not objects apply; a
+   * decorator that intercepts {@link #list} (to count or fail requests) intercepts this too.
+   */
+  @Override
+  public CompletableFuture<List<String>> listSome(String prefix, int maxEntries) {
+    return delegate.listSome(prefix, maxEntries);
+  }
+
   @Override
   public CompletableFuture<Void> delete(String key) {
     return delegate.delete(key);

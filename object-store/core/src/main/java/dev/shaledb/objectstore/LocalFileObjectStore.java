@@ -260,6 +260,14 @@ public final class LocalFileObjectStore implements ObjectStore {
     return submit(() -> paths.list(prefix, startAfter));
   }
 
+  /** Objects and other files alike, walking no further than {@code maxEntries} entries. */
+  @Override
+  public CompletableFuture<List<String>> listSome(String prefix, int maxEntries) {
+    ObjectKeys.validatePrefix(prefix);
+    ObjectKeys.requirePositiveMax(maxEntries);
+    return submit(() -> paths.listSome(prefix, maxEntries));
+  }
+
   @Override
   public CompletableFuture<Void> delete(String key) {
     ObjectKeys.validate(key);

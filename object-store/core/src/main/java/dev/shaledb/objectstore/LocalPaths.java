@@ -10,6 +10,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -172,16 +173,9 @@ final class LocalPaths {
 
   /** Every key under {@code prefix} after {@code startAfter}, in {@link ObjectKeys#ORDER}. */
   List<ObjectMeta> list(String prefix, String startAfter) throws IOException {
-    int slash = prefix.lastIndexOf('/');
-    String dirKey = slash < 0 ? "" : prefix.substring(0, slash);
-    Path dir = root;
-    if (!dirKey.isEmpty()) {
-      for (String segment : dirKey.split("/")) {
-        dir = dir.resolve(escape(segment));
-      }
-    }
+    String dirKey = dirKeyOf(prefix);
     List<String> keys = new ArrayList<>();
-    collect(dir, dirKey, prefix, keys);
+    collect(directory(dirKey), dirKey, prefix, keys);
     keys.sort(ObjectKeys.ORDER);
     List<ObjectMeta> out = new ArrayList<>(keys.size());
     for (String key : keys) {
@@ -195,6 +189,82 @@ final class LocalPaths {
       }
     }
     return out;
+  }
+
+  /**
+   * Up to {@code max} names under {@code prefix}: object keys, and the paths of files and empty
+   * directories that are not objects (another program's), relative to the root, a directory's with
+   * a trailing '/'. Stops walking once it has {@code max}; see {@link ObjectStore#listSome}.
+   */
+  List<String> listSome(String prefix, int max) throws IOException {
+    String dirKey = dirKeyOf(prefix);
+    List<String> names = new ArrayList<>();
+    collectSome(directory(dirKey), dirKey, prefix, max, names);
+    names.sort(ObjectKeys.ORDER);
+    return names;
+  }
+
+  /** The deepest folder key a listing of {@code prefix} starts in ("" for the root). */
+  private static String dirKeyOf(String prefix) {
+    int slash = prefix.lastIndexOf('/');
+    return slash < 0 ? "" : prefix.substring(0, slash);
+  }
+
+  /** The directory of folder key {@code dirKey}. */
+  private Path directory(String dirKey) {
+    Path dir = root;
+    if (!dirKey.isEmpty()) {
+      for (String segment : dirKey.split("/")) {
+        dir = dir.resolve(escape(segment));
+      }
+    }
+    return dir;
+  }
+
+  private void collectSome(Path dir, String dirKey, String prefix, int max, List<String> names)
+      throws IOException {
+    List<Path> children;
+    try (Stream<Path> stream = Files.list(dir)) {
+      children = stream.sorted().toList();
+    } catch (NoSuchFileException | NotDirectoryException e) {
+      return;
+    }
+    for (Path child : children) {
+      if (names.size() >= max) {
+        return;
+      }
+      if (child.equals(tempDir()) || child.equals(lockDir())) {
+        continue; // the store's own, not entries
+      }
+      String name = child.getFileName().toString();
+      boolean object = name.endsWith(FILE_SUFFIX);
+      boolean directory = !object && Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS);
+      String segment =
+          object || directory
+              ? (object ? name.substring(0, name.length() - FILE_SUFFIX.length()) : name)
+                  .replace("%25", "%")
+              : name;
+      String key = dirKey.isEmpty() ? segment : dirKey + "/" + segment;
+      if (!directory) {
+        if (key.startsWith(prefix)) {
+          names.add(key);
+        }
+      } else if (key.startsWith(prefix) || prefix.startsWith(key + "/")) {
+        if (isEmptyDirectory(child) && key.startsWith(prefix)) {
+          names.add(key + "/");
+        } else {
+          collectSome(child, key, prefix, max, names);
+        }
+      }
+    }
+  }
+
+  private static boolean isEmptyDirectory(Path dir) throws IOException {
+    try (Stream<Path> stream = Files.list(dir)) {
+      return stream.findAny().isEmpty();
+    } catch (NoSuchFileException e) {
+      return false;
+    }
   }
 
   private void collect(Path dir, String dirKey, String prefix, List<String> keys)

@@ -11,9 +11,12 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
- * Counts what a store is asked to do: requests and failures by {@link RequestType}, bytes uploaded
- * and downloaded, and latency histograms, so that a database can report its object-store cost. A
- * request is counted when it completes, successfully or not (a failed request is still billed).
+ * Counts what a store is asked to do: requests, failures, not-found answers and lost conditions by
+ * {@link RequestType}, bytes uploaded and downloaded, and latency histograms, so that a database
+ * can report its object-store cost. A request is counted when it completes, successfully or not (a
+ * failed request is still billed). An {@link ObjectNotFoundException} counts as not found and a
+ * {@link PreconditionFailedException} as a lost condition, not as failures: finding the end of a
+ * numbered sequence asks for keys that do not exist, and conditional puts settle races.
  */
 public final class MeteredObjectStore implements ObjectStore {
   private final ObjectStore delegate;
@@ -25,6 +28,8 @@ public final class MeteredObjectStore implements ObjectStore {
   private static final class Meter {
     final LongAdder requests = new LongAdder();
     final LongAdder failures = new LongAdder();
+    final LongAdder notFound = new LongAdder();
+    final LongAdder conditionFailed = new LongAdder();
     final LatencyHistogram latency = new LatencyHistogram();
   }
 
@@ -77,6 +82,12 @@ public final class MeteredObjectStore implements ObjectStore {
   }
 
   @Override
+  public CompletableFuture<List<String>> listSome(String prefix, int maxEntries) {
+    ObjectKeys.requirePositiveMax(maxEntries);
+    return metered(RequestType.LIST, () -> delegate.listSome(prefix, maxEntries));
+  }
+
+  @Override
   public CompletableFuture<Void> delete(String key) {
     return metered(RequestType.DELETE, () -> delegate.delete(key));
   }
@@ -96,6 +107,8 @@ public final class MeteredObjectStore implements ObjectStore {
                 new ObjectStoreMetrics.TypeMetrics(
                     meter.requests.sum(),
                     meter.failures.sum(),
+                    meter.notFound.sum(),
+                    meter.conditionFailed.sum(),
                     meter.latency.quantileNanos(0.5),
                     meter.latency.quantileNanos(0.99),
                     meter.latency.quantileNanos(0.999))));
@@ -129,9 +142,23 @@ public final class MeteredObjectStore implements ObjectStore {
           }
           meter.requests.increment();
           meter.latency.record(nanoTime.getAsLong() - start);
-          if (failure != null) {
+          if (failure == null) {
+            return;
+          }
+          Throwable cause = Futures.unwrap(failure);
+          if (cause instanceof ObjectNotFoundException) {
+            meter.notFound.increment(); // an answer, not a failure
+          } else if (cause instanceof PreconditionFailedException) {
+            meter.conditionFailed.increment(); // a lost race, settled by the protocol
+          } else {
             meter.failures.increment();
           }
         });
+  }
+
+  /** The store it meters: messages name the user's store. */
+  @Override
+  public String toString() {
+    return delegate.toString();
   }
 }

@@ -60,6 +60,14 @@ public final class ObjectKeys {
     return prefix;
   }
 
+  /** Checks the bound of {@link ObjectStore#listSome}. */
+  static int requirePositiveMax(int maxEntries) {
+    if (maxEntries < 1) {
+      throw new IllegalArgumentException("maxEntries must be positive: " + maxEntries);
+    }
+    return maxEntries;
+  }
+
   static int compareUtf8(String a, String b) {
     return java.util.Arrays.compareUnsigned(
         a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));

@@ -108,6 +108,30 @@ public interface ObjectStore extends AutoCloseable {
    */
   CompletableFuture<List<ObjectMeta>> list(String prefix, String startAfter);
 
+  /**
+   * Up to {@code maxEntries} names of what the store holds under {@code prefix}, for a caller that
+   * only asks whether anything is there (is this path free?) and never for a complete listing: the
+   * keys of objects and, in a store whose namespace can hold things that are not its objects (a
+   * local directory holding other programs' files), the paths of those too, relative to the store's
+   * root ({@code "notes.txt"}, {@code "photos/"} for a directory). Which entries are returned when
+   * there are more is up to the store (S3: the first in key order); the list is sorted. At most one
+   * request: the default lists every object under {@code prefix} and keeps the first, which stores
+   * that can bound a listing override.
+   *
+   * @throws IllegalArgumentException if {@code maxEntries} is not positive
+   */
+  default CompletableFuture<List<String>> listSome(String prefix, int maxEntries) {
+    ObjectKeys.requirePositiveMax(maxEntries);
+    return list(prefix)
+        .thenApply(
+            objects ->
+                objects.stream()
+                    .limit(maxEntries)
+                    .map(ObjectMeta::key)
+                    .sorted(ObjectKeys.ORDER)
+                    .toList());
+  }
+
   /** Deletes the object; deleting a missing key succeeds. */
   CompletableFuture<Void> delete(String key);
 

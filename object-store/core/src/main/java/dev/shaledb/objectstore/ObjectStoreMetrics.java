@@ -21,17 +21,29 @@ public record ObjectStoreMetrics(
   /**
    * Counters of one request type; latencies in nanoseconds.
    *
-   * @param requests completed requests, failed ones included
-   * @param failures requests that completed with an error
+   * @param requests completed requests, failed ones and answers of the next two included
+   * @param failures requests that failed (errors, refusals, unknown outcomes), not counting the
+   *     next two
+   * @param notFound requests answered "no such key" ({@link ObjectNotFoundException}): how a
+   *     database finds its latest manifest and the end of its WAL, so expected, not failures
+   * @param conditionFailed conditional puts whose condition was false ({@link
+   *     PreconditionFailedException}): how the protocol settles races (a publish that lost to a
+   *     newer manifest version is redone on it), so expected, not failures
    */
   public record TypeMetrics(
-      long requests, long failures, long p50Nanos, long p99Nanos, long p999Nanos) {}
+      long requests,
+      long failures,
+      long notFound,
+      long conditionFailed,
+      long p50Nanos,
+      long p99Nanos,
+      long p999Nanos) {}
 
   public ObjectStoreMetrics {
     requireNonNull(byType, "byType is null");
     Map<RequestType, TypeMetrics> complete = new EnumMap<>(RequestType.class);
     for (RequestType type : RequestType.values()) {
-      complete.put(type, byType.getOrDefault(type, new TypeMetrics(0, 0, 0, 0, 0)));
+      complete.put(type, byType.getOrDefault(type, new TypeMetrics(0, 0, 0, 0, 0, 0, 0)));
     }
     byType = Map.copyOf(complete);
   }
@@ -42,6 +54,21 @@ public record ObjectStoreMetrics(
 
   public long totalRequests() {
     return byType.values().stream().mapToLong(TypeMetrics::requests).sum();
+  }
+
+  /** Failed requests of every type; not-found answers and lost conditions are not failures. */
+  public long totalFailures() {
+    return byType.values().stream().mapToLong(TypeMetrics::failures).sum();
+  }
+
+  /** Conditional puts whose condition was false. */
+  public long totalConditionFailed() {
+    return byType.values().stream().mapToLong(TypeMetrics::conditionFailed).sum();
+  }
+
+  /** Requests of every type answered "no such key". */
+  public long totalNotFound() {
+    return byType.values().stream().mapToLong(TypeMetrics::notFound).sum();
   }
 
   /** The request cost in US dollars at {@code pricing}. */
@@ -66,6 +93,8 @@ public record ObjectStoreMetrics(
           new TypeMetrics(
               now.requests() - then.requests(),
               now.failures() - then.failures(),
+              now.notFound() - then.notFound(),
+              now.conditionFailed() - then.conditionFailed(),
               now.p50Nanos(),
               now.p99Nanos(),
               now.p999Nanos()));

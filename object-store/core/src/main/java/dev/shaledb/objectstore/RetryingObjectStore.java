@@ -173,6 +173,15 @@ public final class RetryingObjectStore extends ForwardingObjectStore {
   }
 
   @Override
+  public CompletableFuture<List<String>> listSome(String prefix, int maxEntries) {
+    ObjectKeys.requirePositiveMax(maxEntries);
+    return call(
+        "list of some of '" + prefix + "'",
+        RetryingCall.Kind.OTHER,
+        () -> delegate.listSome(prefix, maxEntries));
+  }
+
+  @Override
   public CompletableFuture<Void> delete(String key) {
     return call("delete of '" + key + "'", RetryingCall.Kind.OTHER, () -> delegate.delete(key));
   }

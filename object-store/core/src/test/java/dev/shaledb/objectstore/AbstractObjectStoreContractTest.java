@@ -217,6 +217,24 @@ public abstract class AbstractObjectStoreContractTest {
   }
 
   @Test
+  void listSomeReturnsAtMostTheBoundOfTheKeysUnderThePrefixSorted() {
+    List<String> keys = List.of("p/b", "p/a/1", "p/a", "q/x", "p/c", "pz");
+    for (String key : keys) {
+      join(store.put(key, bytes(key), PutCondition.none()));
+    }
+    assertThat(join(store.listSome("p/", 100))).containsExactly("p/a", "p/a/1", "p/b", "p/c");
+    assertThat(join(store.listSome("p/", 2)))
+        .hasSize(2)
+        .isSorted()
+        .allSatisfy(k -> assertThat(k).startsWith("p/"));
+    assertThat(join(store.listSome("", 1))).hasSize(1);
+    assertThat(join(store.listSome("nothing/", 5))).isEmpty();
+    assertThatThrownBy(() -> store.listSome("p/", 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxEntries must be positive: 0");
+  }
+
+  @Test
   void listShowsKeysWhoseSegmentsStartWithPercent() {
     // '%' is an ordinary key character; a local store escapes it, and its own "%tmp" and
     // "%locks" folders must not hide keys that merely look like them.

@@ -50,6 +50,26 @@ class LocalFileObjectStoreTest {
   }
 
   @Test
+  void listSomeShowsFilesAndEmptyDirectoriesThatAreNotObjects() throws Exception {
+    Path root = dir.resolve("mixed");
+    Files.createDirectories(root.resolve("photos/2024"));
+    Files.writeString(root.resolve("notes.txt"), "mine");
+    Files.writeString(root.resolve("photos/cat.jpg"), "meow");
+    Files.createDirectories(root.resolve("empty"));
+    try (LocalFileObjectStore store = new LocalFileObjectStore(root)) {
+      join(store.put("db/manifest/1", bytes("m"), PutCondition.ifAbsent()));
+      assertThat(join(store.list(""))).extracting(ObjectMeta::key).containsExactly("db/manifest/1");
+      assertThat(join(store.listSome("", 10)))
+          .containsExactly(
+              "db/manifest/1", "empty/", "notes.txt", "photos/2024/", "photos/cat.jpg");
+      assertThat(join(store.listSome("photos/", 10)))
+          .containsExactly("photos/2024/", "photos/cat.jpg");
+      assertThat(join(store.listSome("", 2))).hasSize(2);
+      assertThat(join(store.listSome("db/", 10))).containsExactly("db/manifest/1");
+    }
+  }
+
+  @Test
   void everyCallRacingCloseCompletesNormallyOrWithDbClosedException() throws Exception {
     int normal = 0;
     int closedFailures = 0;

@@ -31,9 +31,19 @@ class MeteredObjectStoreTest extends AbstractObjectStoreContractTest {
 
     ObjectStoreMetrics metrics = metered.snapshot();
     assertThat(metrics.requests(RequestType.PUT)).isEqualTo(3);
-    assertThat(metrics.byType().get(RequestType.PUT).failures()).isEqualTo(1);
+    assertThat(metrics.byType().get(RequestType.PUT).failures())
+        .as("a lost condition is an answer, not a failure")
+        .isZero();
+    assertThat(metrics.byType().get(RequestType.PUT).conditionFailed()).isEqualTo(1);
     assertThat(metrics.requests(RequestType.GET)).isEqualTo(2);
-    assertThat(metrics.byType().get(RequestType.GET).failures()).isEqualTo(1);
+    assertThat(metrics.byType().get(RequestType.GET).failures())
+        .as("a missing key is an answer, not a failure")
+        .isZero();
+    assertThat(metrics.byType().get(RequestType.GET).notFound()).isEqualTo(1);
+    assertThat(metrics.byType().get(RequestType.PUT).notFound()).isZero();
+    assertThat(metrics.totalFailures()).isZero();
+    assertThat(metrics.totalConditionFailed()).isEqualTo(1);
+    assertThat(metrics.totalNotFound()).isEqualTo(1);
     assertThat(metrics.requests(RequestType.HEAD)).isEqualTo(1);
     assertThat(metrics.requests(RequestType.LIST)).isEqualTo(1);
     assertThat(metrics.requests(RequestType.DELETE)).isEqualTo(1);

@@ -75,6 +75,12 @@ public final class CountingObjectStore extends ForwardingObjectStore {
   }
 
   @Override
+  public CompletableFuture<List<String>> listSome(String prefix, int maxEntries) {
+    counts.get(Op.LIST).incrementAndGet();
+    return super.listSome(prefix, maxEntries);
+  }
+
+  @Override
   public CompletableFuture<Void> delete(String key) {
     counts.get(Op.DELETE).incrementAndGet();
     return super.delete(key);

@@ -221,6 +221,41 @@ public final class S3ObjectStore implements SelfRetryingObjectStore {
         });
   }
 
+  /** One ListObjectsV2 request of at most {@code maxEntries} keys (at most 1,000: one page). */
+  @Override
+  public CompletableFuture<List<String>> listSome(String prefix, int maxEntries) {
+    if (maxEntries < 1) {
+      throw new IllegalArgumentException("maxEntries must be positive: " + maxEntries);
+    }
+    return run(
+        () -> {
+          ObjectKeys.validatePrefix(prefix);
+          ListObjectsV2Request request =
+              ListObjectsV2Request.builder()
+                  .bucket(bucket.name())
+                  .prefix(listPrefix(prefix))
+                  .maxKeys(Math.min(maxEntries, 1000))
+                  .build();
+          return bucket
+              .client()
+              .listObjectsV2(request)
+              .handle(
+                  (response, failure) -> {
+                    if (failure != null) {
+                      throw S3Errors.forRead(prefix, failure);
+                    }
+                    List<ObjectMeta> out = new ArrayList<>();
+                    response
+                        .contents()
+                        .forEach(o -> out.add(S3Responses.meta(bucket.storeKey(o.key()), o)));
+                    return sortedAndFiltered(out, prefix, null).stream()
+                        .limit(maxEntries)
+                        .map(ObjectMeta::key)
+                        .toList();
+                  });
+        });
+  }
+
   /**
    * The S3 prefix to list for the store prefix {@code prefix}. A directory bucket takes only
    * prefixes that end in '/', so there it is cut after its last '/' (the store's own prefix ends in
