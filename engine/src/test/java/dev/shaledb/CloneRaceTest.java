@@ -120,7 +120,13 @@ class CloneRaceTest {
                 }
                 return null;
               }));
-      tasks.add(pool.submit(() -> collectLoop("src", eager)));
+      // A collector refuses a path without a database, so both start once the clone exists.
+      tasks.add(
+          pool.submit(
+              () -> {
+                cloned.await();
+                return collectLoop("src", eager);
+              }));
       tasks.add(
           pool.submit(
               () -> {
