@@ -91,6 +91,48 @@ final class CloneChaos {
     return story.toString();
   }
 
+  /**
+   * Every stored version of {@code key} in the latest state of the database at {@code path}, table
+   * by table (L0 newest first, then the runs), for a failing seed's report: it tells a version that
+   * was never stored from one a read skipped.
+   */
+  static String versions(ObjectStore shared, String path, String key) {
+    StringBuilder out = new StringBuilder(path).append(' ').append(key).append(": ");
+    ManifestState state;
+    try {
+      state = latest(shared, path);
+    } catch (RuntimeException e) {
+      return out.append(e).toString();
+    }
+    out.append("lastFlushedSeq ").append(state.lastFlushedSeq()).append(", ");
+    java.util.List<dev.shaledb.manifest.TableInfo> tables = new ArrayList<>(state.l0());
+    state.sortedRuns().forEach(r -> tables.addAll(r.tables()));
+    dev.shaledb.table.TableStore store =
+        new dev.shaledb.table.TableStore(
+            shared, path, null, dev.shaledb.support.CorruptionReporter.NONE);
+    byte[] k = key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] end = java.util.Arrays.copyOf(k, k.length + 1);
+    for (dev.shaledb.manifest.TableInfo t : tables) {
+      try (dev.shaledb.iterate.EntryIterator it =
+          store.iterator(t, k, end, Long.MAX_VALUE, dev.shaledb.sst.ReadAhead.upTo(0, e -> {}))) {
+        for (it.seek(k); it.isValid(); it.next()) {
+          out.append(t.id(), 0, 8)
+              .append(t.isBorrowed() ? "@" + t.home() : "")
+              .append(" seq ")
+              .append(it.seq())
+              .append(' ')
+              .append(it.kind())
+              .append(" exp ")
+              .append(it.expireAtMillis())
+              .append("; ");
+        }
+      } catch (RuntimeException e) {
+        out.append(t.id(), 0, 8).append(' ').append(e.getClass().getSimpleName()).append("; ");
+      }
+    }
+    return out.toString();
+  }
+
   /** For a source cycle of {@code budget} operations: the operation to clone at, or -1. */
   int cloneAt(int budget) {
     if (target != null || attempts >= 3 || sourceCyclesBefore-- > 0) {
