@@ -49,7 +49,7 @@ public final class Clones {
 
   /**
    * As {@link #create(ObjectStore, String, String, UUID)}, telling {@code listener} of every
-   * damaged object found ({@link DbListener#onCorruption}) before it is thrown.
+   * damaged object found ({@link DbListener#onCorruptionDetected}) before it is thrown.
    */
   public static CloneInfo create(
       ObjectStore store,
