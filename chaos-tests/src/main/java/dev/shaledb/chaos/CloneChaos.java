@@ -20,8 +20,9 @@ import java.util.UUID;
  * the database in the middle of its workload, through {@code Db.createClone} or a flushed
  * checkpoint and {@code Clones.create}, over its own faulty store (so faults and crash points hit
  * the creation). The clone's oracle is the source's at that moment ({@link
- * ExpectedState#forkForClone}): every write accepted before the call is in it, durable or not; a
- * write that failed, was in flight or began during the call may or may not be.
+ * ExpectedState#forkForClone}): every write acknowledged durable before the call is in it, and
+ * every write the cloning process accepted before it, durable or not; a write that failed, was in
+ * flight or began during the call may or may not be.
  *
  * <p>Whether a clone came of a creation is decided after the source's next verification, once the
  * dead process's late puts have landed: a failed creation must leave no database at the target or a
@@ -175,7 +176,7 @@ final class CloneChaos {
             began,
             oracle.tick(),
             failure == null ? "returned" : failure.toString()));
-    pending = new Pending(oracle.forkForClone(began), failure);
+    pending = new Pending(oracle.forkForClone(began, p.id()), failure);
   }
 
   /**
@@ -215,7 +216,7 @@ final class CloneChaos {
     }
     for (ClonePin pin : latest(shared, PATH).clonePins()) {
       pinIds.add(pin.checkpointId());
-      sameAsPinned(shared, pin, tally);
+      sameAsPinned(shared, pin, time.clock(0), tally);
     }
     boolean stalls = !run.plan().equals(FaultPlan.none());
     target =
@@ -308,12 +309,13 @@ final class CloneChaos {
   }
 
   /**
-   * The new clone must read exactly as the source's version it shares, read through the pin: the
-   * same tables. Tells a clone's read path apart from what the source's version holds.
+   * The new clone must read exactly as the source's version it shares, read through the pin, at the
+   * same time: the same tables. Tells a clone's read path apart from what the source's version
+   * holds.
    */
-  private void sameAsPinned(ObjectStore shared, ClonePin pin, Tally tally) {
-    java.util.Map<String, String> clone = scan(shared, PATH, null);
-    java.util.Map<String, String> source = scan(shared, SeedRun.PATH, pin.checkpointId());
+  private void sameAsPinned(ObjectStore shared, ClonePin pin, java.time.Clock clock, Tally tally) {
+    java.util.Map<String, String> clone = scan(shared, PATH, null, clock);
+    java.util.Map<String, String> source = scan(shared, SeedRun.PATH, pin.checkpointId(), clock);
     if (!clone.equals(source)) {
       String differs = null;
       for (String k : new java.util.TreeSet<>(java.util.Set.copyOf(clone.keySet()))) {
@@ -342,11 +344,13 @@ final class CloneChaos {
     }
   }
 
-  private static java.util.Map<String, String> scan(ObjectStore store, String path, UUID cp) {
+  private static java.util.Map<String, String> scan(
+      ObjectStore store, String path, UUID cp, java.time.Clock clock) {
     java.util.Map<String, String> out = new java.util.TreeMap<>();
     dev.shaledb.DbReaderOptions.Builder options =
         dev.shaledb.DbReaderOptions.builder()
             .pollInterval(Duration.ZERO)
+            .clock(clock)
             .mergeOperator(ChaosMerge.OPERATOR);
     if (cp != null) {
       options.checkpoint(cp);

@@ -124,13 +124,14 @@ public final class ExpectedState {
   }
 
   /**
-   * The oracle of a clone of this database made by a call begun at tick {@code began} (taken with
-   * {@link #tick()}) and ended now: see {@link WriteHistory#forkForClone}. Writes and checks on
-   * either oracle never reach the other; its expiry counts start at 0.
+   * The oracle of a clone of this database made by process {@code cloner} in a call begun at tick
+   * {@code began} (taken with {@link #tick()}) and ended now: see {@link
+   * WriteHistory#forkForClone}. Writes and checks on either oracle never reach the other; its
+   * expiry counts start at 0.
    */
-  public synchronized ExpectedState forkForClone(long began) {
+  public synchronized ExpectedState forkForClone(long began, int cloner) {
     OracleClock forked = new OracleClock(clock);
-    return new ExpectedState(forked, history.forkForClone(forked, began), expiry.fresh());
+    return new ExpectedState(forked, history.forkForClone(forked, began, cloner), expiry.fresh());
   }
 
   /** The current tick; strictly increasing. */

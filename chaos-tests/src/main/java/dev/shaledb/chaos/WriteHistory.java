@@ -26,20 +26,22 @@ final class WriteHistory {
   }
 
   /**
-   * The history of a clone of this database made by a call begun at tick {@code began}, for an
-   * oracle on {@code forked} (a copy of this clock): the clone holds every write acknowledged or
-   * accepted before the call began, durable or not, so those are acknowledged in it; every other
-   * write (failed, in flight, or begun during the call) may or may not be in it: unacknowledged,
-   * and ended at the fork if still open. Later writes here do not reach it.
+   * The history of a clone of this database made by process {@code cloner} in a call begun at tick
+   * {@code began}, for an oracle on {@code forked} (a copy of this clock): the clone holds every
+   * write acknowledged durable before the call began, and every write the cloner itself accepted
+   * before it (still in its memtables, which the call flushes), so those are acknowledged in it.
+   * Every other write may or may not be in it: unacknowledged, and ended at the fork if still open.
+   * That includes writes another process only accepted: it may have crashed before they were
+   * durable (seed 20270382). Later writes here do not reach it.
    */
-  WriteHistory forkForClone(OracleClock forked, long began) {
+  WriteHistory forkForClone(OracleClock forked, long began, int cloner) {
     WriteHistory fork = new WriteHistory(forked);
     long now = forked.next();
     Map<Write, Write> copies = new java.util.IdentityHashMap<>();
     for (Map.Entry<String, List<Write>> e : history.entrySet()) {
       List<Write> list = new ArrayList<>();
       for (Write w : e.getValue()) {
-        list.add(copies.computeIfAbsent(w, x -> heldByClone(x, began, now, forked)));
+        list.add(copies.computeIfAbsent(w, x -> heldByClone(x, began, now, forked, cloner)));
       }
       fork.history.put(e.getKey(), list);
     }
@@ -47,14 +49,16 @@ final class WriteHistory {
     for (Map.Entry<String, Write> e : byId.entrySet()) {
       fork.byId.put(
           e.getKey(),
-          copies.computeIfAbsent(e.getValue(), x -> heldByClone(x, began, now, forked)));
+          copies.computeIfAbsent(e.getValue(), x -> heldByClone(x, began, now, forked, cloner)));
     }
     return fork;
   }
 
-  private static Write heldByClone(Write w, long began, long now, OracleClock forked) {
+  private static Write heldByClone(Write w, long began, long now, OracleClock forked, int cloner) {
     Write c = new Write(w);
-    boolean held = (w.acked && w.ackTick < began) || ((w.accepted || w.acked) && w.ret < began);
+    boolean held =
+        (w.acked && w.ackTick < began)
+            || (w.process == cloner && (w.accepted || w.acked) && w.ret < began);
     if (!held) {
       c.acked = false;
       c.promised = false;

@@ -48,19 +48,22 @@ class ExpectedStateTest {
   @Test
   void aCloneHoldsEveryWriteAcceptedBeforeItsCallAndNothingBegunAfter() {
     put(1, "a", 1, Outcome.DURABLE);
-    put(1, "b", 2, Outcome.ACCEPTED); // not durable: the clone holds it all the same
+    put(1, "b", 2, Outcome.ACCEPTED); // not durable: the cloner's own, so the clone holds it
+    put(2, "e", 6, Outcome.ACCEPTED); // another process's, not durable: it may have crashed
     put(1, "c", 3, Outcome.FAILED); // outcome unknown: either way in the clone too
     Write open = oracle.beginPut(1, "d", "1:4"); // in flight across the call
     long began = oracle.tick();
     List<ExpectedState> clones = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      clones.add(oracle.forkForClone(began));
+    for (int i = 0; i < 5; i++) {
+      clones.add(oracle.forkForClone(began, 1));
     }
     oracle.end(List.of(open), Outcome.DURABLE);
     put(1, "a", 5, Outcome.DURABLE); // the source's only
     byte[] a1 = value(1, 1, "a");
     byte[] b2 = value(1, 2, "b");
     assertThat(clones.get(0).verify(Map.of("a", a1, "b", b2))).isEmpty();
+    // (A verification rebases the oracle on what it saw, so each case gets its own clone.)
+    assertThat(clones.get(4).verify(Map.of("a", a1, "b", b2, "e", value(2, 6, "e")))).isEmpty();
     assertThat(
             clones
                 .get(1)
