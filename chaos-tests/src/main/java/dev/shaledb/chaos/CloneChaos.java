@@ -80,16 +80,25 @@ final class CloneChaos {
     return target != null && random.nextInt(5) < 2 ? target : source;
   }
 
-  /** Notes that process {@code id} runs on {@code on}, for {@link #story()}. */
+  /** Notes that process {@code id} runs on {@code on}, for {@link #explain}. */
   void ran(int id, CycleTarget on) {
     if (target != null) {
       story.append('p').append(id).append(on == target ? " on clone; " : " on source; ");
     }
   }
 
-  /** What happened to the clone so far. */
-  String story() {
-    return story.toString();
+  /**
+   * For a failing seed: what happened to the clone, and the stored versions of (up to three of) the
+   * keys the findings name, in both databases.
+   */
+  void explain(ObjectStore shared, Tally tally) {
+    tally.finding("(context) clone: " + story);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("key=(k\\d+)").matcher(String.join(" ", tally.findings()));
+    for (int shown = 0; m.find() && shown < 3; shown++) {
+      tally.finding("(context) " + versions(shared, PATH, m.group(1)));
+      tally.finding("(context) " + versions(shared, SeedRun.PATH, m.group(1)));
+    }
   }
 
   /**

@@ -218,14 +218,7 @@ public final class SeedRun {
       tally.finding("harness or engine failure: " + stackHead(e));
     } finally {
       if (clones != null && !tally.findings().isEmpty()) {
-        tally.finding("(context) clone: " + clones.story());
-        java.util.regex.Matcher m =
-            java.util.regex.Pattern.compile("key=(k\\d+)")
-                .matcher(String.join(" ", tally.findings()));
-        for (int shown = 0; m.find() && shown < 3; shown++) {
-          tally.finding("(context) " + CloneChaos.versions(shared, CloneChaos.PATH, m.group(1)));
-          tally.finding("(context) " + CloneChaos.versions(shared, PATH, m.group(1)));
-        }
+        clones.explain(shared, tally);
       }
       if (secondThread != null) {
         secondThread.shutdownNow();
