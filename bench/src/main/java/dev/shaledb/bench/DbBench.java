@@ -12,6 +12,7 @@ import dev.shaledb.objectstore.MeteredObjectStore;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.ObjectStoreMetrics;
 import dev.shaledb.objectstore.ObjectStores;
+import dev.shaledb.wal.WalWriterOptions;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -167,15 +168,17 @@ final class DbBench {
     }
   }
 
-  /** The engine's defaults, but for the WAL pipelining depth if one was asked for. */
+  /** The engine's defaults, but for the WAL pipelining asked for. */
   private DbOptions dbOptions() {
     DbOptions defaults = DbOptions.defaults();
-    if (options.walInFlight() == 0) {
-      return defaults;
+    WalWriterOptions wal = defaults.walOptions();
+    if (options.walInFlight() > 0) {
+      wal = wal.withMaxInFlight(options.walInFlight());
     }
-    return defaults.toBuilder()
-        .walOptions(defaults.walOptions().withMaxInFlight(options.walInFlight()))
-        .build();
+    if (options.walOverlap() >= 0) {
+      wal = wal.withOverlapFraction(options.walOverlap());
+    }
+    return defaults.toBuilder().walOptions(wal).build();
   }
 
   private Db open(String name, DbOptions dbOptions) {

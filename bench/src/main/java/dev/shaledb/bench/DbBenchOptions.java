@@ -24,6 +24,7 @@ import java.util.SplittableRandom;
  * @param replayObjects WAL objects left for the reopen-time phase (0 skips it)
  * @param idleSeconds how long the idle phase watches background requests (0 skips it)
  * @param walInFlight WAL uploads allowed in flight at once, or 0 for the engine's default
+ * @param walOverlap the WAL's overlap fraction, or a negative number for the engine's default
  * @param window durable writes each writer thread keeps in flight ({@link
  *     dev.shaledb.Db#writeAsync}); 1 is a blocking {@code put}
  * @param json where to write the results as JSON, or null
@@ -44,6 +45,7 @@ record DbBenchOptions(
     int replayObjects,
     double idleSeconds,
     int walInFlight,
+    double walOverlap,
     int window,
     Path json,
     Path chart,
@@ -63,6 +65,7 @@ record DbBenchOptions(
           "--replay-objects",
           "--idle-seconds",
           "--wal-in-flight",
+          "--wal-overlap",
           "--window",
           "--json",
           "--chart");
@@ -87,7 +90,8 @@ record DbBenchOptions(
           "  --kv 16/100          key and value bytes (default 16/100)",
           "  --replay-objects N   WAL objects replayed by the reopen phase (default 100; 0 skips)",
           "  --idle-seconds S     how long to watch an idle database (default 3; 0 skips)",
-          "  --wal-in-flight K    WAL uploads in flight at once (default: the engine's, 1)",
+          "  --wal-in-flight K    WAL uploads in flight at once (default: the engine's, 2)",
+          "  --wal-overlap F      a second WAL upload waits F of the PUT latency (default 0.25)",
           "  --window W           durable writes in flight per writer thread (default 1)",
           "  --seed N             seed of keys, values and simulated latency (default 42)",
           "  --json FILE          write the results as JSON",
@@ -152,6 +156,7 @@ record DbBenchOptions(
     int replay = 100;
     double idle = 3;
     int walInFlight = 0;
+    double walOverlap = -1;
     int window = 1;
     Path json = null;
     Path chart = null;
@@ -194,6 +199,7 @@ record DbBenchOptions(
             throw new IllegalArgumentException("--wal-in-flight must be >= 1: " + value);
           }
         }
+        case "--wal-overlap" -> walOverlap = Double.parseDouble(value);
         case "--window" -> window = Integer.parseInt(value);
         case "--json" -> json = Path.of(value);
         case "--chart" -> chart = Path.of(value);
@@ -214,6 +220,7 @@ record DbBenchOptions(
         replay,
         idle,
         walInFlight,
+        walOverlap,
         window,
         json,
         chart,

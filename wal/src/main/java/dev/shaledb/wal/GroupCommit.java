@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * The state of a {@link WalWriter}: which batches wait, which objects are in flight, which ids are
@@ -23,6 +24,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * segment is acknowledged only when it landed and every id below it is resolved (occupied by an
  * object we have seen), which is what keeps a fenced writer from acknowledging anything above the
  * fence; the next segment's {@code prevId} is {@code chainTail}.
+ *
+ * <p>Overlap: with a put in flight, another partial object is issued only once the oldest urgent
+ * batch has waited {@code overlapFraction} of the recent median put latency (a timer re-pumps
+ * then); the wait affects only when a put starts, never what a put holds or what is acknowledged.
  */
 final class GroupCommit {
   /** Work to do outside the lock. */
@@ -34,6 +39,9 @@ final class GroupCommit {
   private final long epoch;
   private final ScheduledExecutorService scheduler;
   private final Runnable timerAction;
+  private final Runnable overlapAction;
+  private final LongSupplier nanoTime;
+  private final PutLatency latency = new PutLatency();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition space = lock.newCondition();
   private final ArrayDeque<Segment.Pending> pending = new ArrayDeque<>();
@@ -52,6 +60,8 @@ final class GroupCommit {
   private RuntimeException failure;
   private boolean closed;
   private ScheduledFuture<?> timer;
+  private ScheduledFuture<?> overlapTimer;
+  private long urgentSince;
   private CompletableFuture<Long> lastFuture;
 
   GroupCommit(
@@ -60,11 +70,15 @@ final class GroupCommit {
       WalFence fence,
       WalReplay replay,
       ScheduledExecutorService scheduler,
-      Runnable timerAction) {
+      Runnable timerAction,
+      Runnable overlapAction,
+      LongSupplier nanoTime) {
     this.options = options;
     this.epoch = epoch;
     this.scheduler = scheduler;
     this.timerAction = timerAction;
+    this.overlapAction = overlapAction;
+    this.nanoTime = nanoTime;
     this.nextId = replay.firstAbsentId();
     this.resolved = new ResolvedIds(replay.firstAbsentId());
     this.chainTail = fence.walId();
@@ -109,11 +123,11 @@ final class GroupCommit {
       }
       lastSeq = batch.lastSeq();
       long index = ++appended;
-      pending.add(new Segment.Pending(encoded, future, index));
+      pending.add(new Segment.Pending(encoded, future, index, nanoTime.getAsLong()));
       pendingBytes += encoded.length();
       bufferedBytes += encoded.length();
       if (durable) {
-        urgentThrough = index;
+        markUrgent(index);
       }
       lastFuture = future;
       return new Step(pump(), List.of());
@@ -132,7 +146,7 @@ final class GroupCommit {
       if (failure != null) {
         return new Waiting(Step.NONE, CompletableFuture.failedFuture(failure));
       }
-      urgentThrough = appended;
+      markUrgent(appended);
       CompletableFuture<Long> done =
           lastFuture == null
               ? CompletableFuture.completedFuture(durableWalId)
@@ -177,7 +191,18 @@ final class GroupCommit {
     lock.lock();
     try {
       timer = null;
-      urgentThrough = appended;
+      markUrgent(appended);
+      return new Step(pump(), List.of());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The overlap wait of the oldest urgent batch is over: issue a put if a slot is free. */
+  Step onOverlapTimer() {
+    lock.lock();
+    try {
+      overlapTimer = null;
       return new Step(pump(), List.of());
     } finally {
       lock.unlock();
@@ -191,6 +216,9 @@ final class GroupCommit {
       inFlight--;
       if (failure != null) {
         return Step.NONE;
+      }
+      if (!takenByOlderEpoch && a.unknownOutcomes == 0) {
+        latency.record(nanoTime.getAsLong() - a.startedNanos);
       }
       resolved.resolve(a.id());
       if (a.segment.attempt == a) {
@@ -243,7 +271,7 @@ final class GroupCommit {
     List<Segment.Attempt> starts = new ArrayList<>();
     while (failure == null && inFlight < options.maxInFlight()) {
       if (toIssue.isEmpty()) {
-        if (pending.isEmpty() || !urgent()) {
+        if (pending.isEmpty() || !urgent() || mustWaitToOverlap()) {
           break;
         }
         toIssue.add(cut());
@@ -256,6 +284,7 @@ final class GroupCommit {
       WalObjectHeader header =
           new WalObjectHeader(s.id, epoch, s.prevId, UUID.randomUUID(), false, s.batches.size());
       s.attempt = new Segment.Attempt(s, header);
+      s.attempt.startedNanos = nanoTime.getAsLong();
       unacked.add(s);
       inFlight++;
       starts.add(s.attempt);
@@ -265,9 +294,43 @@ final class GroupCommit {
   }
 
   private boolean urgent() {
-    return closed
-        || pendingBytes + WalObjectHeader.FENCE_OBJECT_SIZE >= options.maxObjectBytes()
-        || pending.peekFirst().index() <= urgentThrough;
+    return closed || full() || pending.peekFirst().index() <= urgentThrough;
+  }
+
+  private boolean full() {
+    return pendingBytes + WalObjectHeader.FENCE_OBJECT_SIZE >= options.maxObjectBytes();
+  }
+
+  /**
+   * Makes every batch through {@code index} urgent, noting when the oldest waiting one became so.
+   */
+  private void markUrgent(long index) {
+    Segment.Pending head = pending.peekFirst();
+    if (head != null && head.index() > urgentThrough && head.index() <= index) {
+      urgentSince = nanoTime.getAsLong();
+    }
+    urgentThrough = Math.max(urgentThrough, index);
+  }
+
+  /**
+   * Whether the urgent head of {@code pending} should wait before overlapping the puts in flight,
+   * arming the timer that re-pumps when it has waited long enough. A full object and a closing
+   * writer never wait: they gain nothing by waiting for more batches.
+   */
+  private boolean mustWaitToOverlap() {
+    if (inFlight == 0 || closed || full() || options.overlapFraction() == 0) {
+      return false;
+    }
+    long now = nanoTime.getAsLong();
+    long waitingSince = Math.max(urgentSince, pending.peekFirst().appendedNanos());
+    long left = (long) (options.overlapFraction() * latency.medianNanos()) - (now - waitingSince);
+    if (left <= 0) {
+      return false;
+    }
+    if (overlapTimer == null) {
+      overlapTimer = scheduler.schedule(overlapAction, left, TimeUnit.NANOSECONDS);
+    }
+    return true;
   }
 
   private Segment cut() {
@@ -302,6 +365,10 @@ final class GroupCommit {
     if (timer != null) {
       timer.cancel(false);
       timer = null;
+    }
+    if (overlapTimer != null) {
+      overlapTimer.cancel(false);
+      overlapTimer = null;
     }
   }
 

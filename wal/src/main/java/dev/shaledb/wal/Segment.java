@@ -12,7 +12,8 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Segment {
   /** An appended batch waiting to become durable. */
-  record Pending(BatchCodec.Encoded encoded, CompletableFuture<Long> future, long index) {}
+  record Pending(
+      BatchCodec.Encoded encoded, CompletableFuture<Long> future, long index, long appendedNanos) {}
 
   final List<Pending> batches;
   final long bytes;
@@ -38,6 +39,9 @@ final class Segment {
     final WalObjectHeader header;
     byte[] object;
     int unknownOutcomes;
+
+    /** When the put was issued, to learn the store's latency. */
+    long startedNanos;
 
     Attempt(Segment segment, WalObjectHeader header) {
       this.segment = segment;

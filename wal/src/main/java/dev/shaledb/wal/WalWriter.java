@@ -14,16 +14,19 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Appends batches to the WAL with group commit and active durability.
  *
- * <p>A durable append never waits for a timer: if fewer than {@code maxInFlight} puts are in
- * flight, the pending batches are cut into an object and uploaded at once; otherwise they
- * accumulate and go as soon as a put finishes. At low load a durable write costs about one PUT
- * round trip; at high load each round trip carries everything that arrived meanwhile (objects are
- * cut at {@code maxObjectBytes}). Non-durable batches wait for a durable one, a full object, {@link
- * #flush()} or {@code flushInterval}.
+ * <p>A durable append on an idle writer is uploaded at once. While puts are in flight, durable
+ * batches accumulate: they go as soon as a put finishes, or in one more put (up to {@code
+ * maxInFlight}) once the oldest has waited {@code overlapFraction} of the recent median put latency
+ * — so writers that arrive together just after a put left share one overlapping put instead of
+ * waiting two round trips. At low load a durable write costs about one PUT round trip; at high load
+ * each round trip carries everything that arrived meanwhile (objects are cut at {@code
+ * maxObjectBytes}). Non-durable batches wait for a durable one, a full object, {@link #flush()} or
+ * {@code flushInterval}.
  *
  * <p>Acknowledgements are in WAL id order: an append's future completes with the id of the WAL
  * object that holds it once that object and every id below it are resolved. After any failure
@@ -47,7 +50,8 @@ public final class WalWriter implements AutoCloseable {
       WalWriterOptions options,
       WalFence fence,
       WalReplay replay,
-      Consumer<? super CorruptObjectException> onCorrupt) {
+      Consumer<? super CorruptObjectException> onCorrupt,
+      LongSupplier nanoTime) {
     this.options = options;
     this.epoch = fence.epoch();
     this.ownsScheduler = options.scheduler() == null;
@@ -56,7 +60,15 @@ public final class WalWriter implements AutoCloseable {
             ? Executors.newSingleThreadScheduledExecutor(WalWriter::thread)
             : options.scheduler();
     this.commit =
-        new GroupCommit(options, epoch, fence, replay, scheduler, () -> run(commit().onTimer()));
+        new GroupCommit(
+            options,
+            epoch,
+            fence,
+            replay,
+            scheduler,
+            () -> run(commit().onTimer()),
+            () -> run(commit().onOverlapTimer()),
+            nanoTime);
     this.puts = new WalPuts(store, dbPath, epoch, scheduler, new Outcomes(), onCorrupt);
   }
 
@@ -92,6 +104,18 @@ public final class WalWriter implements AutoCloseable {
       WalFence fence,
       WalReplay replay,
       Consumer<? super CorruptObjectException> onCorrupt) {
+    return open(store, dbPath, options, fence, replay, onCorrupt, System::nanoTime);
+  }
+
+  /** As above, timing puts by {@code nanoTime} (tests replay the overlap policy from a seed). */
+  static WalWriter open(
+      ObjectStore store,
+      String dbPath,
+      WalWriterOptions options,
+      WalFence fence,
+      WalReplay replay,
+      Consumer<? super CorruptObjectException> onCorrupt,
+      LongSupplier nanoTime) {
     requireNonNull(store, "store is null");
     requireNonNull(onCorrupt, "onCorrupt is null");
     WalKeys.validateDbPath(dbPath);
@@ -108,7 +132,14 @@ public final class WalWriter implements AutoCloseable {
       throw new IllegalArgumentException(
           "the replay " + replay + " did not run through the fence " + fence);
     }
-    return new WalWriter(store, dbPath, options, fence, replay, onCorrupt);
+    return new WalWriter(
+        store,
+        dbPath,
+        options,
+        fence,
+        replay,
+        onCorrupt,
+        requireNonNull(nanoTime, "nanoTime is null"));
   }
 
   private static Thread thread(Runnable r) {

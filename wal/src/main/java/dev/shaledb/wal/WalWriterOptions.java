@@ -14,7 +14,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param maxObjectBytes the size at which the writer cuts a WAL object; a single larger batch still
  *     goes alone in one object (a batch is never split)
  * @param maxInFlight how many WAL puts may be in flight at once (K). With 1, every round trip
- *     carries everything that accumulated during the previous one
+ *     carries everything that accumulated during the previous one, and a write that arrives just
+ *     after a put left waits for that put and the next: about two round trips under concurrency
  * @param maxBufferedBytes how many encoded bytes may wait or be in flight before {@link
  *     WalWriter#append} blocks (backpressure); at least {@code maxObjectBytes}
  * @param flushInterval how long a non-durable batch may wait for a durable one or a full object
@@ -22,6 +23,11 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param scheduler runs the writer's completions and its flush timer; null for a private
  *     single-thread scheduler that {@link WalWriter#close()} shuts down
  * @param closeTimeout how long {@link WalWriter#close()} waits for pending uploads
+ * @param overlapFraction when a put is already in flight, a second one starts only once the oldest
+ *     waiting durable batch has waited this fraction of the recent median WAL PUT latency (0: at
+ *     once, as soon as a slot is free). It bounds what concurrency costs: writes that arrive
+ *     together while a put is in flight leave together in one more put, instead of each slot going
+ *     to whatever arrived first. A full object never waits. At most 10
  */
 public record WalWriterOptions(
     int maxObjectBytes,
@@ -29,7 +35,8 @@ public record WalWriterOptions(
     long maxBufferedBytes,
     Duration flushInterval,
     ScheduledExecutorService scheduler,
-    Duration closeTimeout) {
+    Duration closeTimeout,
+    double overlapFraction) {
   public WalWriterOptions {
     if (maxObjectBytes < WalObjectHeader.FENCE_OBJECT_SIZE + BatchCodec.FIXED_BYTES) {
       throw new IllegalArgumentException("maxObjectBytes is too small: " + maxObjectBytes);
@@ -48,15 +55,34 @@ public record WalWriterOptions(
     if (closeTimeout.isNegative()) {
       throw new IllegalArgumentException("closeTimeout is negative: " + closeTimeout);
     }
+    if (!(overlapFraction >= 0 && overlapFraction <= 10)) {
+      throw new IllegalArgumentException("overlapFraction is not in [0, 10]: " + overlapFraction);
+    }
   }
 
   /**
-   * 4 MiB objects, one put in flight, 64 MiB of buffer, non-durable batches uploaded within 100 ms,
-   * a private scheduler, 30 s to close.
+   * Options without {@code overlapFraction}: puts beyond the first start as soon as a slot is free.
+   */
+  public WalWriterOptions(
+      int maxObjectBytes,
+      int maxInFlight,
+      long maxBufferedBytes,
+      Duration flushInterval,
+      ScheduledExecutorService scheduler,
+      Duration closeTimeout) {
+    this(maxObjectBytes, maxInFlight, maxBufferedBytes, flushInterval, scheduler, closeTimeout, 0);
+  }
+
+  /**
+   * 4 MiB objects; up to two puts in flight, the second once a durable batch has waited a quarter
+   * of the PUT latency (docs/benchmarks.md, "Durable latency under concurrency": at 8 and 64
+   * blocking writers on simulated S3 this holds the median near 1.3x the PUT for at most twice the
+   * PUTs of one in flight); 64 MiB of buffer, non-durable batches uploaded within 100 ms, a private
+   * scheduler, 30 s to close.
    */
   public static WalWriterOptions defaults() {
     return new WalWriterOptions(
-        4 << 20, 1, 64L << 20, Duration.ofMillis(100), null, Duration.ofSeconds(30));
+        4 << 20, 2, 64L << 20, Duration.ofMillis(100), null, Duration.ofSeconds(30), 0.25);
   }
 
   public WalWriterOptions withMaxObjectBytes(int value) {
@@ -66,31 +92,73 @@ public record WalWriterOptions(
         Math.max(maxBufferedBytes, value),
         flushInterval,
         scheduler,
-        closeTimeout);
+        closeTimeout,
+        overlapFraction);
   }
 
   public WalWriterOptions withMaxInFlight(int value) {
     return new WalWriterOptions(
-        maxObjectBytes, value, maxBufferedBytes, flushInterval, scheduler, closeTimeout);
+        maxObjectBytes,
+        value,
+        maxBufferedBytes,
+        flushInterval,
+        scheduler,
+        closeTimeout,
+        overlapFraction);
   }
 
   public WalWriterOptions withMaxBufferedBytes(long value) {
     return new WalWriterOptions(
-        maxObjectBytes, maxInFlight, value, flushInterval, scheduler, closeTimeout);
+        maxObjectBytes,
+        maxInFlight,
+        value,
+        flushInterval,
+        scheduler,
+        closeTimeout,
+        overlapFraction);
   }
 
   public WalWriterOptions withFlushInterval(Duration value) {
     return new WalWriterOptions(
-        maxObjectBytes, maxInFlight, maxBufferedBytes, value, scheduler, closeTimeout);
+        maxObjectBytes,
+        maxInFlight,
+        maxBufferedBytes,
+        value,
+        scheduler,
+        closeTimeout,
+        overlapFraction);
   }
 
   public WalWriterOptions withScheduler(ScheduledExecutorService value) {
     return new WalWriterOptions(
-        maxObjectBytes, maxInFlight, maxBufferedBytes, flushInterval, value, closeTimeout);
+        maxObjectBytes,
+        maxInFlight,
+        maxBufferedBytes,
+        flushInterval,
+        value,
+        closeTimeout,
+        overlapFraction);
   }
 
   public WalWriterOptions withCloseTimeout(Duration value) {
     return new WalWriterOptions(
-        maxObjectBytes, maxInFlight, maxBufferedBytes, flushInterval, scheduler, value);
+        maxObjectBytes,
+        maxInFlight,
+        maxBufferedBytes,
+        flushInterval,
+        scheduler,
+        value,
+        overlapFraction);
+  }
+
+  public WalWriterOptions withOverlapFraction(double value) {
+    return new WalWriterOptions(
+        maxObjectBytes,
+        maxInFlight,
+        maxBufferedBytes,
+        flushInterval,
+        scheduler,
+        closeTimeout,
+        value);
   }
 }

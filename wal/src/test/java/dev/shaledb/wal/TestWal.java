@@ -9,6 +9,7 @@ import dev.shaledb.objectstore.ObjectStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 
 /** Opens WAL writers the way the engine will, and builds batches and raw objects for tests. */
 final class TestWal {
@@ -27,13 +28,19 @@ final class TestWal {
    * continue after the fence.
    */
   static Opened open(ObjectStore store, String path, WalWriterOptions options) {
+    return open(store, path, options, System::nanoTime);
+  }
+
+  /** As above, the writer timing its puts by {@code nanoTime}. */
+  static Opened open(
+      ObjectStore store, String path, WalWriterOptions options, LongSupplier nanoTime) {
     FenceableManifest manifest = FenceableManifest.openWriter(new ManifestStore(store, path));
     ManifestState state = manifest.latest().state();
     WalFence fence = WalFence.place(store, path, manifest.epoch(), state.nextWalId());
     manifest.refresh();
     List<ReplayedBatch> replayed = new ArrayList<>();
     WalReplay replay = new WalReader(store, path).replay(state.flushedWalId(), replayed::add);
-    WalWriter writer = WalWriter.open(store, path, options, fence, replay);
+    WalWriter writer = WalWriter.open(store, path, options, fence, replay, e -> {}, nanoTime);
     return new Opened(manifest, fence, replay, replayed, writer);
   }
 

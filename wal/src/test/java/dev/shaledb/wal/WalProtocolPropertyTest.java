@@ -123,7 +123,7 @@ class WalProtocolPropertyTest {
       if (op < 8 || writers.isEmpty()) {
         WalWriterOptions options =
             TestWal.options().withScheduler(inline).withMaxInFlight(gen.intBetween(1, 3));
-        Writer w = new Writer("w" + opened++, TestWal.open(store, PATH, options));
+        Writer w = new Writer("w" + opened++, TestWal.open(store, PATH, options, inline::nanoTime));
         writers.add(w);
         model.log(
             "open "
@@ -147,6 +147,11 @@ class WalProtocolPropertyTest {
                 + outcome);
       } else if (op < 86) {
         flush(model, writers.get(gen.intBetween(0, writers.size() - 1)));
+      } else if (op < 88) {
+        // Time passes: overlap timers of writers with a put in flight fire.
+        long millis = gen.intBetween(1, 40);
+        model.log("advance " + millis + " ms");
+        inline.advance(millis * 1_000_000L);
       } else if (op < 90) {
         // Makes lazy batches urgent; completes when parked puts are released.
         writers.get(gen.intBetween(0, writers.size() - 1)).opened.writer().flush();

@@ -90,7 +90,8 @@ class WalProtocolTest {
 
   @Test
   void aPipelinedZombieCannotAcknowledgeAnythingAboveTheFence() throws Exception {
-    TestWal.Opened a = open(hooked, TestWal.options().withMaxInFlight(4));
+    // Overlap at once: each append gets its own put, so two land above the stalled one.
+    TestWal.Opened a = open(hooked, TestWal.options().withMaxInFlight(4).withOverlapFraction(0));
     join(a.writer().append(batch(1, "a1"), true));
     long stalledId = a.writer().nextWalIdHint();
 

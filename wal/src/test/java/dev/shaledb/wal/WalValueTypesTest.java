@@ -209,7 +209,13 @@ class WalValueTypesTest {
   @Test
   void optionsValidate() {
     WalWriterOptions d = WalWriterOptions.defaults();
-    assertThat(d.maxInFlight()).isEqualTo(1);
+    assertThat(d.maxInFlight()).isEqualTo(2);
+    assertThat(d.overlapFraction()).isEqualTo(0.25);
+    assertThatThrownBy(() -> d.withOverlapFraction(-0.1)).hasMessageContaining("overlapFraction");
+    assertThatThrownBy(() -> d.withOverlapFraction(Double.NaN))
+        .hasMessageContaining("overlapFraction");
+    assertThatThrownBy(() -> d.withOverlapFraction(11)).hasMessageContaining("overlapFraction");
+    assertThat(d.withMaxInFlight(3).overlapFraction()).isEqualTo(0.25);
     assertThatThrownBy(() -> d.withMaxInFlight(0)).hasMessageContaining("maxInFlight");
     assertThatThrownBy(() -> d.withMaxObjectBytes(10)).hasMessageContaining("too small");
     assertThatThrownBy(() -> d.withMaxBufferedBytes(1000)).hasMessageContaining("maxBufferedBytes");

@@ -76,7 +76,7 @@ class WalWriterTest {
 
   @Test
   void appendsDuringAnInFlightPutShareTheNextObject() throws Exception {
-    WalWriter w = open(1, TestWal.options());
+    WalWriter w = open(1, TestWal.options().withMaxInFlight(1));
     CountDownLatch reached = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     hooked.setPutHook(HookedObjectStore.pauseFirst(WalWriterTest::isWal, reached, release));
@@ -97,7 +97,7 @@ class WalWriterTest {
 
   @Test
   void pipelinedPutsAreAcknowledgedInIdOrder() throws Exception {
-    WalWriter w = open(1, TestWal.options().withMaxInFlight(2));
+    WalWriter w = open(1, TestWal.options().withMaxInFlight(2).withOverlapFraction(0));
     CountDownLatch reached = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     hooked.setPutHook(HookedObjectStore.pauseFirst(WalWriterTest::isWal, reached, release));
