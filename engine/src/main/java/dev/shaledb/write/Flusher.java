@@ -7,7 +7,10 @@ import dev.shaledb.iterate.VersionRewriter;
 import dev.shaledb.manifest.CondemnedTablesException;
 import dev.shaledb.manifest.FenceableManifest;
 import dev.shaledb.manifest.Manifest;
+import dev.shaledb.manifest.ManifestState;
 import dev.shaledb.manifest.TableInfo;
+import dev.shaledb.objectstore.Futures;
+import dev.shaledb.objectstore.ObjectMeta;
 import dev.shaledb.sst.RangeTombstones;
 import dev.shaledb.sst.SstBuilder;
 import dev.shaledb.sst.SstOptions;
@@ -18,6 +21,8 @@ import dev.shaledb.table.TableStore;
 import dev.shaledb.view.DbView;
 import dev.shaledb.view.ViewRef;
 import dev.shaledb.wal.WalWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +33,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns frozen memtables into L0 tables, oldest first, one at a time: build the table, upload it,
- * then publish a manifest listing it together with the new replay anchor. The order (table durable,
+ * Turns frozen memtables into L0 tables, oldest first: build each table and upload it, several
+ * concurrently when flushes fall behind, then publish one manifest version listing them together
+ * with the newest one's replay anchor. Publishes are in memtable order. The order (table durable,
  * then manifest, then the WAL objects become garbage) is what makes the WAL objects below the
  * anchor unnecessary. A failed upload is retried after a pause; the data stays in the WAL and the
  * memtable meanwhile, and writers feel it through the memory budget. Fencing stops it for good.
@@ -39,6 +45,13 @@ public final class Flusher {
 
   /** Condemned uploads of one flush before it gives up (and retries later from scratch). */
   private static final int MAX_CONDEMNED_ATTEMPTS = 5;
+
+  /**
+   * Frozen memtables one flush uploads concurrently and publishes in one manifest version. More
+   * only wait when flushes fall behind (object-store latency), and then one publish instead of
+   * several saves manifest PUTs.
+   */
+  private static final int MAX_TABLES_PER_FLUSH = 4;
 
   private static final long RETRY_DELAY_MILLIS = 500;
   private static final long L0_WAIT_MILLIS = 50;
@@ -142,50 +155,62 @@ public final class Flusher {
   }
 
   private synchronized void flushOldest() {
-    DbView.Frozen frozen = view.get().oldestFrozen();
-    if (frozen == null) {
+    DbView v = view.get();
+    List<DbView.Frozen> batch =
+        oldestFirst(v, Math.max(1, l0StopTables - v.manifest().l0().size()));
+    if (batch.isEmpty()) {
       return;
     }
-    Manifest next = publish(frozen);
-    // Durable before the view drops the memtable: a durable-only read must never find a sequence
+    Manifest next = publish(batch);
+    // Durable before the view drops the memtables: a durable-only read must never find a sequence
     // number whose older versions are gone from memory while it cannot yet read the table.
-    state.durableThrough(frozen.lastSeq());
-    view.update(v -> v.flushed(frozen, next));
+    state.durableThrough(batch.get(batch.size() - 1).lastSeq());
+    for (DbView.Frozen frozen : batch) {
+      view.update(w -> w.flushed(frozen, next));
+    }
     onFlushed.accept(next);
-    counters.flushes.increment();
+    counters.flushes.add(batch.size());
     budget.released();
   }
 
+  /** Up to {@link #MAX_TABLES_PER_FLUSH} and {@code room} frozen memtables, oldest first. */
+  private static List<DbView.Frozen> oldestFirst(DbView v, int room) {
+    List<DbView.Frozen> newestFirst = v.frozen();
+    int n = Math.min(newestFirst.size(), Math.min(room, MAX_TABLES_PER_FLUSH));
+    List<DbView.Frozen> batch = new ArrayList<>(n);
+    for (int i = newestFirst.size() - 1; batch.size() < n; i--) {
+      batch.add(newestFirst.get(i));
+    }
+    return batch;
+  }
+
   /**
-   * Uploads {@code frozen} as an L0 table and publishes it with the new replay anchor. If garbage
-   * collection condemned the table while this flush stalled between upload and publish, nothing was
-   * published: the memtable is uploaded again under an id above the new floor. If an earlier
-   * attempt of this very flush was published after all (its outcome was unknown), the manifest
-   * already holds its sequence numbers and it is not published twice.
+   * Uploads {@code batch} (oldest first) as L0 tables, concurrently, and publishes them in one
+   * manifest version with the newest one's replay anchor. If garbage collection condemned a table
+   * while this flush stalled between upload and publish, nothing was published: the memtables are
+   * uploaded again under ids above the new floor. Memtables an earlier attempt published after all
+   * (its outcome was unknown) are in the manifest already and are not published twice: they are a
+   * prefix of the batch, since flushes publish in order.
    */
-  private Manifest publish(DbView.Frozen frozen) {
+  private Manifest publish(List<DbView.Frozen> batch) {
     Manifest latest = manifest.latest();
     for (int attempt = 1; ; attempt++) {
-      if (latest.state().lastFlushedSeq() >= frozen.lastSeq()) {
+      long flushedSeq = latest.state().lastFlushedSeq();
+      List<DbView.Frozen> todo = batch.stream().filter(f -> f.lastSeq() > flushedSeq).toList();
+      if (todo.isEmpty()) {
         return latest;
       }
       ids.observeFloor(latest.state().condemnedThrough());
-      TableInfo table = buildAndUpload(frozen);
-      listener.onFlushUploaded(table.id());
+      List<TableInfo> built = buildAndUpload(todo);
+      for (TableInfo t : built) {
+        listener.onFlushUploaded(t.id());
+      }
       long hint = wal.nextWalIdHint();
       try {
-        Manifest next =
-            manifest.update(
-                s ->
-                    s.lastFlushedSeq() >= frozen.lastSeq()
-                        ? s // published by an earlier attempt whose outcome was unknown
-                        : s.toBuilder()
-                            .addL0(table)
-                            .flushedWalId(Math.max(s.flushedWalId(), frozen.anchorWalId()))
-                            .lastFlushedSeq(Math.max(s.lastFlushedSeq(), frozen.lastSeq()))
-                            .nextWalId(Math.max(s.nextWalId(), hint))
-                            .build());
-        counters.tableBytesWritten.add(table.sizeBytes());
+        Manifest next = manifest.update(s -> withTables(s, todo, built, hint));
+        for (TableInfo t : built) {
+          counters.tableBytesWritten.add(t.sizeBytes());
+        }
         return next;
       } catch (CondemnedTablesException e) {
         counters.condemnedUploads.increment();
@@ -193,9 +218,9 @@ public final class Flusher {
           throw e;
         }
         LOG.info(
-            "flush of table {} stalled past garbage collection's minAge and was condemned;"
-                + " uploading it again above table floor {}",
-            table.id(),
+            "flush of tables {} stalled past garbage collection's minAge and was condemned;"
+                + " uploading them again above table floor {}",
+            built.stream().map(TableInfo::id).toList(),
             e.floor());
         ids.observeFloor(e.floor());
         latest = manifest.refresh();
@@ -203,12 +228,65 @@ public final class Flusher {
     }
   }
 
-  private TableInfo buildAndUpload(DbView.Frozen frozen) {
-    String id = ids.next();
+  /** {@code s} listing every table of {@code todo} it does not yet hold, oldest first. */
+  private static ManifestState withTables(
+      ManifestState s, List<DbView.Frozen> todo, List<TableInfo> built, long hint) {
+    ManifestState.Builder b = s.toBuilder();
+    long flushedSeq = s.lastFlushedSeq();
+    long flushedWalId = s.flushedWalId();
+    boolean changed = false;
+    for (int i = 0; i < todo.size(); i++) {
+      DbView.Frozen frozen = todo.get(i);
+      if (frozen.lastSeq() <= flushedSeq) {
+        continue; // published by an earlier attempt whose outcome was unknown
+      }
+      b.addL0(built.get(i));
+      flushedSeq = frozen.lastSeq();
+      flushedWalId = Math.max(flushedWalId, frozen.anchorWalId());
+      changed = true;
+    }
+    if (!changed) {
+      return s;
+    }
+    return b.flushedWalId(flushedWalId)
+        .lastFlushedSeq(flushedSeq)
+        .nextWalId(Math.max(s.nextWalId(), hint))
+        .build();
+  }
+
+  /**
+   * Builds one table per memtable, starting each upload as soon as its table is built, so the
+   * uploads overlap each other and the next build; returns when all landed.
+   */
+  private List<TableInfo> buildAndUpload(List<DbView.Frozen> todo) {
+    List<TableInfo> built = new ArrayList<>(todo.size());
+    List<SstBuilder> builders = new ArrayList<>(todo.size());
+    List<CompletableFuture<ObjectMeta>> uploads = new ArrayList<>(todo.size());
+    try {
+      for (DbView.Frozen frozen : todo) {
+        String id = ids.next();
+        SstBuilder builder = SstBuilder.inMemory(tableOptions, id);
+        builders.add(builder);
+        built.add(build(frozen, builder, id));
+        uploads.add(tables.uploadAsync(id, builder.bytes()));
+      }
+      for (CompletableFuture<ObjectMeta> upload : uploads) {
+        Futures.join(upload);
+      }
+      for (int i = 0; i < built.size(); i++) {
+        tables.warm(built.get(i).id(), builders.get(i).bytes());
+      }
+      return built;
+    } finally {
+      // A failed flush leaves its other uploads running; their tables stay unreferenced for GC.
+      builders.forEach(SstBuilder::close);
+    }
+  }
+
+  private TableInfo build(DbView.Frozen frozen, SstBuilder builder, String id) {
     // Versions no snapshot can see are dropped already here: an overwrite-heavy memtable holds
     // many versions of few keys, and each one flushed would be uploaded and compacted again.
-    try (SstBuilder builder = SstBuilder.inMemory(tableOptions, id);
-        EntryIterator it = frozen.memtable().iterator(Long.MAX_VALUE)) {
+    try (EntryIterator it = frozen.memtable().iterator(Long.MAX_VALUE)) {
       RangeTombstones ranges = frozen.memtable().rangeTombstones();
       VersionRewriter.Policy policy = rewritePolicy.get().withTombstones(ranges);
       VersionRewriter rewriter = new VersionRewriter(policy, builder::add);
@@ -217,10 +295,7 @@ public final class Flusher {
       }
       rewriter.finish();
       builder.addRangeTombstones(ranges.retain(policy.retainSeq(), false));
-      TableInfo table = TableStore.describe(id, builder.finish());
-      tables.upload(id, builder.bytes());
-      tables.warm(id, builder.bytes());
-      return table;
+      return TableStore.describe(id, builder.finish());
     }
   }
 }
