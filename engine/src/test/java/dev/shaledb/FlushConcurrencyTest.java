@@ -122,9 +122,9 @@ class FlushConcurrencyTest {
       store.release(false); // a failed assertion must not leave close waiting for an upload
       db.close();
     }
-    try (Db db = Db.open(memory, "db", options)) {
+    try (Db reopened = Db.open(memory, "db", options)) {
       for (int i = 0; i < written; i++) {
-        assertThat(db.get(b("k" + i))).as("k" + i + " after reopen").isEqualTo(value);
+        assertThat(reopened.get(b("k" + i))).as("k" + i + " after reopen").isEqualTo(value);
       }
     }
   }
