@@ -13,8 +13,8 @@ import java.time.Duration;
  *     a {@link Compactor} runs elsewhere: every compactor open fences the previous compactor
  * @param l0Trigger L0 tables that start an L0 compaction (default 4)
  * @param maxL0PerJob the most L0 tables one L0 compaction takes (default 16)
- * @param l0SlowdownTables from this many L0 tables on, writes are delayed a little, more as L0
- *     grows (default 12)
+ * @param l0SlowdownTables from this many L0 tables on, writers are paced to the rate flushes drain
+ *     at, slower as L0 nears {@code l0StopTables} (default 12)
  * @param l0StopTables at this many L0 tables, flushes wait for compaction, so memtables fill and
  *     writes block under the memory budget (default 24)
  * @param baseRunBytes runs up to this size form the smallest size tier (default 256 MiB)

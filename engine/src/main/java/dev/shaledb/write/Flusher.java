@@ -161,6 +161,7 @@ public final class Flusher {
     if (batch.isEmpty()) {
       return;
     }
+    long started = System.nanoTime();
     Manifest next = publish(batch);
     // Durable before the view drops the memtables: a durable-only read must never find a sequence
     // number whose older versions are gone from memory while it cannot yet read the table.
@@ -170,7 +171,11 @@ public final class Flusher {
     }
     onFlushed.accept(next);
     counters.flushes.add(batch.size());
-    budget.released();
+    long freed = 0;
+    for (DbView.Frozen frozen : batch) {
+      freed += frozen.memtable().approximateBytes();
+    }
+    budget.released(freed, System.nanoTime() - started);
   }
 
   /** Up to {@link #MAX_TABLES_PER_FLUSH} and {@code room} frozen memtables, oldest first. */

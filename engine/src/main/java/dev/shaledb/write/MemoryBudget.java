@@ -12,17 +12,17 @@ import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * Bounds the bytes held by memtables. Below half the limit writes pass; from half on each write is
- * delayed by up to a millisecond, growing with the fill, so writers slow down smoothly while
- * flushes catch up; at the limit writes wait for a flush and fail with {@link WriteStallException}
- * after the stall timeout, before the process runs out of memory.
- *
- * <p>A growing L0 slows writes the same way: from {@code l0Slowdown} tables on, by up to a
- * millisecond as L0 nears {@code l0Stop}, where flushes wait for compaction and the memory limit
- * takes over. So a compaction backlog shows as gradually slower writes, not a sudden stop.
+ * Bounds the bytes held by memtables and slows writers smoothly before the bound. Below half the
+ * limit and below {@code l0Slowdown} L0 tables writes pass untouched. Beyond either, writers are
+ * paced ({@link WritePacer}) to the rate flushes last drained memory at, scaled down linearly as
+ * memory nears its limit or L0 nears {@code l0Stop} (where flushes wait for compaction): a
+ * compaction or upload backlog shows as gradually slower writes, not a sudden stop. At the limit
+ * writes wait for a flush and fail with {@link WriteStallException} after the stall timeout, before
+ * the process runs out of memory. The time writers spend here is {@link #stallNanos()}.
  */
 public final class MemoryBudget {
-  private static final long MAX_SLOWDOWN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  /** Waits shorter than this are carried in the pacer's schedule rather than slept. */
+  private static final long MIN_SLEEP_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
 
   private final long limit;
   private final long softLimit;
@@ -34,6 +34,7 @@ public final class MemoryBudget {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition freed = lock.newCondition();
   private final LongAdder stallNanos = new LongAdder();
+  private final WritePacer pacer = new WritePacer();
   private volatile RuntimeException stopped;
 
   public MemoryBudget(
@@ -52,8 +53,11 @@ public final class MemoryBudget {
     this.l0Stop = l0Stop;
   }
 
-  /** Waits until a write may proceed; throws if the budget stays exhausted past the timeout. */
-  void admit() {
+  /**
+   * Waits until a write of {@code bytes} may proceed; throws if the budget stays exhausted past the
+   * timeout.
+   */
+  void admit(long bytes) {
     long inUse = used.getAsLong();
     int l0 = l0Tables.getAsInt();
     if (inUse < softLimit && l0 < l0Slowdown) {
@@ -62,15 +66,10 @@ public final class MemoryBudget {
     long start = System.nanoTime();
     try {
       if (inUse < limit) {
-        long delay = 0;
-        if (inUse >= softLimit) {
-          delay = MAX_SLOWDOWN_NANOS * (inUse - softLimit) / (limit - softLimit);
+        long wait = pacer.reserve(bytes, pressure(inUse, l0), start);
+        if (wait >= MIN_SLEEP_NANOS) {
+          TimeUnit.NANOSECONDS.sleep(wait);
         }
-        if (l0 >= l0Slowdown) {
-          long over = Math.min(l0, l0Stop) - l0Slowdown + 1;
-          delay = Math.max(delay, MAX_SLOWDOWN_NANOS * over / (l0Stop - l0Slowdown + 1));
-        }
-        TimeUnit.NANOSECONDS.sleep(Math.max(delay, 1_000));
         return;
       }
       awaitRoom(start);
@@ -80,6 +79,13 @@ public final class MemoryBudget {
     } finally {
       stallNanos.add(System.nanoTime() - start);
     }
+  }
+
+  /** How far memory or L0 is from its slowdown point (0) to its stop (1), whichever is further. */
+  double pressure(long inUse, int l0) {
+    double memory = (double) (inUse - softLimit) / (limit - softLimit);
+    double tables = (double) (Math.min(l0, l0Stop) - l0Slowdown + 1) / (l0Stop - l0Slowdown + 1);
+    return Math.max(0, Math.max(memory, tables));
   }
 
   /**
@@ -99,8 +105,9 @@ public final class MemoryBudget {
     }
   }
 
-  /** Called after a flush released memory. */
-  void released() {
+  /** Called after a flush released {@code bytes} of memtables, having taken {@code nanos}. */
+  void released(long bytes, long nanos) {
+    pacer.drained(bytes, nanos);
     lock.lock();
     try {
       freed.signalAll();

@@ -126,7 +126,7 @@ public final class WritePath {
       return 0;
     }
     batch = stamp.apply(batch);
-    budget.admit();
+    budget.admit(bytes);
     long start = System.nanoTime();
     long[] seq = new long[1];
     boolean durable = options.awaitDurable();
@@ -169,7 +169,7 @@ public final class WritePath {
       return CompletableFuture.completedFuture(null);
     }
     batch = stamp.apply(batch);
-    budget.admit();
+    budget.admit(bytes);
     long start = System.nanoTime();
     long[] seq = lastSeqOut;
     CompletableFuture<Long> appended = append(batch, true, seq, check);
