@@ -1,5 +1,7 @@
 package dev.shaledb.bench;
 
+import static java.util.Objects.requireNonNull;
+
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -13,44 +15,113 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.DoubleStream;
 import javax.imageio.ImageIO;
 
 /**
- * Draws durable-write throughput and latency (p50, p99) against writer concurrency as a PNG, with
- * java.awt in headless mode: two panels, a log-scale concurrency axis, linear value axes from 0.
+ * Draws the driver's charts as PNG with java.awt in headless mode: panels of lines, two panels to a
+ * row, linear value axes from 0. The durable-write sweep ({@link #render(Path, List, String)})
+ * plots against a log-scale concurrency axis; a time series (the {@code ingest} command) against
+ * seconds.
  */
 final class Chart {
   private static final int WIDTH = 1000;
-  private static final int HEIGHT = 440;
+  private static final int ROW_HEIGHT = 400;
   private static final int PANEL = WIDTH / 2;
-  private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xd62728)};
+  private static final Color[] COLORS = {
+    new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c)
+  };
+
+  /** Up to this many points per line are marked with dots; more would blur into the line. */
+  private static final int DOTS_UP_TO = 20;
+
+  /**
+   * One series, drawn as a line in its own color.
+   *
+   * @param name its legend
+   * @param xs the x values, ascending
+   * @param ys the y values; NaN leaves a gap
+   */
+  record Line(String name, double[] xs, double[] ys) {
+    Line {
+      requireNonNull(name, "name is null");
+      if (xs.length != ys.length) {
+        throw new IllegalArgumentException(xs.length + " x values but " + ys.length + " y values");
+      }
+      xs = xs.clone();
+      ys = ys.clone();
+    }
+
+    static <T> Line of(String name, List<T> points, ToDoubleFunction<T> x, ToDoubleFunction<T> y) {
+      return new Line(
+          name, points.stream().mapToDouble(x).toArray(), points.stream().mapToDouble(y).toArray());
+    }
+  }
+
+  /**
+   * One plot.
+   *
+   * @param label the title above it
+   * @param xLabel the caption of the x axis
+   * @param logX whether x is a concurrency axis (log scale, a tick at every x) rather than linear
+   *     from 0
+   * @param lines at most three
+   */
+  record Panel(String label, String xLabel, boolean logX, List<Line> lines) {
+    Panel {
+      requireNonNull(label, "label is null");
+      requireNonNull(xLabel, "xLabel is null");
+      lines = List.copyOf(lines);
+      if (lines.isEmpty() || lines.size() > COLORS.length) {
+        throw new IllegalArgumentException("a panel draws 1 to 3 lines, not " + lines.size());
+      }
+    }
+  }
 
   private Chart() {}
 
+  /** Durable-write throughput and latency (p50, p99) against writer concurrency. */
   static void render(Path file, List<PhaseResult> sweep, String title) {
+    String x = "concurrent writers (log scale)";
+    render(
+        file,
+        title,
+        List.of(
+            new Panel(
+                "durable writes/s",
+                x,
+                true,
+                List.of(
+                    Line.of("writes/s", sweep, PhaseResult::threads, PhaseResult::opsPerSecond))),
+            new Panel(
+                "durable-ack latency (ms)",
+                x,
+                true,
+                List.of(
+                    Line.of("p50", sweep, PhaseResult::threads, p -> p.p50Nanos() / 1e6),
+                    Line.of("p99", sweep, PhaseResult::threads, p -> p.p99Nanos() / 1e6)))));
+  }
+
+  /** Draws {@code panels} two to a row under {@code title}. */
+  static void render(Path file, String title, List<Panel> panels) {
     System.setProperty("java.awt.headless", "true");
-    BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+    int rows = (panels.size() + 1) / 2;
+    BufferedImage image =
+        new BufferedImage(WIDTH, 40 + rows * ROW_HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     try {
       g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
       g.setRenderingHint(
           RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       g.setColor(Color.WHITE);
-      g.fillRect(0, 0, WIDTH, HEIGHT);
+      g.fillRect(0, 0, image.getWidth(), image.getHeight());
       g.setColor(Color.BLACK);
       g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
       g.drawString(title, 20, 24);
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-      panel(
-          g, 0, sweep, "durable writes/s", new String[] {"writes/s"}, p -> p.opsPerSecond(), null);
-      panel(
-          g,
-          PANEL,
-          sweep,
-          "durable-ack latency (ms)",
-          new String[] {"p50", "p99"},
-          p -> p.p50Nanos() / 1e6,
-          p -> p.p99Nanos() / 1e6);
+      for (int i = 0; i < panels.size(); i++) {
+        panel(g, (i % 2) * PANEL, 60 + (i / 2) * ROW_HEIGHT, panels.get(i));
+      }
     } finally {
       g.dispose();
     }
@@ -67,29 +138,27 @@ final class Chart {
     }
   }
 
-  @SafeVarargs
-  private static void panel(
-      Graphics2D g,
-      int x0,
-      List<PhaseResult> sweep,
-      String label,
-      String[] names,
-      ToDoubleFunction<PhaseResult>... series) {
+  private static void panel(Graphics2D g, int x0, int top, Panel panel) {
     int left = x0 + 70;
     int right = x0 + PANEL - 20;
-    int top = 60;
-    int bottom = HEIGHT - 50;
-    double maxX = sweep.stream().mapToInt(PhaseResult::threads).max().orElse(1);
-    double logMax = Math.max(1, Math.log(maxX) / Math.log(2));
+    int bottom = top + ROW_HEIGHT - 70;
+    double maxX = 0;
     double maxY = 0;
-    for (ToDoubleFunction<PhaseResult> s : series) {
-      if (s != null) {
-        maxY = Math.max(maxY, sweep.stream().mapToDouble(s).max().orElse(0));
+    for (Line line : panel.lines()) {
+      for (int i = 0; i < line.xs().length; i++) {
+        maxX = Math.max(maxX, line.xs()[i]);
+        maxY = Double.isNaN(line.ys()[i]) ? maxY : Math.max(maxY, line.ys()[i]);
       }
     }
     maxY = niceCeiling(maxY);
+    // a linear axis ends at the first multiple of a round step (about 5 of them) past the data
+    double step = niceCeiling(maxX / 5);
+    XAxis axis =
+        panel.logX()
+            ? new XAxis(true, Math.max(1, Math.log(Math.max(1, maxX)) / Math.log(2)), left, right)
+            : new XAxis(false, step * Math.max(1, Math.ceil(maxX / step)), left, right);
     g.setColor(Color.BLACK);
-    g.drawString(label, left, top - 12);
+    g.drawString(panel.label(), left, top - 12);
     g.drawLine(left, bottom, right, bottom);
     g.drawLine(left, top, left, bottom);
     for (int i = 0; i <= 4; i++) {
@@ -100,24 +169,33 @@ final class Chart {
       String tick = number(maxY * i / 4);
       g.drawString(tick, left - 8 - g.getFontMetrics().stringWidth(tick), y + 4);
     }
-    for (PhaseResult p : sweep) {
-      int x = xOf(p.threads(), left, right, logMax);
-      String tick = Integer.toString(p.threads());
-      g.drawString(tick, x - g.getFontMetrics().stringWidth(tick) / 2, bottom + 16);
+    double[] ticks =
+        panel.logX()
+            ? panel.lines().get(0).xs()
+            : DoubleStream.iterate(0, x -> x <= axis.max * 1.0001, x -> x + step).toArray();
+    for (double x : ticks) {
+      String tick = number(x);
+      g.drawString(tick, axis.of(x) - g.getFontMetrics().stringWidth(tick) / 2, bottom + 16);
     }
-    g.drawString("concurrent writers (log scale)", (left + right) / 2 - 80, bottom + 36);
-    for (int s = 0; s < series.length; s++) {
-      if (series[s] == null) {
-        continue;
-      }
-      g.setColor(COLORS[s % COLORS.length]);
+    g.drawString(panel.xLabel(), (left + right) / 2 - 80, bottom + 36);
+    List<Line> lines = panel.lines();
+    for (int s = 0; s < lines.size(); s++) {
+      Line line = lines.get(s);
+      g.setColor(COLORS[s]);
       g.setStroke(new BasicStroke(2f));
+      boolean dots = line.xs().length <= DOTS_UP_TO;
       int lastX = -1;
       int lastY = -1;
-      for (PhaseResult p : sweep) {
-        int x = xOf(p.threads(), left, right, logMax);
-        int y = bottom - (int) ((bottom - top) * series[s].applyAsDouble(p) / maxY);
-        g.fillOval(x - 4, y - 4, 8, 8);
+      for (int i = 0; i < line.xs().length; i++) {
+        if (Double.isNaN(line.ys()[i])) {
+          lastX = -1;
+          continue;
+        }
+        int x = axis.of(line.xs()[i]);
+        int y = bottom - (int) ((bottom - top) * line.ys()[i] / maxY);
+        if (dots) {
+          g.fillOval(x - 4, y - 4, 8, 8);
+        }
         if (lastX >= 0) {
           g.drawLine(lastX, lastY, x, y);
         }
@@ -125,14 +203,17 @@ final class Chart {
         lastY = y;
       }
       // legend on the label line, right-aligned, clear of the data
-      g.drawString(names[s], right - 70 * (series.length - s), top - 12);
+      g.drawString(line.name(), right - 70 * (lines.size() - s), top - 12);
     }
     g.setStroke(new BasicStroke(1f));
   }
 
-  private static int xOf(int threads, int left, int right, double logMax) {
-    double fraction = Math.log(threads) / Math.log(2) / logMax;
-    return left + 20 + (int) ((right - left - 40) * fraction);
+  /** Maps x values to pixels: log2 of x over {@code max} (a log axis) or x over {@code max}. */
+  private record XAxis(boolean log, double max, int left, int right) {
+    int of(double x) {
+      double fraction = log ? Math.log(x) / Math.log(2) / max : x / max;
+      return left + 20 + (int) ((right - left - 40) * fraction);
+    }
   }
 
   /** 1, 2 or 5 times a power of ten, at least {@code value}. */
@@ -153,8 +234,11 @@ final class Chart {
     if (v >= 1000) {
       return String.format(Locale.ROOT, "%,.0f", v);
     }
-    return v == Math.rint(v)
-        ? String.format(Locale.ROOT, "%.0f", v)
-        : String.format(Locale.ROOT, "%.1f", v);
+    if (v == Math.rint(v)) {
+      return String.format(Locale.ROOT, "%.0f", v);
+    }
+    return v * 10 == Math.rint(v * 10)
+        ? String.format(Locale.ROOT, "%.1f", v)
+        : String.format(Locale.ROOT, "%.2f", v);
   }
 }

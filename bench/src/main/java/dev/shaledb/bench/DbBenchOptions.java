@@ -76,6 +76,8 @@ record DbBenchOptions(
           "usage: java -jar shaledb-bench.jar [options]            db_bench-style run on ShaleDB",
           "       java -jar shaledb-bench.jar jmh [JMH options]    JMH suite, e.g. jmh 'Fill.*' -f 1",
           "       java -jar shaledb-bench.jar store-latency [--store URI]... [--ops N] [--size B]",
+          "       java -jar shaledb-bench.jar ingest [options]     sustained random writes vs RocksDB;",
+          "                                                        options: ingest --help",
           "options:",
           "  --store URI          object store (memory:, file:/dir, s3://bucket/prefix?...);",
           "                       default: a LocalFileObjectStore in a temporary directory",

@@ -10,9 +10,11 @@ import java.util.Arrays;
  *   <li>{@code jmh [JMH arguments]}: the JMH suite, e.g. {@code jmh 'Fill.*' -p engine=rocksdb};
  *   <li>{@code store-latency [--store URI]...}: raw object-store latency ({@link StoreLatency});
  *   <li>{@code overwrite [--keys N] [--writes N] ...}: sustained overwrites with compaction ({@link
- *       OverwriteBench}).
+ *       OverwriteBench});
  *   <li>{@code gc-cost [--writes N] [--rounds N]}: requests per GC run, flush and compaction
- *       ({@link GcCost}).
+ *       ({@link GcCost});
+ *   <li>{@code ingest [--seconds S] [--threads N] [--simulate-s3] ...}: sustained random writes on
+ *       ShaleDB and RocksDB, with stalls and space amplification over time ({@link IngestBench}).
  * </ul>
  */
 public final class Driver {
@@ -26,6 +28,7 @@ public final class Driver {
       case "store-latency" -> StoreLatency.main(rest);
       case "overwrite" -> OverwriteBench.main(rest);
       case "gc-cost" -> GcCost.main(rest);
+      case "ingest" -> IngestBench.main(rest);
       case "--help", "-h", "help" -> System.out.println(DbBenchOptions.USAGE);
       default -> {
         DbBenchOptions options;

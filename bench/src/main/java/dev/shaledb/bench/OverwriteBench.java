@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -42,26 +43,31 @@ final class OverwriteBench {
       long seed,
       Path json) {
     static Options parse(String[] args) {
-      Map<String, String> a = new LinkedHashMap<>();
-      for (int i = 0; i < args.length; i++) {
-        if (args[i].equals("--simulate-s3")) {
-          a.put("--simulate-s3", "true");
-        } else if (i + 1 < args.length) {
-          a.put(args[i], args[++i]);
-        } else {
-          throw new IllegalArgumentException("missing value for " + args[i]);
-        }
-      }
+      CommandLine a =
+          CommandLine.parse(
+              args,
+              Set.of("--simulate-s3"),
+              Set.of(
+                  "--keys",
+                  "--writes",
+                  "--value-size",
+                  "--memtable-mb",
+                  "--reads-per-second",
+                  "--store",
+                  "--seed",
+                  "--json"),
+              "usage: overwrite [--keys N] [--writes N] [--value-size B] [--memtable-mb M]"
+                  + " [--reads-per-second R] [--store URI] [--simulate-s3] [--seed N] [--json F]");
       return new Options(
-          Integer.parseInt(a.getOrDefault("--keys", "100000")),
-          Long.parseLong(a.getOrDefault("--writes", "10000000")),
-          Integer.parseInt(a.getOrDefault("--value-size", "100")),
-          Long.parseLong(a.getOrDefault("--memtable-mb", "8")) << 20,
-          Integer.parseInt(a.getOrDefault("--reads-per-second", "500")),
-          a.get("--store"),
-          a.containsKey("--simulate-s3"),
-          Long.parseLong(a.getOrDefault("--seed", "1")),
-          a.containsKey("--json") ? Path.of(a.get("--json")) : null);
+          Integer.parseInt(a.get("--keys", "100000")),
+          Long.parseLong(a.get("--writes", "10000000")),
+          Integer.parseInt(a.get("--value-size", "100")),
+          Long.parseLong(a.get("--memtable-mb", "8")) << 20,
+          Integer.parseInt(a.get("--reads-per-second", "500")),
+          a.get("--store", null),
+          a.has("--simulate-s3"),
+          Long.parseLong(a.get("--seed", "1")),
+          a.path("--json"));
     }
   }
 
@@ -71,9 +77,7 @@ final class OverwriteBench {
     ObjectStore base =
         temp != null ? new LocalFileObjectStore(temp) : ObjectStores.open(options.store());
     if (options.simulateS3()) {
-      base =
-          new SimulatedS3Store(
-              base, LatencyModel.s3Like(25), LatencyModel.s3Like(15), options.seed());
+      base = SimulatedS3Store.s3Like(base, options.seed());
     }
     try (MeteredObjectStore store = new MeteredObjectStore(base)) {
       new OverwriteBench().run(options, store, "bench-" + System.currentTimeMillis());
@@ -104,9 +108,7 @@ final class OverwriteBench {
     LatencyHistogram reads = new LatencyHistogram();
     LongAdder done = new LongAdder();
     long maxPutNanos = 0;
-    double spaceSum = 0;
-    double spaceMax = 0;
-    int samples = 0;
+    SpaceAmplification space = new SpaceAmplification();
     long userBytes = 0;
     System.out.printf(
         "overwrite: %,d writes over %,d keys, %d-byte values, memtable %d MiB%n",
@@ -134,11 +136,8 @@ final class OverwriteBench {
         userBytes += 16 + o.valueSize();
         done.increment();
         if (t0 >= nextSample) {
-          double amp = (double) db.stats().tableBytes() / liveEstimate;
           if (i > o.writes() / 10) { // after the first fill, when every key exists
-            spaceSum += amp;
-            spaceMax = Math.max(spaceMax, amp);
-            samples++;
+            space.sample(db.stats().tableBytes(), liveEstimate);
           }
           nextSample = t0 + 250_000_000L;
         }
@@ -167,10 +166,9 @@ final class OverwriteBench {
       ObjectStoreMetrics m = store.snapshot();
       record("write_amp_all_puts", (double) m.bytesUploaded() / userBytes);
       record("reference_bytes", reference);
-      record(
-          "space_amp_mean_during_ingest",
-          spaceSum / Math.max(1, samples) * liveEstimate / reference);
-      record("space_amp_max_during_ingest", spaceMax * liveEstimate / reference);
+      // sampled against the estimate, reported against the reference
+      record("space_amp_mean_during_ingest", space.mean() * liveEstimate / reference);
+      record("space_amp_max_during_ingest", space.max() * liveEstimate / reference);
       record("space_amp_after_settling", (double) stats.tableBytes() / reference);
       record("compaction_settled", settled);
       record("l0_tables_at_end", stats.l0Tables());

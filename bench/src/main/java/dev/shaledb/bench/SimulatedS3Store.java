@@ -51,6 +51,14 @@ final class SimulatedS3Store extends ForwardingObjectStore {
     this.scheduler = pool;
   }
 
+  /**
+   * {@code delegate} behind the driver's default S3 model: PUT and DELETE 25 ms, GET, HEAD and LIST
+   * 15 ms to the first byte (medians; {@link LatencyModel#s3Like}).
+   */
+  static SimulatedS3Store s3Like(ObjectStore delegate, long seed) {
+    return new SimulatedS3Store(delegate, LatencyModel.s3Like(25), LatencyModel.s3Like(15), seed);
+  }
+
   @Override
   public CompletableFuture<ObjectMeta> put(String key, ByteBuffer data, PutCondition condition) {
     ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
