@@ -26,6 +26,12 @@ import java.util.concurrent.CompletableFuture;
  * atomically under one. By default a write returns once it is durable in the object store ({@link
  * WriteOptions}). Reads see every accepted write unless {@link ReadOptions} says otherwise.
  *
+ * <p>For an initial load, {@link DbOptions#bulkLoad()} opens the database without a WAL: writes
+ * (with {@link WriteOptions#noWait()}; durable ones are refused with {@link
+ * dev.shaledb.error.BulkLoadModeException}) are uploaded once, as tables, and become durable only
+ * when their memtable's flush is published; a crash loses every write since. {@link #flush()} and
+ * {@link #close()} publish them.
+ *
  * <p>One process at a time may write a database: {@link #open} fences the previous writer, whose
  * next write (and every later one) fails with {@link dev.shaledb.error.FencedException}. No write
  * that was acknowledged as durable is ever lost, whichever writer crashes or stalls; see
@@ -166,6 +172,9 @@ public final class Db implements AutoCloseable {
    * they share WAL uploads, which is how a few threads reach tens of thousands of durable writes a
    * second on S3. Like {@link #write}, the call itself may block when the memory budget is
    * exhausted.
+   *
+   * @throws dev.shaledb.error.BulkLoadModeException in bulk-load mode, where no write is durable
+   *     before a flush; nothing is written
    */
   public CompletableFuture<Void> writeAsync(WriteBatch batch) {
     requireNonNull(batch, "batch is null");
@@ -319,7 +328,14 @@ public final class Db implements AutoCloseable {
         options);
   }
 
-  /** Makes every write accepted so far durable; returns when it is. */
+  /**
+   * Makes every write accepted so far durable; returns when it is. In bulk-load mode ({@link
+   * DbOptions#bulkLoad()}) that freezes the active memtable and uploads every memtable as tables
+   * listed in a published manifest, on the calling thread.
+   *
+   * @throws dev.shaledb.error.FencedException if another writer opened the database; in bulk-load
+   *     mode the writes not yet flushed are then lost
+   */
   public void flush() {
     engine.flush();
   }
@@ -417,7 +433,9 @@ public final class Db implements AutoCloseable {
   /**
    * Stops accepting writes, makes accepted ones durable, flushes the memtables to tables (unless
    * {@link DbOptions#flushOnClose()} is false), stops background work and releases caches.
-   * Idempotent; the first failure is thrown once and the database is closed regardless.
+   * Idempotent; the first failure is thrown once and the database is closed regardless. In
+   * bulk-load mode a close that returns normally has published every accepted write; if it could
+   * not (the database was fenced, or an upload failed), it throws, and those writes are lost.
    */
   @Override
   public void close() {

@@ -71,6 +71,14 @@ import java.util.concurrent.ScheduledExecutorService;
  *     as another process's open would), and this instance does not keep others from doing the same,
  *     so it may also be abandoned without {@link Db#close()} like a crashed process (default false:
  *     a second open fails with {@link dev.shaledb.error.DbAlreadyOpenException})
+ * @param bulkLoad for an initial load: writes skip the WAL and go to the memtables only, so a load
+ *     uploads its bytes once (as tables) instead of twice (WAL and tables); a write becomes durable
+ *     when the flush of its memtable is published, by size, {@link Db#flush()} or {@link
+ *     Db#close()}, and <b>a crash loses every write accepted since the last published flush</b>
+ *     (default false). Durable writes are refused with {@link
+ *     dev.shaledb.error.BulkLoadModeException}: write with {@link WriteOptions#noWait()}. Needs
+ *     {@code flushOnClose}; the mode lasts for this open, so reopen without it to write durably
+ *     again. See docs/engine.md, "Bulk-load mode"
  */
 public record DbOptions(
     long memtableBytes,
@@ -92,7 +100,8 @@ public record DbOptions(
     MergeOperator mergeOperator,
     Duration defaultTtl,
     boolean allowForeignObjects,
-    boolean allowInProcessTakeover) {
+    boolean allowInProcessTakeover,
+    boolean bulkLoad) {
 
   public DbOptions {
     if (memtableBytes < 1024) {
@@ -125,6 +134,11 @@ public record DbOptions(
     }
     if (defaultTtl != null && (defaultTtl.isNegative() || defaultTtl.isZero())) {
       throw new IllegalArgumentException("defaultTtl is not positive: " + defaultTtl);
+    }
+    if (bulkLoad && !flushOnClose) {
+      throw new IllegalArgumentException(
+          "bulkLoad needs flushOnClose: in bulk-load mode close() is what makes the last writes"
+              + " durable");
     }
     if (mergeOperator == null) {
       mergeOperator = compaction.mergeOperator();
@@ -186,6 +200,7 @@ public record DbOptions(
         .addIf(!clock.equals(Clock.systemUTC()), "clock " + clock)
         .addIf(allowForeignObjects, "foreign objects allowed")
         .addIf(allowInProcessTakeover, "in-process takeover allowed")
+        .addIf(bulkLoad, "bulk load (no WAL: a crash loses the writes since the last flush)")
         .toString();
   }
 
@@ -229,6 +244,7 @@ public record DbOptions(
     b.defaultTtl = defaultTtl;
     b.allowForeignObjects = allowForeignObjects;
     b.allowInProcessTakeover = allowInProcessTakeover;
+    b.bulkLoad = bulkLoad;
     return b;
   }
 
@@ -254,6 +270,7 @@ public record DbOptions(
     private Duration defaultTtl;
     private boolean allowForeignObjects;
     private boolean allowInProcessTakeover;
+    private boolean bulkLoad;
 
     private Builder() {}
 
@@ -365,6 +382,15 @@ public record DbOptions(
       return this;
     }
 
+    /**
+     * Bulk-load mode for this open: writes skip the WAL and are durable only once their memtable's
+     * flush is published; a crash loses the rest (default false; see {@link DbOptions#bulkLoad()}).
+     */
+    public Builder bulkLoad(boolean value) {
+      this.bulkLoad = value;
+      return this;
+    }
+
     public DbOptions build() {
       return new DbOptions(
           memtableBytes,
@@ -386,7 +412,8 @@ public record DbOptions(
           mergeOperator,
           defaultTtl,
           allowForeignObjects,
-          allowInProcessTakeover);
+          allowInProcessTakeover,
+          bulkLoad);
     }
   }
 }

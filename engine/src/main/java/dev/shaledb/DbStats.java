@@ -14,7 +14,9 @@ import dev.shaledb.support.Units;
  * @param gets point reads; each key of a multiGet counts as one
  * @param scans iterators opened
  * @param lastSequence the sequence number of the last accepted write
- * @param durableSequence every write up to this sequence number is durable
+ * @param durableSequence every write up to this sequence number is durable; in bulk-load mode, the
+ *     last write a published flush holds, so a crash now loses the writes from here to {@code
+ *     lastSequence}
  * @param memtableBytes bytes in the active memtable
  * @param immutableMemtables frozen memtables waiting to be flushed
  * @param unflushedBytes bytes in all memtables (what the memory budget bounds)
@@ -49,6 +51,9 @@ import dev.shaledb.support.Units;
  *     (each also a miss, read from the store instead)
  * @param merges merge operations accepted (each merge of a batch or transaction counts)
  * @param rangeDeletes range deletes accepted
+ * @param bulkLoad whether the database is open in bulk-load mode ({@link DbOptions#bulkLoad()}):
+ *     writes skip the WAL, so a crash would lose every write after {@code durableSequence}, all of
+ *     them in the memtables' {@code unflushedBytes}
  */
 public record DbStats(
     long puts,
@@ -86,7 +91,8 @@ public record DbStats(
     long diskCacheBytes,
     long diskCacheDamaged,
     long merges,
-    long rangeDeletes) {
+    long rangeDeletes,
+    boolean bulkLoad) {
 
   /**
    * Memtables flushed to tables.
@@ -114,6 +120,11 @@ public record DbStats(
                 + Units.bytes(bytesWritten))
         .add("reads: " + Units.count(gets, "get") + ", " + Units.count(scans, "scan"))
         .add("sequence " + lastSequence + ", durable " + durableSequence)
+        .addIf(
+            bulkLoad,
+            "bulk load: "
+                + Units.count(lastSequence - durableSequence, "operation")
+                + " not durable until the next flush")
         .add(
             "memtables: "
                 + Units.bytes(memtableBytes)

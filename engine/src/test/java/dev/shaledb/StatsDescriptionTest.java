@@ -32,7 +32,7 @@ class StatsDescriptionTest {
     DbStats stats =
         new DbStats(
             10, 1, 4, 2048, 5, 1, 11, 11, 1024, 0, 1024, 2, 1, 0, 3 << 20, 3 << 20, 0, 0, 0, 0, 7,
-            2, 65536, 850, 1200, 2_500_000, STORE, 0, null, 0, 0, 0, 0, 0, 0, 0);
+            2, 65536, 850, 1200, 2_500_000, STORE, 0, null, 0, 0, 0, 0, 0, 0, 0, false);
     assertThat(stats.toString())
         .isEqualTo(
             "DbStats{writes: 4 batches (10 puts, 1 delete), 2 KiB; reads: 5 gets, 1 scan;"
@@ -84,7 +84,8 @@ class StatsDescriptionTest {
             8192,
             1,
             2,
-            1);
+            1,
+            true);
     assertThat(stats.toString())
         .contains("writes: 3 batches (0 puts, 0 deletes, 2 merges, 1 range delete), 10 B")
         .contains("0 memtable flushes;")
@@ -93,6 +94,7 @@ class StatsDescriptionTest {
         .contains("disk cache: 3 hits, 4 misses, 8 KiB, 1 damaged")
         .contains("background: 2 failures, last: flush: upload: boom")
         .contains("1 condemned upload")
+        .contains("sequence 3, durable 2; bulk load: 1 operation not durable until the next flush")
         .doesNotContain("durable ack");
   }
 
@@ -102,7 +104,7 @@ class StatsDescriptionTest {
     DbStats stats =
         new DbStats(
             0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, STORE, 0,
-            null, 0, 0, 0, 0, 0, 0, 0);
+            null, 0, 0, 0, 0, 0, 0, 0, false);
     assertThat(stats.flushes()).isEqualTo(5);
   }
 

@@ -83,9 +83,16 @@ final class DbBench {
 
   private void runPhases() {
     report.header();
-    Db db = open("open (empty)", dbOptions());
+    Db db =
+        open(
+            "open (empty)",
+            options.bulkLoad() ? dbOptions().toBuilder().bulkLoad(true).build() : dbOptions());
     try {
       fill(db);
+      if (options.bulkLoad()) {
+        // The durable phases need the WAL back.
+        db = reopen(db, "reopen after the bulk load", dbOptions());
+      }
       for (int threads : options.concurrencies()) {
         PhaseResult durable = durableWrites(db, threads);
         sweep.add(durable);
@@ -229,7 +236,7 @@ final class DbBench {
     userBytes += outcome.ops() * entryBytes();
     add(
         PhaseResult.of(
-            "fillrandom, no wait",
+            options.bulkLoad() ? "fillrandom, bulk load" : "fillrandom, no wait",
             threads,
             outcome,
             true,

@@ -30,6 +30,8 @@ import java.util.SplittableRandom;
  * @param json where to write the results as JSON, or null
  * @param chart where to draw the PNG chart, or null
  * @param diskCache whether to add the disk cache phases (cold, warm, warm after a restart)
+ * @param bulkLoad whether the fill runs in bulk-load mode (no WAL; {@link
+ *     dev.shaledb.DbOptions#bulkLoad()}), after which the database is reopened normally
  */
 record DbBenchOptions(
     String store,
@@ -49,7 +51,8 @@ record DbBenchOptions(
     int window,
     Path json,
     Path chart,
-    boolean diskCache) {
+    boolean diskCache,
+    boolean bulkLoad) {
 
   private static final Set<String> VALUED =
       Set.of(
@@ -98,7 +101,9 @@ record DbBenchOptions(
           "  --seed N             seed of keys, values and simulated latency (default 42)",
           "  --json FILE          write the results as JSON",
           "  --chart FILE         draw throughput and durable latency vs concurrency as PNG",
-          "  --disk-cache         add reads through a disk cache: cold, warm, warm after a restart");
+          "  --disk-cache         add reads through a disk cache: cold, warm, warm after a restart",
+          "  --bulk-load          fill in bulk-load mode (no WAL; durable at the final flush),",
+          "                       then reopen normally for the other phases");
 
   DbBenchOptions {
     if (concurrencies.isEmpty() || concurrencies.stream().anyMatch(c -> c < 1 || c > 1024)) {
@@ -147,6 +152,7 @@ record DbBenchOptions(
     String store = null;
     boolean simulate = false;
     boolean diskCache = false;
+    boolean bulkLoad = false;
     double put = 25;
     double get = 15;
     long seed = 42;
@@ -170,6 +176,10 @@ record DbBenchOptions(
       }
       if (arg.equals("--disk-cache")) {
         diskCache = true;
+        continue;
+      }
+      if (arg.equals("--bulk-load")) {
+        bulkLoad = true;
         continue;
       }
       if (!VALUED.contains(arg)) {
@@ -226,7 +236,8 @@ record DbBenchOptions(
         window,
         json,
         chart,
-        diskCache);
+        diskCache,
+        bulkLoad);
   }
 
   private static List<Integer> list(String value) {

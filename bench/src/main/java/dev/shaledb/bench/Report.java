@@ -189,6 +189,7 @@ final class Report {
     config.put("secondsPerPhase", options.seconds());
     config.put("seed", options.seed());
     config.put("walInFlight", options.walInFlight());
+    config.put("bulkLoad", options.bulkLoad());
     config.put("availableProcessors", Runtime.getRuntime().availableProcessors());
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("config", config);

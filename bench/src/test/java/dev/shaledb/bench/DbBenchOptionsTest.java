@@ -17,6 +17,7 @@ class DbBenchOptionsTest {
     assertThat(options.keySize()).isEqualTo(16);
     assertThat(options.valueSize()).isEqualTo(100);
     assertThat(options.json()).isNull();
+    assertThat(options.bulkLoad()).isFalse();
   }
 
   @Test
@@ -50,7 +51,8 @@ class DbBenchOptionsTest {
               "--json",
               "r.json",
               "--chart",
-              "c.png"
+              "c.png",
+              "--bulk-load"
             });
     assertThat(options.store()).isEqualTo("memory:");
     assertThat(options.simulateS3()).isTrue();
@@ -68,6 +70,7 @@ class DbBenchOptionsTest {
     assertThat(options.walInFlight()).isEqualTo(4);
     assertThat(options.json()).isEqualTo(Path.of("r.json"));
     assertThat(options.chart()).isEqualTo(Path.of("c.png"));
+    assertThat(options.bulkLoad()).isTrue();
   }
 
   @Test

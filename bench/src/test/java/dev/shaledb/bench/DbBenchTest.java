@@ -48,6 +48,38 @@ class DbBenchTest {
   }
 
   @Test
+  void aBulkLoadFillUploadsNoWalAndTheDurablePhasesRunAfterANormalReopen(@TempDir Path dir)
+      throws IOException {
+    Path json = dir.resolve("bulk.json");
+    DbBench.run(
+        DbBenchOptions.parse(
+            new String[] {
+              "--store",
+              "memory:",
+              "--bulk-load",
+              "--num",
+              "2000",
+              "--seconds",
+              "0.2",
+              "--concurrency",
+              "1",
+              "--replay-objects",
+              "0",
+              "--idle-seconds",
+              "0",
+              "--json",
+              json.toString()
+            }));
+    String text = Files.readString(json);
+    assertThat(text)
+        .contains("\"bulkLoad\": true")
+        .contains("\"name\": \"fillrandom, bulk load\"")
+        .contains("\"name\": \"reopen after the bulk load\"")
+        .contains("\"name\": \"durable put c=1\"")
+        .doesNotContain("fillrandom, no wait");
+  }
+
+  @Test
   void simulatedS3OnAMemoryStore(@TempDir Path dir) throws IOException {
     Path json = dir.resolve("s3.json");
     DbBench.run(

@@ -82,6 +82,11 @@ public final class SeedRun {
 
   private final CloneChaos clones;
 
+  private final BulkLoadChaos bulkLoads; // null: this seed runs no bulk loads
+
+  /** Whether the process being opened is a bulk loader: read by {@link #spec}. */
+  private boolean bulkLifetime;
+
   /** A run of {@code ops} operations over {@code keys} keys. */
   public SeedRun(long seed, int ops, int keys) {
     this(seed, ops, keys, UnaryOperator.identity());
@@ -112,6 +117,7 @@ public final class SeedRun {
     this.diskCaches = DiskCacheChaos.forSeed(seed, tally);
     this.source = new CycleTarget(PATH, oracle, stalls, pendingLate, false, false);
     this.clones = CloneChaos.forSeed(seed, this, raw);
+    this.bulkLoads = BulkLoadChaos.forSeed(seed);
   }
 
   /**
@@ -265,14 +271,28 @@ public final class SeedRun {
       nth = 0;
     }
     boolean late = random.nextInt(4) == 0;
-    ChaosProcess p = openWithRetries(point, nth, late, target);
+    boolean bulk = bulkLoads != null && target == source && bulkLoads.nextLifetime();
+    ChaosProcess p;
+    bulkLifetime = bulk;
+    try {
+      p = openWithRetries(point, nth, late, target);
+    } finally {
+      bulkLifetime = false;
+    }
     if (clones != null) {
       clones.ran(p.id(), target);
     }
     Workload w = workload(p, 0, target);
     // Sometimes a second thread writes and reads the same keys concurrently.
-    Future<Integer> second =
-        random.nextInt(10) < 3 ? concurrently(workload(p, 1, target), p) : null;
+    Workload secondWorkload = random.nextInt(10) < 3 ? workload(p, 1, target) : null;
+    if (bulk) {
+      tally.inc(Stat.BULK_LOAD_PROCESSES);
+      w.bulkLoad();
+      if (secondWorkload != null) {
+        secondWorkload.bulkLoad();
+      }
+    }
+    Future<Integer> second = secondWorkload == null ? null : concurrently(secondWorkload, p);
     int cloneAt = clones == null || target != source ? -1 : clones.cloneAt(budget);
     int done = 0;
     while (done < budget && !p.isDead()) {
@@ -528,6 +548,9 @@ public final class SeedRun {
       tally.inc(Stat.DEFAULT_TTL_PROCESSES);
     }
     options = b.build();
+    if (bulkLifetime) {
+      options = BulkLoadChaos.options(options);
+    }
     if (diskCaches != null) {
       options = diskCaches.options(options, id);
     }

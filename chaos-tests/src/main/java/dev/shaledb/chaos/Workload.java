@@ -121,6 +121,15 @@ public final class Workload {
     checks.skip();
   }
 
+  /**
+   * Sends every write without waiting for durability, for a process in bulk-load mode, which
+   * refuses durable writes ({@link BulkLoadChaos}); the operation mix and its draws are unchanged.
+   */
+  public Workload bulkLoad() {
+    writes.bulkLoad();
+    return this;
+  }
+
   /** The write failure that ended this process's writes, or null. */
   public RuntimeException writeFailure() {
     return writes.failure();

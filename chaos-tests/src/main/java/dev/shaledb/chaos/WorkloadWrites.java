@@ -38,6 +38,7 @@ final class WorkloadWrites {
   private final long skew;
   private final long defaultTtl;
   private long counter;
+  private boolean bulkLoad;
   private RuntimeException failure;
   private boolean fenced;
 
@@ -62,6 +63,14 @@ final class WorkloadWrites {
     this.faultClasses = List.copyOf(faultClasses);
     this.process = process;
     this.writer = writer;
+  }
+
+  /**
+   * From now on every write is sent without waiting for durability, as a database in bulk-load mode
+   * requires ({@link BulkLoadChaos}); the draws stay those of the ordinary mix.
+   */
+  void bulkLoad() {
+    bulkLoad = true;
   }
 
   /** The write failure that ended this process's writes, or null. */
@@ -176,7 +185,8 @@ final class WorkloadWrites {
     write(writes, durable, batch);
   }
 
-  private boolean write(List<Write> writes, boolean durable, WriteBatch batch) {
+  private boolean write(List<Write> writes, boolean drawnDurable, WriteBatch batch) {
+    boolean durable = drawnDurable && !bulkLoad;
     tally.inc(Stat.WRITES_ATTEMPTED);
     long began = writes.get(0).invoke;
     long start = System.nanoTime();
@@ -207,6 +217,9 @@ final class WorkloadWrites {
     try {
       db.flush();
       oracle.durableBefore(process, began);
+      if (bulkLoad) {
+        tally.inc(Stat.BULK_LOAD_FLUSHES);
+      }
     } catch (RuntimeException e) {
       failure = e;
     }

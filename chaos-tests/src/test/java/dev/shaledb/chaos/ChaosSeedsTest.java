@@ -79,7 +79,9 @@ class ChaosSeedsTest {
               Stat.CLONE_CYCLES,
               Stat.CLONE_SOURCE_GC,
               Stat.CLONE_KEYS_VERIFIED,
-              Stat.CLONE_PINS_RELEASED)) {
+              Stat.CLONE_PINS_RELEASED,
+              Stat.BULK_LOAD_PROCESSES,
+              Stat.BULK_LOAD_FLUSHES)) {
         assertThat(total.get(s)).as(s.label()).isPositive();
       }
     }

@@ -42,6 +42,19 @@ class HarnessSelfTest {
     assertThat(tally.get(Stat.WRITES_ACKED)).isPositive();
   }
 
+  @Test
+  void aBulkLoadSeedHoldsItsLoadersToTheirFlushesAndPasses() {
+    // Seed 230 runs the no-fault baseline plan and bulk-load lifetimes (BulkLoadChaos): their
+    // writes are promised only by flushes, and verified like every other promise.
+    SeedRun run = new SeedRun(230, 1500, 20);
+    assertThat(run.plan()).isEqualTo(FaultPlan.none());
+    Tally tally = run.run();
+    assertThat(tally.findings()).isEmpty();
+    assertThat(tally.get(Stat.BULK_LOAD_PROCESSES)).isPositive();
+    assertThat(tally.get(Stat.BULK_LOAD_FLUSHES)).isPositive();
+    assertThat(tally.get(Stat.RECOVERIES_OK)).isPositive();
+  }
+
   /** Acknowledges every 7th WAL put without storing it. */
   private static final class LyingStore extends ForwardingObjectStore {
     private final AtomicInteger walPuts = new AtomicInteger();

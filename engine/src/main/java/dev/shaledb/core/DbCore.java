@@ -44,6 +44,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The parts of an open database and their lifecycle; {@link Db} is its public face. The parts are
@@ -59,6 +61,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * reads, flushes, transactions, GC and checkpoint calls fail with {@link DbClosedException}.
  */
 public final class DbCore {
+  private static final Logger LOG = LoggerFactory.getLogger(DbCore.class);
+
   private final DbOptions options;
   private final DbThreads threads;
   private final DiskCache diskCache; // null: none
@@ -132,7 +136,16 @@ public final class DbCore {
             health);
     this.stats =
         new StatsSources(
-            counters, view, state, writeSide.budget(), compaction, cache, diskCache, store, health);
+            counters,
+            view,
+            state,
+            writeSide.budget(),
+            compaction,
+            cache,
+            diskCache,
+            store,
+            health,
+            options.bulkLoad());
     compaction.start(store, path, corruption, tables, tableIds, this::retainSeq, follower);
   }
 
@@ -165,6 +178,12 @@ public final class DbCore {
               options.listener(),
               corruption);
       DbCore engine = new DbCore(options, store, threads, path, recovered, diskCache, corruption);
+      if (options.bulkLoad()) {
+        LOG.info(
+            "database '{}' open in bulk-load mode: writes skip the WAL, and a crash loses every"
+                + " write accepted after the last published flush",
+            path);
+      }
       if (recovered.memtable().approximateBytes() >= options.memtableBytes()) {
         engine.writes.freezeNow();
       }
@@ -229,9 +248,17 @@ public final class DbCore {
     return transactions.begin(transactionOptions);
   }
 
+  /**
+   * Makes every accepted write durable: through the WAL, or in bulk-load mode, which has none, by
+   * flushing the memtables.
+   */
   public void flush() {
     checkOpen();
-    writes.flush();
+    if (options.bulkLoad()) {
+      flushMemtables();
+    } else {
+      writes.flush();
+    }
   }
 
   public DbStats stats() {

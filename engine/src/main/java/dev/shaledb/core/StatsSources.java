@@ -31,6 +31,7 @@ final class StatsSources {
   private final DiskCache diskCache; // null: none
   private final MeteredObjectStore store;
   private final BackgroundHealth health;
+  private final boolean bulkLoad;
 
   StatsSources(
       Counters counters,
@@ -41,7 +42,8 @@ final class StatsSources {
       CaffeineBlockCache cache,
       DiskCache diskCache,
       MeteredObjectStore store,
-      BackgroundHealth health) {
+      BackgroundHealth health,
+      boolean bulkLoad) {
     this.counters = counters;
     this.view = view;
     this.state = state;
@@ -51,6 +53,7 @@ final class StatsSources {
     this.diskCache = diskCache;
     this.store = store;
     this.health = health;
+    this.bulkLoad = bulkLoad;
   }
 
   DbStats snapshot() {
@@ -93,7 +96,8 @@ final class StatsSources {
         disk == null ? 0 : disk.bytes(),
         disk == null ? 0 : disk.damaged(),
         counters.merges.sum(),
-        counters.rangeDeletes.sum());
+        counters.rangeDeletes.sum(),
+        bulkLoad);
   }
 
   /** A quantile of the latency of durable acknowledgements, in microseconds. */

@@ -2,6 +2,8 @@ package dev.shaledb.core;
 
 import dev.shaledb.CompactionOptions;
 import dev.shaledb.DbOptions;
+import dev.shaledb.error.DbException;
+import dev.shaledb.error.FencedException;
 import dev.shaledb.iterate.VersionRewriter;
 import dev.shaledb.manifest.Manifest;
 import dev.shaledb.objectstore.Futures;
@@ -32,7 +34,9 @@ import java.util.function.LongSupplier;
  * <p>Invariants: the write path and the flusher share only the writer state and neither calls the
  * other back (a write only wakes the flusher); sequence numbers continue from the recovered WAL;
  * every flush is told to {@code flushed} after it is published; once the writer has failed (a
- * fence, a lost WAL write) nothing more is uploaded, not even at close.
+ * fence, a lost WAL write) nothing more is uploaded, not even at close. In bulk-load mode the WAL
+ * takes no writes, so a write is durable only once its memtable's flush is published, and a close
+ * that could not publish every accepted write throws rather than return as if it had.
  */
 final class WriteSide {
   private final WalWriter wal;
@@ -40,6 +44,7 @@ final class WriteSide {
   private final WriterState state;
   private final Flusher flusher;
   private final WritePath writes;
+  private final boolean bulkLoad;
 
   /**
    * @param retainSeq the oldest sequence number a reader may read at: a flush keeps every newer
@@ -58,6 +63,7 @@ final class WriteSide {
       LongSupplier retainSeq,
       Consumer<Manifest> flushed) {
     this.wal = recovered.wal();
+    this.bulkLoad = options.bulkLoad();
     CompactionOptions compaction = options.compaction();
     this.budget =
         new MemoryBudget(
@@ -106,7 +112,8 @@ final class WriteSide {
             flusher::wakeUp,
             options.listener(),
             options.conflictHistoryBytes(),
-            entries -> Expiry.stamp(entries, options.clock().millis(), defaultTtl));
+            entries -> Expiry.stamp(entries, options.clock().millis(), defaultTtl),
+            bulkLoad);
   }
 
   WritePath writes() {
@@ -149,7 +156,14 @@ final class WriteSide {
   long flushAll() {
     long target = state.visibleSeq();
     writes.freezeNow();
-    flusher.drain();
+    try {
+      flusher.drain();
+    } catch (FencedException e) {
+      // As when the background flusher meets the fence: in bulk-load mode a flush is the only
+      // request that can, so without this the fenced writer would go on accepting writes.
+      state.fail(e);
+      throw Errors.rethrowable(e);
+    }
     RuntimeException failure = state.failure();
     if (failure != null) {
       throw Errors.rethrowable(failure);
@@ -159,7 +173,8 @@ final class WriteSide {
 
   /**
    * Refuses new writes and makes accepted ones durable, then, if {@code flush}, uploads the
-   * memtables. A failed writer skips both.
+   * memtables. A failed writer skips both; in bulk-load mode it then throws its failure if it had
+   * accepted writes that no flush published, since they are lost.
    */
   void close(boolean flush) {
     writes.close();
@@ -169,6 +184,17 @@ final class WriteSide {
         writes.freezeNow();
         flusher.drain();
       }
+    }
+    if (bulkLoad && state.acceptedSeq() > state.durableSeq()) {
+      RuntimeException failure = state.failure();
+      throw failure != null
+          ? Errors.rethrowable(failure)
+          : new DbException(
+              "bulk-load close published writes up to sequence "
+                  + state.durableSeq()
+                  + " only, not "
+                  + state.acceptedSeq()
+                  + ": the rest are lost");
     }
   }
 

@@ -2,6 +2,7 @@ package dev.shaledb.write;
 
 import dev.shaledb.DbListener;
 import dev.shaledb.WriteOptions;
+import dev.shaledb.error.BulkLoadModeException;
 import dev.shaledb.error.DbClosedException;
 import dev.shaledb.error.DbException;
 import dev.shaledb.objectstore.Futures;
@@ -33,6 +34,13 @@ import org.slf4j.LoggerFactory;
  * takes its snapshot under the lock; while any is open, every write records its keys under the
  * lock; a commit's check runs under the lock just before its batch gets sequence numbers, so no
  * write can slip between the check and the commit (docs/transactions.md).
+ *
+ * <p>In bulk-load mode nothing is appended to the WAL: a batch goes to the memtable only and
+ * becomes durable when the flush of its memtable is published, which raises the durable sequence
+ * number. A write that asks to be acknowledged as durable is refused before anything happens, since
+ * only a flush it would have to wait for could make it so (docs/engine.md, "Bulk-load mode"). The
+ * anchor a frozen memtable carries stays the WAL writer's fence, which is a valid replay anchor
+ * once the memtables are in tables (docs/protocol.md §5).
  */
 public final class WritePath {
   private static final Logger LOG = LoggerFactory.getLogger(WritePath.class);
@@ -49,6 +57,7 @@ public final class WritePath {
   // Stamps the default TTL on puts and merges without one (Expiry.stamp).
   private final UnaryOperator<List<WalEntry>> stamp;
   private final ConflictIndex conflicts;
+  private final boolean bulkLoad;
   private long lastSeq;
   private volatile boolean closed;
 
@@ -63,7 +72,8 @@ public final class WritePath {
       Runnable onFreeze,
       DbListener listener,
       long conflictHistoryBytes,
-      UnaryOperator<List<WalEntry>> stamp) {
+      UnaryOperator<List<WalEntry>> stamp,
+      boolean bulkLoad) {
     this.wal = wal;
     this.view = view;
     this.budget = budget;
@@ -76,6 +86,7 @@ public final class WritePath {
     this.listener = listener;
     this.conflicts = new ConflictIndex(conflictHistoryBytes);
     this.stamp = stamp;
+    this.bulkLoad = bulkLoad;
   }
 
   /**
@@ -122,6 +133,11 @@ public final class WritePath {
   public long write(
       List<WalEntry> batch, long bytes, WriteOptions options, Consumer<ConflictIndex> check) {
     checkUsable();
+    if (bulkLoad && options.awaitDurable()) {
+      throw refused(
+          "a durable write (WriteOptions.durable(), the default of put, delete, merge, write,"
+              + " putIfAbsent and Transaction.commit())");
+    }
     if (batch.isEmpty()) {
       return 0;
     }
@@ -165,6 +181,11 @@ public final class WritePath {
   public CompletableFuture<Void> writeAsync(
       List<WalEntry> batch, long bytes, Consumer<ConflictIndex> check, long[] lastSeqOut) {
     checkUsable();
+    if (bulkLoad) {
+      throw refused(
+          "Db.writeAsync and Transaction.commitAsync (their futures complete when the write is"
+              + " durable)");
+    }
     if (batch.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
@@ -206,8 +227,14 @@ public final class WritePath {
     }
   }
 
-  /** Makes every accepted write durable. */
+  /**
+   * Makes every accepted write durable; not in bulk-load mode, where only a flush of memtables can.
+   */
   public void flush() {
+    if (bulkLoad) {
+      throw new IllegalStateException(
+          "in bulk-load mode only flushing the memtables makes writes durable");
+    }
     checkUsable();
     long target = state.visibleSeq();
     try {
@@ -242,7 +269,10 @@ public final class WritePath {
     budget.stop(new DbClosedException("database"));
   }
 
-  /** Appends under the lock; {@code lastSeqOut[0]} receives the batch's last sequence number. */
+  /**
+   * Appends under the lock; {@code lastSeqOut[0]} receives the batch's last sequence number.
+   * Returns the WAL's future, or null in bulk-load mode, where nothing goes to the WAL.
+   */
   private CompletableFuture<Long> append(
       List<WalEntry> entries, boolean durable, long[] lastSeqOut, Consumer<ConflictIndex> check) {
     lock.lock();
@@ -253,7 +283,8 @@ public final class WritePath {
       }
       long first = lastSeq + 1;
       WalBatch walBatch = new WalBatch(first, entries);
-      CompletableFuture<Long> appended = wal.append(walBatch, durable);
+      // Bulk-load mode: no WAL; the flush that publishes the memtable makes the batch durable.
+      CompletableFuture<Long> appended = bulkLoad ? null : wal.append(walBatch, durable);
       Memtable memtable = view.get().active();
       WalApply.apply(walBatch, lastSeq, memtable);
       if (conflicts.tracking()) {
@@ -270,14 +301,16 @@ public final class WritePath {
       state.visibleThrough(lastSeq);
       long last = lastSeq;
       lastSeqOut[0] = last;
-      appended.whenComplete(
-          (id, error) -> {
-            if (error == null) {
-              state.durableThrough(last);
-            } else {
-              state.fail(Futures.unwrap(error));
-            }
-          });
+      if (appended != null) {
+        appended.whenComplete(
+            (id, error) -> {
+              if (error == null) {
+                state.durableThrough(last);
+              } else {
+                state.fail(Futures.unwrap(error));
+              }
+            });
+      }
       if (memtable.approximateBytes() >= memtableBytes) {
         freeze();
       }
@@ -292,6 +325,15 @@ public final class WritePath {
     long last = lastSeq;
     view.update(v -> v.freeze(new Memtable(memtableBytes), last, anchor));
     onFreeze.run();
+  }
+
+  private static BulkLoadModeException refused(String what) {
+    return new BulkLoadModeException(
+        what
+            + " is refused: the database is open in bulk-load mode (DbOptions.bulkLoad), where"
+            + " writes skip the WAL and become durable only when their memtable's flush is"
+            + " published. Nothing was written. Write with WriteOptions.noWait() and call"
+            + " Db.flush() or close() to make the writes durable");
   }
 
   private void countWrite(List<WalEntry> batch, long bytes) {

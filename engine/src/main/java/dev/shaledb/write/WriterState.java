@@ -19,11 +19,15 @@ public final class WriterState {
   private final MemoryBudget budget;
   private final AtomicLong durableSeq;
   private volatile long visibleSeq;
+  // The last sequence number given to a write; a failure does not lower it, so it still tells
+  // whether writes were accepted that never became durable.
+  private volatile long acceptedSeq;
   private volatile RuntimeException failure;
 
   public WriterState(long recoveredSeq, MemoryBudget budget) {
     this.budget = budget;
     this.visibleSeq = recoveredSeq;
+    this.acceptedSeq = recoveredSeq;
     this.durableSeq = new AtomicLong(recoveredSeq);
   }
 
@@ -35,6 +39,7 @@ public final class WriterState {
   /** Makes writes up to {@code seq} visible; the caller holds {@link #appendLock()}. */
   void visibleThrough(long seq) {
     visibleSeq = seq;
+    acceptedSeq = seq;
   }
 
   /**
@@ -68,6 +73,11 @@ public final class WriterState {
 
   public long durableSeq() {
     return durableSeq.get();
+  }
+
+  /** The last sequence number given to a write, including writes a failure hid since. */
+  public long acceptedSeq() {
+    return acceptedSeq;
   }
 
   /** Every write up to {@code seq} is durable (in the WAL or in a table). */

@@ -25,6 +25,8 @@
  *   <li>{@link dev.shaledb.error.TransactionConflictException}: a transaction or conditional write
  *       met a write committed after its snapshot; nothing of it was applied, and running it again
  *       is safe.
+ *   <li>{@link dev.shaledb.error.BulkLoadModeException}: a write asked for durability at
+ *       acknowledgement from a database in bulk-load mode, which has no WAL; it was not applied.
  *   <li>{@link dev.shaledb.error.MergeOperatorException}: a read met merge operands that the
  *       configured merge operator could not fold (it threw, or none is configured); nothing stored
  *       changed.
