@@ -7,17 +7,26 @@ import static dev.shaledb.objectstore.s3.FaultInjectingBlobStore.reject;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shaledb.objectstore.MeteredObjectStore;
 import dev.shaledb.objectstore.ObjectMeta;
 import dev.shaledb.objectstore.ObjectNotFoundException;
 import dev.shaledb.objectstore.ObjectStoreException;
 import dev.shaledb.objectstore.ObjectUpload;
+import dev.shaledb.objectstore.PutCondition;
+import dev.shaledb.objectstore.RequestType;
 import dev.shaledb.testing.Seeds;
 import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
  * Streamed uploads on S3 (S3Proxy): real multipart uploads whose parts go out while the object is
@@ -152,6 +161,57 @@ class S3UploadTest {
     assertThatThrownBy(() -> join(store.head("orphan")))
         .isInstanceOf(ObjectNotFoundException.class);
     join(upload.abort());
+    assertThat(incompleteUploads()).isZero();
+  }
+
+  /** Records the operation of every request the SDK transmits, retries included. */
+  private static final class Operations implements ExecutionInterceptor {
+    final List<String> sent = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void beforeTransmission(
+        Context.BeforeTransmission context, ExecutionAttributes attributes) {
+      sent.add(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+    }
+  }
+
+  @Test
+  void aThirtyTwoMibObjectInEightMibPartsCostsSixRequestsStreamedOrPutWhole() {
+    int size = 32 << 20;
+    Operations operations = new Operations();
+    S3Config config = server.config(bucket).build(); // default parts: 8 MiB, threshold 16 MiB
+    assertThat(config.partSizeBytes()).isEqualTo(8L << 20);
+    ByteBuffer bytes = data("32mib", size);
+    try (S3ObjectStore s3 = S3ObjectStore.open(config, List.of(operations));
+        MeteredObjectStore metered = new MeteredObjectStore(s3)) {
+      try (ObjectUpload upload = metered.upload("streamed-32")) {
+        upload.write(bytes.duplicate());
+        join(upload.complete());
+      }
+      List<String> streamed = List.copyOf(operations.sent);
+      long streamedPuts = metered.snapshot().requests(RequestType.PUT);
+      operations.sent.clear();
+      join(metered.put("put-32", bytes.duplicate(), PutCondition.none()));
+      List<String> whole = List.copyOf(operations.sent);
+      long wholePuts = metered.snapshot().requests(RequestType.PUT) - streamedPuts;
+      System.out.printf(
+          "32 MiB in 8 MiB parts: streamed %s (metered PUTs %d); whole put %s (metered PUTs %d)%n",
+          streamed, streamedPuts, whole, wholePuts);
+      List<String> sixRequests =
+          List.of(
+              "CreateMultipartUpload",
+              "UploadPart",
+              "UploadPart",
+              "UploadPart",
+              "UploadPart",
+              "CompleteMultipartUpload");
+      assertThat(streamed).isEqualTo(sixRequests);
+      assertThat(streamedPuts).as("metered as billed").isEqualTo(6);
+      // A whole put above the threshold goes up in the same parts inside the S3 store, which the
+      // metering above it sees as one put.
+      assertThat(whole).isEqualTo(sixRequests);
+      assertThat(wholePuts).isEqualTo(1);
+    }
     assertThat(incompleteUploads()).isZero();
   }
 }
