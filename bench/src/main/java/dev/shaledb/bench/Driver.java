@@ -13,6 +13,8 @@ import java.util.Arrays;
  *       OverwriteBench}).
  *   <li>{@code gc-cost [--writes N] [--rounds N]}: requests per GC run, flush and compaction
  *       ({@link GcCost}).
+ *   <li>{@code table-upload [--mode streamed|in-memory] [--mib N]}: the heap a large table holds
+ *       while it is built and uploaded ({@link TableUploadMemory}).
  * </ul>
  */
 public final class Driver {
@@ -26,6 +28,7 @@ public final class Driver {
       case "store-latency" -> StoreLatency.main(rest);
       case "overwrite" -> OverwriteBench.main(rest);
       case "gc-cost" -> GcCost.main(rest);
+      case "table-upload" -> TableUploadMemory.main(rest);
       case "--help", "-h", "help" -> System.out.println(DbBenchOptions.USAGE);
       default -> {
         DbBenchOptions options;
