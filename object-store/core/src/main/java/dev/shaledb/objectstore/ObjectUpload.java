@@ -3,7 +3,6 @@ package dev.shaledb.objectstore;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -33,9 +32,6 @@ public final class ObjectUpload implements AutoCloseable {
   /** Parts in flight per upload: more rarely speeds an upload up and would crowd connections. */
   public static final int DEFAULT_PARTS_IN_FLIGHT = 4;
 
-  /** The first buffer's size: a small object should not cost a whole part's buffer. */
-  private static final int FIRST_BUFFER_BYTES = 64 * 1024;
-
   private enum State {
     OPEN,
     COMPLETING,
@@ -46,6 +42,7 @@ public final class ObjectUpload implements AutoCloseable {
   private final MultipartUpload parts;
   private final int partSize;
   private final int maxInFlight;
+  private final PartBuffers buffers;
   private final Object lock = new Object();
 
   private ByteBuffer current; // the part being filled; writer thread only
@@ -58,9 +55,6 @@ public final class ObjectUpload implements AutoCloseable {
   private CompletableFuture<Void> started; // guarded by lock; null until the first part
   private CompletableFuture<Void> aborting; // guarded by lock
   private final List<CompletableFuture<Void>> sentParts = new ArrayList<>(); // guarded by lock
-  private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>(); // guarded by lock
-  private long heldBytes; // guarded by lock
-  private long peakHeldBytes; // guarded by lock
 
   private ObjectUpload(ObjectStore store, MultipartUpload parts, int partsInFlight) {
     this.store = store;
@@ -72,6 +66,7 @@ public final class ObjectUpload implements AutoCloseable {
     }
     this.partSize = (int) size;
     this.maxInFlight = partsInFlight;
+    this.buffers = new PartBuffers(partSize, partsInFlight);
   }
 
   /** An upload of {@code key} to {@code store} with {@link #DEFAULT_PARTS_IN_FLIGHT}. */
@@ -109,9 +104,7 @@ public final class ObjectUpload implements AutoCloseable {
    * multipart uploads of its own collects the whole object).
    */
   public long peakBufferBytes() {
-    synchronized (lock) {
-      return peakHeldBytes;
-    }
+    return buffers.peak();
   }
 
   /**
@@ -184,7 +177,7 @@ public final class ObjectUpload implements AutoCloseable {
                     : abortParts()
                         .thenCompose(v -> CompletableFuture.<ObjectMeta>failedFuture(error)))
         .thenCompose(f -> f)
-        .whenComplete((meta, error) -> release());
+        .whenComplete((meta, error) -> buffers.release());
   }
 
   private CompletableFuture<ObjectMeta> putWhole(ByteBuffer whole) {
@@ -194,7 +187,7 @@ public final class ObjectUpload implements AutoCloseable {
     } catch (RuntimeException e) {
       put = CompletableFuture.failedFuture(e);
     }
-    return put.whenComplete((meta, error) -> release());
+    return put.whenComplete((meta, error) -> buffers.release());
   }
 
   /**
@@ -210,9 +203,8 @@ public final class ObjectUpload implements AutoCloseable {
       state = State.ABORTED;
     }
     current = null;
-    CompletableFuture<Void> aborted = abortParts();
-    release();
-    return aborted;
+    buffers.release();
+    return abortParts();
   }
 
   /** Aborts the upload unless {@link #complete()} was called, and waits for the abort. */
@@ -241,49 +233,23 @@ public final class ObjectUpload implements AutoCloseable {
 
   /** Makes {@link #current} a buffer with room, growing a first small one up to a part. */
   private void makeRoom(int wanted) {
-    if (current != null && current.hasRemaining()) {
-      return;
-    }
     if (current == null) {
-      ByteBuffer reused;
+      boolean whole;
       synchronized (lock) {
-        reused = free.poll();
+        whole = sent > 0;
       }
-      current =
-          reused != null
-              ? reused
-              : allocate(
-                  sentAny() ? partSize : Math.min(partSize, Math.max(FIRST_BUFFER_BYTES, wanted)));
-      return;
+      current = buffers.take(whole, wanted);
+    } else if (!current.hasRemaining()) {
+      current = buffers.grow(current, wanted);
     }
-    long grown = Math.max(current.capacity() * 2L, (long) current.position() + wanted);
-    ByteBuffer bigger = allocate((int) Math.min(partSize, grown));
-    bigger.put(current.flip());
-    synchronized (lock) {
-      heldBytes -= current.capacity();
-    }
-    current = bigger;
-  }
-
-  private boolean sentAny() {
-    synchronized (lock) {
-      return sent > 0;
-    }
-  }
-
-  private ByteBuffer allocate(int capacity) {
-    synchronized (lock) {
-      heldBytes += capacity;
-      peakHeldBytes = Math.max(peakHeldBytes, heldBytes);
-    }
-    return ByteBuffer.allocate(capacity);
   }
 
   /** Sends the full {@link #current} once a slot is free. */
   private void sendFullPart() {
+    RuntimeException refused = null;
     synchronized (lock) {
       if (sent + 2 > MultipartUpload.MAX_PARTS) { // this part, and the last after it
-        fail(
+        refused =
             new IllegalArgumentException(
                 "'"
                     + parts.key()
@@ -291,21 +257,24 @@ public final class ObjectUpload implements AutoCloseable {
                     + MultipartUpload.MAX_PARTS
                     + " parts of "
                     + partSize
-                    + " bytes"));
+                    + " bytes");
       }
-      while (inFlight >= maxInFlight && failure == null) {
+      while (refused == null && inFlight >= maxInFlight && failure == null) {
         try {
           lock.wait();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          fail(
+          refused =
               new ObjectStoreException(
-                  "interrupted while waiting to send a part of '" + parts.key() + "'", false, e));
+                  "interrupted while waiting to send a part of '" + parts.key() + "'", false, e);
         }
       }
-      if (failure != null) {
+      if (refused == null && failure != null) {
         throw failure;
       }
+    }
+    if (refused != null) {
+      fail(refused); // outside the lock: the abort it starts may call into the store
     }
     ByteBuffer part = current.flip();
     current = null;
@@ -369,13 +338,9 @@ public final class ObjectUpload implements AutoCloseable {
         failure = Futures.unwrap(error);
         first = true;
       }
-      if (error == null && state == State.OPEN && free.size() < maxInFlight) {
-        free.add(part.clear());
-      } else {
-        heldBytes -= part.capacity();
-      }
       lock.notifyAll();
     }
+    buffers.done(part, error == null);
     if (first) {
       abortParts();
     }
@@ -403,12 +368,6 @@ public final class ObjectUpload implements AutoCloseable {
         .thenCompose(v -> request(parts::abort))
         .whenComplete((v, e) -> result.complete(null));
     return result;
-  }
-
-  private void release() {
-    synchronized (lock) {
-      free.clear();
-    }
   }
 
   private static <T> CompletableFuture<T> request(Supplier<CompletableFuture<T>> request) {
