@@ -338,9 +338,10 @@ public final class ObjectUpload implements AutoCloseable {
         failure = Futures.unwrap(error);
         first = true;
       }
+      // Back in the pool before the writer wakes, or it would allocate a buffer more.
+      buffers.done(part, error == null);
       lock.notifyAll();
     }
-    buffers.done(part, error == null);
     if (first) {
       abortParts();
     }
