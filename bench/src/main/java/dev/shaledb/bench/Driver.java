@@ -14,7 +14,9 @@ import java.util.Arrays;
  *   <li>{@code gc-cost [--writes N] [--rounds N]}: requests per GC run, flush and compaction
  *       ({@link GcCost});
  *   <li>{@code ingest [--seconds S] [--threads N] [--simulate-s3] ...}: sustained random writes on
- *       ShaleDB and RocksDB, with stalls and space amplification over time ({@link IngestBench}).
+ *       ShaleDB and RocksDB, with stalls and space amplification over time ({@link IngestBench});
+ *   <li>{@code table-upload [--mode streamed|in-memory] [--mib N]}: the heap a large table holds
+ *       while it is built and uploaded ({@link TableUploadMemory}).
  * </ul>
  */
 public final class Driver {
@@ -29,6 +31,7 @@ public final class Driver {
       case "overwrite" -> OverwriteBench.main(rest);
       case "gc-cost" -> GcCost.main(rest);
       case "ingest" -> IngestBench.main(rest);
+      case "table-upload" -> TableUploadMemory.main(rest);
       case "--help", "-h", "help" -> System.out.println(DbBenchOptions.USAGE);
       default -> {
         DbBenchOptions options;

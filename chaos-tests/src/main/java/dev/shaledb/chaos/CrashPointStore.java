@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.shaledb.objectstore.ByteRange;
 import dev.shaledb.objectstore.ForwardingObjectStore;
 import dev.shaledb.objectstore.Futures;
+import dev.shaledb.objectstore.MultipartUpload;
 import dev.shaledb.objectstore.ObjectContent;
 import dev.shaledb.objectstore.ObjectMeta;
 import dev.shaledb.objectstore.ObjectStore;
@@ -170,6 +171,30 @@ public final class CrashPointStore extends ForwardingObjectStore {
     return call("DELETE", key, () -> delegate.delete(key));
   }
 
+  /**
+   * Uploads stream through the boundary, each request one the process sends, so none reaches the
+   * store after the crash. A table upload's start is where {@link CrashPoint#BEFORE_TABLE_PUT}
+   * fires (nothing of the table sent) and its completion where {@link CrashPoint#AFTER_TABLE_PUT}
+   * fires (published, the writer not told): the points of a table's single put. Parts fire no
+   * point. A crashed process's upload requests are not kept to land late: uploads are never
+   * conditional, and late landings are about fencing conditional writes.
+   */
+  @Override
+  public MultipartUpload multipartUpload(String key) {
+    return MultipartUpload.intercepted(delegate.multipartUpload(key), this::uploadRequest);
+  }
+
+  private <T> CompletableFuture<T> uploadRequest(
+      MultipartUpload.Request request, Supplier<CompletableFuture<T>> send) {
+    String key = request.key();
+    return switch (request.kind()) {
+      case START -> call("PUT", key, CrashPoint.beforePoint("PUT", key), null, send);
+      case PART -> call("PUT", key, null, null, send);
+      case COMPLETE -> call("PUT", key, null, CrashPoint.afterPoint("PUT", key), send);
+      case ABORT -> call("ABORT", key, null, null, send);
+    };
+  }
+
   @Override
   public void close() {
     // The shared store outlives every process.
@@ -177,17 +202,27 @@ public final class CrashPointStore extends ForwardingObjectStore {
 
   private <T> CompletableFuture<T> call(
       String op, String key, Supplier<CompletableFuture<T>> request) {
+    return call(op, key, CrashPoint.beforePoint(op, key), CrashPoint.afterPoint(op, key), request);
+  }
+
+  /** Sends {@code request} unless crashed, firing {@code before} and {@code after} (null: none). */
+  private <T> CompletableFuture<T> call(
+      String op,
+      String key,
+      CrashPoint before,
+      CrashPoint afterPoint,
+      Supplier<CompletableFuture<T>> request) {
     CompletableFuture<Void> g = gate;
     if (!g.isDone()) {
-      return g.thenCompose(ignored -> call(op, key, request));
+      return g.thenCompose(ignored -> call(op, key, before, afterPoint, request));
     }
     if (crashed) {
       return dead(op, key);
     }
-    if (fire(recovering ? CrashPoint.DURING_RECOVERY : CrashPoint.beforePoint(op, key))) {
+    if (fire(recovering ? CrashPoint.DURING_RECOVERY : before)) {
       return dead(op, key);
     }
-    CrashPoint after = recovering ? null : CrashPoint.afterPoint(op, key);
+    CrashPoint after = recovering ? null : afterPoint;
     CompletableFuture<T> sent;
     try {
       sent = request.get();

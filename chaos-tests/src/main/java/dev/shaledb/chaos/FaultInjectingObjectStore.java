@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.shaledb.objectstore.ByteRange;
 import dev.shaledb.objectstore.ForwardingObjectStore;
+import dev.shaledb.objectstore.MultipartUpload;
 import dev.shaledb.objectstore.ObjectContent;
 import dev.shaledb.objectstore.ObjectMeta;
 import dev.shaledb.objectstore.ObjectStore;
@@ -198,6 +199,25 @@ public final class FaultInjectingObjectStore extends ForwardingObjectStore {
   @Override
   public CompletableFuture<Void> delete(String key) {
     return execute(decide(Op.DELETE, null), Op.DELETE, key, () -> delegate.delete(key));
+  }
+
+  /**
+   * Uploads stream through, and each of their requests draws its fault as an unconditional put does
+   * (an abort as a delete): a start or a part may fail before or after it was applied, and so may a
+   * completion: applied with its answer lost ({@link FaultKind#ERROR_500_APPLIED}, {@link
+   * FaultKind#TIMEOUT_AFTER_APPLY}), the ambiguous completion a retry layer above must repeat.
+   * Bursts of failing PUTs take parts and completions too. No phantom conflicts: an upload has no
+   * condition.
+   */
+  @Override
+  public MultipartUpload multipartUpload(String key) {
+    return MultipartUpload.intercepted(delegate.multipartUpload(key), this::uploadRequest);
+  }
+
+  private <T> CompletableFuture<T> uploadRequest(
+      MultipartUpload.Request request, Supplier<CompletableFuture<T>> send) {
+    Op op = request.kind() == MultipartUpload.Kind.ABORT ? Op.DELETE : Op.PUT;
+    return execute(decide(op, PutCondition.none()), op, request.key(), send);
   }
 
   private Decision decide(Op op, PutCondition condition) {

@@ -4,17 +4,26 @@ import static dev.shaledb.objectstore.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shaledb.error.OutcomeUnknownException;
+import dev.shaledb.objectstore.ForwardingObjectStore;
 import dev.shaledb.objectstore.Futures;
 import dev.shaledb.objectstore.InMemoryObjectStore;
 import dev.shaledb.objectstore.ManualScheduler;
+import dev.shaledb.objectstore.MultipartUpload;
 import dev.shaledb.objectstore.ObjectMeta;
 import dev.shaledb.objectstore.ObjectNotFoundException;
+import dev.shaledb.objectstore.ObjectStore;
+import dev.shaledb.objectstore.ObjectUpload;
 import dev.shaledb.objectstore.PutCondition;
 import dev.shaledb.objectstore.RetryingObjectStore;
 import dev.shaledb.testing.Seeds;
+import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -72,6 +81,84 @@ class RetryingOverFaultsTest {
     assertThat(faults.stats().values().stream().mapToLong(Long::longValue).sum())
         .as(replay)
         .isPositive();
+  }
+
+  /** Counts the completions of each key's uploads that reach the store beneath the faults. */
+  private static final class CompletionsSeen extends ForwardingObjectStore {
+    final Map<String, Integer> completions = new ConcurrentHashMap<>();
+
+    CompletionsSeen(ObjectStore delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public MultipartUpload multipartUpload(String key) {
+      return MultipartUpload.intercepted(delegate.multipartUpload(key), this::seen);
+    }
+
+    private <T> CompletableFuture<T> seen(
+        MultipartUpload.Request request, Supplier<CompletableFuture<T>> send) {
+      if (request.kind() == MultipartUpload.Kind.COMPLETE) {
+        completions.merge(request.key(), 1, Integer::sum);
+      }
+      return send.get();
+    }
+  }
+
+  @Test
+  void streamedUploadsEndWholeOrNotAtAllAndAmbiguousCompletionsAreRepeated() {
+    Seeds.Gen gen = Seeds.gen("streamedUploadsUnderFaults");
+    FaultPlan plan =
+        FaultPlan.none()
+            .withErrors(0.05 + 0.15 * gen.random().nextDouble())
+            .withPutBursts(0.01, gen.intBetween(2, 6))
+            .withTimeouts(
+                0.05 * gen.random().nextDouble(), 0.02 + 0.08 * gen.random().nextDouble());
+    InMemoryObjectStore memory = new InMemoryObjectStore(Clock.systemUTC(), 64);
+    CompletionsSeen seen = new CompletionsSeen(memory);
+    FaultInjectingObjectStore faults = new FaultInjectingObjectStore(seen, plan, gen.seed());
+    ManualScheduler scheduler = new ManualScheduler();
+    RetryingObjectStore store =
+        new RetryingObjectStore(
+            faults, scheduler, new SplittableRandom(gen.random().nextLong()), defaults());
+    String replay = gen + " " + faults;
+
+    int uploads = PUTS / 10;
+    int succeeded = 0;
+    for (int i = 0; i < uploads; i++) {
+      String key = String.format("sst/%06d", i);
+      byte[] data = gen.bytes(gen.intBetween(1, 10 * 64));
+      // Room for every part in flight: retries run only in runAll(), on this thread.
+      ObjectUpload upload = ObjectUpload.open(store, key, 16);
+      boolean written;
+      try {
+        upload.write(ByteBuffer.wrap(data));
+        written = true;
+      } catch (RuntimeException partFailed) {
+        written = false; // a part failed for good: the upload is aborted
+      }
+      CompletableFuture<ObjectMeta> done =
+          written ? upload.complete() : upload.abort().thenApply(v -> null);
+      scheduler.runAll();
+      assertThat(done).as("%s upload %s", replay, key).isDone();
+      if (written && !done.isCompletedExceptionally()) {
+        succeeded++;
+        assertThat(join(memory.get(key)).data()).as("%s acked %s", replay, key).isEqualTo(data);
+        continue;
+      }
+      // Failed: nothing visible, or (a completion applied before the retries gave up) all of it.
+      try {
+        assertThat(join(memory.get(key)).data()).as("%s failed %s", replay, key).isEqualTo(data);
+      } catch (ObjectNotFoundException absent) {
+        // not published
+      }
+    }
+    long repeated = seen.completions.values().stream().filter(n -> n > 1).count();
+    System.out.printf(
+        "%s: %d of %d uploads succeeded, %d completions repeated, faults %s%n",
+        replay, succeeded, uploads, repeated, faults.stats());
+    assertThat(succeeded).as(replay).isGreaterThan(uploads / 2);
+    assertThat(repeated).as("%s: ambiguous completions were exercised", replay).isPositive();
   }
 
   private static RetryingObjectStore.Options defaults() {

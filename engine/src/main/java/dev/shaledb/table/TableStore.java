@@ -14,6 +14,7 @@ import dev.shaledb.objectstore.ObjectContent;
 import dev.shaledb.objectstore.ObjectMeta;
 import dev.shaledb.objectstore.ObjectNotFoundException;
 import dev.shaledb.objectstore.ObjectStore;
+import dev.shaledb.objectstore.ObjectUpload;
 import dev.shaledb.objectstore.PutCondition;
 import dev.shaledb.sst.RangeReader;
 import dev.shaledb.sst.RangeTombstones;
@@ -33,9 +34,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The tables of one database in the object store: uploads new ones and keeps every live table's
- * reader open, so its index and filter stay resident and a cold point read costs at most one GET
- * for a data block (opening costs one suffix-range GET). Blocks go through the shared block cache.
+ * The tables of one database in the object store: uploads new ones (whole, or streamed while they
+ * are built: {@link #openUpload}) and keeps every live table's reader open, so its index and filter
+ * stay resident and a cold point read costs at most one GET for a data block (opening costs one
+ * suffix-range GET). Blocks go through the shared block cache.
  *
  * <p>Every read of a table goes through here (opening it, point lookups, iterators), so this is
  * where damaged table bytes are detected: each {@link CorruptObjectException} is handed to the
@@ -123,10 +125,24 @@ public final class TableStore {
   }
 
   /**
+   * Starts streaming table {@code id} to the store while it is built, instead of holding it whole
+   * for {@link #upload}: see {@link TableUpload}. Unconditional, as {@link #upload} is and for the
+   * same reasons. Its {@link TableUpload#builder builder} warms the block cache as {@link #warm}
+   * does, with the table's first quarter-of-the-cache of data blocks.
+   */
+  public TableUpload openUpload(String id) {
+    ObjectUpload upload = store.upload(key(id));
+    return cache == null
+        ? new TableUpload(upload, id, null, 0)
+        : new TableUpload(upload, id, cache.filler(), cache.maxBytes() / 4);
+  }
+
+  /**
    * Puts the blocks of table {@code id}, just built by this process, into the block cache, so that
    * reads right after a flush or compaction do not each cost a GET. Skipped without a cache, and
    * for tables over a quarter of its capacity. Caffeine's admission policy keeps these from pushing
-   * out blocks that are read more often.
+   * out blocks that are read more often. It needs the whole table's bytes; a table streamed with
+   * {@link #openUpload} is warmed by its builder instead.
    */
   public void warm(String id, ByteBuffer table) {
     if (cache == null || table.remaining() > cache.maxBytes() / 4) {

@@ -63,6 +63,9 @@ public final class SstBuilder implements AutoCloseable {
   private final TableStats stats = new TableStats();
   private final List<RangeTombstone> rangeTombstones = new ArrayList<>();
   private long rangeTombstoneBytes;
+  private BlockCache fill; // null: none
+  private String fillKey;
+  private long fillBytesLeft;
 
   private SstBuilder(SstOptions options, ObjectOutput out, String tableId) {
     this.options = requireNonNull(options, "options is null");
@@ -88,6 +91,27 @@ public final class SstBuilder implements AutoCloseable {
    */
   public static SstBuilder inMemory(SstOptions options, String tableId) {
     return new SstBuilder(options, ObjectOutput.inMemory(), tableId);
+  }
+
+  /**
+   * Also puts each data block into {@code cache}, decoded, as it is written, under {@code
+   * objectKey} (the key the table will have), until blocks of {@code maxBytes} raw bytes were put:
+   * so a table streamed to the store, whose bytes are never held whole, can still warm a block
+   * cache for the reads right after it is published. Call before the first entry.
+   *
+   * @throws IllegalStateException if an entry was added already
+   */
+  public SstBuilder fillingCache(BlockCache cache, String objectKey, long maxBytes) {
+    requireNonNull(cache, "cache is null");
+    requireNonNull(objectKey, "objectKey is null");
+    checkState(State.OPEN);
+    if (stats.entries > 0 || pendingBlock != null) {
+      throw new IllegalStateException("fillingCache must come before the first entry");
+    }
+    this.fill = cache;
+    this.fillKey = objectKey;
+    this.fillBytesLeft = maxBytes;
+    return this;
   }
 
   /** Adds {@code entry}, which must sort after the previous one. */
@@ -220,6 +244,14 @@ public final class SstBuilder implements AutoCloseable {
   private void flushBlock() {
     LittleEndianSink raw = block.finish();
     pendingBlock = writer.writeData(raw.array(), raw.size());
+    if (fill != null && raw.size() <= fillBytesLeft) {
+      fillBytesLeft -= raw.size();
+      // A copy: the block builder reuses its buffer, and the cache keeps the block.
+      byte[] bytes = Arrays.copyOf(raw.array(), raw.size());
+      DecodedBlock decoded =
+          DecodedBlock.decode(fillKey, pendingBlock.offset(), bytes, bytes.length, null, null);
+      fill.get(fillKey, pendingBlock.offset(), () -> decoded);
+    }
     block.reset();
   }
 

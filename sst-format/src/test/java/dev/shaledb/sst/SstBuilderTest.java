@@ -236,4 +236,60 @@ class SstBuilderTest {
     assertThat(SstTesting.open(SstTesting.build(options.withBloomBitsPerKey(0), ten)).hasFilter())
         .isFalse();
   }
+
+  private static List<SstEntry> manyEntries(int n) {
+    List<SstEntry> out = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(SstEntry.put(key(String.format("key%06d", i)), 1, key("value " + i)));
+    }
+    return out;
+  }
+
+  @Test
+  void aBuilderFillingACacheLeavesNoDataBlockForAReaderToFetch() {
+    List<SstEntry> entries = manyEntries(3000);
+    SstTesting.MapBlockCache filled = new SstTesting.MapBlockCache();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (SstBuilder builder =
+        SstBuilder.create(SstOptions.defaults(), out, "t1")
+            .fillingCache(filled, "db/t1.sst", Long.MAX_VALUE)) {
+      entries.forEach(builder::add);
+      builder.finish();
+    }
+    SstTesting.CountingReader reader = new SstTesting.CountingReader(out.toByteArray());
+    SstReader sst =
+        SstReader.open(
+            "db/t1.sst", "t1", reader, SstReaderOptions.defaults().withBlockCache(filled));
+    assertThat(filled.misses.get())
+        .isEqualTo((int) sst.metadata().dataBlockCount())
+        .isGreaterThan(5);
+    int before = reader.reads.get();
+    assertThat(SstTesting.readAll(sst, Long.MAX_VALUE)).isEqualTo(entries);
+    assertThat(reader.reads.get()).as("every block came from the cache").isEqualTo(before);
+  }
+
+  @Test
+  void aBuilderFillsACacheOnlyUpToItsBudget() {
+    SstTesting.MapBlockCache filled = new SstTesting.MapBlockCache();
+    try (SstBuilder builder =
+        SstBuilder.inMemory(SstOptions.defaults(), "t1").fillingCache(filled, "t1.sst", 10_000)) {
+      manyEntries(3000).forEach(builder::add);
+      builder.finish();
+      SstReader sst = SstTesting.open(SstTesting.toArray(builder.bytes()));
+      assertThat(filled.blocks).isNotEmpty();
+      assertThat(filled.blocks.size()).isLessThan((int) sst.metadata().dataBlockCount());
+      assertThat(filled.blocks.values().stream().mapToLong(DecodedBlock::weight).sum())
+          .isLessThan(20_000);
+    }
+  }
+
+  @Test
+  void fillingACacheIsChosenBeforeTheFirstEntry() {
+    try (SstBuilder builder = SstBuilder.inMemory(SstOptions.defaults(), "t1")) {
+      builder.add(SstEntry.put(key("a"), 1, key("v")));
+      assertThatThrownBy(() -> builder.fillingCache(new SstTesting.MapBlockCache(), "t1.sst", 1))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("fillingCache must come before the first entry");
+    }
+  }
 }

@@ -6,7 +6,15 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** Passes every call to a delegate; subclasses override what they change. */
+/**
+ * Passes every call to a delegate; subclasses override what they change.
+ *
+ * <p>Uploads are the exception: {@link #multipartUpload(String)} is not forwarded, so an upload
+ * through a decorator collects its parts and completes with the decorator's own {@link #put}, which
+ * sees it as it sees every other write. A decorator that lets uploads stream to its delegate
+ * overrides {@link #multipartUpload(String)}, handling each of the upload's requests as it handles
+ * its others ({@link MultipartUpload#intercepted}).
+ */
 public class ForwardingObjectStore implements ObjectStore {
   protected final ObjectStore delegate;
 

@@ -25,6 +25,7 @@ public final class InMemoryObjectStore implements ObjectStore {
       new ConcurrentSkipListMap<>(ObjectKeys.ORDER);
   private final AtomicLong versions = new AtomicLong();
   private final Clock clock;
+  private final long uploadPartSize;
   private volatile boolean closed;
 
   public InMemoryObjectStore() {
@@ -33,7 +34,19 @@ public final class InMemoryObjectStore implements ObjectStore {
 
   /** Uses {@code clock} for {@link ObjectMeta#lastModified()}, so tests can control time. */
   public InMemoryObjectStore(Clock clock) {
+    this(clock, MultipartUpload.DEFAULT_PART_SIZE);
+  }
+
+  /**
+   * As {@link #InMemoryObjectStore(Clock)}, with uploads in parts of {@code uploadPartSize} bytes,
+   * so that tests see many parts of small objects.
+   */
+  public InMemoryObjectStore(Clock clock, long uploadPartSize) {
     this.clock = requireNonNull(clock, "clock is null");
+    if (uploadPartSize < 1) {
+      throw new IllegalArgumentException("uploadPartSize is not positive: " + uploadPartSize);
+    }
+    this.uploadPartSize = uploadPartSize;
   }
 
   @Override
@@ -114,6 +127,25 @@ public final class InMemoryObjectStore implements ObjectStore {
           objects.remove(ObjectKeys.validate(key));
           return null;
         });
+  }
+
+  /**
+   * The parts are collected in memory and the object put whole at completion, which is what this
+   * store does with every object anyway.
+   */
+  @Override
+  public MultipartUpload multipartUpload(String key) {
+    return MultipartUpload.intercepted(
+        new BufferedMultipartUpload(this, key, uploadPartSize), this::unlessClosed);
+  }
+
+  private <T> CompletableFuture<T> unlessClosed(
+      MultipartUpload.Request request, Supplier<CompletableFuture<T>> send) {
+    // An abort only drops memory: allowed after close, as it is harmless.
+    if (closed && request.kind() != MultipartUpload.Kind.ABORT) {
+      return CompletableFuture.failedFuture(new DbClosedException("object store"));
+    }
+    return send.get();
   }
 
   @Override

@@ -59,6 +59,9 @@ import java.util.function.Supplier;
  *       microseconds, less than handing it to the pool and waking a thread (measured in
  *       docs/benchmarks.md), and the engine's point reads wait for such a read anyway. Larger
  *       reads, whole objects, and all writes, heads, lists and deletes go to the pool.
+ *   <li>Uploads ({@link #upload}) write their parts into one temporary file, each at its place, and
+ *       publish it at completion as an unconditional put does; an abort deletes it ({@link
+ *       LocalMultipartUpload}).
  *   <li>Opening the store deletes temporary files older than {@link #STALE_TEMP_AGE}, which a
  *       killed process left behind.
  *   <li>Every call's future completes: normally, or exceptionally, with {@link DbClosedException}
@@ -91,6 +94,7 @@ public final class LocalFileObjectStore implements ObjectStore {
   private final ChannelCache channels;
   private final Executor executor;
   private final ExecutorService ownedExecutor;
+  private final long uploadPartSize;
   private volatile boolean closed;
 
   /** A store rooted at {@code root} (created if missing) with its own bounded I/O thread pool. */
@@ -112,8 +116,22 @@ public final class LocalFileObjectStore implements ObjectStore {
    * channels cached for reads (0: every read opens its file).
    */
   LocalFileObjectStore(Path root, Executor executor, LocalPaths.DirectorySync sync, int openFiles) {
+    this(root, executor, sync, openFiles, MultipartUpload.DEFAULT_PART_SIZE);
+  }
+
+  /** As above, with uploads in parts of {@code uploadPartSize} bytes (tests use small ones). */
+  LocalFileObjectStore(
+      Path root,
+      Executor executor,
+      LocalPaths.DirectorySync sync,
+      int openFiles,
+      long uploadPartSize) {
     requireNonNull(root, "root is null");
     requireNonNull(sync, "sync is null");
+    if (uploadPartSize < 1) {
+      throw new IllegalArgumentException("uploadPartSize is not positive: " + uploadPartSize);
+    }
+    this.uploadPartSize = uploadPartSize;
     this.channels = new ChannelCache(openFiles);
     try {
       LocalPaths.createDirectories(root, sync);
@@ -178,50 +196,72 @@ public final class LocalFileObjectStore implements ObjectStore {
   }
 
   private ObjectMeta doPut(String key, ByteBuffer data, PutCondition condition) throws IOException {
-    Path target = paths.objectPath(key);
     Path temp = writeTemp(data);
     try {
-      // The new object's metadata is read from its own file before it is published (a link or
-      // rename keeps the inode, its modification time and size): once published, another writer
-      // may replace or delete the key before this put returns, and the put must still report its
-      // own object.
-      ObjectMeta meta;
-      try {
-        meta = LocalMeta.read(key, temp);
-      } catch (ObjectNotFoundException e) {
-        throw new NoSuchFileException(temp.toString(), null, "temporary file removed");
-      }
-      paths.ensureDirectory(target.getParent());
-      if (condition instanceof PutCondition.IfAbsent) {
-        try {
-          Files.createLink(target, temp);
-        } catch (FileAlreadyExistsException e) {
-          throw new PreconditionFailedException(key, condition);
-        }
-      } else {
-        locks.withLock(
-            key,
-            () -> {
-              if (condition instanceof PutCondition.IfMatch match) {
-                String current = LocalMeta.read(key, target).version();
-                if (!current.equals(match.version())) {
-                  throw new PreconditionFailedException(key, condition);
-                }
-              }
-              return Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            });
-      }
-      // The key's old file, if this store had it open, is no reader's any more.
-      channels.invalidate(key);
-      paths.sync(target.getParent());
-      return meta;
+      return publish(key, temp, condition);
     } finally {
       Files.deleteIfExists(temp);
     }
   }
 
+  /**
+   * Publishes the written and fsynced file {@code temp} as the object {@code key} if {@code
+   * condition} holds; the caller deletes {@code temp} afterwards (after a rename it is gone, after
+   * a link it is a second name).
+   */
+  ObjectMeta publish(String key, Path temp, PutCondition condition) throws IOException {
+    Path target = paths.objectPath(key);
+    // The new object's metadata is read from its own file before it is published (a link or
+    // rename keeps the inode, its modification time and size): once published, another writer
+    // may replace or delete the key before this put returns, and the put must still report its
+    // own object.
+    ObjectMeta meta;
+    try {
+      meta = LocalMeta.read(key, temp);
+    } catch (ObjectNotFoundException e) {
+      throw new NoSuchFileException(temp.toString(), null, "temporary file removed");
+    }
+    paths.ensureDirectory(target.getParent());
+    if (condition instanceof PutCondition.IfAbsent) {
+      try {
+        Files.createLink(target, temp);
+      } catch (FileAlreadyExistsException e) {
+        throw new PreconditionFailedException(key, condition);
+      }
+    } else {
+      locks.withLock(
+          key,
+          () -> {
+            if (condition instanceof PutCondition.IfMatch match) {
+              String current = LocalMeta.read(key, target).version();
+              if (!current.equals(match.version())) {
+                throw new PreconditionFailedException(key, condition);
+              }
+            }
+            return Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+          });
+    }
+    // The key's old file, if this store had it open, is no reader's any more.
+    channels.invalidate(key);
+    paths.sync(target.getParent());
+    return meta;
+  }
+
+  /**
+   * Parts go into a temporary file at their places and the file is published as a put's is: see
+   * {@link LocalMultipartUpload}.
+   */
+  @Override
+  public MultipartUpload multipartUpload(String key) {
+    return new LocalMultipartUpload(this, key, uploadPartSize, newTempPath());
+  }
+
+  private Path newTempPath() {
+    return paths.tempDir().resolve(UUID.randomUUID() + ".tmp");
+  }
+
   private Path writeTemp(ByteBuffer data) throws IOException {
-    Path temp = paths.tempDir().resolve(UUID.randomUUID() + ".tmp");
+    Path temp = newTempPath();
     try (FileChannel channel =
         FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       while (data.hasRemaining()) {
@@ -306,8 +346,13 @@ public final class LocalFileObjectStore implements ObjectStore {
     return channels.size();
   }
 
+  /** The temporary folder, where puts and uploads write before they publish; for tests. */
+  Path tempDir() {
+    return paths.tempDir();
+  }
+
   /** Blocking I/O that may throw, run on the store's executor. */
-  private interface IoTask<T> {
+  interface IoTask<T> {
     T run() throws IOException;
   }
 
@@ -336,7 +381,7 @@ public final class LocalFileObjectStore implements ObjectStore {
     }
   }
 
-  private <T> CompletableFuture<T> submit(IoTask<T> task) {
+  <T> CompletableFuture<T> submit(IoTask<T> task) {
     if (closed) {
       return CompletableFuture.failedFuture(new DbClosedException("object store " + paths.root()));
     }

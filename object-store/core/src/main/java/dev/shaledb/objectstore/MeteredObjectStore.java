@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Counts what a store is asked to do: requests, failures, not-found answers and lost conditions by
@@ -17,6 +18,11 @@ import java.util.function.LongSupplier;
  * failed request is still billed). An {@link ObjectNotFoundException} counts as not found and a
  * {@link PreconditionFailedException} as a lost condition, not as failures: finding the end of a
  * numbered sequence asks for keys that do not exist, and conditional puts settle races.
+ *
+ * <p>Uploads ({@link #upload}) stream through to the delegate, and each of their requests is
+ * counted as S3 bills it: the start, every part and the completion as a {@link RequestType#PUT}
+ * (the bytes of each part that went through as uploaded), an abort as a {@link RequestType#DELETE}
+ * (free on S3). An upload small enough to go up whole is one put.
  */
 public final class MeteredObjectStore implements ObjectStore {
   private final ObjectStore delegate;
@@ -90,6 +96,22 @@ public final class MeteredObjectStore implements ObjectStore {
   @Override
   public CompletableFuture<Void> delete(String key) {
     return metered(RequestType.DELETE, () -> delegate.delete(key));
+  }
+
+  @Override
+  public MultipartUpload multipartUpload(String key) {
+    return MultipartUpload.intercepted(delegate.multipartUpload(key), this::meteredUpload);
+  }
+
+  private <T> CompletableFuture<T> meteredUpload(
+      MultipartUpload.Request request, Supplier<CompletableFuture<T>> send) {
+    boolean abort = request.kind() == MultipartUpload.Kind.ABORT;
+    return metered(abort ? RequestType.DELETE : RequestType.PUT, send::get)
+        .thenApply(
+            value -> {
+              bytesUploaded.add(request.bytes());
+              return value;
+            });
   }
 
   @Override

@@ -35,6 +35,26 @@ import java.util.concurrent.CompletableFuture;
  * at most one succeeds per state of the key. ShaleDB's correctness rests on {@code ifAbsent}; use
  * {@code ifMatch} only where compare-and-swap is truly needed.
  *
+ * <h2>Streaming uploads</h2>
+ *
+ * {@link #upload(String)} writes an object as a stream, for objects too large to hold whole (a
+ * table as it is built): the bytes go to the store in parts while they are written, and the object
+ * becomes visible atomically, whole, when the upload completes, and never partially. Before, no
+ * reader sees anything of it (an object already under the key stays as it was); an aborted or
+ * failed upload leaves nothing visible. An upload is unconditional: it replaces whatever the key
+ * holds, so it is for objects written once under fresh keys (tables), never for objects whose
+ * correctness rests on a condition (conditions on S3's multipart completion are ignored by some
+ * servers: docs/protocol.md). A completed upload is durable and reported like a {@link #put}.
+ *
+ * <p>A store implements the requests of an upload in {@link #multipartUpload(String)} ({@link
+ * MultipartUpload} says what each must do); {@link ObjectUpload} buffers, sends and completes them,
+ * the same for every store. The default collects the parts in memory and puts the object at
+ * completion, which is correct everywhere but holds the whole object. A decorator inherits that
+ * default, so its own {@link #put} sees every upload; to let uploads stream through it, it
+ * overrides {@link #multipartUpload(String)} (see {@link MultipartUpload#intercepted}). An upload
+ * that is neither completed nor aborted, because its process died, may hold storage until the store
+ * cleans it up (see {@link MultipartUpload}).
+ *
  * <h2>Times</h2>
  *
  * {@link ObjectMeta#lastModified()} is by the store's clock, never the caller's: garbage collection
@@ -134,6 +154,29 @@ public interface ObjectStore extends AutoCloseable {
 
   /** Deletes the object; deleting a missing key succeeds. */
   CompletableFuture<Void> delete(String key);
+
+  /**
+   * Starts a streaming upload of an object under {@code key}; see "Streaming uploads" above. Sends
+   * no request until the first part is full or the upload completes. Stores and decorators do not
+   * override this, but {@link #multipartUpload(String)}.
+   *
+   * @throws IllegalArgumentException if the key is invalid
+   */
+  default ObjectUpload upload(String key) {
+    return ObjectUpload.open(this, key);
+  }
+
+  /**
+   * The requests of one multipart upload of {@code key}, for {@link ObjectUpload}; sends no
+   * request. The default collects the parts in memory, in parts of {@link
+   * MultipartUpload#DEFAULT_PART_SIZE}, and completes with one unconditional {@link #put} of the
+   * whole object through this store.
+   *
+   * @throws IllegalArgumentException if the key is invalid
+   */
+  default MultipartUpload multipartUpload(String key) {
+    return new BufferedMultipartUpload(this, key, MultipartUpload.DEFAULT_PART_SIZE);
+  }
 
   /** Releases connections and threads; pending operations may fail. Idempotent. */
   @Override

@@ -7,6 +7,7 @@ import dev.shaledb.error.OutcomeUnknownException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -61,6 +62,13 @@ import java.util.random.RandomGenerator;
  * {@link Options#maxAttempts()} attempts the call fails: conditional puts per the rule above;
  * otherwise with a new exception of the last failure's kind ({@link OutcomeUnknownException}, or a
  * retryable {@link ObjectStoreException}) naming the attempt count, with the last failure as cause.
+ *
+ * <h2>Uploads</h2>
+ *
+ * Every request of an upload ({@link #upload}) is retried as an unconditional put is: a part is
+ * sent again whole (the upload keeps its buffer until the part succeeded), and a completion that
+ * may have been applied is repeated, which the delegate answers as the first was ({@link
+ * MultipartUpload}). An abort is tried as often as a read.
  *
  * <h2>Threads and closing</h2>
  *
@@ -184,6 +192,25 @@ public final class RetryingObjectStore extends ForwardingObjectStore {
   @Override
   public CompletableFuture<Void> delete(String key) {
     return call("delete of '" + key + "'", RetryingCall.Kind.OTHER, () -> delegate.delete(key));
+  }
+
+  @Override
+  public MultipartUpload multipartUpload(String key) {
+    return MultipartUpload.intercepted(delegate.multipartUpload(key), this::retriedUpload);
+  }
+
+  private <T> CompletableFuture<T> retriedUpload(
+      MultipartUpload.Request request, Supplier<CompletableFuture<T>> send) {
+    boolean abort = request.kind() == MultipartUpload.Kind.ABORT;
+    return call(
+        "upload "
+            + request.kind().name().toLowerCase(Locale.ROOT)
+            + (request.kind() == MultipartUpload.Kind.PART ? " " + request.part() : "")
+            + " of '"
+            + request.key()
+            + "'",
+        abort ? RetryingCall.Kind.OTHER : RetryingCall.Kind.PUT,
+        send);
   }
 
   @Override

@@ -412,6 +412,152 @@ public abstract class AbstractObjectStoreContractTest {
     }
   }
 
+  /** The part size of this store's uploads, as its multipart upload says (asking sends nothing). */
+  private long partSize() {
+    return store.multipartUpload("probe/part-size").partSize();
+  }
+
+  /**
+   * Checks that aborted uploads left nothing behind but what the store itself cleans up later: a
+   * local store checks that its temporary folder is empty. The default checks nothing.
+   */
+  protected void assertNoUploadLeftovers() throws Exception {}
+
+  /**
+   * Writes {@code data} to an upload of {@code key} in chunks of seeded random sizes (1 byte to a
+   * part and a half), so parts fill across writes and within one.
+   */
+  private static void writeInChunks(ObjectUpload upload, byte[] data, Seeds.Gen gen, long part) {
+    int at = 0;
+    while (at < data.length) {
+      int n = Math.min(data.length - at, gen.intBetween(1, (int) Math.min(part * 3 / 2, 1 << 24)));
+      upload.write(ByteBuffer.wrap(data, at, n));
+      at += n;
+    }
+    assertThat(upload.bytesWritten()).isEqualTo(data.length);
+  }
+
+  @Test
+  void uploadedObjectsReadBackByteForByteAtEverySizeAroundAPart() {
+    long part = partSize();
+    Seeds.Gen gen = Seeds.gen("uploadedObjectsReadBackByteForByteAtEverySizeAroundAPart");
+    for (long size : new long[] {0, 1, part - 1, part, part + 1, 3 * part + 7}) {
+      String key = "up/" + size;
+      byte[] data = gen.bytes((int) size);
+      ObjectMeta meta;
+      try (ObjectUpload upload = store.upload(key)) {
+        writeInChunks(upload, data, gen, part);
+        meta = join(upload.complete());
+      }
+      assertThat(meta.key()).isEqualTo(key);
+      assertThat(meta.size()).as("size of %s", key).isEqualTo(size);
+      ObjectContent read = join(store.get(key));
+      assertThat(read.data()).as("bytes of %s", key).isEqualTo(data);
+      assertThat(join(store.head(key)).version()).isEqualTo(meta.version());
+    }
+    assertThat(keysOf(join(store.list("up/")))).hasSize(6);
+  }
+
+  @Test
+  void uploadReplacesAnObjectOnlyWhenItCompletes() {
+    long part = partSize();
+    byte[] old = bytes("old");
+    join(store.put("up/k", old, PutCondition.none()));
+    byte[] data =
+        Seeds.gen("uploadReplacesAnObjectOnlyWhenItCompletes").bytes((int) (2 * part + 1));
+    try (ObjectUpload upload = store.upload("up/k")) {
+      upload.write(ByteBuffer.wrap(data));
+      // Two full parts were sent (or are in flight); none of them is visible.
+      assertThat(join(store.get("up/k")).data()).isEqualTo(old);
+      assertThat(keysOf(join(store.list("up/")))).containsExactly("up/k");
+      ObjectMeta meta = join(upload.complete());
+      assertThat(meta.size()).isEqualTo(data.length);
+    }
+    assertThat(join(store.get("up/k")).data()).isEqualTo(data);
+  }
+
+  @Test
+  void nothingOfAnUploadIsVisibleBeforeItCompletes() {
+    long part = partSize();
+    byte[] data = Seeds.gen("nothingOfAnUploadIsVisibleBeforeItCompletes").bytes((int) (part + 1));
+    ObjectUpload upload = store.upload("up/pending");
+    upload.write(ByteBuffer.wrap(data));
+    assertThatThrownBy(() -> join(store.head("up/pending")))
+        .isInstanceOf(ObjectNotFoundException.class);
+    assertThat(join(store.list(""))).isEmpty();
+    join(upload.complete());
+    assertThat(join(store.get("up/pending")).data()).isEqualTo(data);
+  }
+
+  @Test
+  void abortedUploadsLeaveNothing() throws Exception {
+    long part = partSize();
+    byte[] data = Seeds.gen("abortedUploadsLeaveNothing").bytes((int) (2 * part + 1));
+    ObjectUpload parts = store.upload("up/parts");
+    parts.write(ByteBuffer.wrap(data));
+    join(parts.abort());
+    join(parts.abort()); // idempotent
+    ObjectUpload small = store.upload("up/small");
+    small.write(ByteBuffer.wrap(data, 0, 10));
+    join(small.abort());
+    try (ObjectUpload unfinished = store.upload("up/unfinished")) {
+      unfinished.write(ByteBuffer.wrap(data));
+    } // close() without complete() aborts
+    for (String key : List.of("up/parts", "up/small", "up/unfinished")) {
+      assertThatThrownBy(() -> join(store.head(key)))
+          .as("head of %s", key)
+          .isInstanceOf(ObjectNotFoundException.class);
+    }
+    assertThat(join(store.list(""))).isEmpty();
+    assertNoUploadLeftovers();
+  }
+
+  @Test
+  void anAbortedUploadRefusesWritesAndCompletion() {
+    ObjectUpload upload = store.upload("up/aborted");
+    upload.write(ByteBuffer.wrap(bytes("some bytes")));
+    join(upload.abort());
+    assertThatThrownBy(upload::complete)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("upload of 'up/aborted' was aborted");
+    assertThatThrownBy(() -> upload.write(ByteBuffer.wrap(bytes("more"))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("upload of 'up/aborted' was aborted");
+    assertThatThrownBy(() -> join(store.head("up/aborted")))
+        .isInstanceOf(ObjectNotFoundException.class);
+  }
+
+  @Test
+  void aCompletedUploadRefusesWritesAndASecondCompletion() {
+    ObjectUpload upload = store.upload("up/done");
+    upload.write(ByteBuffer.wrap(bytes("all of it")));
+    ObjectMeta meta = join(upload.complete());
+    assertThatThrownBy(() -> upload.write(ByteBuffer.wrap(bytes("more"))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("upload of 'up/done' is already completed");
+    assertThatThrownBy(upload::complete)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("upload of 'up/done' is already completed");
+    join(upload.abort()); // does nothing to the completed object
+    upload.close();
+    assertThat(join(store.head("up/done")).version()).isEqualTo(meta.version());
+    assertThat(join(store.get("up/done")).data()).isEqualTo(bytes("all of it"));
+  }
+
+  @Test
+  void uploadsRejectInvalidKeysBeforeAnyRequest() {
+    assertThatThrownBy(() -> store.upload("a//b")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.upload(null)).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
+  void uploadAfterCloseFails() {
+    store.close();
+    ObjectUpload upload = store.upload("up/closed");
+    upload.write(ByteBuffer.wrap(bytes("x")));
+    assertThatThrownBy(() -> join(upload.complete())).isInstanceOf(DbClosedException.class);
+  }
+
   @Test
   void useAfterCloseFailsAndCloseIsIdempotent() {
     store.close();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +54,27 @@ class MeteredObjectStoreTest extends AbstractObjectStoreContractTest {
     assertThat(metrics.bytesDownloaded()).isEqualTo(10);
     // each request spans exactly one tick of the fake clock, 1 ms; buckets are within 3.2%
     assertThat(metrics.byType().get(RequestType.PUT).p50Nanos()).isBetween(1_000_000L, 1_032_000L);
+  }
+
+  @Test
+  void uploadsAreBilledRequestByRequestAsOnS3() {
+    MeteredObjectStore metered =
+        new MeteredObjectStore(new InMemoryObjectStore(Clock.systemUTC(), 100));
+    ObjectUpload big = metered.upload("big");
+    big.write(ByteBuffer.allocate(250));
+    join(big.complete()); // start, three parts, complete
+    ObjectUpload small = metered.upload("small");
+    small.write(ByteBuffer.allocate(50));
+    join(small.complete()); // one put
+    ObjectUpload dropped = metered.upload("dropped");
+    dropped.write(ByteBuffer.allocate(150));
+    join(dropped.abort()); // start, one part, abort
+
+    ObjectStoreMetrics metrics = metered.snapshot();
+    assertThat(metrics.requests(RequestType.PUT)).isEqualTo(5 + 1 + 2);
+    assertThat(metrics.requests(RequestType.DELETE)).as("the abort, free on S3").isEqualTo(1);
+    assertThat(metrics.bytesUploaded()).isEqualTo(250 + 50 + 100);
+    assertThat(metrics.totalFailures()).isZero();
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.shaledb.error.OutcomeUnknownException;
 import dev.shaledb.objectstore.RetryingObjectStore.Options;
 import dev.shaledb.objectstore.ScriptedObjectStore.Step;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -245,6 +246,29 @@ class RetryingObjectStoreTest {
         .isInstanceOf(DbClosedException.class);
     never.completeExceptionally(slowDown());
     assertThat(scheduler.queued()).as("no retry after close").isZero();
+  }
+
+  @Test
+  void retriesEveryRequestOfAnUploadAndRepeatsACompletionThatMayHaveBeenApplied() {
+    InMemoryObjectStore parts = new InMemoryObjectStore(Clock.systemUTC(), 10);
+    ScriptedObjectStore flaky = new ScriptedObjectStore(parts);
+    RetryingObjectStore retrying =
+        new RetryingObjectStore(flaky, scheduler, new SplittableRandom(42), OPTIONS);
+    flaky.then(
+        Step.fail(slowDown()), // start
+        Step.pass(), // start, again
+        Step.applyThenFail(serverError()), // part 1: written, answer lost
+        Step.pass(), // part 1, again: replaces itself
+        Step.pass(), // part 2
+        Step.applyThenFail(timeout()), // complete: published, answer lost
+        Step.pass()); // complete, again: answers as the first did
+    ObjectUpload upload = ObjectUpload.open(retrying, "big", 1);
+    upload.write(ByteBuffer.wrap(bytes("0123456789abcde")));
+    scheduler.runAll(); // start and part 1 retried before the last part is sent
+    ObjectMeta meta = run(upload.complete());
+    assertThat(flaky.requests()).isEqualTo(7);
+    assertThat(meta).isEqualTo(join(parts.head("big")));
+    assertThat(join(parts.get("big")).data()).isEqualTo(bytes("0123456789abcde"));
   }
 
   @Test

@@ -100,4 +100,15 @@ public final class ScriptedObjectStore extends ForwardingObjectStore {
   public CompletableFuture<Void> delete(String key) {
     return step(() -> delegate.delete(key));
   }
+
+  /** Every request of an upload (start, part, completion, abort) takes a step too. */
+  @Override
+  public MultipartUpload multipartUpload(String key) {
+    return MultipartUpload.intercepted(delegate.multipartUpload(key), this::uploadStep);
+  }
+
+  private <T> CompletableFuture<T> uploadStep(
+      MultipartUpload.Request request, Supplier<CompletableFuture<T>> send) {
+    return step(send);
+  }
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.shaledb.error.DbClosedException;
 import dev.shaledb.objectstore.ByteRange;
 import dev.shaledb.objectstore.InvalidRangeException;
+import dev.shaledb.objectstore.MultipartUpload;
 import dev.shaledb.objectstore.ObjectContent;
 import dev.shaledb.objectstore.ObjectKeys;
 import dev.shaledb.objectstore.ObjectMeta;
@@ -37,7 +38,10 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
  *       A conditional put always goes up in one PUT (at most {@link S3Config#maxSinglePutBytes()}):
  *       some S3 implementations ignore conditions on CompleteMultipartUpload (Ceph RGW 16) or
  *       document none (Google Cloud Storage), so a condition never rides on one. Unconditional puts
- *       larger than {@link S3Config#multipartThresholdBytes()} are uploaded in parts.
+ *       larger than {@link S3Config#multipartThresholdBytes()} are uploaded in parts, as are
+ *       streamed uploads ({@link #upload}) larger than {@link S3Config#partSizeBytes()}: {@link
+ *       ObjectStore#upload} sends each part as soon as it is full, and a failed upload is aborted
+ *       (an upload left by a process that died is for the bucket's lifecycle rule: docs/s3.md).
  *   <li>{@code If-Match} is sent with the quoted ETag, as S3 documents it; a server that refuses
  *       that form although the key holds the ETag (Ceph RGW 16 answers 412) is detected by a HEAD,
  *       the put is sent once more with the bare ETag, and the store keeps using whichever form
@@ -145,6 +149,22 @@ public final class S3ObjectStore implements SelfRetryingObjectStore {
               ? multipart.put(key, bytes)
               : writes.putSingle(key, bytes, condition);
         });
+  }
+
+  /**
+   * A real S3 multipart upload in parts of {@link S3Config#partSizeBytes()} ({@code
+   * S3MultipartUpload}); every request fails with {@link DbClosedException} once the store is
+   * closed, as the store's other requests do.
+   */
+  @Override
+  public MultipartUpload multipartUpload(String key) {
+    return MultipartUpload.intercepted(
+        new S3MultipartUpload(bucket, writes, key, config.partSizeBytes()), this::unlessClosed);
+  }
+
+  private <T> CompletableFuture<T> unlessClosed(
+      MultipartUpload.Request request, Supplier<CompletableFuture<T>> send) {
+    return run(send);
   }
 
   @Override

@@ -297,7 +297,8 @@ final class S3Writes {
   /**
    * Completes as {@code toMeta} of the response does, or fails as {@link S3Errors#forPut} says for
    * an unconditional write. The one failure resolved by write id is NoSuchUpload after an attempt
-   * that may have been applied: S3 lost track of a multipart upload that an earlier attempt of its
+   * that may have been applied (of this call, or of an earlier call: {@code
+   * earlierMayHaveApplied}): S3 lost track of a multipart upload that an earlier attempt of its
    * completion may already have finished.
    */
   <R> CompletableFuture<ObjectMeta> settleUnconditional(
@@ -305,7 +306,8 @@ final class S3Writes {
       Function<R, CompletableFuture<ObjectMeta>> toMeta,
       String key,
       String writeId,
-      AttemptLog log) {
+      AttemptLog log,
+      boolean earlierMayHaveApplied) {
     return write
         .handle(
             (response, failure) -> {
@@ -313,7 +315,7 @@ final class S3Writes {
                 return toMeta.apply(response);
               }
               boolean lostUpload = S3Errors.code(failure).equals("NoSuchUpload");
-              if (!lostUpload || !log.anyMayHaveApplied()) {
+              if (!lostUpload || !(earlierMayHaveApplied || log.anyMayHaveApplied())) {
                 return CompletableFuture.<ObjectMeta>failedFuture(
                     S3Errors.forPut(key, PutCondition.none(), failure));
               }
