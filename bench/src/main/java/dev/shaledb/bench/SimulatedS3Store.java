@@ -4,11 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import dev.shaledb.objectstore.ByteRange;
 import dev.shaledb.objectstore.ForwardingObjectStore;
+import dev.shaledb.objectstore.MultipartUpload;
 import dev.shaledb.objectstore.ObjectContent;
 import dev.shaledb.objectstore.ObjectMeta;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.PutCondition;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +24,9 @@ import java.util.function.Supplier;
  * and cold-read numbers mean something without a network. Requests overlap as on S3: each is
  * delayed on its own, never queued behind another.
  *
+ * <p>Large unconditional puts and streamed uploads cost what S3ObjectStore's multipart uploads
+ * cost: a create, parts with several in flight, a complete, each with its own latency.
+ *
  * <p>A put (or delete) reaches the delegate when its latency has passed and is acknowledged when
  * the delegate is done, so it becomes visible no earlier than it is acknowledged. A get, head or
  * list runs at once and is answered after its first-byte latency plus the transfer time of what it
@@ -29,6 +34,11 @@ import java.util.function.Supplier;
  * the delegate).
  */
 final class SimulatedS3Store extends ForwardingObjectStore {
+  /** S3ObjectStore's defaults: unconditional puts above 16 MiB go in 8 MiB parts, 4 in flight. */
+  private static final long MULTIPART_THRESHOLD = 16L << 20;
+
+  private static final int PARTS_IN_FLIGHT = 4;
+
   private final LatencyModel writes;
   private final LatencyModel reads;
   private final SplittableRandom random;
@@ -62,7 +72,51 @@ final class SimulatedS3Store extends ForwardingObjectStore {
   @Override
   public CompletableFuture<ObjectMeta> put(String key, ByteBuffer data, PutCondition condition) {
     ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
-    return after(sample(writes, copy.remaining()), () -> delegate.put(key, copy, condition));
+    long nanos =
+        condition instanceof PutCondition.None && copy.remaining() > MULTIPART_THRESHOLD
+            ? multipartNanos(copy.remaining())
+            : sample(writes, copy.remaining());
+    return after(nanos, () -> delegate.put(key, copy, condition));
+  }
+
+  /**
+   * Streamed uploads as on S3: each request (create, every part, complete) takes its own sampled
+   * latency, parts with their transfer time, so parts in flight together overlap. The parts are
+   * collected for the delegate and put whole, without further delay, at completion.
+   */
+  @Override
+  public MultipartUpload multipartUpload(String key) {
+    return MultipartUpload.intercepted(
+        delegate.multipartUpload(key),
+        new MultipartUpload.Interceptor() {
+          @Override
+          public <T> CompletableFuture<T> intercept(
+              MultipartUpload.Request request, Supplier<CompletableFuture<T>> send) {
+            return request.kind() == MultipartUpload.Kind.ABORT
+                ? send.get()
+                : after(sample(writes, request.bytes()), send);
+          }
+        });
+  }
+
+  /**
+   * How long S3ObjectStore's put of {@code bytes} above its multipart threshold takes: a create,
+   * parts of {@link MultipartUpload#DEFAULT_PART_SIZE} with {@link #PARTS_IN_FLIGHT} in flight
+   * (each its own latency and transfer), and a complete.
+   */
+  private long multipartNanos(long bytes) {
+    long part = MultipartUpload.DEFAULT_PART_SIZE;
+    long[] lanes = new long[PARTS_IN_FLIGHT];
+    for (long sent = 0; sent < bytes; sent += part) {
+      int next = 0;
+      for (int i = 1; i < lanes.length; i++) {
+        if (lanes[i] < lanes[next]) {
+          next = i;
+        }
+      }
+      lanes[next] += sample(writes, Math.min(part, bytes - sent));
+    }
+    return sample(writes, 0) + Arrays.stream(lanes).max().orElse(0) + sample(writes, 0);
   }
 
   @Override

@@ -18,6 +18,7 @@ import dev.shaledb.support.BackgroundHealth;
 import dev.shaledb.support.Counters;
 import dev.shaledb.table.TableIds;
 import dev.shaledb.table.TableStore;
+import dev.shaledb.table.TableUpload;
 import dev.shaledb.view.DbView;
 import dev.shaledb.view.ViewRef;
 import dev.shaledb.wal.WalWriter;
@@ -260,31 +261,30 @@ public final class Flusher {
   }
 
   /**
-   * Builds one table per memtable, starting each upload as soon as its table is built, so the
-   * uploads overlap each other and the next build; returns when all landed.
+   * Builds one table per memtable, each streamed to the store as it is built (a few parts held, not
+   * the whole table), so the uploads overlap each other and the next build; returns when all are
+   * complete. A failure aborts the uploads not yet complete: nothing of them becomes visible.
    */
   private List<TableInfo> buildAndUpload(List<DbView.Frozen> todo) {
     List<TableInfo> built = new ArrayList<>(todo.size());
-    List<SstBuilder> builders = new ArrayList<>(todo.size());
-    List<CompletableFuture<ObjectMeta>> uploads = new ArrayList<>(todo.size());
+    List<TableUpload> uploads = new ArrayList<>(todo.size());
+    List<CompletableFuture<ObjectMeta>> completions = new ArrayList<>(todo.size());
     try {
       for (DbView.Frozen frozen : todo) {
         String id = ids.next();
-        SstBuilder builder = SstBuilder.inMemory(tableOptions, id);
-        builders.add(builder);
-        built.add(build(frozen, builder, id));
-        uploads.add(tables.uploadAsync(id, builder.bytes()));
+        TableUpload upload = tables.openUpload(id);
+        uploads.add(upload);
+        try (SstBuilder builder = upload.builder(tableOptions)) {
+          built.add(build(frozen, builder, id));
+        }
+        completions.add(upload.complete());
       }
-      for (CompletableFuture<ObjectMeta> upload : uploads) {
-        Futures.join(upload);
-      }
-      for (int i = 0; i < built.size(); i++) {
-        tables.warm(built.get(i).id(), builders.get(i).bytes());
+      for (CompletableFuture<ObjectMeta> completion : completions) {
+        Futures.join(completion);
       }
       return built;
     } finally {
-      // A failed flush leaves its other uploads running; their tables stay unreferenced for GC.
-      builders.forEach(SstBuilder::close);
+      uploads.forEach(TableUpload::close);
     }
   }
 
