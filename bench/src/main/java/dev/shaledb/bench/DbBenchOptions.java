@@ -95,7 +95,7 @@ record DbBenchOptions(
           "  --kv 16/100          key and value bytes (default 16/100)",
           "  --replay-objects N   WAL objects replayed by the reopen phase (default 100; 0 skips)",
           "  --idle-seconds S     how long to watch an idle database (default 3; 0 skips)",
-          "  --wal-in-flight K    WAL uploads in flight at once (default: the engine's, 2)",
+          "  --wal-in-flight K    WAL uploads in flight at once (default: the engine's, 3)",
           "  --wal-overlap F      a second WAL upload waits F of the PUT latency (default 0.25)",
           "  --window W           durable writes in flight per writer thread (default 1)",
           "  --seed N             seed of keys, values and simulated latency (default 42)",

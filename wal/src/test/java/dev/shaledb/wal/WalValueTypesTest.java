@@ -209,7 +209,7 @@ class WalValueTypesTest {
   @Test
   void optionsValidate() {
     WalWriterOptions d = WalWriterOptions.defaults();
-    assertThat(d.maxInFlight()).isEqualTo(2);
+    assertThat(d.maxInFlight()).isEqualTo(3);
     assertThat(d.overlapFraction()).isEqualTo(0.25);
     assertThatThrownBy(() -> d.withOverlapFraction(-0.1)).hasMessageContaining("overlapFraction");
     assertThatThrownBy(() -> d.withOverlapFraction(Double.NaN))
