@@ -25,11 +25,11 @@ import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 
 /**
- * Executes one {@link CompactionJob}: splits the key space into ranges, merges each range on its
- * own thread (newest version first, dropping what no reader can see) into tables of about the
- * target size, uploads them while the next one is built, and returns the output run. Publishing it
- * is the caller's; until then the outputs are unreferenced objects that GC removes if the process
- * dies.
+ * Executes one {@link CompactionJob}: opens its inputs (their suffix GETs in flight together),
+ * splits the key space into ranges, merges each range on its own thread (newest version first,
+ * dropping what no reader can see) into tables of about the target size, uploads them while the
+ * next one is built, and returns the output run. Publishing it is the caller's; until then the
+ * outputs are unreferenced objects that GC removes if the process dies.
  */
 public final class CompactionRunner {
   private final TableStore tables;
@@ -66,6 +66,7 @@ public final class CompactionRunner {
    * and the compaction filter's removals dropped or turned into tombstones).
    */
   Output run(CompactionJob job, long retainSeq) {
+    tables.openAll(job.tables());
     List<byte[]> splits = CompactionSplits.choose(job, options.subcompactions(), tables);
     RangeTombstones ranges = inputTombstones(job);
     VersionRewriter.Policy policy =
@@ -100,12 +101,10 @@ public final class CompactionRunner {
 
   private record Part(List<TableInfo> tables, long bytesWritten, long dropped) {}
 
-  /** The range tombstones of every input table (opening each, if not open, for its tail). */
+  /** The range tombstones of every input table (all open: {@link TableStore#openAll}). */
   private RangeTombstones inputTombstones(CompactionJob job) {
     List<RangeTombstones> all = new ArrayList<>();
-    List<TableInfo> inputs = new ArrayList<>(job.l0());
-    job.runs().forEach(run -> inputs.addAll(run.tables()));
-    for (TableInfo t : inputs) {
+    for (TableInfo t : job.tables()) {
       RangeTombstones r = tables.table(t).reader().rangeTombstones();
       if (!r.isEmpty()) {
         all.add(r);
