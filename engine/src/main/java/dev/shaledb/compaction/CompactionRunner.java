@@ -2,8 +2,6 @@ package dev.shaledb.compaction;
 
 import dev.shaledb.CompactionOptions;
 import dev.shaledb.iterate.EntryIterator;
-import dev.shaledb.iterate.MergingIterator;
-import dev.shaledb.iterate.SortedRunIterator;
 import dev.shaledb.iterate.VersionRewriter;
 import dev.shaledb.manifest.SortedRun;
 import dev.shaledb.manifest.TableInfo;
@@ -28,8 +26,9 @@ import java.util.function.BooleanSupplier;
  * Executes one {@link CompactionJob}: opens its inputs (their suffix GETs in flight together),
  * splits the key space into ranges, merges each range on its own thread (newest version first,
  * dropping what no reader can see) into tables of about the target size, uploads them while the
- * next one is built, and returns the output run. Publishing it is the caller's; until then the
- * outputs are unreferenced objects that GC removes if the process dies.
+ * next one is built, and returns the output run. Each range streams its inputs ahead of the merge
+ * ({@link CompactionInputs}), so its CPU overlaps its reads. Publishing it is the caller's; until
+ * then the outputs are unreferenced objects that GC removes if the process dies.
  */
 public final class CompactionRunner {
   private final TableStore tables;
@@ -121,7 +120,8 @@ public final class CompactionRunner {
       RangeTombstones tombstones) {
     PartWriter writer = new PartWriter(from, to, tombstones);
     VersionRewriter rewriter = new VersionRewriter(policy, writer);
-    try (EntryIterator it = open(job)) {
+    try (CompactionInputs inputs = new CompactionInputs(job, from, to, tables)) {
+      EntryIterator it = inputs.merge();
       if (from == null) {
         it.seekToFirst();
       } else {
@@ -240,16 +240,5 @@ public final class CompactionRunner {
       out.add(table);
       return table.sizeBytes();
     }
-  }
-
-  private EntryIterator open(CompactionJob job) {
-    List<EntryIterator> sources = new ArrayList<>();
-    for (TableInfo t : job.l0()) {
-      sources.add(tables.compactionIterator(t));
-    }
-    for (SortedRun run : job.runs()) {
-      sources.add(new SortedRunIterator(run.tables(), tables::compactionIterator));
-    }
-    return new MergingIterator(sources);
   }
 }

@@ -11,6 +11,7 @@ import dev.shaledb.objectstore.Futures;
 import dev.shaledb.objectstore.ObjectMeta;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.PutCondition;
+import dev.shaledb.sst.BlockCache;
 import dev.shaledb.sst.RangeReader;
 import dev.shaledb.sst.RangeTombstones;
 import dev.shaledb.sst.ReadAhead;
@@ -51,7 +52,6 @@ public final class TableStore {
   private final CaffeineBlockCache cache;
   private final DiskCache diskCache; // null: none
   private final CorruptionReporter corruption;
-  private static final int CHUNK_BYTES = 4 << 20;
   private static final int OPENS_IN_FLIGHT = 32;
 
   private final ConcurrentHashMap<String, OpenTable> open = new ConcurrentHashMap<>();
@@ -158,25 +158,25 @@ public final class TableStore {
   }
 
   /**
-   * A private reader for compacting {@code table}: it bypasses the block cache (a merge reads each
-   * block once) and fetches the object in large sequential chunks, so reading a table costs a few
-   * GETs instead of one per block.
+   * The versions of {@code table} in {@code [start, end)} (null: unbounded), every one of them, for
+   * a compaction: read through a private block source that bypasses the caches (a merge reads each
+   * block once) with {@code readAhead}, a {@link ReadAhead#sequential} one, so the table streams in
+   * large ranged GETs while the merge works. Shares the open reader's resident parts, so it costs
+   * no GET to open once the table is open ({@link #openAll}). Unpositioned, like {@link #iterator}.
    */
-  private SstReader openForCompaction(TableInfo table) {
-    String key = key(table);
-    try {
-      return checkSize(
-          table,
-          SstReader.open(
-              key, table.id(), new ChunkedRangeReader(key), SstReaderOptions.defaults()));
-    } catch (CorruptObjectException e) {
-      throw corruption.reported(e);
-    }
+  public EntryIterator compactionIterator(
+      TableInfo table, byte[] start, byte[] end, ReadAhead readAhead) {
+    SstReader reader =
+        reader(table).withBlockSource(new StoreRangeReader(store, key(table)), BlockCache.none());
+    return Iterators.of(reader.iterator(Long.MAX_VALUE, start, end, readAhead), corruption);
   }
 
-  /** Every version in {@code table} for a compaction: a private reader, see above. */
-  public EntryIterator compactionIterator(TableInfo table) {
-    return Iterators.of(openForCompaction(table).iterator(Long.MAX_VALUE), corruption);
+  /**
+   * A sequential read-ahead of {@code windowBytes} windows whose damage, found as a window arrives,
+   * is reported; for {@link #compactionIterator}.
+   */
+  public ReadAhead sequentialReadAhead(int windowBytes) {
+    return ReadAhead.sequential(windowBytes, corruption);
   }
 
   /** Scans' read-ahead up to {@code maxBytes}; damage found ahead of a scan is reported. */
@@ -387,29 +387,6 @@ public final class TableStore {
             SstReader t = table;
             return t != null && t.holdsIntactBlocks(offset, bytes);
           });
-    }
-  }
-
-  /**
-   * Serves sequential reads from one buffered chunk of at least {@link #CHUNK_BYTES}; not
-   * thread-safe, so each compaction opens its own.
-   */
-  private final class ChunkedRangeReader extends StoreRangeReader {
-    private long chunkStart;
-    private byte[] chunk = new byte[0];
-
-    ChunkedRangeReader(String key) {
-      super(TableStore.this.store, key);
-    }
-
-    @Override
-    public byte[] read(long offset, int length) {
-      if (offset < chunkStart || offset + length > chunkStart + chunk.length) {
-        chunk = super.read(offset, Math.max(length, CHUNK_BYTES));
-        chunkStart = offset;
-      }
-      int from = (int) (offset - chunkStart);
-      return Arrays.copyOfRange(chunk, from, Math.min(chunk.length, from + length));
     }
   }
 }
