@@ -22,8 +22,7 @@ import java.util.function.Consumer;
  * a merge's inputs wait for their first windows together.
  *
  * @param initialBytes the first window's size after a seek (at least one block is read)
- * @param maxBytes the largest window; at most three windows of an iterator are held at once (a
- *     sequential one also holds the window a coming seek will enter until the seek comes)
+ * @param maxBytes the largest window; at most three windows of an iterator are held at once
  * @param sequential whether every seek starts windows (see above) instead of reading one block
  * @param onDamage told of damage found in a window's first block as it arrives
  */
