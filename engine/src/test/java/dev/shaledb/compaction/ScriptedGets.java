@@ -8,24 +8,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 
 /**
- * Ranged GETs of tables as a test scripts them: answered after a random delay of up to {@code
- * maxDelayMicros} (so replies arrive out of order, on another thread), or held from {@link #hold}
- * until {@link #release}. Suffix GETs (table opens) pass straight through. Counts the ranged GETs
- * issued.
+ * GETs of tables as a test scripts them: a ranged GET is answered after a random delay of up to
+ * {@code maxDelayMicros} (so replies arrive out of order, on another thread); a suffix GET (a table
+ * open) at once. GETs that a {@code hold} method picks wait until {@link #release}. Counts ranged
+ * and suffix GETs. Public for the engine's API and table tests.
  */
 public final class ScriptedGets extends ForwardingObjectStore {
-  final AtomicInteger rangedGets = new AtomicInteger();
+  public final AtomicInteger rangedGets = new AtomicInteger();
+  public final AtomicInteger suffixGets = new AtomicInteger();
   private final SplittableRandom random;
   private final int maxDelayMicros;
   private final List<Runnable> held = new ArrayList<>();
   private final List<String> heldKeys = new ArrayList<>();
-  private Predicate<String> holding; // null: none held
+  private BiPredicate<String, ByteRange> holding; // null: none held
 
   public ScriptedGets(ObjectStore delegate, long seed, int maxDelayMicros) {
     super(delegate);
@@ -34,15 +35,20 @@ public final class ScriptedGets extends ForwardingObjectStore {
   }
 
   /** Holds every ranged GET from now on until {@link #release}. */
-  synchronized void hold() {
-    holding = key -> true;
+  public synchronized void hold() {
+    holding = (key, range) -> range instanceof ByteRange.Bounded;
   }
 
   /**
    * Holds the ranged GETs of the objects {@code keys} accepts from now on until {@link #release}.
    */
   public synchronized void hold(Predicate<String> keys) {
-    holding = keys;
+    holding = (key, range) -> range instanceof ByteRange.Bounded && keys.test(key);
+  }
+
+  /** Holds the suffix GETs (opens) of the objects {@code keys} accepts until {@link #release}. */
+  public synchronized void holdOpens(Predicate<String> keys) {
+    holding = (key, range) -> range instanceof ByteRange.Suffix && keys.test(key);
   }
 
   public synchronized int heldCount() {
@@ -68,10 +74,8 @@ public final class ScriptedGets extends ForwardingObjectStore {
 
   @Override
   public CompletableFuture<ObjectContent> get(String key, ByteRange range) {
-    if (!(range instanceof ByteRange.Bounded)) {
-      return super.get(key, range);
-    }
-    rangedGets.incrementAndGet();
+    boolean ranged = range instanceof ByteRange.Bounded;
+    (ranged ? rangedGets : suffixGets).incrementAndGet();
     CompletableFuture<ObjectContent> result = new CompletableFuture<>();
     Runnable answer =
         () ->
@@ -87,15 +91,18 @@ public final class ScriptedGets extends ForwardingObjectStore {
                     });
     long delay;
     synchronized (this) {
-      if (holding != null && holding.test(key)) {
+      if (holding != null && holding.test(key, range)) {
         held.add(answer);
         heldKeys.add(key);
         return result;
       }
-      delay = maxDelayMicros == 0 ? 0 : random.nextLong(maxDelayMicros + 1L);
+      delay = !ranged || maxDelayMicros == 0 ? 0 : random.nextLong(maxDelayMicros + 1L);
     }
-    Executor later = CompletableFuture.delayedExecutor(delay, TimeUnit.MICROSECONDS);
-    later.execute(answer);
+    if (delay == 0) {
+      answer.run();
+    } else {
+      CompletableFuture.delayedExecutor(delay, TimeUnit.MICROSECONDS).execute(answer);
+    }
     return result;
   }
 }
