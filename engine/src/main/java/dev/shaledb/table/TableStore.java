@@ -55,6 +55,8 @@ public final class TableStore {
   private static final int OPENS_IN_FLIGHT = 32;
 
   private final ConcurrentHashMap<String, OpenTable> open = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, CompletableFuture<OpenTable>> opening =
+      new ConcurrentHashMap<>();
 
   /**
    * An open table with its key range, kept as arrays so the read path's range checks do not copy
@@ -274,10 +276,30 @@ public final class TableStore {
     return table(table).reader();
   }
 
-  /** {@code table}, opened with one suffix GET on first use. */
+  /**
+   * {@code table}, opened with one suffix GET on first use. Threads that want it while it opens
+   * wait for that open, and only for it (see {@link #opened}).
+   */
   public OpenTable table(TableInfo table) {
     OpenTable t = open.get(table.id());
-    return t != null ? t : opened(table, rangeReader(table));
+    if (t != null) {
+      return t;
+    }
+    CompletableFuture<OpenTable> mine = new CompletableFuture<>();
+    CompletableFuture<OpenTable> first = opening.putIfAbsent(table.id(), mine);
+    if (first != null) {
+      return Futures.join(first);
+    }
+    try {
+      t = opened(table, rangeReader(table));
+      mine.complete(t);
+      return t;
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      opening.remove(table.id(), mine);
+    }
   }
 
   /**
@@ -323,7 +345,8 @@ public final class TableStore {
   /**
    * Opens {@code table} through {@code ranges} and keeps it open. Not under the map's lock: a slow
    * GET there would hold up every other table in the same bin (a run compaction's open could stall
-   * an L0 compaction's or a read's). Two threads may both open a table; one reader is kept.
+   * an L0 compaction's or a read's). {@link #openAll} and a {@link #table} may both open a table
+   * (openAll decodes every tail it started, so that damage in one is reported); one reader is kept.
    */
   private OpenTable opened(TableInfo table, StoreRangeReader ranges) {
     String key = key(table);
