@@ -25,6 +25,11 @@ import java.time.Duration;
  * @param maxRuns more runs than this are merged even if their sizes do not ask for it (default 8)
  * @param targetTableBytes compaction output is cut into tables of about this size (default 32 MiB)
  * @param subcompactions key ranges one compaction splits into and merges in parallel (default 2)
+ * @param maxUploadsPerPart output tables of one key range that upload at once while the next is
+ *     built (default 4): the merge waits for an upload only when this many are in flight. A range
+ *     holds up to this plus one tables of {@code targetTableBytes} in memory, a job {@code
+ *     subcompactions} times that (320 MiB with the defaults, reached only when uploads lag the
+ *     merge); 1 uploads one table while the next is built
  * @param maxConcurrentJobs compactions running at once, besides one L0 compaction that never waits
  *     for them (default 1)
  * @param pollInterval how often a standalone {@link Compactor} probes for a new manifest (default 1
@@ -59,6 +64,7 @@ public record CompactionOptions(
     int maxRuns,
     long targetTableBytes,
     int subcompactions,
+    int maxUploadsPerPart,
     int maxConcurrentJobs,
     Duration pollInterval,
     MergeOperator mergeOperator,
@@ -85,6 +91,7 @@ public record CompactionOptions(
       throw new IllegalArgumentException("targetTableBytes is below 1024: " + targetTableBytes);
     }
     atLeast(subcompactions, 1, "subcompactions");
+    atLeast(maxUploadsPerPart, 1, "maxUploadsPerPart");
     atLeast(maxConcurrentJobs, 1, "maxConcurrentJobs");
     requireNonNull(pollInterval, "pollInterval is null");
     if (pollInterval.isNegative() || pollInterval.isZero()) {
@@ -130,6 +137,7 @@ public record CompactionOptions(
         .maxRuns(maxRuns)
         .targetTableBytes(targetTableBytes)
         .subcompactions(subcompactions)
+        .maxUploadsPerPart(maxUploadsPerPart)
         .maxConcurrentJobs(maxConcurrentJobs)
         .pollInterval(pollInterval)
         .mergeOperator(mergeOperator)
@@ -152,6 +160,7 @@ public record CompactionOptions(
     private int maxRuns = 8;
     private long targetTableBytes = 32L << 20;
     private int subcompactions = 2;
+    private int maxUploadsPerPart = 4;
     private int maxConcurrentJobs = 1;
     private Duration pollInterval = Duration.ofSeconds(1);
     private MergeOperator mergeOperator;
@@ -237,6 +246,11 @@ public record CompactionOptions(
       return this;
     }
 
+    public Builder maxUploadsPerPart(int value) {
+      maxUploadsPerPart = value;
+      return this;
+    }
+
     public Builder maxConcurrentJobs(int value) {
       maxConcurrentJobs = value;
       return this;
@@ -265,6 +279,7 @@ public record CompactionOptions(
           maxRuns,
           targetTableBytes,
           subcompactions,
+          maxUploadsPerPart,
           maxConcurrentJobs,
           pollInterval,
           mergeOperator,

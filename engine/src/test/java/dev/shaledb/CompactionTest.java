@@ -16,8 +16,10 @@ import dev.shaledb.sst.SstOptions;
 import dev.shaledb.testing.stores.HookedObjectStore;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -143,6 +145,60 @@ class CompactionTest {
     }
     try (Db reopened = Db.open(base, "db", options(small().build()))) {
       check(reopened, 2000, 0);
+    }
+  }
+
+  /**
+   * Outputs upload in parallel; one failing fails the job, whose other uploads stay unreferenced
+   * (garbage for GC), and the job is redone from a fresh plan.
+   */
+  @Test
+  void aFailedOutputUploadFailsTheJobWhoseUploadsStayUnreferencedAndItIsRedone() throws Exception {
+    try (Db db = Db.open(base, "db", options(CompactionOptions.disabled()))) {
+      write(db, 3000, 0);
+      db.engine().flushMemtables();
+      HookedObjectStore hooked = new HookedObjectStore(base);
+      AtomicInteger tablePuts = new AtomicInteger();
+      Set<String> uploaded = ConcurrentHashMap.newKeySet();
+      hooked.setPutHook(
+          (key, data, condition, proceed) -> {
+            if (!key.contains("/sst/")) {
+              return proceed.get();
+            }
+            if (tablePuts.incrementAndGet() == 3) {
+              return CompletableFuture.failedFuture(new ObjectStoreException("injected", false));
+            }
+            return proceed
+                .get()
+                .thenApply(
+                    meta -> {
+                      uploaded.add(key);
+                      return meta;
+                    });
+          });
+      Set<String> published = ConcurrentHashMap.newKeySet();
+      DbListener outputs =
+          new DbListener() {
+            @Override
+            public void onCompactionOutputsUploaded(List<String> inputs, List<String> out) {
+              out.forEach(id -> published.add("db/sst/" + id + ".sst"));
+            }
+          };
+      CompactionOptions compaction =
+          small().targetTableBytes(4 << 10).subcompactions(1).maxUploadsPerPart(3).build();
+      try (Compactor compactor =
+          Compactor.open(hooked, "db", compaction, SstOptions.defaults(), outputs)) {
+        assertThat(compactor.compactNow(WAIT)).isTrue();
+        assertThat(compactor.compactions()).isPositive();
+      }
+      Set<String> failedAttempt = new HashSet<>(uploaded);
+      failedAttempt.removeAll(published);
+      assertThat(failedAttempt).as("uploads of the failed attempt").isNotEmpty();
+      for (String id : referencedTables()) {
+        assertThat(failedAttempt).doesNotContain("db/sst/" + id + ".sst");
+      }
+      assertAllReferencedTablesExist();
+      check(db, 3000, 0);
     }
   }
 

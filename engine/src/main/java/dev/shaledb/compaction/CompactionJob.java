@@ -51,6 +51,15 @@ public record CompactionJob(List<TableInfo> l0, List<SortedRun> runs, boolean bo
     return total;
   }
 
+  /** Every input table: the L0 tables, then each run's, newest first. */
+  List<TableInfo> tables() {
+    List<TableInfo> all = new ArrayList<>(l0);
+    for (SortedRun r : runs) {
+      all.addAll(r.tables());
+    }
+    return all;
+  }
+
   Set<String> tableIds() {
     Set<String> ids = new HashSet<>();
     for (TableInfo t : l0) {

@@ -2,13 +2,10 @@ package dev.shaledb.compaction;
 
 import dev.shaledb.CompactionOptions;
 import dev.shaledb.iterate.EntryIterator;
-import dev.shaledb.iterate.MergingIterator;
-import dev.shaledb.iterate.SortedRunIterator;
 import dev.shaledb.iterate.VersionRewriter;
 import dev.shaledb.manifest.SortedRun;
 import dev.shaledb.manifest.TableInfo;
 import dev.shaledb.objectstore.Futures;
-import dev.shaledb.objectstore.ObjectMeta;
 import dev.shaledb.sst.EntryKind;
 import dev.shaledb.sst.RangeTombstones;
 import dev.shaledb.sst.SstBuilder;
@@ -22,14 +19,18 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
- * Executes one {@link CompactionJob}: splits the key space into ranges, merges each range on its
- * own thread (newest version first, dropping what no reader can see) into tables of about the
- * target size, uploads them while the next one is built, and returns the output run. Publishing it
- * is the caller's; until then the outputs are unreferenced objects that GC removes if the process
- * dies.
+ * Executes one {@link CompactionJob}: opens its inputs (their suffix GETs in flight together),
+ * splits the key space into ranges, merges each range on its own thread (newest version first,
+ * dropping what no reader can see) into tables of about the target size, and returns the output
+ * run. Each range streams its inputs ahead of the merge ({@link CompactionInputs}) and uploads up
+ * to {@link CompactionOptions#maxUploadsPerPart} finished tables while it builds the next, so the
+ * merge's CPU overlaps both. A range that fails stops the others, and the job fails once all have
+ * stopped. Publishing the run is the caller's; until then the outputs are unreferenced objects that
+ * GC removes if the process dies.
  */
 public final class CompactionRunner {
   private final TableStore tables;
@@ -66,6 +67,7 @@ public final class CompactionRunner {
    * and the compaction filter's removals dropped or turned into tombstones).
    */
   Output run(CompactionJob job, long retainSeq) {
+    tables.openAll(job.tables());
     List<byte[]> splits = CompactionSplits.choose(job, options.subcompactions(), tables);
     RangeTombstones ranges = inputTombstones(job);
     VersionRewriter.Policy policy =
@@ -77,35 +79,69 @@ public final class CompactionRunner {
             options.compactionFilter(),
             ranges);
     RangeTombstones kept = ranges.retain(retainSeq, job.bottom());
+    AtomicBoolean partFailed = new AtomicBoolean();
+    BooleanSupplier stop = () -> partFailed.get() || stopped.getAsBoolean();
     List<CompletableFuture<Part>> futures = new ArrayList<>();
     for (int i = 0; i <= splits.size(); i++) {
       byte[] from = i == 0 ? null : splits.get(i - 1);
       byte[] to = i == splits.size() ? null : splits.get(i);
       futures.add(
           CompletableFuture.supplyAsync(
-              () -> mergeRange(job, from, to, policy, kept.clip(from, to)), parts));
+              () -> {
+                try {
+                  return mergeRange(job, from, to, policy, kept.clip(from, to), stop);
+                } catch (RuntimeException e) {
+                  partFailed.set(true);
+                  throw e;
+                }
+              },
+              parts));
     }
     List<TableInfo> outputs = new ArrayList<>();
     long written = 0;
     long dropped = 0;
+    RuntimeException failure = null;
+    // Every part is waited for, so that none still merges or starts uploads once the job is
+    // retried.
     for (CompletableFuture<Part> f : futures) {
-      Part part = Futures.join(f);
-      outputs.addAll(part.tables());
-      written += part.bytesWritten();
-      dropped += part.dropped();
+      try {
+        Part part = Futures.join(f);
+        outputs.addAll(part.tables());
+        written += part.bytesWritten();
+        dropped += part.dropped();
+      } catch (RuntimeException e) {
+        failure = firstCause(failure, e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
     }
     SortedRun run = outputs.isEmpty() ? null : new SortedRun(outputs);
     return new Output(run, job.inputBytes(), written, dropped);
   }
 
+  /**
+   * The failure to report of two: parts stopped because another failed end with a {@link
+   * CancellationException}, which must not hide the failure that stopped them.
+   */
+  private static RuntimeException firstCause(RuntimeException first, RuntimeException next) {
+    if (first == null) {
+      return next;
+    }
+    if (first instanceof CancellationException && !(next instanceof CancellationException)) {
+      next.addSuppressed(first);
+      return next;
+    }
+    first.addSuppressed(next);
+    return first;
+  }
+
   private record Part(List<TableInfo> tables, long bytesWritten, long dropped) {}
 
-  /** The range tombstones of every input table (opening each, if not open, for its tail). */
+  /** The range tombstones of every input table (all open: {@link TableStore#openAll}). */
   private RangeTombstones inputTombstones(CompactionJob job) {
     List<RangeTombstones> all = new ArrayList<>();
-    List<TableInfo> inputs = new ArrayList<>(job.l0());
-    job.runs().forEach(run -> inputs.addAll(run.tables()));
-    for (TableInfo t : inputs) {
+    for (TableInfo t : job.tables()) {
       RangeTombstones r = tables.table(t).reader().rangeTombstones();
       if (!r.isEmpty()) {
         all.add(r);
@@ -119,10 +155,12 @@ public final class CompactionRunner {
       byte[] from,
       byte[] to,
       VersionRewriter.Policy policy,
-      RangeTombstones tombstones) {
+      RangeTombstones tombstones,
+      BooleanSupplier stop) {
     PartWriter writer = new PartWriter(from, to, tombstones);
     VersionRewriter rewriter = new VersionRewriter(policy, writer);
-    try (EntryIterator it = open(job)) {
+    try (CompactionInputs inputs = new CompactionInputs(job, from, to, tables)) {
+      EntryIterator it = inputs.merge();
       if (from == null) {
         it.seekToFirst();
       } else {
@@ -133,16 +171,14 @@ public final class CompactionRunner {
         if (to != null && Arrays.compareUnsigned(key, to) >= 0) {
           break;
         }
-        if ((n & 1023) == 0 && stopped.getAsBoolean()) {
+        if ((n & 1023) == 0 && stop.getAsBoolean()) {
           throw new CancellationException("compaction stopped");
         }
         rewriter.add(key, it.seq(), it.kind(), it.value(), it.expireAtMillis());
       }
       rewriter.finish();
       writer.finishPart();
-      for (CompletableFuture<ObjectMeta> upload : writer.uploads) {
-        Futures.join(upload);
-      }
+      writer.uploads.awaitAll();
       return new Part(writer.out, writer.written, rewriter.dropped());
     } finally {
       writer.abandon();
@@ -158,7 +194,7 @@ public final class CompactionRunner {
    */
   private final class PartWriter implements VersionRewriter.Sink {
     final List<TableInfo> out = new ArrayList<>();
-    final List<CompletableFuture<ObjectMeta>> uploads = new ArrayList<>();
+    final Uploads uploads = new Uploads(tables, options.maxUploadsPerPart());
     long written;
     private final byte[] partEnd;
     private final RangeTombstones tombstones;
@@ -206,7 +242,7 @@ public final class CompactionRunner {
       if (builder != null) {
         SstBuilder b = builder;
         builder = null;
-        written += finish(b, builderId, out, uploads);
+        written += finish(b, builderId);
       }
     }
 
@@ -220,37 +256,20 @@ public final class CompactionRunner {
         builder = null;
       }
     }
-  }
 
-  /**
-   * Finishes {@code builder}'s table and starts its upload once the previous one is done, so one
-   * table uploads while the next is built and memory stays at two tables per part.
-   */
-  private long finish(
-      SstBuilder builder,
-      String id,
-      List<TableInfo> out,
-      List<CompletableFuture<ObjectMeta>> uploads) {
-    try (builder) {
-      TableInfo table = TableStore.describe(id, builder.finish());
-      if (!uploads.isEmpty()) {
-        Futures.join(uploads.get(uploads.size() - 1));
+    /**
+     * Finishes {@code builder}'s table and starts its upload once fewer than {@code
+     * maxUploadsPerPart} of this part's are in flight; the outputs keep the order they were built
+     * in (key order), whatever order their uploads finish in.
+     */
+    private long finish(SstBuilder builder, String id) {
+      try (builder) {
+        TableInfo table = TableStore.describe(id, builder.finish());
+        uploads.start(id, builder.bytes());
+        tables.warm(id, builder.bytes());
+        out.add(table);
+        return table.sizeBytes();
       }
-      uploads.add(tables.uploadAsync(id, builder.bytes()));
-      tables.warm(id, builder.bytes());
-      out.add(table);
-      return table.sizeBytes();
     }
-  }
-
-  private EntryIterator open(CompactionJob job) {
-    List<EntryIterator> sources = new ArrayList<>();
-    for (TableInfo t : job.l0()) {
-      sources.add(tables.compactionIterator(t));
-    }
-    for (SortedRun run : job.runs()) {
-      sources.add(new SortedRunIterator(run.tables(), tables::compactionIterator));
-    }
-    return new MergingIterator(sources);
   }
 }

@@ -30,7 +30,7 @@ public final class CompactionSplits {
       return tableBoundaries(widest.tables(), parts);
     }
     TableInfo biggest = null;
-    for (TableInfo t : allTables(job)) {
+    for (TableInfo t : job.tables()) {
       if (biggest == null || t.sizeBytes() > biggest.sizeBytes()) {
         biggest = t;
       }
@@ -47,13 +47,5 @@ public final class CompactionSplits {
       }
     }
     return keys;
-  }
-
-  private static List<TableInfo> allTables(CompactionJob job) {
-    List<TableInfo> all = new ArrayList<>(job.l0());
-    for (SortedRun run : job.runs()) {
-      all.addAll(run.tables());
-    }
-    return all;
   }
 }

@@ -34,10 +34,14 @@ import org.slf4j.LoggerFactory;
  * The compaction service of one compactor epoch: told about each new manifest version, it plans
  * jobs ({@link CompactionPolicy}), runs them on its own bounded pools ({@link CompactionRunner}),
  * and publishes each result with a conditional manifest update under the compactor epoch. One L0
- * job and up to {@code maxConcurrentJobs} run jobs run at once, on disjoint inputs. A failed job is
- * retried after a pause from a fresh plan; its uploaded outputs stay unreferenced for GC. Fencing
- * stops the service for good. The {@link DbListener} hears of each job between its uploads and its
- * publication (where it may fail the job) and after publication.
+ * job and up to {@code maxConcurrentJobs} run jobs run at once, on disjoint inputs, each with its
+ * own threads. The L0 job never waits for a run job: it merges into the newest run only if no job
+ * holds that run (else it writes a new one, {@link CompactionPolicy}), and opening a table holds no
+ * lock across its GET ({@link TableStore#openAll}), so flushes keep being compacted while a long
+ * run merge goes on (CompactionLanesTest). A failed job is retried after a pause from a fresh plan;
+ * its uploaded outputs stay unreferenced for GC. Fencing stops the service for good. The {@link
+ * DbListener} hears of each job between its uploads and its publication (where it may fail the job)
+ * and after publication.
  */
 public final class Compactions implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Compactions.class);

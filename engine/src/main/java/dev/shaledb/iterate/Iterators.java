@@ -154,6 +154,11 @@ public final class Iterators {
     }
 
     @Override
+    public void close() {
+      it.close();
+    }
+
+    @Override
     public byte[] value() {
       if (!valueLoaded) {
         value = it.value();

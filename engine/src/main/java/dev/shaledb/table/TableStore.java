@@ -2,20 +2,17 @@ package dev.shaledb.table;
 
 import dev.shaledb.cache.DiskCache;
 import dev.shaledb.error.CorruptObjectException;
-import dev.shaledb.error.SnapshotTooOldException;
 import dev.shaledb.iterate.EntryIterator;
 import dev.shaledb.iterate.Iterators;
 import dev.shaledb.manifest.ManifestState;
 import dev.shaledb.manifest.SortedRun;
 import dev.shaledb.manifest.TableInfo;
-import dev.shaledb.objectstore.ByteRange;
 import dev.shaledb.objectstore.Futures;
-import dev.shaledb.objectstore.ObjectContent;
 import dev.shaledb.objectstore.ObjectMeta;
-import dev.shaledb.objectstore.ObjectNotFoundException;
 import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.ObjectUpload;
 import dev.shaledb.objectstore.PutCondition;
+import dev.shaledb.sst.BlockCache;
 import dev.shaledb.sst.RangeReader;
 import dev.shaledb.sst.RangeTombstones;
 import dev.shaledb.sst.ReadAhead;
@@ -25,8 +22,10 @@ import dev.shaledb.sst.SstReader;
 import dev.shaledb.sst.SstReaderOptions;
 import dev.shaledb.support.CorruptionReporter;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -55,9 +54,11 @@ public final class TableStore {
   private final CaffeineBlockCache cache;
   private final DiskCache diskCache; // null: none
   private final CorruptionReporter corruption;
-  private static final int CHUNK_BYTES = 4 << 20;
+  private static final int OPENS_IN_FLIGHT = 32;
 
   private final ConcurrentHashMap<String, OpenTable> open = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, CompletableFuture<OpenTable>> opening =
+      new ConcurrentHashMap<>();
 
   /**
    * An open table with its key range, kept as arrays so the read path's range checks do not copy
@@ -175,25 +176,25 @@ public final class TableStore {
   }
 
   /**
-   * A private reader for compacting {@code table}: it bypasses the block cache (a merge reads each
-   * block once) and fetches the object in large sequential chunks, so reading a table costs a few
-   * GETs instead of one per block.
+   * The versions of {@code table} in {@code [start, end)} (null: unbounded), every one of them, for
+   * a compaction: read through a private block source that bypasses the caches (a merge reads each
+   * block once) with {@code readAhead}, a {@link ReadAhead#sequential} one, so the table streams in
+   * large ranged GETs while the merge works. Shares the open reader's resident parts, so it costs
+   * no GET to open once the table is open ({@link #openAll}). Unpositioned, like {@link #iterator}.
    */
-  private SstReader openForCompaction(TableInfo table) {
-    String key = key(table);
-    try {
-      return checkSize(
-          table,
-          SstReader.open(
-              key, table.id(), new ChunkedRangeReader(key), SstReaderOptions.defaults()));
-    } catch (CorruptObjectException e) {
-      throw corruption.reported(e);
-    }
+  public EntryIterator compactionIterator(
+      TableInfo table, byte[] start, byte[] end, ReadAhead readAhead) {
+    SstReader reader =
+        reader(table).withBlockSource(new StoreRangeReader(store, key(table)), BlockCache.none());
+    return Iterators.of(reader.iterator(Long.MAX_VALUE, start, end, readAhead), corruption);
   }
 
-  /** Every version in {@code table} for a compaction: a private reader, see above. */
-  public EntryIterator compactionIterator(TableInfo table) {
-    return Iterators.of(openForCompaction(table).iterator(Long.MAX_VALUE), corruption);
+  /**
+   * A sequential read-ahead of {@code windowBytes} windows whose damage, found as a window arrives,
+   * is reported; for {@link #compactionIterator}.
+   */
+  public ReadAhead sequentialReadAhead(int windowBytes) {
+    return ReadAhead.sequential(windowBytes, corruption);
   }
 
   /** Scans' read-ahead up to {@code maxBytes}; damage found ahead of a scan is reported. */
@@ -236,7 +237,7 @@ public final class TableStore {
   /**
    * Starts the GET of block {@code b} of {@code t}, or completes with null at once if the block
    * cache holds it. A table deleted by garbage collection fails it with {@link
-   * SnapshotTooOldException}, as a blocking read does.
+   * dev.shaledb.error.SnapshotTooOldException}, as a blocking read does.
    */
   public CompletableFuture<byte[]> readBlockAsync(OpenTable t, int b) {
     return t.reader().readBlockAsync(b);
@@ -291,33 +292,98 @@ public final class TableStore {
     return table(table).reader();
   }
 
-  /** {@code table}, opened with one suffix GET on first use. */
+  /**
+   * {@code table}, opened with one suffix GET on first use. Threads that want it while it opens
+   * wait for that open, and only for it (see {@link #opened}).
+   */
   public OpenTable table(TableInfo table) {
     OpenTable t = open.get(table.id());
     if (t != null) {
       return t;
     }
-    return open.computeIfAbsent(
-        table.id(),
-        id ->
-            new OpenTable(
-                openReader(table), table.smallestKey(), table.largestKey(), table.minSeq()));
+    CompletableFuture<OpenTable> mine = new CompletableFuture<>();
+    CompletableFuture<OpenTable> first = opening.putIfAbsent(table.id(), mine);
+    if (first != null) {
+      return Futures.join(first);
+    }
+    try {
+      t = opened(table, rangeReader(table));
+      mine.complete(t);
+      return t;
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      opening.remove(table.id(), mine);
+    }
   }
 
-  private SstReader openReader(TableInfo table) {
-    String key = key(table);
-    try {
-      if (diskCache == null) {
-        return checkSize(
-            table, SstReader.open(key, table.id(), new StoreRangeReader(key), readerOptions));
+  /**
+   * Opens every table of {@code tables} that is not open yet, with up to {@link #OPENS_IN_FLIGHT}
+   * suffix GETs in flight at once instead of one after another: a compaction opens all its inputs
+   * before it merges them.
+   */
+  public void openAll(List<TableInfo> tables) {
+    List<TableInfo> closed = new ArrayList<>();
+    for (TableInfo t : tables) {
+      if (!open.containsKey(t.id())) {
+        closed.add(t);
       }
-      DiskCachedRangeReader ranges = new DiskCachedRangeReader(key);
-      SstReader reader = checkSize(table, SstReader.open(key, table.id(), ranges, readerOptions));
-      ranges.table = reader;
-      return reader;
+    }
+    List<StoreRangeReader> started = new ArrayList<>();
+    RuntimeException failure = null;
+    for (int i = 0; i < closed.size(); i++) {
+      while (failure == null && started.size() < Math.min(closed.size(), i + OPENS_IN_FLIGHT)) {
+        TableInfo t = closed.get(started.size());
+        started.add(rangeReader(t).startTail(readerOptions.tailReadSize()));
+      }
+      if (i == started.size()) {
+        break;
+      }
+      try {
+        opened(closed.get(i), started.get(i));
+      } catch (RuntimeException e) {
+        // Open the tails already started all the same: a damaged one must be decoded, and so
+        // reported, even if nobody needs the table now.
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+      started.set(i, null);
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /**
+   * Opens {@code table} through {@code ranges} and keeps it open. Not under the map's lock: a slow
+   * GET there would hold up every other table in the same bin (a run compaction's open could stall
+   * an L0 compaction's or a read's). {@link #openAll} and a {@link #table} may both open a table
+   * (openAll decodes every tail it started, so that damage in one is reported); one reader is kept.
+   */
+  private OpenTable opened(TableInfo table, StoreRangeReader ranges) {
+    String key = key(table);
+    SstReader reader;
+    try {
+      reader = checkSize(table, SstReader.open(key, table.id(), ranges, readerOptions));
     } catch (CorruptObjectException e) {
       throw corruption.reported(e);
     }
+    if (ranges instanceof DiskCachedRangeReader cached) {
+      cached.table = reader;
+    }
+    OpenTable fresh =
+        new OpenTable(reader, table.smallestKey(), table.largestKey(), table.minSeq());
+    OpenTable raced = open.putIfAbsent(table.id(), fresh);
+    return raced != null ? raced : fresh;
+  }
+
+  private StoreRangeReader rangeReader(TableInfo table) {
+    String key = key(table);
+    return diskCache == null ? new StoreRangeReader(store, key) : new DiskCachedRangeReader(key);
   }
 
   private SstReader checkSize(TableInfo table, SstReader reader) {
@@ -331,65 +397,6 @@ public final class TableStore {
     return reader;
   }
 
-  /** Byte ranges of one table object, read with ranged GETs. */
-  private class StoreRangeReader implements RangeReader {
-    final String key;
-
-    StoreRangeReader(String key) {
-      this.key = key;
-    }
-
-    @Override
-    public byte[] read(long offset, int length) {
-      return fetch(ByteRange.of(offset, length)).data();
-    }
-
-    @Override
-    public CompletableFuture<byte[]> readAsync(long offset, int length) {
-      return storeReadAsync(offset, length);
-    }
-
-    final CompletableFuture<byte[]> storeReadAsync(long offset, int length) {
-      return store
-          .get(key, ByteRange.of(offset, length))
-          .handle(
-              (content, failure) -> {
-                if (failure != null) {
-                  RuntimeException e = Futures.unwrap(failure);
-                  throw e instanceof ObjectNotFoundException gone ? tableGone(gone) : e;
-                }
-                return content.data();
-              });
-    }
-
-    @Override
-    public Tail readTail(int length) {
-      ObjectContent content = fetch(ByteRange.suffix(length));
-      return new Tail(content.meta().size(), content.data());
-    }
-
-    /**
-     * Table ids are never reused and a listed table is never deleted while its version is live, so
-     * a missing table means the read works from a version garbage collection has moved past.
-     */
-    private ObjectContent fetch(ByteRange range) {
-      try {
-        return Futures.join(store.get(key, range));
-      } catch (ObjectNotFoundException gone) {
-        throw tableGone(gone);
-      }
-    }
-
-    private SnapshotTooOldException tableGone(ObjectNotFoundException gone) {
-      return new SnapshotTooOldException(
-          "table '"
-              + key
-              + "' was deleted by garbage collection: the read works from a manifest version"
-              + " superseded more than GcOptions.minAge ago",
-          gone);
-    }
-  }
-
   /**
    * Reads ranges through the disk cache; the tail read at open goes to the store. Once the table is
    * open, a fetched range is kept only if it holds whole data blocks whose checksums match (which
@@ -400,7 +407,7 @@ public final class TableStore {
     volatile SstReader table; // set once the table is open; until then nothing is admitted
 
     DiskCachedRangeReader(String key) {
-      super(key);
+      super(TableStore.this.store, key);
     }
 
     @Override
@@ -419,29 +426,6 @@ public final class TableStore {
             SstReader t = table;
             return t != null && t.holdsIntactBlocks(offset, bytes);
           });
-    }
-  }
-
-  /**
-   * Serves sequential reads from one buffered chunk of at least {@link #CHUNK_BYTES}; not
-   * thread-safe, so each compaction opens its own.
-   */
-  private final class ChunkedRangeReader extends StoreRangeReader {
-    private long chunkStart;
-    private byte[] chunk = new byte[0];
-
-    ChunkedRangeReader(String key) {
-      super(key);
-    }
-
-    @Override
-    public byte[] read(long offset, int length) {
-      if (offset < chunkStart || offset + length > chunkStart + chunk.length) {
-        chunk = super.read(offset, Math.max(length, CHUNK_BYTES));
-        chunkStart = offset;
-      }
-      int from = (int) (offset - chunkStart);
-      return Arrays.copyOfRange(chunk, from, Math.min(chunk.length, from + length));
     }
   }
 }

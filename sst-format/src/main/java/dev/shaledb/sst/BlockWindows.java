@@ -15,7 +15,8 @@ import java.util.concurrent.CompletableFuture;
  * TableBlocks#block(int, byte[])} or, for a window's first block, as the window arrived); at most
  * {@code 1 + AHEAD} windows are referenced, the one being read and those after it, plus at most one
  * block read for a coming seek ({@link #prefetch}), verified as it arrives like a window's first
- * block and used only if the seek enters that block; a window never extends past {@code lastBlock}.
+ * block and used only if the seek enters that block (a sequential policy's prefetch starts the
+ * current window instead); a window never extends past {@code lastBlock}.
  */
 final class BlockWindows {
   /**
@@ -50,20 +51,29 @@ final class BlockWindows {
    * Starts reading block {@code b}, which a seek will enter next, unless it is cached or the policy
    * is {@link ReadAhead#NONE}: that one tells nobody of damage, and a read made before it is needed
    * may never be waited for (a compaction's merge whose first source fails stops before seeking the
-   * others), so its damage would go unreported (chaos bank seeds 50261231, 50262149).
+   * others), so its damage would go unreported (chaos bank seeds 50261231, 50262149). A sequential
+   * policy starts the first window from {@code b} (the seek reads on from there); others read block
+   * {@code b} alone.
    */
   void prefetch(int b) {
-    seekRead =
-        policy == ReadAhead.NONE || reader.cached(b)
-            ? null
-            : new Window(b, b, reader.index().offset(b), length(b));
+    seekRead = null;
+    if (policy == ReadAhead.NONE || reader.cached(b)) {
+      return;
+    }
+    if (policy.sequential() && b <= lastBlock) {
+      drop();
+      nextBytes = policy.initialBytes();
+      current = issue(b);
+    } else {
+      seekRead = new Window(b, b, reader.index().offset(b), length(b));
+    }
   }
 
   /** Block {@code b}, which the scan enters now. */
   DecodedBlock block(int b) {
     Window prefetched = seekRead;
     seekRead = null;
-    boolean sequential = b == previous + 1;
+    boolean sequential = b == previous + 1 || policy.sequential();
     previous = b;
     if (!policy.enabled() || !sequential || b > lastBlock) {
       // A seek: it may read one block and stop, so it pays for one block only.
@@ -72,6 +82,9 @@ final class BlockWindows {
       return prefetched != null && prefetched.first == b ? prefetched.block(b) : reader.block(b);
     }
     if (current == null || !current.covers(b)) {
+      while (!ahead.isEmpty() && ahead.peekFirst().last < b) {
+        ahead.pollFirst(); // only a sequential reader's seek skips windows
+      }
       if (!ahead.isEmpty() && ahead.peekFirst().covers(b)) {
         current = ahead.pollFirst();
       } else if (reader.cached(b)) {
@@ -81,14 +94,26 @@ final class BlockWindows {
         drop();
         current = issue(b);
       }
-      int next = ahead.isEmpty() ? current.last + 1 : ahead.peekLast().last + 1;
-      while (ahead.size() < AHEAD && next <= lastBlock) {
-        Window w = issue(next);
-        ahead.addLast(w);
-        next = w.last + 1;
-      }
+    }
+    // Also right after a sequential prefetch, which started the current window alone.
+    int next = ahead.isEmpty() ? current.last + 1 : ahead.peekLast().last + 1;
+    while (ahead.size() < AHEAD && next <= lastBlock) {
+      Window w = issue(next);
+      ahead.addLast(w);
+      next = w.last + 1;
     }
     return current.block(b);
+  }
+
+  /**
+   * Lets go of every window, so their bytes are garbage once they arrive. Reads in flight are not
+   * cancelled: they still verify their first block as they arrive, so damage in a reply the store
+   * has handed over is reported even when nobody waits for it (and cancelling would not stop a
+   * request the store has sent).
+   */
+  void close() {
+    seekRead = null;
+    drop();
   }
 
   /** Forgets the windows; those in flight still verify their first block when they arrive. */

@@ -16,15 +16,27 @@ import java.util.function.Consumer;
  * there: damage in it is told to {@code onDamage} (the scan, if it gets there, fails with the same
  * exception). Later blocks of a window are verified when the scan enters them.
  *
+ * <p>A {@link #sequential} read-ahead is for a reader that reads on from every seek to its upper
+ * bound, forward only (a compaction's merge): a seek starts windows as a move to the next block
+ * does, and {@link SstIterator#prepareSeek} starts the seek's first window already, so the seeks of
+ * a merge's inputs wait for their first windows together.
+ *
  * @param initialBytes the first window's size after a seek (at least one block is read)
  * @param maxBytes the largest window; at most three windows of an iterator are held at once
+ * @param sequential whether every seek starts windows (see above) instead of reading one block
  * @param onDamage told of damage found in a window's first block as it arrives
  */
-public record ReadAhead(int initialBytes, int maxBytes, Consumer<CorruptObjectException> onDamage) {
+public record ReadAhead(
+    int initialBytes, int maxBytes, boolean sequential, Consumer<CorruptObjectException> onDamage) {
   /** Every block is read on its own when the scan enters it. */
   public static final ReadAhead NONE = new ReadAhead(0, 0, e -> {});
 
   public static final int DEFAULT_INITIAL_BYTES = 64 * 1024;
+
+  /** A scan's read-ahead: a seek reads one block, windows start when the scan moves on. */
+  public ReadAhead(int initialBytes, int maxBytes, Consumer<CorruptObjectException> onDamage) {
+    this(initialBytes, maxBytes, false, onDamage);
+  }
 
   public ReadAhead {
     requireNonNull(onDamage, "onDamage is null");
@@ -45,6 +57,17 @@ public record ReadAhead(int initialBytes, int maxBytes, Consumer<CorruptObjectEx
       throw new IllegalArgumentException("maxBytes is negative: " + maxBytes);
     }
     return new ReadAhead(Math.min(DEFAULT_INITIAL_BYTES, maxBytes), maxBytes, onDamage);
+  }
+
+  /**
+   * Windows of {@code windowBytes} from every seek on (see the class comment): for a merge that
+   * reads every input from its seek to its bound.
+   */
+  public static ReadAhead sequential(int windowBytes, Consumer<CorruptObjectException> onDamage) {
+    if (windowBytes <= 0) {
+      throw new IllegalArgumentException("windowBytes is not positive: " + windowBytes);
+    }
+    return new ReadAhead(windowBytes, windowBytes, true, onDamage);
   }
 
   public boolean enabled() {

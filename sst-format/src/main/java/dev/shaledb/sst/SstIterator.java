@@ -183,6 +183,16 @@ public final class SstIterator {
     return cursor.entry();
   }
 
+  /**
+   * Lets go of the blocks read ahead, so their memory is free once reads in flight arrive (they are
+   * not cancelled: each still verifies its first block, so damage in it is reported). The iterator
+   * is invalid until its next seek.
+   */
+  public void close() {
+    valid = false;
+    blocks.close();
+  }
+
   private void seekTo(byte[] target) {
     int b = reader.index().find(target);
     if (b >= reader.index().count()) {

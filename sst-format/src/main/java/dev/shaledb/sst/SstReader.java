@@ -51,6 +51,16 @@ public final class SstReader {
     this.blocks = blocks;
   }
 
+  private SstReader(SstReader other, TableBlocks blocks) {
+    this.objectKey = other.objectKey;
+    this.footer = other.footer;
+    this.index = other.index;
+    this.filter = other.filter;
+    this.rangeTombstones = other.rangeTombstones;
+    this.metadata = other.metadata;
+    this.blocks = blocks;
+  }
+
   /** Opens the table {@code objectKey} with the default options. */
   public static SstReader open(String objectKey, RangeReader reader) {
     return open(objectKey, reader, SstReaderOptions.defaults());
@@ -79,6 +89,17 @@ public final class SstReader {
         new TableBlocks(
             objectKey, reader, options.blockCache(), tail.footer().binding(), tail.index());
     return new SstReader(objectKey, tail, blocks);
+  }
+
+  /**
+   * This table, its data blocks read through {@code reader} and {@code cache} instead: shares the
+   * resident index, filter and tombstones, so it costs no I/O. A compaction reads its inputs so,
+   * past the caches that serve lookups (it reads each block once), without opening them again.
+   */
+  public SstReader withBlockSource(RangeReader reader, BlockCache cache) {
+    requireNonNull(reader, "reader is null");
+    requireNonNull(cache, "cache is null");
+    return new SstReader(this, new TableBlocks(objectKey, reader, cache, footer.binding(), index));
   }
 
   /**

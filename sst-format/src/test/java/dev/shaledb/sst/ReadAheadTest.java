@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.shaledb.error.CorruptObjectException;
 import dev.shaledb.testing.Seeds;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -344,6 +345,134 @@ class ReadAheadTest {
     }
   }
 
+  /**
+   * A sequential read-ahead (a compaction's merge) reads from its seek in windows of its size: the
+   * prepared seek starts the first, the seek reads nothing more, entering the first window starts
+   * the two after it, and the windows cover the rest of the range once each.
+   */
+  @Test
+  void aSequentialReadAheadStartsWindowsAtThePreparedSeekAndReadsOnInThem() {
+    List<SstEntry> entries = entries(5000);
+    byte[] table = SstTesting.build(options(), entries);
+    RecordingReader recording = new RecordingReader(table);
+    SstReader reader = SstReader.open(KEY, recording);
+    int window = 16 << 10;
+    byte[] from = SstTesting.key("key-001000");
+    byte[] to = SstTesting.key("key-004000");
+    SstIterator it =
+        reader.iterator(Long.MAX_VALUE, from, to, ReadAhead.sequential(window, e -> {}));
+    it.prepareSeek(null);
+    assertThat(recording.reads).as("the first window, started by the prepare").hasSize(1);
+    int first = reader.index().find(from);
+    assertThat(recording.reads.get(0)[0]).isEqualTo(reader.index().offset(first));
+    it.seekToFirst();
+    assertThat(it.key()).isEqualTo(from);
+    assertThat(recording.reads).as("the seek took the window; two more are ahead").hasSize(3);
+    List<SstEntry> seen = new ArrayList<>();
+    for (; it.isValid(); it.next()) {
+      seen.add(it.entry());
+    }
+    assertThat(seen).isEqualTo(entries.subList(1000, 4000));
+    int last = reader.index().find(to);
+    long expected = reader.index().offset(first);
+    for (long[] read : recording.reads) {
+      assertThat(read[0]).as("contiguous, each byte once").isEqualTo(expected);
+      assertThat(read[1]).isLessThanOrEqualTo(window);
+      expected += read[1];
+    }
+    assertThat(expected).isEqualTo(reader.index().offset(last) + reader.index().length(last));
+    assertThat(recording.reads.size()).isLessThan((last - first) / 4);
+  }
+
+  /**
+   * Closing an iterator lets go of its windows, also those still in flight: their bytes are garbage
+   * once they arrive, yet each still verifies its first block then, so damage a reply carried is
+   * told even though nobody reads it.
+   */
+  @Test
+  void closingLetsGoOfTheWindowsAndThoseInFlightStillTellDamage() {
+    byte[] table = SstTesting.build(options(), entries(5000));
+    int window = 16 << 10;
+    RecordingReader probe = new RecordingReader(table);
+    SstIterator probing =
+        SstReader.open(KEY, probe)
+            .iterator(Long.MAX_VALUE, null, ReadAhead.sequential(window, e -> {}));
+    probing.prepareSeek(null);
+    probing.seekToFirst();
+    long thirdWindow = probe.reads.get(2)[0];
+    byte[] damaged = table.clone();
+    damaged[(int) thirdWindow + 5] ^= 0x40;
+    List<CorruptObjectException> told = new CopyOnWriteArrayList<>();
+    WeakReader weak = new WeakReader(damaged);
+    SstIterator it =
+        SstReader.open(KEY, weak)
+            .iterator(Long.MAX_VALUE, null, ReadAhead.sequential(window, told::add));
+    it.prepareSeek(null);
+    weak.releaseFirst();
+    it.seekToFirst();
+    assertThat(weak.gates).as("the first window read, two in flight").hasSize(3);
+    System.gc();
+    assertThat(weak.arrived.get(0).get())
+        .as("the window being read is held (this test sees what an iterator holds)")
+        .isNotNull();
+    it.close();
+    assertThat(it.isValid()).isFalse();
+    weak.release();
+    assertThat(told)
+        .as("damage in a window that arrived after the close")
+        .singleElement()
+        .satisfies(e -> assertThat(e.offset()).isEqualTo(thirdWindow));
+    for (int i = 0; i < 10 && weak.arrived.stream().anyMatch(r -> r.get() != null); i++) {
+      System.gc();
+    }
+    assertThat(weak.arrived).as("nothing read ahead is held").allMatch(r -> r.get() == null);
+    java.lang.ref.Reference.reachabilityFence(it); // held by the iterator, it would not be garbage
+  }
+
+  /**
+   * Reads held until released, remembering their replies only weakly: what an iterator lets go of
+   * becomes garbage.
+   */
+  private static final class WeakReader implements RangeReader {
+    final List<CompletableFuture<Void>> gates = new CopyOnWriteArrayList<>();
+    final List<java.lang.ref.WeakReference<byte[]>> arrived = new CopyOnWriteArrayList<>();
+    private final RangeReader delegate;
+
+    WeakReader(byte[] table) {
+      this.delegate = RangeReader.of(table);
+    }
+
+    @Override
+    public byte[] read(long offset, int length) {
+      return delegate.read(offset, length);
+    }
+
+    @Override
+    public CompletableFuture<byte[]> readAsync(long offset, int length) {
+      CompletableFuture<Void> gate = new CompletableFuture<>();
+      gates.add(gate);
+      return gate.thenApply(
+          ignored -> {
+            byte[] bytes = delegate.read(offset, length);
+            arrived.add(new java.lang.ref.WeakReference<>(bytes));
+            return bytes;
+          });
+    }
+
+    @Override
+    public Tail readTail(int length) {
+      return delegate.readTail(length);
+    }
+
+    void releaseFirst() {
+      gates.get(0).complete(null);
+    }
+
+    void release() {
+      gates.forEach(g -> g.complete(null));
+    }
+  }
+
   @Test
   void randomTablesBoundsAndWindowsScanAsBlockByBlock() {
     Seeds.Gen gen = Seeds.gen("ReadAheadTest.randomTablesBoundsAndWindowsScanAsBlockByBlock");
@@ -358,13 +487,27 @@ class ReadAheadTest {
       byte[] to = gen.chance(0.3) ? null : keys.get(gen.intBetween(0, keys.size() - 1));
       long maxSeq = gen.chance(0.5) ? Long.MAX_VALUE : gen.intBetween(0, 1 << 20);
       int initial = gen.intBetween(0, 4096);
-      ReadAhead readAhead = new ReadAhead(initial, initial + gen.intBetween(0, 1 << 18), e -> {});
+      boolean sequential = gen.chance(0.5);
+      ReadAhead readAhead =
+          sequential
+              ? ReadAhead.sequential(gen.intBetween(1, 1 << 18), e -> {})
+              : new ReadAhead(initial, initial + gen.intBetween(0, 1 << 18), e -> {});
       SstReader reader = SstReader.open(KEY, RangeReader.of(table));
       List<SstEntry> expected = SstTesting.readAll(reader.scan(from, to, maxSeq));
       assertThat(expected).as(where).isEqualTo(model.scan(from, to, maxSeq));
       assertThat(SstTesting.readAll(reader.scan(from, to, maxSeq, readAhead)))
           .as(where)
           .isEqualTo(expected);
+      // Prepared as a merge prepares it, then sought to a random key in range.
+      byte[] target = keys.get(gen.intBetween(0, keys.size() - 1));
+      SstIterator prepared = reader.iterator(maxSeq, from, to, readAhead);
+      prepared.prepareSeek(gen.chance(0.5) ? null : target);
+      prepared.seek(target);
+      List<SstEntry> fromTarget = SstTesting.readAll(reader.scan(target, to, maxSeq));
+      if (from != null && Arrays.compareUnsigned(target, from) < 0) {
+        fromTarget = expected;
+      }
+      assertThat(SstTesting.readAll(prepared)).as(where + " sought").isEqualTo(fromTarget);
     }
   }
 }

@@ -45,6 +45,23 @@ class SstReaderTest {
   }
 
   @Test
+  void anotherBlockSourceSharesTheTailAndReadsBlocksThroughItsOwnReaderAndCache() {
+    List<SstEntry> entries = entries(3000);
+    byte[] table = SstTesting.build(SstOptions.defaults().withBloomMinKeys(0), entries);
+    SstTesting.MapBlockCache shared = new SstTesting.MapBlockCache();
+    SstReader open =
+        SstReader.open(
+            "t", RangeReader.of(table), SstReaderOptions.defaults().withBlockCache(shared));
+    SstTesting.CountingReader own = new SstTesting.CountingReader(table);
+    SstReader other = open.withBlockSource(own, BlockCache.none());
+    assertThat(own.tailReads.get() + own.reads.get()).as("no I/O to make it").isZero();
+    assertThat(SstTesting.readAll(other, Long.MAX_VALUE)).isEqualTo(entries);
+    assertThat(own.reads.get()).isEqualTo(open.index().count());
+    assertThat(shared.blocks).as("the shared cache is bypassed").isEmpty();
+    assertThat(other.rangeTombstones()).isSameAs(open.rangeTombstones());
+  }
+
+  @Test
   void aPointLookupReadsAtMostOneBlockAndNoneForFilteredKeys() {
     List<SstEntry> entries = entries(5000);
     byte[] table = SstTesting.build(SstOptions.defaults().withBloomMinKeys(0), entries);
