@@ -12,6 +12,7 @@ import dev.shaledb.sst.SstBuilder;
 import dev.shaledb.sst.SstOptions;
 import dev.shaledb.table.TableIds;
 import dev.shaledb.table.TableStore;
+import dev.shaledb.table.TableUpload;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -194,12 +195,13 @@ public final class CompactionRunner {
    */
   private final class PartWriter implements VersionRewriter.Sink {
     final List<TableInfo> out = new ArrayList<>();
-    final Uploads uploads = new Uploads(tables, options.maxUploadsPerPart());
+    final Uploads uploads = new Uploads(options.maxUploadsPerPart());
     long written;
     private final byte[] partEnd;
     private final RangeTombstones tombstones;
     private byte[] tableStart;
     private SstBuilder builder;
+    private TableUpload upload;
     private String builderId;
     private byte[] lastKey;
 
@@ -223,8 +225,10 @@ public final class CompactionRunner {
     }
 
     private void start() {
+      uploads.awaitRoom();
       builderId = ids.next();
-      builder = SstBuilder.inMemory(tableOptions, builderId);
+      upload = tables.openUpload(builderId);
+      builder = upload.builder(tableOptions);
     }
 
     /** Ends the current table before {@code cut} (null: the part's end). */
@@ -240,9 +244,7 @@ public final class CompactionRunner {
       }
       tableStart = cut;
       if (builder != null) {
-        SstBuilder b = builder;
-        builder = null;
-        written += finish(b, builderId);
+        written += finish();
       }
     }
 
@@ -250,23 +252,30 @@ public final class CompactionRunner {
       finishTable(partEnd);
     }
 
+    /** Discards the table being built, if any: its upload is aborted, nothing becomes visible. */
     void abandon() {
       if (builder != null) {
         builder.close();
         builder = null;
       }
+      if (upload != null) {
+        upload.close();
+        upload = null;
+      }
     }
 
     /**
-     * Finishes {@code builder}'s table and starts its upload once fewer than {@code
-     * maxUploadsPerPart} of this part's are in flight; the outputs keep the order they were built
-     * in (key order), whatever order their uploads finish in.
+     * Finishes the table being built and completes its upload, which went up in parts while it was
+     * built; the outputs keep the order they were built in (key order), whatever order their
+     * uploads complete in.
      */
-    private long finish(SstBuilder builder, String id) {
-      try (builder) {
-        TableInfo table = TableStore.describe(id, builder.finish());
-        uploads.start(id, builder.bytes());
-        tables.warm(id, builder.bytes());
+    private long finish() {
+      try (SstBuilder b = builder;
+          TableUpload u = upload) {
+        builder = null;
+        upload = null;
+        TableInfo table = TableStore.describe(builderId, b.finish());
+        uploads.add(u.complete());
         out.add(table);
         return table.sizeBytes();
       }
