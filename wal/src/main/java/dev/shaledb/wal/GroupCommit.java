@@ -61,7 +61,8 @@ final class GroupCommit {
   private boolean closed;
   private ScheduledFuture<?> timer;
   private ScheduledFuture<?> overlapTimer;
-  private long urgentSince;
+  // System.nanoTime() may be negative: "never" must be below any reading, not 0.
+  private long urgentSince = Long.MIN_VALUE;
   private CompletableFuture<Long> lastFuture;
 
   GroupCommit(
