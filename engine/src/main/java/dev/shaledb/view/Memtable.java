@@ -7,7 +7,6 @@ import dev.shaledb.sst.EntryKind;
 import dev.shaledb.sst.RangeTombstone;
 import dev.shaledb.sst.RangeTombstones;
 import dev.shaledb.sst.SstEntry;
-import java.util.Arrays;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -21,13 +20,14 @@ import java.util.concurrent.atomic.LongAdder;
  * before the read started; the engine guarantees that by publishing a sequence number only after
  * its entries are added. Versions added later with higher sequence numbers stay invisible.
  *
- * <p>Arrays are not copied in either direction: callers must not modify what they add or get.
+ * <p>Keys and values are copied in, into the memtable's {@link MemtableArena}, and copied out again
+ * by reads: the arrays callers add or get are theirs.
  */
 public final class Memtable {
   /**
-   * Bytes per entry beyond the key and value: the {@link MemtableNode} (about 32 bytes), two array
-   * headers (about 32 with alignment), the skip list node (24) and its share of index nodes (about
-   * 8 on average). An estimate for flush sizing, not an exact measurement.
+   * Bytes per entry beyond the key and value: the {@link MemtableNode} (about 56 bytes), the skip
+   * list node (24) and its share of index nodes (about 8 on average), and what chunk ends waste. An
+   * estimate for flush sizing, not an exact measurement.
    */
   static final long ENTRY_OVERHEAD_BYTES = 96;
 
@@ -37,6 +37,7 @@ public final class Memtable {
   private final ConcurrentSkipListSet<MemtableNode> entries =
       new ConcurrentSkipListSet<>(MemtableNode.ORDER);
   private final KeyFilter filter;
+  private final MemtableArena arena;
   private final LongAdder bytes = new LongAdder();
   private final LongAdder count = new LongAdder();
   private final AtomicLong maxSeq = new AtomicLong();
@@ -58,6 +59,7 @@ public final class Memtable {
     }
     // Sized for entries with a 32-byte key and value, so small entries still get ~10 bits each.
     this.filter = new KeyFilter(capacityBytes / (ENTRY_OVERHEAD_BYTES + 32));
+    this.arena = new MemtableArena(capacityBytes);
   }
 
   /**
@@ -68,7 +70,7 @@ public final class Memtable {
   }
 
   /**
-   * Adds one version. The arrays are not copied.
+   * Adds one version; the bytes of {@code key} and {@code value} are copied.
    *
    * @param key 1 or more bytes
    * @param seq not negative; {@code (key, seq)} must not be in the memtable yet
@@ -96,7 +98,7 @@ public final class Memtable {
     }
     // Before the entry, so a reader that can see the entry also sees its filter bits.
     filter.add(key);
-    if (!entries.add(new MemtableNode(key, seq, kind, value, expireAtMillis))) {
+    if (!entries.add(MemtableNode.stored(arena, key, seq, kind, value, expireAtMillis))) {
       throw new IllegalArgumentException("the memtable already holds seq " + seq + " of the key");
     }
     bytes.add(key.length + (value == null ? 0 : value.length) + ENTRY_OVERHEAD_BYTES);
@@ -123,9 +125,8 @@ public final class Memtable {
   }
 
   /**
-   * The newest version of {@code key} with {@code seq <= maxSeq}, or null if there is none. The
-   * entry's arrays are the memtable's own. A MERGE's older versions are read with {@link
-   * #iterator}.
+   * The newest version of {@code key} with {@code seq <= maxSeq}, or null if there is none; its
+   * arrays are copies. A MERGE's older versions are read with {@link #iterator}.
    */
   public SstEntry get(byte[] key, long maxSeq) {
     requireNonNull(key, "key is null");
@@ -133,10 +134,10 @@ public final class Memtable {
       return null;
     }
     MemtableNode found = entries.ceiling(MemtableNode.probe(key, maxSeq));
-    if (found == null || !Arrays.equals(found.key, key)) {
+    if (found == null || !found.hasKey(key)) {
       return null;
     }
-    return new SstEntry(found.key, found.seq, found.kind, found.value, found.expireAtMillis);
+    return new SstEntry(found.key(), found.seq, found.kind, found.value(), found.expireAtMillis);
   }
 
   /**

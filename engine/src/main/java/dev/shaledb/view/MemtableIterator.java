@@ -21,6 +21,9 @@ final class MemtableIterator implements EntryIterator {
   private final long maxSeq;
   private Iterator<MemtableNode> cursor;
   private MemtableNode current;
+  // Copies out of the arena, made once per position: merging iterators ask for the key often.
+  private byte[] currentKey;
+  private byte[] currentValue;
   // The direction of the last seek: the cursor walks the skip list one way only.
   private boolean backward;
 
@@ -91,16 +94,23 @@ final class MemtableIterator implements EntryIterator {
       MemtableNode n = cursor.next();
       if (n.seq <= maxSeq) {
         current = n;
+        currentKey = null;
+        currentValue = null;
         return;
       }
     }
     current = null;
+    currentKey = null;
+    currentValue = null;
   }
 
   @Override
   public byte[] key() {
     checkValid();
-    return current.key;
+    if (currentKey == null) {
+      currentKey = current.key();
+    }
+    return currentKey;
   }
 
   @Override
@@ -118,7 +128,10 @@ final class MemtableIterator implements EntryIterator {
   @Override
   public byte[] value() {
     checkValid();
-    return current.value;
+    if (currentValue == null) {
+      currentValue = current.value();
+    }
+    return currentValue;
   }
 
   @Override

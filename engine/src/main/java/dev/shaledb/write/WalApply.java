@@ -39,7 +39,8 @@ public final class WalApply {
         memtable.addRangeTombstone(e.key(), e.rangeEnd(), seq);
       } else {
         long expiry = e.hasExpiry() ? e.expireAtMillis() : SstEntry.NO_EXPIRY;
-        memtable.add(e.key(), seq, kindOf(e), e.value(), expiry);
+        // The memtable copies the bytes into its arena, so the entry's own arrays are passed.
+        memtable.add(e.keyRef(), seq, kindOf(e), e.valueRef(), expiry);
       }
       applied = seq;
     }

@@ -218,6 +218,50 @@ class MemtableTest {
   }
 
   /**
+   * Values from empty to larger than a quarter of a chunk (an array of their own) fill many arena
+   * chunks; every version still reads back as added, and the arrays a caller added or got are its
+   * own.
+   */
+  @Test
+  void versionsAcrossArenaChunksMatchTheModel() {
+    Seeds.Gen g = Seeds.gen("MemtableTest.versionsAcrossArenaChunksMatchTheModel");
+    Memtable m = new Memtable(16L * MemtableArena.MIN_CHUNK_BYTES);
+    int quarter = MemtableArena.MIN_CHUNK_BYTES / 4;
+    List<SstEntry> versions = new ArrayList<>();
+    for (long seq = 1; seq <= 3000; seq++) {
+      byte[] k = EntryTesting.bytes(g.intBetween(0, 255), g.intBetween(0, 20));
+      int size = g.chance(0.02) ? g.intBetween(quarter - 8, 3 * quarter) : g.intBetween(0, 600);
+      SstEntry e = g.chance(0.1) ? SstEntry.delete(k, seq) : SstEntry.put(k, seq, g.bytes(size));
+      byte[] key = e.key().clone();
+      byte[] value = e.value() == null ? null : e.value().clone();
+      m.add(key, e.seq(), e.kind(), value);
+      // The caller reuses its arrays: the memtable must have copied them.
+      Arrays.fill(key, (byte) 0x5A);
+      if (value != null) {
+        Arrays.fill(value, (byte) 0x5A);
+      }
+      versions.add(e);
+    }
+    versions.sort(ORDER);
+    for (int i = 0; i < 20; i++) {
+      long maxSeq = g.intBetween(0, 3001);
+      assertThat(EntryTesting.drainFromFirst(m.iterator(maxSeq)))
+          .as(g + " maxSeq " + maxSeq)
+          .isEqualTo(EntryTesting.versionsAt(versions, maxSeq));
+    }
+    SstEntry any = versions.get(g.intBetween(0, versions.size() - 1));
+    SstEntry got = m.get(any.key(), Long.MAX_VALUE);
+    assertThat(got).isNotNull();
+    if (got.value() != null && got.value().length > 0) {
+      byte[] before = got.value().clone();
+      got.value()[0]++;
+      assertThat(m.get(any.key(), Long.MAX_VALUE).value())
+          .as(g + " get hands out copies")
+          .isEqualTo(before);
+    }
+  }
+
+  /**
    * Writers add versions above a published snapshot while readers iterate and look up at that
    * snapshot: the readers must see exactly the versions at or below it, every time.
    */

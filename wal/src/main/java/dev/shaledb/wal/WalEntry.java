@@ -169,11 +169,19 @@ public record WalEntry(Kind kind, byte[] key, byte[] value, long expireAtMillis)
     return expireAtMillis != NO_EXPIRY;
   }
 
-  byte[] keyRef() {
+  /**
+   * The entry's own key array, not a copy: for the write path, which copies it once into the
+   * memtable. The caller must not modify it.
+   */
+  public byte[] keyRef() {
     return key;
   }
 
-  byte[] valueRef() {
+  /**
+   * The entry's own value, operand or range-end array (null for a delete), not a copy; the caller
+   * must not modify it.
+   */
+  public byte[] valueRef() {
     return value;
   }
 
