@@ -51,6 +51,12 @@ import java.time.Duration;
  *     garbage collector releases the checkpoint it holds there (default false: shared tables are
  *     rewritten only when ordinary compaction merges them, which shares the most; docs/gc.md,
  *     "Clones")
+ * @param warmBlockCache whether compaction outputs go into the block cache as they are written
+ *     (default false), so reads right after a compaction cost no GET. Every compacted byte then
+ *     passes through the cache: during a sustained ingest several times the write rate, which on
+ *     two cores cost a fifth of the throughput (docs/benchmarks.md, issue 21 profile). Only useful
+ *     where the compaction runs in the reading process; flushed tables: {@link
+ *     DbOptions#warmBlockCacheOnFlush()}
  */
 public record CompactionOptions(
     boolean enabled,
@@ -71,7 +77,8 @@ public record CompactionOptions(
     CompactionFilter compactionFilter,
     Duration expiryGrace,
     Clock clock,
-    boolean rewriteBorrowedTables) {
+    boolean rewriteBorrowedTables,
+    boolean warmBlockCache) {
 
   public CompactionOptions {
     atLeast(l0Trigger, 2, "l0Trigger");
@@ -144,7 +151,8 @@ public record CompactionOptions(
         .compactionFilter(compactionFilter)
         .expiryGrace(expiryGrace)
         .clock(clock)
-        .rewriteBorrowedTables(rewriteBorrowedTables);
+        .rewriteBorrowedTables(rewriteBorrowedTables)
+        .warmBlockCache(warmBlockCache);
   }
 
   /** Makes {@link CompactionOptions}; the record documents each default. */
@@ -168,6 +176,7 @@ public record CompactionOptions(
     private Duration expiryGrace = Duration.ofMinutes(1);
     private Clock clock;
     private boolean rewriteBorrowedTables;
+    private boolean warmBlockCache;
 
     private Builder() {}
 
@@ -266,6 +275,11 @@ public record CompactionOptions(
       return this;
     }
 
+    public Builder warmBlockCache(boolean value) {
+      warmBlockCache = value;
+      return this;
+    }
+
     public CompactionOptions build() {
       return new CompactionOptions(
           enabled,
@@ -286,7 +300,8 @@ public record CompactionOptions(
           compactionFilter,
           expiryGrace,
           clock,
-          rewriteBorrowedTables);
+          rewriteBorrowedTables,
+          warmBlockCache);
     }
   }
 }

@@ -9,11 +9,18 @@ import dev.shaledb.objectstore.RequestType;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** Tables this process writes go into the block cache, and replaced tables leave it. */
+/**
+ * Tables this process flushes go into the block cache when {@link
+ * DbOptions#warmBlockCacheOnFlush()} says so, compaction outputs when {@link
+ * CompactionOptions#warmBlockCache()} does, and replaced tables leave it. By default neither.
+ */
 class BlockCacheWarmingTest {
   @Test
   void readsAfterFlushesAndCompactionsNeedNoBlockGets() throws Exception {
-    DbOptions options = CompactionTest.options(CompactionTest.small().build());
+    DbOptions options =
+        CompactionTest.options(CompactionTest.small().warmBlockCache(true).build()).toBuilder()
+            .warmBlockCacheOnFlush(true)
+            .build();
     try (Db db = Db.open(new InMemoryObjectStore(), "db", options)) {
       for (int round = 0; round < 5; round++) {
         for (int k = 0; k < 1000; k++) {
@@ -37,10 +44,60 @@ class BlockCacheWarmingTest {
   }
 
   @Test
-  void withoutABlockCacheNothingIsWarmed() {
+  void flushWarmingLeavesCompactionOutputsCold() throws Exception {
     DbOptions options =
         CompactionTest.options(CompactionTest.small().build()).toBuilder()
+            .warmBlockCacheOnFlush(true)
+            .build();
+    assertThat(options.compaction().warmBlockCache()).isFalse();
+    try (Db db = Db.open(new InMemoryObjectStore(), "db", options)) {
+      for (int k = 0; k < 1000; k++) {
+        db.put(key(k), value(0, k), WriteOptions.noWait());
+      }
+      db.engine().flushMemtables();
+      for (int k = 0; k < 1000; k++) {
+        assertThat(db.get(key(k))).isEqualTo(value(0, k));
+      }
+      assertThat(db.stats().cacheMisses()).as("flushed tables were cached when written").isZero();
+      for (int round = 1; round < 5; round++) {
+        for (int k = 0; k < 1000; k++) {
+          db.put(key(k), value(round, k), WriteOptions.noWait());
+        }
+      }
+      db.engine().flushMemtables();
+      assertThat(db.awaitCompactions(Duration.ofSeconds(30))).isTrue();
+      assertThat(db.stats().compactions()).isPositive();
+      long missesBefore = db.stats().cacheMisses();
+      for (int k = 0; k < 1000; k++) {
+        assertThat(db.get(key(k))).isEqualTo(value(4, k));
+      }
+      assertThat(db.stats().cacheMisses() - missesBefore)
+          .as("compaction outputs were not cached when written")
+          .isPositive();
+    }
+  }
+
+  @Test
+  void byDefaultFlushedTablesAreNotWarmed() {
+    DbOptions options = CompactionTest.options(CompactionTest.small().build());
+    assertThat(options.warmBlockCacheOnFlush()).isFalse();
+    try (Db db = Db.open(new InMemoryObjectStore(), "db", options)) {
+      for (int k = 0; k < 1000; k++) {
+        db.put(key(k), value(0, k), WriteOptions.noWait());
+      }
+      db.engine().flushMemtables();
+      assertThat(db.stats().cacheBytes()).isZero();
+      assertThat(db.get(key(7))).isEqualTo(value(0, 7));
+      assertThat(db.stats().cacheMisses()).as("the read loaded its block").isPositive();
+    }
+  }
+
+  @Test
+  void withoutABlockCacheNothingIsWarmed() {
+    DbOptions options =
+        CompactionTest.options(CompactionTest.small().warmBlockCache(true).build()).toBuilder()
             .blockCacheBytes(0)
+            .warmBlockCacheOnFlush(true)
             .build();
     try (Db db = Db.open(new InMemoryObjectStore(), "db", options)) {
       for (int k = 0; k < 1000; k++) {

@@ -80,7 +80,7 @@ final class TableUploadMemory {
       long size;
       long buffered = -1;
       if (mode.equals("streamed")) {
-        try (TableUpload upload = tables.openUpload("t1");
+        try (TableUpload upload = tables.openUpload("t1", true);
             SstBuilder builder = upload.builder(SstOptions.defaults())) {
           size = fill(builder, mib << 20).size();
           upload.complete().join();

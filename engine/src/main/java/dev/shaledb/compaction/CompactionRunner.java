@@ -227,7 +227,7 @@ public final class CompactionRunner {
     private void start() {
       uploads.awaitRoom();
       builderId = ids.next();
-      upload = tables.openUpload(builderId);
+      upload = tables.openUpload(builderId, options.warmBlockCache());
       builder = upload.builder(tableOptions);
     }
 

@@ -82,6 +82,7 @@ final class WriteSide {
             tables,
             tableIds,
             options.tableOptions(),
+            options.warmBlockCacheOnFlush(),
             background,
             counters,
             state,

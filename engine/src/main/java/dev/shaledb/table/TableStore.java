@@ -128,12 +128,12 @@ public final class TableStore {
   /**
    * Starts streaming table {@code id} to the store while it is built, instead of holding it whole
    * for {@link #upload}: see {@link TableUpload}. Unconditional, as {@link #upload} is and for the
-   * same reasons. Its {@link TableUpload#builder builder} warms the block cache as {@link #warm}
-   * does, with the table's first quarter-of-the-cache of data blocks.
+   * same reasons. If {@code warmCache}, its {@link TableUpload#builder builder} warms the block
+   * cache as {@link #warm} does, with the table's first quarter-of-the-cache of data blocks.
    */
-  public TableUpload openUpload(String id) {
+  public TableUpload openUpload(String id, boolean warmCache) {
     ObjectUpload upload = store.upload(key(id));
-    return cache == null
+    return cache == null || !warmCache
         ? new TableUpload(upload, id, null, 0)
         : new TableUpload(upload, id, cache.filler(), cache.maxBytes() / 4);
   }

@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
  * {@link SstBuilder#inMemory} does. Opened by {@link TableStore#openUpload}.
  *
  * <pre>{@code
- * try (TableUpload upload = tables.openUpload(id);
+ * try (TableUpload upload = tables.openUpload(id, true);
  *     SstBuilder builder = upload.builder(options)) {
  *   builder.add(...);
  *   TableInfo table = TableStore.describe(id, builder.finish());

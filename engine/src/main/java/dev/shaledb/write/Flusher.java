@@ -63,6 +63,7 @@ public final class Flusher {
   private final TableStore tables;
   private final TableIds ids;
   private final SstOptions tableOptions;
+  private final boolean warmCache;
   private final ScheduledExecutorService scheduler;
   private final Counters counters;
   private final WriterState state;
@@ -83,6 +84,7 @@ public final class Flusher {
       TableStore tables,
       TableIds ids,
       SstOptions tableOptions,
+      boolean warmCache,
       ScheduledExecutorService scheduler,
       Counters counters,
       WriterState state,
@@ -98,6 +100,7 @@ public final class Flusher {
     this.tables = tables;
     this.ids = ids;
     this.tableOptions = tableOptions;
+    this.warmCache = warmCache;
     this.scheduler = scheduler;
     this.counters = counters;
     this.state = state;
@@ -272,7 +275,7 @@ public final class Flusher {
     try {
       for (DbView.Frozen frozen : todo) {
         String id = ids.next();
-        TableUpload upload = tables.openUpload(id);
+        TableUpload upload = tables.openUpload(id, warmCache);
         uploads.add(upload);
         try (SstBuilder builder = upload.builder(tableOptions)) {
           built.add(build(frozen, builder, id));

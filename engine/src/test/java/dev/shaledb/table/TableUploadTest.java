@@ -46,7 +46,7 @@ class TableUploadTest {
 
   /** Streams the table {@code id} into {@code tables} and returns what the manifest would list. */
   private TableInfo stream(TableStore tables, String id) {
-    try (TableUpload upload = tables.openUpload(id);
+    try (TableUpload upload = tables.openUpload(id, true);
         SstBuilder builder = upload.builder(SstOptions.defaults())) {
       entries.forEach(builder::add);
       TableInfo table = TableStore.describe(id, builder.finish());
@@ -114,7 +114,7 @@ class TableUploadTest {
     TableStore tables = new TableStore(store, "db", null, CorruptionReporter.NONE);
     assertThatThrownBy(
             () -> {
-              try (TableUpload upload = tables.openUpload("t1");
+              try (TableUpload upload = tables.openUpload("t1", true);
                   SstBuilder builder = upload.builder(SstOptions.defaults())) {
                 entries.forEach(builder::add); // parts have gone up
                 throw new IllegalStateException("the merge failed");
