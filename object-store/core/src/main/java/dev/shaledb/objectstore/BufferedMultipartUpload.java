@@ -12,34 +12,19 @@ import java.util.concurrent.CompletableFuture;
  * correct on every store, and a decorator that intercepts puts sees it. Sends no request before
  * {@code complete}.
  */
-final class BufferedMultipartUpload implements MultipartUpload {
+final class BufferedMultipartUpload extends StoreMultipartUpload {
   /** Arrays of more than this many bytes are not allocated by every JVM. */
   private static final long MAX_BYTES = Integer.MAX_VALUE - 8;
 
   private final ObjectStore store;
-  private final String key;
-  private final UploadParts parts;
-  private final long partSize;
   private byte[] bytes = new byte[0]; // guarded by this
   private boolean started; // guarded by this
   private boolean aborted; // guarded by this
   private CompletableFuture<ObjectMeta> completion; // guarded by this
 
   BufferedMultipartUpload(ObjectStore store, String key, long partSize) {
+    super(key, partSize);
     this.store = store;
-    this.key = ObjectKeys.validate(key);
-    this.partSize = partSize;
-    this.parts = new UploadParts(key, partSize);
-  }
-
-  @Override
-  public String key() {
-    return key;
-  }
-
-  @Override
-  public long partSize() {
-    return partSize;
   }
 
   @Override
@@ -107,12 +92,8 @@ final class BufferedMultipartUpload implements MultipartUpload {
       throw aborted();
     }
     if (!started) {
-      throw new IllegalStateException("upload of '" + key + "' was not started");
+      throw notStarted();
     }
-  }
-
-  private IllegalStateException aborted() {
-    return new IllegalStateException("upload of '" + key + "' was aborted");
   }
 
   @Override

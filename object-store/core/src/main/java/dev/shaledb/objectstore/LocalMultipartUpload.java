@@ -18,7 +18,7 @@ import java.util.concurrent.CompletableFuture;
  * that died mid-upload is removed like any stale temporary file when a store next opens on the
  * directory ({@link LocalFileObjectStore#STALE_TEMP_AGE}).
  */
-final class LocalMultipartUpload implements MultipartUpload {
+final class LocalMultipartUpload extends StoreMultipartUpload {
   private enum State {
     NEW,
     WRITING,
@@ -28,30 +28,15 @@ final class LocalMultipartUpload implements MultipartUpload {
   }
 
   private final LocalFileObjectStore store;
-  private final String key;
-  private final UploadParts parts;
-  private final long partSize;
   private final Path temp;
   private State state = State.NEW; // guarded by this
   private FileChannel channel; // guarded by this; open while WRITING
   private ObjectMeta published; // guarded by this
 
   LocalMultipartUpload(LocalFileObjectStore store, String key, long partSize, Path temp) {
+    super(key, partSize);
     this.store = store;
-    this.key = ObjectKeys.validate(key);
-    this.partSize = partSize;
-    this.parts = new UploadParts(key, partSize);
     this.temp = temp;
-  }
-
-  @Override
-  public String key() {
-    return key;
-  }
-
-  @Override
-  public long partSize() {
-    return partSize;
   }
 
   @Override
@@ -119,7 +104,7 @@ final class LocalMultipartUpload implements MultipartUpload {
               case ABORTED:
                 throw aborted();
               case NEW:
-                throw new IllegalStateException("upload of '" + key + "' was not started");
+                throw notStarted();
               case WRITING:
                 long size = parts.objectSize(count);
                 channel.truncate(size); // a last part sent again shorter leaves no tail
@@ -152,10 +137,6 @@ final class LocalMultipartUpload implements MultipartUpload {
       }
     }
     return CompletableFuture.completedFuture(null);
-  }
-
-  private IllegalStateException aborted() {
-    return new IllegalStateException("upload of '" + key + "' was aborted");
   }
 
   @Override

@@ -2,7 +2,7 @@ package dev.shaledb.objectstore.s3;
 
 import dev.shaledb.objectstore.MultipartUpload;
 import dev.shaledb.objectstore.ObjectMeta;
-import dev.shaledb.objectstore.UploadParts;
+import dev.shaledb.objectstore.StoreMultipartUpload;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,36 +36,21 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  *       (docs/s3.md, "Large objects").
  * </ul>
  */
-final class S3MultipartUpload implements MultipartUpload {
+final class S3MultipartUpload extends StoreMultipartUpload {
   private final S3Bucket bucket;
   private final S3Writes writes;
-  private final String key;
   private final String s3Key;
-  private final long partSize;
   private final String writeId = S3Writes.newWriteId();
-  private final UploadParts sizes;
   private final Map<Integer, CompletedPart> sent = new ConcurrentHashMap<>();
   private final AtomicBoolean completionSent = new AtomicBoolean();
   private final AtomicBoolean abortSent = new AtomicBoolean();
   private CompletableFuture<String> created; // guarded by this: the upload id
 
   S3MultipartUpload(S3Bucket bucket, S3Writes writes, String key, long partSize) {
+    super(key, partSize);
     this.bucket = bucket;
     this.writes = writes;
     this.s3Key = bucket.s3Key(key);
-    this.key = key;
-    this.partSize = partSize;
-    this.sizes = new UploadParts(key, partSize);
-  }
-
-  @Override
-  public String key() {
-    return key;
-  }
-
-  @Override
-  public long partSize() {
-    return partSize;
   }
 
   @Override
@@ -123,7 +108,7 @@ final class S3MultipartUpload implements MultipartUpload {
       throw aborted();
     }
     if (created == null || !created.isDone() || created.isCompletedExceptionally()) {
-      throw new IllegalStateException("upload of '" + key + "' was not started");
+      throw notStarted();
     }
     return created.join();
   }
@@ -133,7 +118,7 @@ final class S3MultipartUpload implements MultipartUpload {
     int length = data.remaining();
     String uploadId;
     try {
-      sizes.check(number, length);
+      parts.check(number, length);
       uploadId = uploadId();
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
@@ -160,7 +145,7 @@ final class S3MultipartUpload implements MultipartUpload {
               }
               sent.put(
                   number, CompletedPart.builder().partNumber(number).eTag(response.eTag()).build());
-              sizes.received(number, length);
+              parts.received(number, length);
               return null;
             });
   }
@@ -170,14 +155,14 @@ final class S3MultipartUpload implements MultipartUpload {
    * was lost) that S3 answers with NoSuchUpload is resolved by the write id.
    */
   @Override
-  public CompletableFuture<ObjectMeta> complete(int parts) {
+  public CompletableFuture<ObjectMeta> complete(int count) {
     long size;
     String uploadId;
-    List<CompletedPart> list = new ArrayList<>(parts);
+    List<CompletedPart> list = new ArrayList<>(count);
     try {
-      size = sizes.objectSize(parts);
+      size = parts.objectSize(count);
       uploadId = uploadId();
-      for (int n = 1; n <= parts; n++) {
+      for (int n = 1; n <= count; n++) {
         list.add(sent.get(n));
       }
     } catch (RuntimeException e) {
@@ -232,10 +217,6 @@ final class S3MultipartUpload implements MultipartUpload {
         .client()
         .abortMultipartUpload(b -> b.bucket(bucket.name()).key(s3Key).uploadId(uploadId))
         .handle((response, failure) -> null);
-  }
-
-  private IllegalStateException aborted() {
-    return new IllegalStateException("upload of '" + key + "' was aborted");
   }
 
   @Override
