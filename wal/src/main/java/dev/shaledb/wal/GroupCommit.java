@@ -25,9 +25,9 @@ import java.util.function.LongSupplier;
  * object we have seen), which is what keeps a fenced writer from acknowledging anything above the
  * fence; the next segment's {@code prevId} is {@code chainTail}.
  *
- * <p>Overlap: with a put in flight, another partial object is issued only once the oldest urgent
- * batch has waited {@code overlapFraction} of the recent median put latency (a timer re-pumps
- * then); the wait affects only when a put starts, never what a put holds or what is acknowledged.
+ * <p>Overlap: with a put in flight, another partial object is issued only when {@link
+ * OverlapPolicy} says the oldest urgent batch has waited long enough; the wait affects only when a
+ * put starts, never what a put holds or what is acknowledged.
  */
 final class GroupCommit {
   /** Work to do outside the lock. */
@@ -39,9 +39,8 @@ final class GroupCommit {
   private final long epoch;
   private final ScheduledExecutorService scheduler;
   private final Runnable timerAction;
-  private final Runnable overlapAction;
   private final LongSupplier nanoTime;
-  private final PutLatency latency = new PutLatency();
+  private final OverlapPolicy overlap;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition space = lock.newCondition();
   private final ArrayDeque<Segment.Pending> pending = new ArrayDeque<>();
@@ -60,9 +59,6 @@ final class GroupCommit {
   private RuntimeException failure;
   private boolean closed;
   private ScheduledFuture<?> timer;
-  private ScheduledFuture<?> overlapTimer;
-  // System.nanoTime() may be negative: "never" must be below any reading, not 0.
-  private long urgentSince = Long.MIN_VALUE;
   private CompletableFuture<Long> lastFuture;
 
   GroupCommit(
@@ -78,8 +74,8 @@ final class GroupCommit {
     this.epoch = epoch;
     this.scheduler = scheduler;
     this.timerAction = timerAction;
-    this.overlapAction = overlapAction;
     this.nanoTime = nanoTime;
+    this.overlap = new OverlapPolicy(options.overlapFraction(), scheduler, overlapAction, nanoTime);
     this.nextId = replay.firstAbsentId();
     this.resolved = new ResolvedIds(replay.firstAbsentId());
     this.chainTail = fence.walId();
@@ -203,7 +199,7 @@ final class GroupCommit {
   Step onOverlapTimer() {
     lock.lock();
     try {
-      overlapTimer = null;
+      overlap.timerFired();
       return new Step(pump(), List.of());
     } finally {
       lock.unlock();
@@ -219,7 +215,7 @@ final class GroupCommit {
         return Step.NONE;
       }
       if (!takenByOlderEpoch && a.unknownOutcomes == 0) {
-        latency.record(nanoTime.getAsLong() - a.startedNanos);
+        overlap.recordPut(nanoTime.getAsLong() - a.startedNanos);
       }
       resolved.resolve(a.id());
       if (a.segment.attempt == a) {
@@ -272,7 +268,9 @@ final class GroupCommit {
     List<Segment.Attempt> starts = new ArrayList<>();
     while (failure == null && inFlight < options.maxInFlight()) {
       if (toIssue.isEmpty()) {
-        if (pending.isEmpty() || !urgent() || mustWaitToOverlap()) {
+        if (pending.isEmpty()
+            || !urgent()
+            || overlap.mustWait(inFlight, closed || full(), pending.peekFirst().appendedNanos())) {
           break;
         }
         toIssue.add(cut());
@@ -308,30 +306,9 @@ final class GroupCommit {
   private void markUrgent(long index) {
     Segment.Pending head = pending.peekFirst();
     if (head != null && head.index() > urgentThrough && head.index() <= index) {
-      urgentSince = nanoTime.getAsLong();
+      overlap.becameUrgent();
     }
     urgentThrough = Math.max(urgentThrough, index);
-  }
-
-  /**
-   * Whether the urgent head of {@code pending} should wait before overlapping the puts in flight,
-   * arming the timer that re-pumps when it has waited long enough. A full object and a closing
-   * writer never wait: they gain nothing by waiting for more batches.
-   */
-  private boolean mustWaitToOverlap() {
-    if (inFlight == 0 || closed || full() || options.overlapFraction() == 0) {
-      return false;
-    }
-    long now = nanoTime.getAsLong();
-    long waitingSince = Math.max(urgentSince, pending.peekFirst().appendedNanos());
-    long left = (long) (options.overlapFraction() * latency.medianNanos()) - (now - waitingSince);
-    if (left <= 0) {
-      return false;
-    }
-    if (overlapTimer == null) {
-      overlapTimer = scheduler.schedule(overlapAction, left, TimeUnit.NANOSECONDS);
-    }
-    return true;
   }
 
   private Segment cut() {
@@ -367,10 +344,7 @@ final class GroupCommit {
       timer.cancel(false);
       timer = null;
     }
-    if (overlapTimer != null) {
-      overlapTimer.cancel(false);
-      overlapTimer = null;
-    }
+    overlap.cancel();
   }
 
   private List<Runnable> collectAcks() {
