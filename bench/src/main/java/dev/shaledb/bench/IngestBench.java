@@ -12,6 +12,7 @@ import dev.shaledb.objectstore.ObjectStore;
 import dev.shaledb.objectstore.ObjectStoreMetrics;
 import dev.shaledb.objectstore.ObjectStores;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -93,6 +94,10 @@ final class IngestBench {
               .memtableBytes(memtable)
               .maxUnflushedBytes(Math.max(options.maxUnflushedBytes(), 4 * memtable))
               .build();
+    }
+    if (o.gcMinAgeSeconds() > 0) {
+      Duration minAge = Duration.ofMillis((long) (o.gcMinAgeSeconds() * 1000));
+      options = options.toBuilder().gc(options.gc().toBuilder().minAge(minAge).build()).build();
     }
     IngestKeys keys = new IngestKeys(o.keys(), o.keySize(), o.threads(), o.seed());
     byte[][] values = BenchData.values(o.valueSize(), o.seed());

@@ -20,6 +20,9 @@ import java.util.Set;
  * @param keySize key bytes (default 20)
  * @param valueSize value bytes (default 400)
  * @param memtableMegabytes the memtable size in MiB, or 0 for the engine's default (64 MiB)
+ * @param gcMinAgeSeconds GC's {@code minAge} in seconds, or 0 for the engine's default (15 min):
+ *     superseded objects stay that long, so the store's disk holds about that many minutes of
+ *     uploads (~7 bytes per user byte)
  * @param seed seeds the keys, values and simulated latencies
  * @param intervalSeconds how often the time series is sampled
  * @param rocksdb whether to run the same load on RocksDB in a local temporary directory
@@ -35,6 +38,7 @@ record IngestOptions(
     int keySize,
     int valueSize,
     int memtableMegabytes,
+    double gcMinAgeSeconds,
     long seed,
     double intervalSeconds,
     boolean rocksdb,
@@ -52,6 +56,7 @@ record IngestOptions(
           "--keys",
           "--kv",
           "--memtable-mb",
+          "--gc-min-age",
           "--seed",
           "--interval",
           "--json",
@@ -71,6 +76,8 @@ record IngestOptions(
           "  --keys N             distinct keys drawn from (default 100000000)",
           "  --kv 20/400          key and value bytes (default 20/400)",
           "  --memtable-mb M      ShaleDB memtable size (default: the engine's, 64)",
+          "  --gc-min-age S       ShaleDB GC minAge in seconds (default: the engine's, 900);",
+          "                       the store's disk holds about this long of uploads",
           "  --seed N             seed of keys, values and simulated latency (default 42)",
           "  --interval S         time-series sampling interval (default 1)",
           "  --no-rocksdb         skip the RocksDB run",
@@ -87,8 +94,9 @@ record IngestOptions(
     if (keys < 1 || keys > MAX_KEYS) {
       throw new IllegalArgumentException("--keys must be in [1, 2^36]: " + keys);
     }
-    if (keySize < 8 || valueSize < 0 || memtableMegabytes < 0) {
-      throw new IllegalArgumentException("need key size >= 8, value size >= 0, memtable >= 0");
+    if (keySize < 8 || valueSize < 0 || memtableMegabytes < 0 || !(gcMinAgeSeconds >= 0)) {
+      throw new IllegalArgumentException(
+          "need key size >= 8, value size >= 0, memtable >= 0, gc min age >= 0");
     }
   }
 
@@ -110,6 +118,7 @@ record IngestOptions(
         kv[0],
         kv[1],
         Integer.parseInt(c.get("--memtable-mb", "0")),
+        Double.parseDouble(c.get("--gc-min-age", "0")),
         Long.parseLong(c.get("--seed", "42")),
         Double.parseDouble(c.get("--interval", "1")),
         !c.has("--no-rocksdb"),

@@ -51,12 +51,13 @@ final class IngestReport {
 
   void header() {
     out.printf(
-        "%s%nstore %s; %,d distinct keys; %.0f s per engine; memtable %s; seed %d%n",
+        "%s%nstore %s; %,d distinct keys; %.0f s per engine; memtable %s; GC minAge %s; seed %d%n",
         title(),
         where,
         options.keys(),
         options.seconds(),
         options.memtableMegabytes() == 0 ? "the default" : options.memtableMegabytes() + " MiB",
+        options.gcMinAgeSeconds() == 0 ? "the default" : options.gcMinAgeSeconds() + " s",
         options.seed());
   }
 
@@ -194,6 +195,7 @@ final class IngestReport {
     config.put("keyBytes", options.keySize());
     config.put("valueBytes", options.valueSize());
     config.put("memtableMegabytes", options.memtableMegabytes());
+    config.put("gcMinAgeSeconds", options.gcMinAgeSeconds());
     config.put("seed", options.seed());
     config.put("availableProcessors", Runtime.getRuntime().availableProcessors());
     Map<String, Object> shale = json(r.shaledb());
