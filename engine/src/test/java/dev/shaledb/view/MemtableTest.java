@@ -207,9 +207,7 @@ class MemtableTest {
     versions.sort(ORDER);
     for (int i = 0; i < 50; i++) {
       long maxSeq = g.intBetween(0, 2001);
-      assertThat(EntryTesting.drainFromFirst(m.iterator(maxSeq)))
-          .as(g + " maxSeq " + maxSeq)
-          .isEqualTo(EntryTesting.versionsAt(versions, maxSeq));
+      assertIteratesAsModel(g, m, versions, maxSeq);
       for (int j = 0; j < 20; j++) {
         byte[] k = EntryTesting.bytes(g.intBetween(0, 255), g.intBetween(0, 3));
         assertThat(m.get(k, maxSeq)).as(g + " get").isEqualTo(newest(versions, k, maxSeq));
@@ -244,10 +242,7 @@ class MemtableTest {
     }
     versions.sort(ORDER);
     for (int i = 0; i < 20; i++) {
-      long maxSeq = g.intBetween(0, 3001);
-      assertThat(EntryTesting.drainFromFirst(m.iterator(maxSeq)))
-          .as(g + " maxSeq " + maxSeq)
-          .isEqualTo(EntryTesting.versionsAt(versions, maxSeq));
+      assertIteratesAsModel(g, m, versions, g.intBetween(0, 3001));
     }
     SstEntry any = versions.get(g.intBetween(0, versions.size() - 1));
     SstEntry got = m.get(any.key(), Long.MAX_VALUE);
@@ -259,6 +254,14 @@ class MemtableTest {
           .as(g + " get hands out copies")
           .isEqualTo(before);
     }
+  }
+
+  /** The memtable's versions at {@code maxSeq} are the model's {@code versions} at it. */
+  private static void assertIteratesAsModel(
+      Seeds.Gen g, Memtable m, List<SstEntry> versions, long maxSeq) {
+    assertThat(EntryTesting.drainFromFirst(m.iterator(maxSeq)))
+        .as(g + " maxSeq " + maxSeq)
+        .isEqualTo(EntryTesting.versionsAt(versions, maxSeq));
   }
 
   /**
