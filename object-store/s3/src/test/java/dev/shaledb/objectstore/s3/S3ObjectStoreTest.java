@@ -27,46 +27,20 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /** S3-specific behaviour: resolution of ambiguous writes, retries, multipart, prefixes. */
-class S3ObjectStoreTest {
+class S3ObjectStoreTest extends FaultyS3TestBase {
   private static final long PART = S3Config.MIN_PART_SIZE;
 
-  private static S3TestServer server;
-  private static FaultInjectingBlobStore faults;
-
-  private String bucket;
-  private S3ObjectStore store;
-
-  @BeforeAll
-  static void startServer() {
-    server = S3TestServer.start(s -> faults = new FaultInjectingBlobStore(s));
+  @Override
+  S3Config.Builder configure(S3Config.Builder config) {
+    return config.partSizeBytes(PART).multipartThresholdBytes(PART);
   }
 
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
-
-  @BeforeEach
-  void openStore() {
-    bucket = server.createBucket();
-    store = open(server.config(bucket));
-  }
-
-  @AfterEach
-  void closeStore() {
-    store.close();
-  }
-
-  private static S3ObjectStore open(S3Config.Builder config) {
-    return S3ObjectStore.open(config.partSizeBytes(PART).multipartThresholdBytes(PART).build());
+  private S3ObjectStore open(S3Config.Builder config) {
+    return S3ObjectStore.open(configure(config).build());
   }
 
   private static byte[] bytes(String s) {

@@ -18,10 +18,6 @@ import dev.shaledb.testing.Seeds;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -33,34 +29,12 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  * written, and which never stay behind after a failure or an abort; and what a process that died
  * mid-upload leaves (an incomplete upload, for the bucket's lifecycle rule).
  */
-class S3UploadTest {
+class S3UploadTest extends FaultyS3TestBase {
   private static final int PART = (int) S3Config.MIN_PART_SIZE;
 
-  private static S3TestServer server;
-  private static FaultInjectingBlobStore faults;
-
-  private String bucket;
-  private S3ObjectStore store;
-
-  @BeforeAll
-  static void startServer() {
-    server = S3TestServer.start(s -> faults = new FaultInjectingBlobStore(s));
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
-
-  @BeforeEach
-  void openStore() {
-    bucket = server.createBucket();
-    store = S3ObjectStore.open(server.config(bucket).partSizeBytes(PART).build());
-  }
-
-  @AfterEach
-  void closeStore() {
-    store.close();
+  @Override
+  S3Config.Builder configure(S3Config.Builder config) {
+    return config.partSizeBytes(PART);
   }
 
   private static ByteBuffer data(String name, int size) {
