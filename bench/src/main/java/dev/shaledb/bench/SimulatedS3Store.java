@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.shaledb.objectstore.ByteRange;
 import dev.shaledb.objectstore.ForwardingObjectStore;
+import dev.shaledb.objectstore.Futures;
 import dev.shaledb.objectstore.MultipartUpload;
 import dev.shaledb.objectstore.ObjectContent;
 import dev.shaledb.objectstore.ObjectMeta;
@@ -16,7 +17,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -167,29 +167,6 @@ final class SimulatedS3Store extends ForwardingObjectStore {
   }
 
   private <T> CompletableFuture<T> after(long nanos, Supplier<CompletableFuture<T>> request) {
-    if (nanos <= 0) {
-      return request.get();
-    }
-    CompletableFuture<T> result = new CompletableFuture<>();
-    scheduler.schedule(
-        () -> {
-          try {
-            request
-                .get()
-                .whenComplete(
-                    (value, failure) -> {
-                      if (failure != null) {
-                        result.completeExceptionally(failure);
-                      } else {
-                        result.complete(value);
-                      }
-                    });
-          } catch (RuntimeException e) {
-            result.completeExceptionally(e);
-          }
-        },
-        nanos,
-        TimeUnit.NANOSECONDS);
-    return result;
+    return Futures.after(scheduler, nanos, request);
   }
 }

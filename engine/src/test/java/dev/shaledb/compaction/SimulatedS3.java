@@ -2,6 +2,7 @@ package dev.shaledb.compaction;
 
 import dev.shaledb.objectstore.ByteRange;
 import dev.shaledb.objectstore.ForwardingObjectStore;
+import dev.shaledb.objectstore.Futures;
 import dev.shaledb.objectstore.ObjectContent;
 import dev.shaledb.objectstore.ObjectMeta;
 import dev.shaledb.objectstore.ObjectStore;
@@ -99,26 +100,7 @@ final class SimulatedS3 extends ForwardingObjectStore {
   }
 
   private <T> CompletableFuture<T> after(long nanos, Supplier<CompletableFuture<T>> request) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    scheduler.schedule(
-        () -> {
-          try {
-            request
-                .get()
-                .whenComplete(
-                    (value, failure) -> {
-                      if (failure != null) {
-                        result.completeExceptionally(failure);
-                      } else {
-                        result.complete(value);
-                      }
-                    });
-          } catch (RuntimeException e) {
-            result.completeExceptionally(e);
-          }
-        },
-        Math.max(0, nanos),
-        TimeUnit.NANOSECONDS);
-    return result;
+    // At least 1 ns: every request completes on the scheduler's thread, as at any latency.
+    return Futures.after(scheduler, Math.max(1, nanos), request);
   }
 }

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -78,24 +77,6 @@ public final class DelayedObjectStore implements ObjectStore {
   }
 
   private <T> CompletableFuture<T> later(long nanos, Supplier<CompletableFuture<T>> request) {
-    if (nanos == 0) {
-      return request.get();
-    }
-    CompletableFuture<T> result = new CompletableFuture<>();
-    scheduler.schedule(
-        () ->
-            request
-                .get()
-                .whenComplete(
-                    (value, error) -> {
-                      if (error != null) {
-                        result.completeExceptionally(error);
-                      } else {
-                        result.complete(value);
-                      }
-                    }),
-        nanos,
-        TimeUnit.NANOSECONDS);
-    return result;
+    return Futures.after(scheduler, nanos, request);
   }
 }

@@ -3,8 +3,14 @@ package dev.shaledb.objectstore;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
-/** Blocking helpers for callers that want the typed exception, not a wrapper. */
+/**
+ * Helpers for futures: blocking ones for callers that want the typed exception, not a wrapper, and
+ * the delayed request of the stores that model latency.
+ */
 public final class Futures {
   private Futures() {}
 
@@ -37,5 +43,38 @@ public final class Futures {
       throw error;
     }
     return new ObjectStoreException("unexpected failure: " + cause, false, cause);
+  }
+
+  /**
+   * Issues {@code request} on {@code scheduler} once {@code nanos} have passed (at once, on this
+   * thread, if not positive) and completes as the request's future does; a request that throws
+   * fails the result.
+   */
+  public static <T> CompletableFuture<T> after(
+      ScheduledExecutorService scheduler, long nanos, Supplier<CompletableFuture<T>> request) {
+    if (nanos <= 0) {
+      return request.get();
+    }
+    CompletableFuture<T> result = new CompletableFuture<>();
+    scheduler.schedule(
+        () -> {
+          try {
+            request
+                .get()
+                .whenComplete(
+                    (value, failure) -> {
+                      if (failure != null) {
+                        result.completeExceptionally(failure);
+                      } else {
+                        result.complete(value);
+                      }
+                    });
+          } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+          }
+        },
+        nanos,
+        TimeUnit.NANOSECONDS);
+    return result;
   }
 }
