@@ -2,6 +2,7 @@ package dev.shaledb;
 
 import dev.shaledb.objectstore.ByteRange;
 import dev.shaledb.objectstore.ForwardingObjectStore;
+import dev.shaledb.objectstore.Futures;
 import dev.shaledb.objectstore.ObjectContent;
 import dev.shaledb.objectstore.ObjectStore;
 import java.util.ArrayList;
@@ -47,18 +48,7 @@ final class GateStore extends ForwardingObjectStore {
         return super.get(key, range);
       }
       CompletableFuture<ObjectContent> result = new CompletableFuture<>();
-      held.add(
-          () ->
-              delegate
-                  .get(key, range)
-                  .whenComplete(
-                      (c, e) -> {
-                        if (e != null) {
-                          result.completeExceptionally(e);
-                        } else {
-                          result.complete(c);
-                        }
-                      }));
+      held.add(() -> Futures.relay(() -> delegate.get(key, range), result));
       maxHeld.accumulateAndGet(held.size(), Math::max);
       if (held.size() >= expected) {
         release();

@@ -2,6 +2,7 @@ package dev.shaledb.compaction;
 
 import dev.shaledb.objectstore.ByteRange;
 import dev.shaledb.objectstore.ForwardingObjectStore;
+import dev.shaledb.objectstore.Futures;
 import dev.shaledb.objectstore.ObjectContent;
 import dev.shaledb.objectstore.ObjectStore;
 import java.util.ArrayList;
@@ -77,18 +78,7 @@ public final class ScriptedGets extends ForwardingObjectStore {
     boolean ranged = range instanceof ByteRange.Bounded;
     (ranged ? rangedGets : suffixGets).incrementAndGet();
     CompletableFuture<ObjectContent> result = new CompletableFuture<>();
-    Runnable answer =
-        () ->
-            delegate
-                .get(key, range)
-                .whenComplete(
-                    (c, e) -> {
-                      if (e != null) {
-                        result.completeExceptionally(e);
-                      } else {
-                        result.complete(c);
-                      }
-                    });
+    Runnable answer = () -> Futures.relay(() -> delegate.get(key, range), result);
     long delay;
     synchronized (this) {
       if (holding != null && holding.test(key, range)) {

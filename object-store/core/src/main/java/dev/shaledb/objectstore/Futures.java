@@ -56,25 +56,29 @@ public final class Futures {
       return request.get();
     }
     CompletableFuture<T> result = new CompletableFuture<>();
-    scheduler.schedule(
-        () -> {
-          try {
-            request
-                .get()
-                .whenComplete(
-                    (value, failure) -> {
-                      if (failure != null) {
-                        result.completeExceptionally(failure);
-                      } else {
-                        result.complete(value);
-                      }
-                    });
-          } catch (RuntimeException e) {
-            result.completeExceptionally(e);
-          }
-        },
-        nanos,
-        TimeUnit.NANOSECONDS);
+    scheduler.schedule(() -> relay(request, result), nanos, TimeUnit.NANOSECONDS);
     return result;
+  }
+
+  /**
+   * Issues {@code request} now and completes {@code result} as its future completes; a request that
+   * throws fails {@code result}. For stores that answer a request later than it was made.
+   */
+  public static <T> void relay(
+      Supplier<CompletableFuture<T>> request, CompletableFuture<T> result) {
+    try {
+      request
+          .get()
+          .whenComplete(
+              (value, failure) -> {
+                if (failure != null) {
+                  result.completeExceptionally(failure);
+                } else {
+                  result.complete(value);
+                }
+              });
+    } catch (RuntimeException e) {
+      result.completeExceptionally(e);
+    }
   }
 }
