@@ -15,8 +15,6 @@ import dev.shaledb.objectstore.PutCondition;
 import dev.shaledb.testing.Seeds;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,16 +25,12 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
  * If-Match} refused, multipart completions without an ETag, and, injected, a 500 to the loser of an
  * {@code If-Match} race): every put's outcome is still the true one.
  */
-class S3RgwQuirksTest {
+class S3RgwQuirksTest extends FaultyS3TestBase {
   private static final long PART = S3Config.MIN_PART_SIZE;
 
-  private static S3TestServer server;
   private static RgwQuirksBlobStore rgw;
-  private static FaultInjectingBlobStore faults;
 
-  private String bucket;
-  private S3ObjectStore store;
-
+  /** Hides the base's start: RGW's answers in front of the faults. */
   @BeforeAll
   static void startServer() {
     server =
@@ -44,26 +38,18 @@ class S3RgwQuirksTest {
             s -> rgw = new RgwQuirksBlobStore(faults = new FaultInjectingBlobStore(s)));
   }
 
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
-
   @BeforeEach
-  void openStore() {
-    bucket = server.createBucket();
-    store = open();
+  void forgetIfMatchForms() {
     rgw.ifMatchForms.clear();
   }
 
-  @AfterEach
-  void closeStore() {
-    store.close();
+  @Override
+  S3Config.Builder configure(S3Config.Builder config) {
+    return config.partSizeBytes(PART).multipartThresholdBytes(PART);
   }
 
   private S3ObjectStore open() {
-    return S3ObjectStore.open(
-        server.config(bucket).partSizeBytes(PART).multipartThresholdBytes(PART).build());
+    return S3ObjectStore.open(configure(server.config(bucket)).build());
   }
 
   private static byte[] bytes(String s) {
