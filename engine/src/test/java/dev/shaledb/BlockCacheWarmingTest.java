@@ -22,18 +22,11 @@ class BlockCacheWarmingTest {
             .warmBlockCacheOnFlush(true)
             .build();
     try (Db db = Db.open(new InMemoryObjectStore(), "db", options)) {
-      for (int round = 0; round < 5; round++) {
-        for (int k = 0; k < 1000; k++) {
-          db.put(key(k), value(round, k), WriteOptions.noWait());
-        }
-      }
-      db.engine().flushMemtables();
+      writeAndFlush(db, 5);
       assertThat(db.awaitCompactions(Duration.ofSeconds(30))).isTrue();
       assertThat(db.stats().compactions()).isPositive();
       long getsBefore = db.stats().objectStore().requests(RequestType.GET);
-      for (int k = 0; k < 1000; k++) {
-        assertThat(db.get(key(k))).isEqualTo(value(4, k));
-      }
+      readsSee(db, 4);
       DbStats after = db.stats();
       assertThat(after.cacheMisses()).as("every block was cached when written").isZero();
       // Opening each live table costs one suffix GET; no data block is fetched.
@@ -51,13 +44,8 @@ class BlockCacheWarmingTest {
             .warmBlockCacheOnFlush(true)
             .build();
     try (Db db = Db.open(new InMemoryObjectStore(), "db", options)) {
-      for (int k = 0; k < 1000; k++) {
-        db.put(key(k), value(0, k), WriteOptions.noWait());
-      }
-      db.engine().flushMemtables();
-      for (int k = 0; k < 1000; k++) {
-        assertThat(db.get(key(k))).isEqualTo(value(0, k));
-      }
+      writeAndFlush(db, 1);
+      readsSee(db, 0);
       assertThat(db.stats().cacheMisses()).as("flushed tables were cached when written").isZero();
     }
   }
@@ -70,18 +58,11 @@ class BlockCacheWarmingTest {
             .build();
     assertThat(options.compaction().warmBlockCache()).isFalse();
     try (Db db = Db.open(new InMemoryObjectStore(), "db", options)) {
-      for (int round = 0; round < 5; round++) {
-        for (int k = 0; k < 1000; k++) {
-          db.put(key(k), value(round, k), WriteOptions.noWait());
-        }
-      }
-      db.engine().flushMemtables();
+      writeAndFlush(db, 5);
       assertThat(db.awaitCompactions(Duration.ofSeconds(30))).isTrue();
       assertThat(db.stats().compactions()).isPositive();
       long missesBefore = db.stats().cacheMisses();
-      for (int k = 0; k < 1000; k++) {
-        assertThat(db.get(key(k))).isEqualTo(value(4, k));
-      }
+      readsSee(db, 4);
       assertThat(db.stats().cacheMisses() - missesBefore)
           .as("compaction outputs were not cached when written")
           .isPositive();
@@ -93,10 +74,7 @@ class BlockCacheWarmingTest {
     DbOptions options = CompactionTest.options(CompactionTest.small().build());
     assertThat(options.warmBlockCacheOnFlush()).isFalse();
     try (Db db = Db.open(new InMemoryObjectStore(), "db", options)) {
-      for (int k = 0; k < 1000; k++) {
-        db.put(key(k), value(0, k), WriteOptions.noWait());
-      }
-      db.engine().flushMemtables();
+      writeAndFlush(db, 1);
       assertThat(db.stats().cacheBytes()).isZero();
       assertThat(db.get(key(7))).isEqualTo(value(0, 7));
       assertThat(db.stats().cacheMisses()).as("the read loaded its block").isPositive();
@@ -111,12 +89,26 @@ class BlockCacheWarmingTest {
             .warmBlockCacheOnFlush(true)
             .build();
     try (Db db = Db.open(new InMemoryObjectStore(), "db", options)) {
-      for (int k = 0; k < 1000; k++) {
-        db.put(key(k), value(0, k), WriteOptions.noWait());
-      }
-      db.engine().flushMemtables();
+      writeAndFlush(db, 1);
       assertThat(db.get(key(7))).isEqualTo(value(0, 7));
       assertThat(db.stats().cacheBytes()).isZero();
+    }
+  }
+
+  /** Writes keys 0..999 in {@code rounds} rounds (each overwriting the last), then flushes. */
+  private static void writeAndFlush(Db db, int rounds) {
+    for (int round = 0; round < rounds; round++) {
+      for (int k = 0; k < 1000; k++) {
+        db.put(key(k), value(round, k), WriteOptions.noWait());
+      }
+    }
+    db.engine().flushMemtables();
+  }
+
+  /** Every key reads as written in {@code round}. */
+  private static void readsSee(Db db, int round) {
+    for (int k = 0; k < 1000; k++) {
+      assertThat(db.get(key(k))).isEqualTo(value(round, k));
     }
   }
 
