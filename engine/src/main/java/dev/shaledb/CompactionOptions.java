@@ -20,9 +20,14 @@ import java.time.Duration;
  * @param baseRunBytes runs up to this size form the smallest size tier (default 256 MiB)
  * @param tierFanout each size tier holds runs up to this many times larger than the previous
  *     (default 10)
+ * @param tierMergeWidth the runs of one size tier merge once the tier holds this many next to each
+ *     other (default 4): wider means fewer rewrites of each byte and more runs for reads to merge;
+ *     2 merges every new run into the one below it at once, rewriting the growing run each time
  * @param maxSpaceAmplification when the runs above the oldest hold more than {@code (this - 1)}
  *     times the oldest run's bytes, all runs are merged into one (default 1.25)
- * @param maxRuns more runs than this are merged even if their sizes do not ask for it (default 8)
+ * @param maxRuns more runs than this are merged even if their sizes do not ask for it (default 8);
+ *     beyond it writers are paced, slower as the runs near twice this (docs/compaction.md,
+ *     "Backpressure"), and one run job more than {@code maxConcurrentJobs} may run
  * @param targetTableBytes compaction output is cut into tables of about this size (default 32 MiB)
  * @param subcompactions key ranges one compaction splits into and merges in parallel (default 2)
  * @param maxUploadsPerPart output tables of one key range that upload at once while the next is
@@ -31,7 +36,7 @@ import java.time.Duration;
  *     subcompactions} times that (320 MiB with the defaults, reached only when uploads lag the
  *     merge); 1 uploads one table while the next is built
  * @param maxConcurrentJobs compactions running at once, besides one L0 compaction that never waits
- *     for them (default 1)
+ *     for them (default 1), and one more while the runs exceed {@code maxRuns}
  * @param pollInterval how often a standalone {@link Compactor} probes for a new manifest (default 1
  *     s); a compactor inside a {@link Db} is told directly and does not poll
  * @param mergeOperator folds merge operands that no snapshot needs apart into one value (default
@@ -66,6 +71,7 @@ public record CompactionOptions(
     int l0StopTables,
     long baseRunBytes,
     int tierFanout,
+    int tierMergeWidth,
     double maxSpaceAmplification,
     int maxRuns,
     long targetTableBytes,
@@ -89,6 +95,7 @@ public record CompactionOptions(
       throw new IllegalArgumentException("baseRunBytes is not positive: " + baseRunBytes);
     }
     atLeast(tierFanout, 2, "tierFanout");
+    atLeast(tierMergeWidth, 2, "tierMergeWidth");
     if (!(maxSpaceAmplification > 1.0)) {
       throw new IllegalArgumentException(
           "maxSpaceAmplification is not above 1.0: " + maxSpaceAmplification);
@@ -140,6 +147,7 @@ public record CompactionOptions(
         .l0StopTables(l0StopTables)
         .baseRunBytes(baseRunBytes)
         .tierFanout(tierFanout)
+        .tierMergeWidth(tierMergeWidth)
         .maxSpaceAmplification(maxSpaceAmplification)
         .maxRuns(maxRuns)
         .targetTableBytes(targetTableBytes)
@@ -164,6 +172,7 @@ public record CompactionOptions(
     private int l0StopTables = 24;
     private long baseRunBytes = 256L << 20;
     private int tierFanout = 10;
+    private int tierMergeWidth = 4;
     private double maxSpaceAmplification = 1.25;
     private int maxRuns = 8;
     private long targetTableBytes = 32L << 20;
@@ -235,6 +244,11 @@ public record CompactionOptions(
       return this;
     }
 
+    public Builder tierMergeWidth(int value) {
+      tierMergeWidth = value;
+      return this;
+    }
+
     public Builder maxSpaceAmplification(double value) {
       maxSpaceAmplification = value;
       return this;
@@ -289,6 +303,7 @@ public record CompactionOptions(
           l0StopTables,
           baseRunBytes,
           tierFanout,
+          tierMergeWidth,
           maxSpaceAmplification,
           maxRuns,
           targetTableBytes,

@@ -19,9 +19,12 @@ import java.util.Set;
  *   <li><b>Space</b>: if the runs above the oldest hold more than {@code maxSpaceAmplification - 1}
  *       times the oldest run's bytes, merge all free runs down to the oldest (it bounds the space
  *       taken by overwritten and deleted versions).
- *   <li><b>Tiers</b>: a run whose size tier is not below the next older run's merges into it
- *       (extended downwards while the merged size still reaches the next run's tier), so run sizes
- *       grow geometrically by {@code tierFanout} and their number stays logarithmic.
+ *   <li><b>Tiers</b>: once {@code tierMergeWidth} or more free runs of one size tier lie next to
+ *       each other, they all merge into one, so run sizes grow geometrically by {@code tierFanout},
+ *       each byte is rewritten about once per {@code tierMergeWidth}-fold growth, and a tier holds
+ *       fewer than {@code tierMergeWidth} runs at rest. (Merging each new run into the next older
+ *       one of its tier at once, as this rule did before, rewrote the growing run every time: about
+ *       {@code tierFanout / 2} rewrites per tier for a growing database.)
  *   <li><b>Count</b>: beyond {@code maxRuns}, the adjacent free pair with the fewest bytes merges.
  *   <li><b>Borrowed</b>: with {@code rewriteBorrowedTables}, a clone's L0 tables shared with its
  *       source are compacted whatever their number, and a run holding shared tables is merged down
@@ -130,23 +133,26 @@ public final class CompactionPolicy {
     return new CompactionJob(List.of(), runs.subList(first, n), true);
   }
 
+  /** The newest stretch of at least {@code tierMergeWidth} adjacent free runs of one tier. */
   private CompactionJob tierJob(List<SortedRun> runs, Set<String> busy) {
     int n = runs.size();
-    for (int i = 0; i + 1 < n; i++) {
-      if (!free(runs.get(i), busy) || !free(runs.get(i + 1), busy)) {
+    int i = 0;
+    while (i < n) {
+      if (!free(runs.get(i), busy)) {
+        i++;
         continue;
       }
-      long merged = runs.get(i).sizeBytes();
+      int tier = tier(runs.get(i).sizeBytes());
       int j = i;
       while (j + 1 < n
           && free(runs.get(j + 1), busy)
-          && tier(merged) >= tier(runs.get(j + 1).sizeBytes())) {
+          && tier(runs.get(j + 1).sizeBytes()) == tier) {
         j++;
-        merged += runs.get(j).sizeBytes();
       }
-      if (j > i) {
+      if (j - i + 1 >= options.tierMergeWidth()) {
         return new CompactionJob(List.of(), runs.subList(i, j + 1), j == n - 1);
       }
+      i = j + 1;
     }
     return null;
   }

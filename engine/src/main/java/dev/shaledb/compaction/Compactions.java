@@ -35,13 +35,16 @@ import org.slf4j.LoggerFactory;
  * jobs ({@link CompactionPolicy}), runs them on its own bounded pools ({@link CompactionRunner}),
  * and publishes each result with a conditional manifest update under the compactor epoch. One L0
  * job and up to {@code maxConcurrentJobs} run jobs run at once, on disjoint inputs, each with its
- * own threads. The L0 job never waits for a run job: it merges into the newest run only if no job
- * holds that run (else it writes a new one, {@link CompactionPolicy}), and opening a table holds no
- * lock across its GET ({@link TableStore#openAll}), so flushes keep being compacted while a long
- * run merge goes on (CompactionLanesTest). A failed job is retried after a pause from a fresh plan;
- * its uploaded outputs stay unreferenced for GC. Fencing stops the service for good. The {@link
- * DbListener} hears of each job between its uploads and its publication (where it may fail the job)
- * and after publication.
+ * own threads, and one run job more while the runs exceed {@code maxRuns}: a merge of a few small
+ * new runs then does not wait behind a long merge of old big ones, which would leave runs (and
+ * writers paced by them, {@link dev.shaledb.write.MemoryBudget}) piling up meanwhile. The L0 job
+ * never waits for a run job: it merges into the newest run only if no job holds that run (else it
+ * writes a new one, {@link CompactionPolicy}), and opening a table holds no lock across its GET
+ * ({@link TableStore#openAll}), so flushes keep being compacted while a long run merge goes on
+ * (CompactionLanesTest). A failed job is retried after a pause from a fresh plan; its uploaded
+ * outputs stay unreferenced for GC. Fencing stops the service for good. The {@link DbListener}
+ * hears of each job between its uploads and its publication (where it may fail the job) and after
+ * publication.
  */
 public final class Compactions implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Compactions.class);
@@ -102,7 +105,7 @@ public final class Compactions implements AutoCloseable {
     this.ids = ids;
     this.listener = listener;
     this.health = health;
-    int jobThreads = options.maxConcurrentJobs() + 1;
+    int jobThreads = maxRunJobs(options, Integer.MAX_VALUE) + 1;
     this.jobs = pool("compaction", jobThreads);
     this.parts = pool("compaction-part", jobThreads * options.subcompactions());
     this.runner =
@@ -172,7 +175,7 @@ public final class Compactions implements AutoCloseable {
         start(job);
       }
     }
-    while (runJobs < options.maxConcurrentJobs()) {
+    while (runJobs < maxRunJobs(options, latest.state().sortedRuns().size())) {
       CompactionJob job = policy.planRuns(latest.state(), busy);
       if (job == null) {
         break;
@@ -180,6 +183,11 @@ public final class Compactions implements AutoCloseable {
       runJobs++;
       start(job);
     }
+  }
+
+  /** Run jobs allowed at once with {@code runs} sorted runs: one more while they exceed maxRuns. */
+  static int maxRunJobs(CompactionOptions options, int runs) {
+    return options.maxConcurrentJobs() + (runs > options.maxRuns() ? 1 : 0);
   }
 
   private void start(CompactionJob job) {

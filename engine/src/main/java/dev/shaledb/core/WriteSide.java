@@ -71,8 +71,8 @@ final class WriteSide {
             options.writeStallTimeout(),
             () -> view.get().unflushedBytes(),
             () -> view.get().manifest().l0().size(),
-            compaction.l0SlowdownTables(),
-            compaction.l0StopTables());
+            () -> view.get().manifest().sortedRuns().size(),
+            compaction);
     this.state = new WriterState(recovered.lastSeq(), budget);
     this.flusher =
         new Flusher(

@@ -1,5 +1,6 @@
 package dev.shaledb.write;
 
+import dev.shaledb.CompactionOptions;
 import dev.shaledb.error.DbClosedException;
 import dev.shaledb.error.WriteStallException;
 import dev.shaledb.support.Errors;
@@ -13,12 +14,16 @@ import java.util.function.LongSupplier;
 
 /**
  * Bounds the bytes held by memtables and slows writers smoothly before the bound. Below half the
- * limit and below {@code l0Slowdown} L0 tables writes pass untouched. Beyond either, writers are
- * paced ({@link WritePacer}) to the rate flushes last drained memory at, scaled down linearly as
- * memory nears its limit or L0 nears {@code l0Stop} (where flushes wait for compaction): a
- * compaction or upload backlog shows as gradually slower writes, not a sudden stop. At the limit
- * writes wait for a flush and fail with {@link WriteStallException} after the stall timeout, before
- * the process runs out of memory. The time writers spend here is {@link #stallNanos()}.
+ * limit, below {@code l0SlowdownTables} L0 tables and at most {@code maxRuns} sorted runs writes
+ * pass untouched. Beyond any of them, writers are paced ({@link WritePacer}) to the rate flushes
+ * last drained memory at, scaled down linearly as memory nears its limit, L0 nears {@code
+ * l0StopTables} (where flushes wait for compaction) or the runs near twice {@code maxRuns}: a
+ * compaction or upload backlog shows as gradually slower writes, not a sudden stop, and the
+ * compaction debt a read pays for (the runs it merges) stays bounded however fast writers come. At
+ * the memory limit writes wait for a flush and fail with {@link WriteStallException} after the
+ * stall timeout, before the process runs out of memory; runs alone never stop writes (at full run
+ * pressure the pacer's floor rate still passes). The time writers spend here is {@link
+ * #stallNanos()}.
  */
 public final class MemoryBudget {
   /** Waits shorter than this are carried in the pacer's schedule rather than slept. */
@@ -29,28 +34,39 @@ public final class MemoryBudget {
   private final long timeoutNanos;
   private final LongSupplier used;
   private final IntSupplier l0Tables;
+  private final IntSupplier sortedRuns;
   private final int l0Slowdown;
   private final int l0Stop;
+  private final int maxRuns;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition freed = lock.newCondition();
   private final LongAdder stallNanos = new LongAdder();
   private final WritePacer pacer = new WritePacer();
   private volatile RuntimeException stopped;
 
+  /**
+   * @param used bytes the memtables hold now
+   * @param l0Tables L0 tables in the latest manifest
+   * @param sortedRuns sorted runs in the latest manifest
+   * @param compaction where L0 and runs start slowing writers ({@code l0SlowdownTables}, {@code
+   *     maxRuns}) and where they reach full pressure ({@code l0StopTables}, twice {@code maxRuns})
+   */
   public MemoryBudget(
       long limit,
       Duration timeout,
       LongSupplier used,
       IntSupplier l0Tables,
-      int l0Slowdown,
-      int l0Stop) {
+      IntSupplier sortedRuns,
+      CompactionOptions compaction) {
     this.limit = limit;
     this.softLimit = limit / 2;
     this.timeoutNanos = timeout.toNanos();
     this.used = used;
     this.l0Tables = l0Tables;
-    this.l0Slowdown = l0Slowdown;
-    this.l0Stop = l0Stop;
+    this.sortedRuns = sortedRuns;
+    this.l0Slowdown = compaction.l0SlowdownTables();
+    this.l0Stop = compaction.l0StopTables();
+    this.maxRuns = compaction.maxRuns();
   }
 
   /**
@@ -60,13 +76,14 @@ public final class MemoryBudget {
   void admit(long bytes) {
     long inUse = used.getAsLong();
     int l0 = l0Tables.getAsInt();
-    if (inUse < softLimit && l0 < l0Slowdown) {
+    int runs = sortedRuns.getAsInt();
+    if (inUse < softLimit && l0 < l0Slowdown && runs <= maxRuns) {
       return;
     }
     long start = System.nanoTime();
     try {
       if (inUse < limit) {
-        long wait = pacer.reserve(bytes, pressure(inUse, l0), start);
+        long wait = pacer.reserve(bytes, pressure(inUse, l0, runs), start);
         if (wait >= MIN_SLEEP_NANOS) {
           TimeUnit.NANOSECONDS.sleep(wait);
         }
@@ -81,11 +98,15 @@ public final class MemoryBudget {
     }
   }
 
-  /** How far memory or L0 is from its slowdown point (0) to its stop (1), whichever is further. */
-  double pressure(long inUse, int l0) {
+  /**
+   * How far memory, L0 or the sorted runs is from its slowdown point (0) to its full pressure (1),
+   * whichever is furthest.
+   */
+  double pressure(long inUse, int l0, int runs) {
     double memory = (double) (inUse - softLimit) / (limit - softLimit);
     double tables = (double) (Math.min(l0, l0Stop) - l0Slowdown + 1) / (l0Stop - l0Slowdown + 1);
-    return Math.max(0, Math.max(memory, tables));
+    double debt = (double) (Math.min(runs, 2 * maxRuns) - maxRuns) / maxRuns;
+    return Math.max(0, Math.max(memory, Math.max(tables, debt)));
   }
 
   /**

@@ -22,6 +22,7 @@ class CompactionPolicyTest {
           .maxL0PerJob(6)
           .baseRunBytes(100)
           .tierFanout(10)
+          .tierMergeWidth(3)
           .maxSpaceAmplification(1.25)
           .maxRuns(4)
           .build();
@@ -71,12 +72,16 @@ class CompactionPolicyTest {
   }
 
   @Test
-  void runsOfTheSameTierMergeDownwards() {
+  void aTierMergesOnceItHoldsTierMergeWidthRuns() {
     SortedRun a = run(50);
     SortedRun b = run(60);
     SortedRun c = run(5000);
-    CompactionJob job = policy.planRuns(state(List.of(), a, b, c), Set.of());
-    assertThat(job.runs()).containsExactly(a, b);
+    assertThat(policy.planRuns(state(List.of(), a, b, c), Set.of()))
+        .as("two runs of tier 0 wait for a third")
+        .isNull();
+    SortedRun a2 = run(40);
+    CompactionJob job = policy.planRuns(state(List.of(), a2, a, b, c), Set.of());
+    assertThat(job.runs()).containsExactly(a2, a, b);
     assertThat(job.bottom()).isFalse();
     assertThat(policy.planRuns(state(List.of(), run(50), run(500), run(5000)), Set.of()))
         .as("geometric sizes are left alone")
@@ -84,13 +89,29 @@ class CompactionPolicyTest {
   }
 
   @Test
-  void aMergeExtendsWhileTheMergedSizeReachesTheNextTier() {
-    SortedRun a = run(80);
-    SortedRun b = run(90);
-    SortedRun c = run(150);
-    SortedRun d = run(100_000);
-    CompactionJob job = policy.planRuns(state(List.of(), a, b, c, d), Set.of());
-    assertThat(job.runs()).containsExactly(a, b, c);
+  void aTierMergeTakesTheWholeStretchOfItsTierAndNothingBeyond() {
+    SortedRun a = run(200);
+    SortedRun b = run(300);
+    SortedRun c = run(900);
+    SortedRun d = run(150);
+    SortedRun e = run(100_000);
+    CompactionPolicy manyRuns = new CompactionPolicy(options.toBuilder().maxRuns(8).build());
+    CompactionJob job = manyRuns.planRuns(state(List.of(), a, b, c, d, e), Set.of());
+    assertThat(job.runs())
+        .as("four runs of tier 1, not the tier-3 run")
+        .containsExactly(a, b, c, d);
+    assertThat(manyRuns.planRuns(state(List.of(), run(50), a, run(60), b, e), Set.of()))
+        .as("runs of a tier that do not lie next to each other wait")
+        .isNull();
+  }
+
+  @Test
+  void aWidthOfTwoMergesEachNewRunIntoTheOneBelow() {
+    CompactionPolicy pairs = new CompactionPolicy(options.toBuilder().tierMergeWidth(2).build());
+    SortedRun a = run(50);
+    SortedRun b = run(60);
+    CompactionJob job = pairs.planRuns(state(List.of(), a, b, run(5000)), Set.of());
+    assertThat(job.runs()).containsExactly(a, b);
   }
 
   @Test
@@ -108,9 +129,12 @@ class CompactionPolicyTest {
     SortedRun a = run(50);
     SortedRun b = run(60);
     SortedRun c = run(70);
-    CompactionJob job = policy.planRuns(state(List.of(), a, b, c), ids(a));
-    assertThat(job.runs()).containsExactly(b, c);
-    assertThat(policy.planRuns(state(List.of(), a, b, c), ids(b))).isNull();
+    SortedRun d = run(80);
+    SortedRun oldest = run(100_000);
+    CompactionPolicy manyRuns = new CompactionPolicy(options.toBuilder().maxRuns(8).build());
+    CompactionJob job = manyRuns.planRuns(state(List.of(), a, b, c, d, oldest), ids(a));
+    assertThat(job.runs()).containsExactly(b, c, d);
+    assertThat(manyRuns.planRuns(state(List.of(), a, b, c, d, oldest), ids(b))).isNull();
   }
 
   @Test
