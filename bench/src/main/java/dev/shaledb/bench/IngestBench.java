@@ -84,6 +84,9 @@ final class IngestBench {
     return o.rocksdb() ? result.withRocksDb(rocksdb(o)) : result;
   }
 
+  /** How often GC runs when {@code --gc-min-age} is given (or at that age, if shorter). */
+  static final Duration GC_INTERVAL = Duration.ofSeconds(10);
+
   /** ShaleDB's run on {@code base}, at a fresh path so runs against a shared bucket never meet. */
   private static IngestResult shaledb(IngestOptions o, ObjectStore base) {
     DbOptions options = DbOptions.defaults();
@@ -96,8 +99,14 @@ final class IngestBench {
               .build();
     }
     if (o.gcMinAgeSeconds() > 0) {
+      // GC every 10 s at most: at the default minute, a minute of garbage (~25 GB at 60 MB/s and
+      // 7 bytes uploaded per user byte) waits for the next run on top of minAge's.
       Duration minAge = Duration.ofMillis((long) (o.gcMinAgeSeconds() * 1000));
-      options = options.toBuilder().gc(options.gc().toBuilder().minAge(minAge).build()).build();
+      Duration interval = minAge.compareTo(GC_INTERVAL) < 0 ? minAge : GC_INTERVAL;
+      options =
+          options.toBuilder()
+              .gc(options.gc().toBuilder().minAge(minAge).interval(interval).build())
+              .build();
     }
     IngestKeys keys = new IngestKeys(o.keys(), o.keySize(), o.threads(), o.seed());
     byte[][] values = BenchData.values(o.valueSize(), o.seed());
@@ -121,6 +130,7 @@ final class IngestBench {
           end.tableBytesWritten() - before.tableBytesWritten(),
           end.compactionBytesWritten() - before.compactionBytesWritten(),
           end.compactions() - before.compactions(),
+          end.condemnedUploads() - before.condemnedUploads(),
           end.l0Tables(),
           end.sortedRuns(),
           store.snapshot().minus(requestsBefore),
@@ -169,6 +179,7 @@ final class IngestBench {
               interval.endSeconds(),
               interval.mbPerSecond(),
               s.l0Tables(),
+              s.sortedRuns(),
               amp,
               stall,
               interval.blockedPercent(o.threads())));

@@ -20,9 +20,10 @@ import java.util.Set;
  * @param keySize key bytes (default 20)
  * @param valueSize value bytes (default 400)
  * @param memtableMegabytes the memtable size in MiB, or 0 for the engine's default (64 MiB)
- * @param gcMinAgeSeconds GC's {@code minAge} in seconds, or 0 for the engine's default (15 min):
- *     superseded objects stay that long, so the store's disk holds about that many minutes of
- *     uploads (~7 bytes per user byte)
+ * @param gcMinAgeSeconds GC's {@code minAge} in seconds, or 0 for the engine's defaults (15 min,
+ *     GC every minute; else GC runs every 10 s or at this age if shorter): superseded objects stay
+ *     that long, so the store's disk holds about that long of uploads (~7 bytes per user byte).
+ *     A compaction running longer than this is condemned by GC and redone (docs/gc.md)
  * @param seed seeds the keys, values and simulated latencies
  * @param intervalSeconds how often the time series is sampled
  * @param rocksdb whether to run the same load on RocksDB in a local temporary directory
@@ -76,8 +77,8 @@ record IngestOptions(
           "  --keys N             distinct keys drawn from (default 100000000)",
           "  --kv 20/400          key and value bytes (default 20/400)",
           "  --memtable-mb M      ShaleDB memtable size (default: the engine's, 64)",
-          "  --gc-min-age S       ShaleDB GC minAge in seconds (default: the engine's, 900);",
-          "                       the store's disk holds about this long of uploads",
+          "  --gc-min-age S       ShaleDB GC minAge in seconds, GC every 10 s (default: the",
+          "                       engine's, 900, every 60); the disk holds this long of uploads",
           "  --seed N             seed of keys, values and simulated latency (default 42)",
           "  --interval S         time-series sampling interval (default 1)",
           "  --no-rocksdb         skip the RocksDB run",

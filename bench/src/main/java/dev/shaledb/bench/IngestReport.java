@@ -1,5 +1,6 @@
 package dev.shaledb.bench;
 
+import dev.shaledb.CompactionOptions;
 import dev.shaledb.objectstore.ObjectStores;
 import dev.shaledb.objectstore.RequestPricing;
 import dev.shaledb.objectstore.RequestType;
@@ -57,7 +58,9 @@ final class IngestReport {
         options.keys(),
         options.seconds(),
         options.memtableMegabytes() == 0 ? "the default" : options.memtableMegabytes() + " MiB",
-        options.gcMinAgeSeconds() == 0 ? "the default" : options.gcMinAgeSeconds() + " s",
+        options.gcMinAgeSeconds() == 0
+            ? "the default"
+            : options.gcMinAgeSeconds() + " s (GC every 10 s or that age if shorter)",
         options.seed());
   }
 
@@ -85,11 +88,14 @@ final class IngestReport {
         "L0 tables",
         String.format(
             Locale.ROOT,
-            "max %d, at the end %d; sorted runs at the end %d; %,d compactions",
+            "max %d, at the end %d; sorted runs max %d, at the end %d; %,d compactions, %,d"
+                + " uploads condemned by GC and redone",
             r.maxL0Tables(),
             r.l0TablesAtEnd(),
+            r.maxSortedRuns(),
             r.sortedRunsAtEnd(),
-            r.compactions()));
+            r.compactions(),
+            r.condemnedUploads()));
     StringBuilder requests = new StringBuilder();
     for (RequestType type : RequestType.values()) {
       requests.append(String.format(Locale.ROOT, "%s %,d  ", type, r.store().requests(type)));
@@ -141,6 +147,14 @@ final class IngestReport {
     targets.add(
         new Target(
             "no put over 1 s", "longest " + Report.millis(longest), longest <= 1_000_000_000L));
+    // Not one of the figures: that compaction keeps up, so the runs a read merges stay
+    // bounded (writers are paced from maxRuns on, up to twice it).
+    int maxRuns = CompactionOptions.defaults().maxRuns();
+    targets.add(
+        new Target(
+            "sorted runs <= 2 x maxRuns (" + 2 * maxRuns + ")",
+            "max " + r.maxSortedRuns(),
+            r.maxSortedRuns() <= 2 * maxRuns));
     return targets;
   }
 
@@ -164,16 +178,19 @@ final class IngestReport {
     if (samples.isEmpty()) {
       return;
     }
-    out.printf("  %8s %9s %5s %9s %8s %8s%n", "at s", "MB/s", "L0", "space amp", "stall", "held");
+    out.printf(
+        "  %8s %9s %5s %5s %9s %8s %8s%n",
+        "at s", "MB/s", "L0", "runs", "space amp", "stall", "held");
     int step = Math.max(1, (samples.size() + ROWS - 1) / ROWS);
     for (int i = step - 1; i < samples.size(); i += step) {
       IngestSample p = samples.get(i);
       out.printf(
           Locale.ROOT,
-          "  %8.1f %9.1f %5d %9.2f %8s %8s%n",
+          "  %8.1f %9.1f %5d %5d %9.2f %8s %8s%n",
           p.endSeconds(),
           p.mbPerSecond(),
           p.l0Tables(),
+          p.sortedRuns(),
           p.spaceAmplification(),
           percent(p.stallPercent()),
           percent(p.blockedPercent()));
@@ -206,8 +223,10 @@ final class IngestReport {
     shale.put("writeAmpTables", r.writeAmpTables());
     shale.put("writeAmpAllPuts", r.writeAmpAllPuts());
     shale.put("compactions", r.compactions());
+    shale.put("condemnedUploads", r.condemnedUploads());
     shale.put("l0TablesMax", r.maxL0Tables());
     shale.put("l0TablesAtEnd", r.l0TablesAtEnd());
+    shale.put("sortedRunsMax", r.maxSortedRuns());
     shale.put("sortedRunsAtEnd", r.sortedRunsAtEnd());
     Map<String, Object> requests = new LinkedHashMap<>();
     for (RequestType type : RequestType.values()) {
@@ -223,6 +242,7 @@ final class IngestReport {
       m.put("endSeconds", p.endSeconds());
       m.put("mbPerSecond", p.mbPerSecond());
       m.put("l0Tables", p.l0Tables());
+      m.put("sortedRuns", p.sortedRuns());
       m.put("spaceAmplification", p.spaceAmplification());
       m.put("stallPercent", p.stallPercent());
       m.put("blockedPercent", p.blockedPercent());
@@ -259,7 +279,9 @@ final class IngestReport {
     return m;
   }
 
-  /** MB/s (both engines), L0 tables, space amplification and stalls against time. */
+  /**
+   * MB/s (both engines), L0 tables and sorted runs, space amplification and stalls against time.
+   */
   void chart(Path file, IngestResult r) {
     List<IngestSample> s = r.samples();
     String x = "seconds";
@@ -280,10 +302,12 @@ final class IngestReport {
         List.of(
             new Chart.Panel("user data MB/s", x, false, rates),
             new Chart.Panel(
-                "L0 tables",
+                "L0 tables and sorted runs",
                 x,
                 false,
-                List.of(Chart.Line.of("L0", s, IngestSample::endSeconds, p -> p.l0Tables()))),
+                List.of(
+                    Chart.Line.of("L0", s, IngestSample::endSeconds, p -> p.l0Tables()),
+                    Chart.Line.of("runs", s, IngestSample::endSeconds, p -> p.sortedRuns()))),
             new Chart.Panel(
                 "space amplification",
                 x,

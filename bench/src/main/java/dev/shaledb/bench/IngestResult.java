@@ -22,6 +22,8 @@ import java.util.List;
  * @param flushBytes table bytes uploaded by memtable flushes in the window
  * @param compactionBytes table bytes uploaded by compactions in the window
  * @param compactions compactions published in the window
+ * @param condemnedUploads flushes and compactions whose uploads GC condemned before they were
+ *     published (redone: a job that runs longer than GC's minAge is condemned)
  * @param l0TablesAtEnd L0 tables when the writers stopped
  * @param sortedRunsAtEnd sorted runs when the writers stopped
  * @param store the object-store requests and bytes of the window (GC's included)
@@ -38,6 +40,7 @@ record IngestResult(
     long flushBytes,
     long compactionBytes,
     long compactions,
+    long condemnedUploads,
     int l0TablesAtEnd,
     int sortedRunsAtEnd,
     ObjectStoreMetrics store,
@@ -68,6 +71,7 @@ record IngestResult(
         flushBytes,
         compactionBytes,
         compactions,
+        condemnedUploads,
         l0TablesAtEnd,
         sortedRunsAtEnd,
         store,
@@ -102,5 +106,10 @@ record IngestResult(
   /** The most L0 tables at any sample. */
   int maxL0Tables() {
     return samples.stream().mapToInt(IngestSample::l0Tables).max().orElse(l0TablesAtEnd);
+  }
+
+  /** The most sorted runs at any sample. */
+  int maxSortedRuns() {
+    return samples.stream().mapToInt(IngestSample::sortedRuns).max().orElse(sortedRunsAtEnd);
   }
 }
