@@ -32,6 +32,9 @@ import java.util.function.UnaryOperator;
 public final class SeedRun {
   static final String PATH = "db";
 
+  /** The processes' maxRuns, beyond which their writers are paced by compaction debt. */
+  private static final int MAX_RUNS = ChaosProcess.tinyOptions().compaction().maxRuns();
+
   /** The points a crash cycle arms: store request boundaries and engine hooks. */
   private static final CrashPoint[] ARMED_POINTS = {
     CrashPoint.BEFORE_WAL_PUT,
@@ -469,7 +472,10 @@ public final class SeedRun {
       tally.inc(Stat.COMPACTIONS_CRASHED);
       compactionCrashed = true;
     }
-    dev.shaledb.DbStats stats = diskCaches == null ? null : p.db().stats();
+    dev.shaledb.DbStats stats = p.db().stats();
+    if (stats.sortedRuns() > MAX_RUNS) {
+      tally.inc(Stat.RUN_DEBT_PROCESSES);
+    }
     endProcess(p, cleanly, planned, target);
     if (diskCaches != null) {
       diskCaches.ended(p.id(), stats);
