@@ -20,10 +20,10 @@ import java.util.Set;
  * @param keySize key bytes (default 20)
  * @param valueSize value bytes (default 400)
  * @param memtableMegabytes the memtable size in MiB, or 0 for the engine's default (64 MiB)
- * @param gcMinAgeSeconds GC's {@code minAge} in seconds, or 0 for the engine's defaults (15 min,
- *     GC every minute; else GC runs every 10 s or at this age if shorter): superseded objects stay
- *     that long, so the store's disk holds about that long of uploads (~7 bytes per user byte).
- *     A compaction running longer than this is condemned by GC and redone (docs/gc.md)
+ * @param gcMinAgeSeconds GC's {@code minAge} in seconds, or 0 for the engine's defaults (15 min, GC
+ *     every minute; else GC runs every 10 s or at this age if shorter): superseded objects stay
+ *     that long, so the store's disk holds about that long of uploads (~7 bytes per user byte). A
+ *     compaction running longer than this is condemned by GC and redone (docs/gc.md)
  * @param seed seeds the keys, values and simulated latencies
  * @param intervalSeconds how often the time series is sampled
  * @param rocksdb whether to run the same load on RocksDB in a local temporary directory
