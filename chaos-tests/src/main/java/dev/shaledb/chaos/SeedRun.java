@@ -1,5 +1,6 @@
 package dev.shaledb.chaos;
 
+import dev.shaledb.CompactionOptions;
 import dev.shaledb.DbListener;
 import dev.shaledb.DbOptions;
 import dev.shaledb.objectstore.InMemoryObjectStore;
@@ -31,9 +32,6 @@ import java.util.function.UnaryOperator;
  */
 public final class SeedRun {
   static final String PATH = "db";
-
-  /** The processes' maxRuns, beyond which their writers are paced by compaction debt. */
-  private static final int MAX_RUNS = ChaosProcess.tinyOptions().compaction().maxRuns();
 
   /** The points a crash cycle arms: store request boundaries and engine hooks. */
   private static final CrashPoint[] ARMED_POINTS = {
@@ -472,10 +470,7 @@ public final class SeedRun {
       tally.inc(Stat.COMPACTIONS_CRASHED);
       compactionCrashed = true;
     }
-    dev.shaledb.DbStats stats = p.db().stats();
-    if (stats.sortedRuns() > MAX_RUNS) {
-      tally.inc(Stat.RUN_DEBT_PROCESSES);
-    }
+    dev.shaledb.DbStats stats = diskCaches == null ? null : p.db().stats();
     endProcess(p, cleanly, planned, target);
     if (diskCaches != null) {
       diskCaches.ended(p.id(), stats);
@@ -556,11 +551,25 @@ public final class SeedRun {
     // Half the processes warm the block cache as they write (off by default since issue 21), so
     // warmed blocks of condemned, retried and replaced tables stay checked. A generator of its
     // own: the seed's other draws are unchanged.
-    if (new SplittableRandom(seed * 1_000_003L + id).nextBoolean()) {
-      b.warmBlockCacheOnFlush(true)
-          // clock(null): the Db gives its compaction its own (skewed) clock.
-          .compaction(options.compaction().toBuilder().warmBlockCache(true).clock(null).build());
+    SplittableRandom own = new SplittableRandom(seed * 1_000_003L + id);
+    // clock(null): the Db gives its compaction its own (skewed) clock.
+    CompactionOptions.Builder compaction = options.compaction().toBuilder().clock(null);
+    boolean warm = own.nextBoolean();
+    if (warm) {
+      b.warmBlockCacheOnFlush(true);
+      compaction.warmBlockCache(true);
       tally.inc(Stat.WARMING_PROCESSES);
+    }
+    // Half the processes leave little room for runs (issue 21): every new run beyond two is
+    // compaction debt, so writers are paced by it and a run job more merges while a tier of 2 to
+    // 4 runs waits to fill.
+    boolean debt = own.nextBoolean();
+    if (debt) {
+      compaction.maxRuns(2).tierMergeWidth(2 + own.nextInt(3));
+      tally.inc(Stat.RUN_DEBT_PROCESSES);
+    }
+    if (warm || debt) {
+      b.compaction(compaction.build());
     }
     options = b.build();
     if (bulkLifetime) {

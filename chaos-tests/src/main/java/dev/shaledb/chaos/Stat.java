@@ -69,7 +69,8 @@ public enum Stat {
   WARMING_PROCESSES(
       "processes whose flushes and compactions warm the block cache (off by default)", false),
   RUN_DEBT_PROCESSES(
-      "processes ending with more sorted runs than maxRuns (writers paced, a run job more)", false),
+      "processes with maxRuns 2, tierMergeWidth 2-4 (runs beyond it: paced, a run job more)",
+      false),
   BULK_LOAD_PROCESSES("processes in bulk-load mode (no WAL: only flushes promise writes)", false),
   BULK_LOAD_FLUSHES("  their flush() calls that returned (each promising earlier writes)", false),
   CLOCK_JUMPS("jumps of the shared clock (1 to 60 min, every process at once)", false),

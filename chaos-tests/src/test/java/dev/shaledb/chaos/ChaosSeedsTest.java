@@ -81,7 +81,9 @@ class ChaosSeedsTest {
               Stat.CLONE_KEYS_VERIFIED,
               Stat.CLONE_PINS_RELEASED,
               Stat.BULK_LOAD_PROCESSES,
-              Stat.BULK_LOAD_FLUSHES)) {
+              Stat.BULK_LOAD_FLUSHES,
+              Stat.WARMING_PROCESSES,
+              Stat.RUN_DEBT_PROCESSES)) {
         assertThat(total.get(s)).as(s.label()).isPositive();
       }
     }
