@@ -2,6 +2,7 @@ package dev.shaledb.objectstore.s3;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shaledb.objectstore.MultipartUpload;
 import dev.shaledb.objectstore.ObjectKeys;
 import dev.shaledb.objectstore.ObjectStores;
 import java.net.URI;
@@ -242,7 +243,7 @@ public record S3Config(
     private Credentials credentials;
     private int maxConnections = 64;
     private long multipartThresholdBytes = 16L << 20;
-    private long partSizeBytes = 8L << 20;
+    private long partSizeBytes = MultipartUpload.DEFAULT_PART_SIZE;
     private long maxSinglePutBytes = MAX_SINGLE_PUT_SIZE;
     private int maxAttempts = 4;
     private Duration apiCallTimeout = Duration.ofMinutes(2);

@@ -28,9 +28,9 @@ class S3ConfigTest {
     assertThat(config.pathStyle()).isFalse();
     assertThat(config.directoryBucket()).isFalse();
     assertThat(config.multipartThresholdBytes()).isEqualTo(16L << 20);
-    assertThat(config.partSizeBytes()).isEqualTo(8L << 20);
+    assertThat(config.partSizeBytes()).isEqualTo(16L << 20);
     assertThat(config.maxSinglePutBytes()).as("S3's single PUT limit").isEqualTo(5L << 30);
-    assertThat(config.maxObjectBytes()).isEqualTo((8L << 20) * 10_000);
+    assertThat(config.maxObjectBytes()).isEqualTo((16L << 20) * 10_000);
     assertThat(config.toBuilder().build()).isEqualTo(config);
   }
 

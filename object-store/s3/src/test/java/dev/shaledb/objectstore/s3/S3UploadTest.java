@@ -154,11 +154,11 @@ class S3UploadTest extends FaultyS3TestBase {
   }
 
   @Test
-  void aThirtyTwoMibObjectInEightMibPartsCostsSixRequestsStreamedOrPutWhole() {
+  void aThirtyTwoMibObjectInSixteenMibPartsCostsFourRequestsStreamedOrPutWhole() {
     int size = 32 << 20;
     Operations operations = new Operations();
-    S3Config config = server.config(bucket).build(); // default parts: 8 MiB, threshold 16 MiB
-    assertThat(config.partSizeBytes()).isEqualTo(8L << 20);
+    S3Config config = server.config(bucket).build(); // default parts: 16 MiB, threshold 16 MiB
+    assertThat(config.partSizeBytes()).isEqualTo(16L << 20);
     ByteBuffer bytes = data("32mib", size);
     try (S3ObjectStore s3 = S3ObjectStore.open(config, List.of(operations));
         MeteredObjectStore metered = new MeteredObjectStore(s3)) {
@@ -173,21 +173,15 @@ class S3UploadTest extends FaultyS3TestBase {
       List<String> whole = List.copyOf(operations.sent);
       long wholePuts = metered.snapshot().requests(RequestType.PUT) - streamedPuts;
       System.out.printf(
-          "32 MiB in 8 MiB parts: streamed %s (metered PUTs %d); whole put %s (metered PUTs %d)%n",
+          "32 MiB in 16 MiB parts: streamed %s (metered PUTs %d); whole put %s (metered PUTs %d)%n",
           streamed, streamedPuts, whole, wholePuts);
-      List<String> sixRequests =
-          List.of(
-              "CreateMultipartUpload",
-              "UploadPart",
-              "UploadPart",
-              "UploadPart",
-              "UploadPart",
-              "CompleteMultipartUpload");
-      assertThat(streamed).isEqualTo(sixRequests);
-      assertThat(streamedPuts).as("metered as billed").isEqualTo(6);
+      List<String> fourRequests =
+          List.of("CreateMultipartUpload", "UploadPart", "UploadPart", "CompleteMultipartUpload");
+      assertThat(streamed).isEqualTo(fourRequests);
+      assertThat(streamedPuts).as("metered as billed").isEqualTo(4);
       // A whole put above the threshold goes up in the same parts inside the S3 store, which the
       // metering above it sees as one put.
-      assertThat(whole).isEqualTo(sixRequests);
+      assertThat(whole).isEqualTo(fourRequests);
       assertThat(wholePuts).isEqualTo(1);
     }
     assertThat(incompleteUploads()).isZero();
