@@ -28,6 +28,10 @@ class CompactionPolicyTest {
           .build();
   private final CompactionPolicy policy = new CompactionPolicy(options);
 
+  /** Room for more runs than {@code maxRuns} 4 above, so the count rule stays out of the way. */
+  private final CompactionPolicy manyRuns =
+      new CompactionPolicy(options.toBuilder().maxRuns(8).build());
+
   @Test
   void tiersGrowByTheFanout() {
     assertThat(policy.tier(1)).isZero();
@@ -95,7 +99,6 @@ class CompactionPolicyTest {
     SortedRun c = run(900);
     SortedRun d = run(150);
     SortedRun e = run(100_000);
-    CompactionPolicy manyRuns = new CompactionPolicy(options.toBuilder().maxRuns(8).build());
     CompactionJob job = manyRuns.planRuns(state(List.of(), a, b, c, d, e), Set.of());
     assertThat(job.runs())
         .as("four runs of tier 1, not the tier-3 run")
@@ -131,7 +134,6 @@ class CompactionPolicyTest {
     SortedRun c = run(70);
     SortedRun d = run(80);
     SortedRun oldest = run(100_000);
-    CompactionPolicy manyRuns = new CompactionPolicy(options.toBuilder().maxRuns(8).build());
     CompactionJob job = manyRuns.planRuns(state(List.of(), a, b, c, d, oldest), ids(a));
     assertThat(job.runs()).containsExactly(b, c, d);
     assertThat(manyRuns.planRuns(state(List.of(), a, b, c, d, oldest), ids(b))).isNull();
